@@ -1,0 +1,132 @@
+/**
+ * The soc2 command line: parse argv, dispatch to lazily imported commands, map errors to exit
+ * codes (0 ok · 1 a control fails · 2 usage/config/control error · 3 a control errored · 4 bug).
+ * Only commander is imported eagerly, so `soc2 --help` and `--version` start fast.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+const FAIL_ON = ['critical', 'high', 'medium', 'low'];
+
+export function buildProgram(): Command {
+  const program = new Command('soc2')
+    .description('Automate a SOC 2 security checklist: collect evidence from AWS Config, GitHub and this repository, decide every control, and write reports for auditors and CI.')
+    .version(version(), '-V, --version')
+    .option('--debug', 'print stack traces for unexpected errors')
+    .showSuggestionAfterError(true)
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText('after', `
+Exit codes:
+  0  nothing fails at or above --fail-on and nothing errored
+  1  a control fails at or above --fail-on
+  2  usage, configuration or control definition error (nothing was collected)
+  3  no such failure, but some control ended in error (evidence incomplete)
+  4  internal error (a bug in soc2)
+
+Quick start:
+  soc2 demo            run everything against the bundled sample estate
+  soc2 init            write a starter soc2.config.yaml
+  soc2 run             assess the systems in soc2.config.yaml`);
+
+  program
+    .command('run')
+    .description('collect evidence, decide every control and write the reports')
+    .option('-c, --config <file>', 'configuration file (default: ./soc2.config.yaml if present)')
+    .option('-o, --out <dir>', 'report directory', 'soc2-report')
+    .addOption(new Option('--fail-on <severity>', 'lowest severity whose failure makes the exit code 1').choices(FAIL_ON).default('low'))
+    .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif)', '')
+    .option('--only <ids>', 'run only these control ids, comma-separated')
+    .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
+
+  program
+    .command('demo')
+    .description('run the whole pipeline against the bundled sample estate (fake AWS Config and GitHub on 127.0.0.1)')
+    .option('-o, --out <dir>', 'report directory', 'soc2-demo-report')
+    .addOption(new Option('--fail-on <severity>', 'threshold used for the exit code it reports').choices(FAIL_ON).default('low'))
+    .option('--strict-exit', 'exit with the run\'s real exit code (the seeded failures make it 1) instead of 0')
+    .action(async (opts) => (await import('./commands/demo.js')).demoCommand(opts));
+
+  const controls = program.command('controls').description('validate, list and explain control definitions');
+  controls
+    .command('validate [paths...]')
+    .description('check control files completely without collecting anything (exit 0 or 2)')
+    .option('-c, --config <file>', 'configuration file whose controls.paths to use when no paths are given')
+    .action(async (paths: string[], opts) => (await import('./commands/controls.js')).validateCommand(paths, opts));
+  controls
+    .command('list [paths...]')
+    .description('list controls: id, criteria, severity, collector, type')
+    .option('--json', 'print JSON instead of a table')
+    .option('-c, --config <file>', 'configuration file whose controls.paths to use when no paths are given')
+    .action(async (paths: string[], opts) => (await import('./commands/controls.js')).listCommand(paths, opts));
+  controls
+    .command('show <id>')
+    .description('explain one control in plain language')
+    .option('-c, --config <file>', 'configuration file whose controls.paths to use')
+    .action(async (id: string, opts) => (await import('./commands/controls.js')).showCommand(id, opts));
+  controls
+    .command('collectors')
+    .description('list the evidence collectors controls can name, with their parameters and fields')
+    .action(async () => (await import('./commands/controls.js')).collectorsCommand());
+
+  program
+    .command('init')
+    .description('write a commented starter soc2.config.yaml')
+    .option('--force', 'overwrite an existing file')
+    .action(async (opts) => (await import('./commands/init.js')).initCommand(opts));
+
+  program
+    .command('permissions')
+    .description('print the least-privilege IAM policy and GitHub token permissions the controls in scope need')
+    .option('-c, --config <file>', 'configuration file')
+    .option('--json', 'print JSON only')
+    .action(async (opts) => (await import('./commands/permissions.js')).permissionsCommand(opts));
+
+  program
+    .command('report <results>')
+    .description('re-render reports from a results.json')
+    .option('-o, --out <dir>', 'directory for the reports (default: beside results.json)')
+    .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json)', 'markdown,html,junit')
+    .action(async (file: string, opts) => (await import('./commands/report.js')).reportCommand(file, opts));
+
+  program
+    .command('verify [dir]')
+    .description('check that a report directory\'s files still match its evidence manifest')
+    .action(async (dir: string | undefined) => (await import('./commands/verify.js')).verifyCommand(dir ?? 'soc2-report'));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    process.exitCode = await exitCodeForError(e, debug);
+  }
+}
+
+async function exitCodeForError(e: unknown, debug: boolean): Promise<number> {
+  if (e instanceof CommanderError) {
+    // help and version are "errors" to commander; they already printed.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    return 2;
+  }
+  const { Soc2Error } = await import('../errors.js');
+  if (e instanceof Soc2Error) {
+    process.stderr.write(`soc2: ${e.message}\n`);
+    if (e.remediation) process.stderr.write(`${e.remediation}\n`);
+    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  process.stderr.write(`soc2: internal error: ${err?.message ?? String(e)}\n`);
+  process.stderr.write('This is a bug in soc2, not in your configuration. Please report it with the command you ran and the output of --debug.\n');
+  if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
+  return 4;
+}

@@ -1,0 +1,77 @@
+/**
+ * Terminal output: colours through chalk (off under NO_COLOR or when not a TTY), progress on
+ * stderr only when stderr is a TTY, and the closing summary on stdout.
+ */
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import type { Results, ControlResult } from '../results.js';
+
+export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
+  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
+  if (noColor || !stream.isTTY) return new Chalk({ level: 0 });
+  return chalk;
+}
+
+/** A one-line progress display that rewrites itself; silent when stderr is not a terminal. */
+export function makeProgress(stream: NodeJS.WriteStream = process.stderr): { line(msg: string): void; done(): void } {
+  if (!stream.isTTY) return { line: () => {}, done: () => {} };
+  let shown = false;
+  return {
+    line(msg: string) {
+      const width = (stream.columns ?? 80) - 1;
+      stream.write(`\r\x1b[2K${msg.length > width ? msg.slice(0, width - 1) + '…' : msg}`);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}
+
+const ORDER: ControlResult['status'][] = ['fail', 'error', 'excepted', 'manual', 'not_applicable', 'pass'];
+const SEV = { critical: 0, high: 1, medium: 2, low: 3 } as const;
+
+export function renderSummary(results: Results, opts: { outDir: string; files: string[]; c: ChalkInstance; exitCodeNote?: string }): string {
+  const { c } = opts;
+  const tag: Record<ControlResult['status'], string> = {
+    fail: c.bold.red(' FAIL  '),
+    error: c.bold.yellow(' ERROR '),
+    excepted: c.magenta(' EXCEPT'),
+    manual: c.cyan(' MANUAL'),
+    not_applicable: c.dim(' N/A   '),
+    pass: c.green(' PASS  '),
+  };
+  const lines: string[] = [];
+  if (results.run.sample) lines.push(c.bold.inverse(' SAMPLE DATA ') + ' ' + c.bold('This run used the bundled demo estate (a fictional company), not your systems.'), '');
+  lines.push(`${c.bold('soc2')} ${results.tool.version} — review period ${results.run.period.start} to ${results.run.period.end}`, '');
+  const sorted = [...results.controls].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || SEV[a.severity] - SEV[b.severity] || a.id.localeCompare(b.id));
+  for (const ctl of sorted) {
+    if (ctl.status === 'pass' || ctl.status === 'not_applicable') continue;
+    lines.push(`${tag[ctl.status]} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
+    if (ctl.status === 'fail') {
+      const fails = ctl.findings.filter((f) => f.status === 'fail');
+      for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${f.message}`);
+      if (fails.length > 3) lines.push(`          ${c.dim(`… and ${fails.length - 3} more in the report`)}`);
+    } else if (ctl.status === 'error' || ctl.status === 'excepted') {
+      lines.push(`          ${c.dim('•')} ${ctl.statusReason}`);
+    }
+  }
+  const passed = results.controls.filter((x) => x.status === 'pass').length;
+  const na = results.controls.filter((x) => x.status === 'not_applicable').length;
+  if (passed || na) lines.push(c.dim(`  ${passed} passing and ${na} not applicable control${passed + na === 1 ? '' : 's'} not listed here.`));
+  for (const reason of results.run.scope.notInScope) lines.push(c.dim(`  Not in scope — ${reason}`));
+  const s = results.summary;
+  lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(`${s.fail} fail`)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual · ${s.not_applicable} not applicable (${s.total} controls)`);
+  lines.push(`${c.bold('Report:')}  ${opts.files[0]}${opts.files.length > 1 ? c.dim(`  (also ${opts.files.slice(1).join(', ')})`) : ''}`);
+  lines.push(opts.exitCodeNote ?? exitNote(results));
+  return lines.join('\n') + '\n';
+}
+
+export function exitNote(results: Results): string {
+  switch (results.summary.exitCode) {
+    case 0: return 'Exit code 0: nothing fails at or above --fail-on ' + results.run.failOn + ' and every control could be evaluated.';
+    case 1: return `Exit code 1: at least one control fails at or above --fail-on ${results.run.failOn}.`;
+    case 3: return 'Exit code 3: no failure at the threshold, but some controls could not be evaluated (error).';
+    default: return `Exit code ${results.summary.exitCode}.`;
+  }
+}

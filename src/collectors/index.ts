@@ -1,0 +1,25 @@
+/**
+ * The static collector registry: id → lazy import. Keep keys sorted; a meta-test checks that the
+ * keys equal the collector files and that each module's collector.id equals its key.
+ * Lazy thunks keep `soc2 --help` and `soc2 controls list` from loading the AWS SDK or Octokit.
+ */
+import type { AnyCollector } from './types.js';
+
+type CollectorModule = { collector: AnyCollector };
+
+export const collectors = {
+  // aws — AWS Config
+  // github — REST and GraphQL
+  // repo — the local checkout
+} as const satisfies Record<string, () => Promise<CollectorModule>>;
+
+export type CollectorId = keyof typeof collectors;
+
+export function isCollectorId(id: string): id is CollectorId {
+  return Object.prototype.hasOwnProperty.call(collectors, id);
+}
+
+export async function loadCollector(id: CollectorId): Promise<AnyCollector> {
+  const mod = await collectors[id]();
+  return mod.collector;
+}

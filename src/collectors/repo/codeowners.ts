@@ -1,0 +1,178 @@
+/**
+ * repo.codeowners — is there a CODEOWNERS file GitHub will use, is every line of it valid, and does
+ * a catch-all rule give every file an owner? Owners are checked for form only: whether @user or
+ * @org/team exists (and has write access) is only known to GitHub.
+ */
+import { z } from 'zod';
+import type { Collector, Evidence, Gap } from '../types.js';
+import { dirGaps, findAll, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
+
+/** GitHub reads the first of these it finds, in this order, and ignores the others. */
+export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'] as const;
+
+/** GitHub ignores a CODEOWNERS file over 3 MB. */
+const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
+
+const params = z.strictObject({});
+
+const invalidLine = z.object({
+  line: z.number().describe('line number'),
+  text: z.string().describe('line text'),
+  reason: z.string().describe('why the line is invalid'),
+});
+
+const resource = z.object({
+  codeownersPresent: z.boolean().describe('CODEOWNERS file present'),
+  codeownersPath: z.string().nullable().describe('CODEOWNERS file in effect'),
+  ignoredCodeownersFiles: z.array(z.string()).describe('CODEOWNERS files GitHub ignores because another one takes precedence'),
+  ruleCount: z.number().describe('CODEOWNERS rules'),
+  owners: z.array(z.string()).describe('owners named in CODEOWNERS'),
+  invalidLines: z.array(invalidLine).describe('invalid CODEOWNERS lines'),
+  invalidLineCount: z.number().describe('number of invalid CODEOWNERS lines'),
+  linesWithoutOwners: z.array(z.object({ line: z.number().describe('line number'), pattern: z.string().describe('pattern') }))
+    .describe('CODEOWNERS patterns that name no owner (files they match have no code owner)'),
+  hasCatchAllRule: z.boolean().describe('catch-all (*) CODEOWNERS rule present'),
+  catchAllLine: z.number().nullable().describe('line of the last catch-all rule'),
+  catchAllOwners: z.array(z.string()).describe('owners of the catch-all rule'),
+});
+
+export type CodeownersParams = z.infer<typeof params>;
+export type CodeownersResource = z.infer<typeof resource>;
+
+// GitHub logins: letters, digits and single hyphens, at most 39 characters.
+const USER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
+/** Patterns that match every file. */
+const CATCH_ALL = new Set(['*', '**', '/*', '/**']);
+
+export function isValidOwner(owner: string): boolean {
+  return USER.test(owner) || TEAM.test(owner) || EMAIL.test(owner);
+}
+
+/** Splits on unescaped whitespace; `\ ` keeps a space inside a pattern. */
+function tokenize(line: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (ch === '\\' && i + 1 < line.length) {
+      current += ch + line[i + 1];
+      i++;
+    } else if (ch === ' ' || ch === '\t') {
+      if (current) tokens.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current) tokens.push(current);
+  return tokens;
+}
+
+export interface ParsedCodeowners {
+  ruleCount: number;
+  owners: string[];
+  invalidLines: Array<{ line: number; text: string; reason: string }>;
+  linesWithoutOwners: Array<{ line: number; pattern: string }>;
+  catchAll: { line: number; owners: string[] } | null;
+}
+
+/** Parses CODEOWNERS text with the syntax GitHub accepts (a subset of gitignore's). */
+export function parseCodeowners(text: string): ParsedCodeowners {
+  const out: ParsedCodeowners = { ruleCount: 0, owners: [], invalidLines: [], linesWithoutOwners: [], catchAll: null };
+  const owners = new Set<string>();
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    const trimmed = raw.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const tokens = tokenize(trimmed);
+    const commentAt = tokens.findIndex((t, i) => i > 0 && t.startsWith('#'));
+    const [pattern, ...lineOwners] = commentAt === -1 ? tokens : tokens.slice(0, commentAt);
+    if (pattern === undefined) return;
+    const invalid = (reason: string) => out.invalidLines.push({ line, text: trimmed, reason });
+    // The three gitignore features GitHub documents as unsupported in CODEOWNERS.
+    if (pattern.startsWith('!')) return void invalid('negated patterns (!) are not supported in CODEOWNERS');
+    if (/[[\]]/.test(pattern)) return void invalid('character ranges ([ ]) are not supported in CODEOWNERS');
+    if (pattern.startsWith('\\#')) return void invalid('escaping # at the start of a pattern is not supported in CODEOWNERS');
+    const bad = lineOwners.filter((o) => !isValidOwner(o));
+    if (bad.length > 0) {
+      return void invalid(`${bad.map((o) => `"${o}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not @user, @org/team or an email address`);
+    }
+    out.ruleCount++;
+    if (lineOwners.length === 0) {
+      out.linesWithoutOwners.push({ line, pattern });
+      return;
+    }
+    for (const o of lineOwners) owners.add(o);
+    // GitHub applies the last matching rule, so the last catch-all is the one that counts.
+    if (CATCH_ALL.has(pattern)) out.catchAll = { line, owners: lineOwners };
+  });
+  out.owners = [...owners].sort();
+  return out;
+}
+
+export const collector: Collector<CodeownersParams, CodeownersResource> = {
+  id: 'repo.codeowners',
+  source: 'repo',
+  description: 'Finds the CODEOWNERS file GitHub uses (.github/, root or docs/), checks every line is a pattern with owners of a valid form, and whether a catch-all rule exists.',
+  params,
+  resource,
+  permissions: ['local:read'],
+  defaultWhenEmpty: 'error',
+  example: `collector: repo.codeowners
+params: {}
+assert:
+  all:
+    - { key: codeownersPresent, op: eq, value: true }
+    - { key: invalidLineCount, op: eq, value: 0 }
+    - { key: hasCatchAllRule, op: eq, value: true, message: a catch-all (*) rule so every file has an owner }
+`,
+  async collect(ctx): Promise<Evidence<CodeownersResource>> {
+    const snap = await loadRepo(ctx);
+    const calls = [...snap.calls];
+    const gaps: Gap[] = dirGaps(snap, ['.', '.github', 'docs']);
+    const found = findAll(snap, CODEOWNERS_LOCATIONS);
+    const data: CodeownersResource = {
+      codeownersPresent: false,
+      codeownersPath: null,
+      ignoredCodeownersFiles: found.slice(1),
+      ruleCount: 0,
+      owners: [],
+      invalidLines: [],
+      invalidLineCount: 0,
+      linesWithoutOwners: [],
+      hasCatchAllRule: false,
+      catchAllLine: null,
+      catchAllOwners: [],
+    };
+    const path = found[0];
+    if (path !== undefined) {
+      data.codeownersPresent = true;
+      data.codeownersPath = path;
+      const read = await readRepoFile(ctx, path, { maxBytes: MAX_CODEOWNERS_BYTES, calls });
+      if (read.ok) {
+        const parsed = parseCodeowners(read.binary ? '' : read.text);
+        data.ruleCount = parsed.ruleCount;
+        data.owners = parsed.owners;
+        data.invalidLines = parsed.invalidLines;
+        data.linesWithoutOwners = parsed.linesWithoutOwners;
+        data.hasCatchAllRule = parsed.catchAll !== null;
+        data.catchAllLine = parsed.catchAll?.line ?? null;
+        data.catchAllOwners = parsed.catchAll?.owners ?? [];
+      } else if (read.reason === 'too-large') {
+        data.invalidLines = [{ line: 0, text: '', reason: `the file is ${read.bytes} bytes; GitHub ignores a CODEOWNERS file over 3 MB` }];
+      } else {
+        gaps.push(readGap(snap, read));
+      }
+      data.invalidLineCount = data.invalidLines.length;
+    }
+    return {
+      resources: [{ id: snap.name, data }],
+      facts: repoFacts(snap),
+      complete: gaps.length === 0,
+      gaps,
+      calls,
+    };
+  },
+};

@@ -1,0 +1,212 @@
+/**
+ * repo.dependency-updates — is a dependency update tool configured in the repository? Dependabot
+ * version updates (.github/dependabot.yml, parsed: version 2 and at least one usable `updates`
+ * entry) or Renovate (any of its repository config files, or a `renovate` key in package.json).
+ * Dependabot *security* updates are a repository setting, not a file, and are read by the github.*
+ * collectors; a Renovate config kept only in a central repository cannot be seen from here.
+ */
+import { parseDocument, isMap, isSeq, LineCounter, type Node } from 'yaml';
+import { z } from 'zod';
+import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { dirGaps, findFirst, lineOf, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
+
+export const DEPENDABOT_LOCATIONS = ['.github/dependabot.yml', '.github/dependabot.yaml'] as const;
+/** Renovate's own search order for a repository config file. */
+export const RENOVATE_LOCATIONS = [
+  'renovate.json',
+  'renovate.json5',
+  '.github/renovate.json',
+  '.github/renovate.json5',
+  '.gitlab/renovate.json',
+  '.gitlab/renovate.json5',
+  '.renovaterc',
+  '.renovaterc.json',
+  '.renovaterc.json5',
+] as const;
+
+const params = z.strictObject({});
+
+const problem = z.object({
+  file: z.string().describe('file'),
+  line: z.number().nullable().describe('line number'),
+  message: z.string().describe('problem'),
+});
+
+const resource = z.object({
+  dependencyUpdateToolConfigured: z.boolean().describe('dependency update tool configured'),
+  tools: z.array(z.enum(['dependabot', 'renovate'])).describe('dependency update tools configured'),
+  dependabotConfigPath: z.string().nullable().describe('Dependabot configuration file'),
+  dependabotEcosystems: z.array(z.string()).describe('package ecosystems Dependabot updates'),
+  dependabotUpdateCount: z.number().describe('usable Dependabot update entries'),
+  renovateConfigPath: z.string().nullable().describe('Renovate configuration file'),
+  problems: z.array(problem).describe('problems in the dependency update configuration'),
+});
+
+export type DependencyUpdatesParams = z.infer<typeof params>;
+export type DependencyUpdatesResource = z.infer<typeof resource>;
+type Problem = z.infer<typeof problem>;
+
+function lineOfNode(node: Node | null | undefined, lc: LineCounter): number | null {
+  return node?.range ? lc.linePos(node.range[0]).line : null;
+}
+
+/** Dependabot's schema, the parts that decide whether it will run at all. */
+export function inspectDependabot(file: string, text: string): { ecosystems: string[]; updates: number; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const first = e?.message.split('\n')[0] ?? 'invalid YAML';
+    return { ecosystems: [], updates: 0, problems: [{ file, line: e?.linePos?.[0].line ?? null, message: `does not parse as YAML: ${first}` }] };
+  }
+  const root = doc.contents;
+  if (!isMap(root)) return { ecosystems: [], updates: 0, problems: [{ file, line: 1, message: 'is not a YAML mapping' }] };
+  const version: unknown = root.get('version');
+  if (version !== 2) {
+    problems.push({ file, line: lineOfNode(root.get('version', true) as Node | undefined, lc) ?? 1, message: `version must be 2 (found ${version === undefined ? 'none' : JSON.stringify(version)})` });
+  }
+  const updates = root.get('updates', true) as Node | undefined;
+  if (!isSeq(updates) || updates.items.length === 0) {
+    problems.push({ file, line: lineOfNode(updates, lc) ?? 1, message: 'has no `updates` entries' });
+    return { ecosystems: [], updates: 0, problems };
+  }
+  const ecosystems = new Set<string>();
+  let usable = 0;
+  updates.items.forEach((item, i) => {
+    const line = lineOfNode(item as Node, lc);
+    if (!isMap(item)) {
+      problems.push({ file, line, message: `updates[${i}] is not a mapping` });
+      return;
+    }
+    const eco: unknown = item.get('package-ecosystem');
+    const missing: string[] = [];
+    if (typeof eco !== 'string' || eco === '') missing.push('package-ecosystem');
+    if (!item.has('directory') && !item.has('directories')) missing.push('directory');
+    const schedule = item.get('schedule');
+    if (!isMap(schedule) || !schedule.has('interval')) missing.push('schedule.interval');
+    if (missing.length > 0) {
+      problems.push({ file, line, message: `updates[${i}] lacks ${missing.join(', ')}, so Dependabot rejects it` });
+      return;
+    }
+    usable++;
+    ecosystems.add(eco as string);
+  });
+  return { ecosystems: [...ecosystems].sort(), updates: version === 2 ? usable : 0, problems };
+}
+
+function jsonProblem(file: string, text: string, err: unknown): Problem {
+  const message = err instanceof Error ? err.message : String(err);
+  const pos = /position (\d+)/.exec(message);
+  return { file, line: pos ? lineOf(text, Number(pos[1])) : null, message: `does not parse as JSON: ${message}` };
+}
+
+/** Whether a Renovate config text turns Renovate off, and any reason it cannot be used. */
+export function inspectRenovate(file: string, text: string): Problem | undefined {
+  if (file.endsWith('.json5')) {
+    // JSON5 is not parsed (no dependency for it); only an explicit off switch is looked for.
+    const off = /(?:^|[{,\s])["']?enabled["']?\s*:\s*false\b/m.exec(text);
+    return off ? { file, line: lineOf(text, off.index), message: 'sets enabled: false, which turns Renovate off' } : undefined;
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    return jsonProblem(file, text, err);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return { file, line: 1, message: 'is not a JSON object' };
+  if ((config as Record<string, unknown>).enabled === false) {
+    const at = text.search(/"enabled"\s*:\s*false/);
+    return { file, line: at >= 0 ? lineOf(text, at) : null, message: 'sets "enabled": false, which turns Renovate off' };
+  }
+  return undefined;
+}
+
+async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
+  const read = await readRepoFile(ctx, file, { calls });
+  if (read.ok) return read.binary ? '' : read.text;
+  if (read.reason === 'unreadable') gaps.push(readGap(snap, read));
+  return undefined;
+}
+
+export const collector: Collector<DependencyUpdatesParams, DependencyUpdatesResource> = {
+  id: 'repo.dependency-updates',
+  source: 'repo',
+  description: 'Checks that Dependabot version updates (.github/dependabot.yml) or Renovate is configured in the repository, and lists the ecosystems Dependabot covers.',
+  params,
+  resource,
+  permissions: ['local:read'],
+  defaultWhenEmpty: 'error',
+  example: `collector: repo.dependency-updates
+params: {}
+assert:
+  all:
+    - { key: dependencyUpdateToolConfigured, op: eq, value: true, message: Dependabot or Renovate configured in the repository }
+`,
+  async collect(ctx): Promise<Evidence<DependencyUpdatesResource>> {
+    const snap = await loadRepo(ctx);
+    const calls = [...snap.calls];
+    const gaps: Gap[] = dirGaps(snap, ['.', '.github', '.gitlab']);
+    const data: DependencyUpdatesResource = {
+      dependencyUpdateToolConfigured: false,
+      tools: [],
+      dependabotConfigPath: null,
+      dependabotEcosystems: [],
+      dependabotUpdateCount: 0,
+      renovateConfigPath: null,
+      problems: [],
+    };
+
+    const dependabot = findFirst(snap, DEPENDABOT_LOCATIONS);
+    if (dependabot !== undefined) {
+      data.dependabotConfigPath = dependabot;
+      const text = await readText(ctx, snap, dependabot, calls, gaps);
+      if (text !== undefined) {
+        const result = inspectDependabot(dependabot, text);
+        data.dependabotEcosystems = result.ecosystems;
+        data.dependabotUpdateCount = result.updates;
+        data.problems.push(...result.problems);
+        if (result.updates > 0) data.tools.push('dependabot');
+      }
+    }
+
+    const renovate = findFirst(snap, RENOVATE_LOCATIONS);
+    if (renovate !== undefined) {
+      data.renovateConfigPath = renovate;
+      const text = await readText(ctx, snap, renovate, calls, gaps);
+      if (text !== undefined) {
+        const p = inspectRenovate(renovate, text);
+        if (p) data.problems.push(p);
+        else data.tools.push('renovate');
+      }
+    } else if (snap.files.includes('package.json')) {
+      // Renovate still honours a "renovate" key in the root package.json (deprecated, but found).
+      const text = await readText(ctx, snap, 'package.json', calls, gaps);
+      if (text !== undefined) {
+        try {
+          const pkg = JSON.parse(text) as Record<string, unknown>;
+          const cfg = pkg.renovate;
+          if (typeof cfg === 'object' && cfg !== null) {
+            data.renovateConfigPath = 'package.json#renovate';
+            if ((cfg as Record<string, unknown>).enabled === false) {
+              data.problems.push({ file: 'package.json', line: null, message: 'the "renovate" key sets "enabled": false, which turns Renovate off' });
+            } else {
+              data.tools.push('renovate');
+            }
+          }
+        } catch {
+          // A package.json that does not parse is the lockfile collector's to report.
+        }
+      }
+    }
+
+    data.dependencyUpdateToolConfigured = data.tools.length > 0;
+    return {
+      resources: [{ id: snap.name, data }],
+      facts: repoFacts(snap),
+      complete: gaps.length === 0,
+      gaps,
+      calls,
+    };
+  },
+};

@@ -1,0 +1,148 @@
+/**
+ * The contract between the engine and every evidence collector.
+ *
+ * A collector only collects: it never decides pass or fail. It declares its parameter schema, the
+ * shape of one resource (so assertion keys are checked when controls load), and the permissions
+ * it needs (so `soc2 permissions` can print a least-privilege policy).
+ */
+import type { z } from 'zod';
+
+/** Where a collector's evidence comes from; decides which config section puts it in scope. */
+export type EvidenceSource = 'aws' | 'github' | 'repo';
+
+/** One API request made while collecting, recorded for the auditor (IPE: what query produced this). */
+export interface ApiCall {
+  /** Source system: 'aws-config', 'github-rest', 'github-graphql', 'local'. */
+  source: string;
+  /** Operation, e.g. 'config:GetComplianceDetailsByConfigRule' or 'GET /repos/{owner}/{repo}'. */
+  operation: string;
+  /** Parameters and filters sent (never credentials). */
+  params: Record<string, unknown>;
+  /** ISO-8601 UTC time the request was sent. */
+  at: string;
+  /** Request id the service returned, when it returned one. */
+  requestId?: string;
+  /** HTTP status, when the transport is HTTP. */
+  status?: number;
+  /** Region (AWS) or host (GitHub), when it matters for reproducing the call. */
+  region?: string;
+  /** Pages fetched and whether pagination was exhausted, for paginated operations. */
+  pages?: number;
+  /** Number of items returned across all pages. */
+  items?: number;
+}
+
+/** Why part of the evidence could not be read. A gap always makes the evidence incomplete. */
+export interface Gap {
+  /** 'permission' (denied), 'rate-limit', 'unavailable' (5xx, network), 'timeout',
+   * 'not-found' (a thing the control needs is missing), 'precondition' (e.g. no Config recorder),
+   * 'credentials', 'other'. */
+  kind: 'permission' | 'rate-limit' | 'unavailable' | 'timeout' | 'not-found' | 'precondition' | 'credentials' | 'other';
+  /** The resource the gap concerns (owner/repo, region, rule name), when it concerns one. */
+  resource?: string;
+  /** A sentence: what could not be read, and what to do. */
+  message: string;
+  /** Permission that would close the gap, e.g. 'config:DescribeConfigRules' or 'github:administration:read'. */
+  permission?: string;
+}
+
+/** One thing the collector observed; assertions are evaluated against `data`. */
+export interface CollectedResource<R> {
+  /** What the thing is called: owner/repo, an org login, an AWS resource id, a file path. */
+  id: string;
+  /** The observed properties; shape declared by the collector's `resource` schema. */
+  data: R;
+  /** AWS resource type, e.g. 'AWS::S3::Bucket'. */
+  type?: string;
+  region?: string;
+  account?: string;
+  /** Set when the resource is out of the control's reach for a stated reason (e.g. an archived repository). */
+  notApplicable?: string;
+}
+
+/** What a collector returns. */
+export interface Evidence<R> {
+  resources: Array<CollectedResource<R>>;
+  /** Population-level facts, e.g. { regionsWithoutRecorder: [] } or { totalCount: 412 }. */
+  facts?: Record<string, unknown>;
+  /** False when anything the control needs could not be read; such evidence can only end in `error`. */
+  complete: boolean;
+  gaps: Gap[];
+  calls: ApiCall[];
+  /** Extra files to write beside the evidence JSON (e.g. a CSV population), name → contents. */
+  attachments?: Record<string, string>;
+}
+
+/** Progress and diagnostics; goes to stderr only when it is a TTY. */
+export interface ProgressSink {
+  (message: string): void;
+}
+
+/** Lazily built clients and settings a collector may use. Collectors never build clients themselves. */
+export interface CollectContext {
+  /** Root of the local checkout the `repo.*` collectors read. */
+  repoRoot: string;
+  /** Review period, ISO dates (YYYY-MM-DD), inclusive. */
+  period: { start: string; end: string };
+  /** The run's clock; never call Date.now() in a collector. */
+  now(): Date;
+  /** Aborted when the collector's timeout passes or the run is cancelled. */
+  signal: AbortSignal;
+  progress: ProgressSink;
+  /**
+   * Run-scoped memo shared by every collector call: the first caller of a key runs `fn`, later
+   * callers get the same promise. Use it for reads many controls share (the rule list of a region,
+   * the recorder status, the repository list) so nothing is fetched twice. Results should carry
+   * the ApiCalls they made so each evidence file can still list the calls it relied on.
+   */
+  memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /** Present when the config has an `aws` section and credentials were found. */
+  aws?: AwsContext;
+  /** Present when the config has a `github` section and a token was found. */
+  github?: GitHubContext;
+}
+
+export interface AwsContext {
+  /** Regions in scope (from the config, or the SDK's default region). */
+  regions: string[];
+  /** Aggregator name when the config names one: collectors then use the aggregate APIs. */
+  aggregator?: string;
+  /** Maximum age of a rule evaluation before it is treated as stale, in hours. */
+  maxEvaluationAgeHours: number;
+  /** A Config client for one region (cached per region). Typed loosely to keep the SDK out of this file's imports. */
+  client(region: string): import('@aws-sdk/client-config-service').ConfigServiceClient;
+}
+
+export interface GitHubContext {
+  org: string;
+  /** Repository include/exclude globs from the config. */
+  repos: { include: string[]; exclude: string[]; includeForks: boolean };
+  octokit: import('./github/client.js').Soc2Octokit;
+  /** What the token can do, learned once at start. */
+  capabilities: import('./github/client.js').TokenCapabilities;
+}
+
+/** A collector: one file under src/collectors/<source>/, registered in src/collectors/index.ts. */
+export interface Collector<P = unknown, R extends object = Record<string, unknown>> {
+  /** Stable id used in control YAML: '<source>.<file-stem>', e.g. 'github.branch-rules'. */
+  readonly id: string;
+  readonly source: EvidenceSource;
+  /** One sentence for `soc2 controls show` and docs. */
+  readonly description: string;
+  /** Parameters, validated when controls load — before any network call. Must accept `{}` when all params are optional. */
+  readonly params: z.ZodType<P>;
+  /** Shape of one resource; assertion keys are checked against it when controls load. Fields carry `.describe()` labels used in messages. */
+  readonly resource: z.ZodType<R>;
+  /** What the credentials must allow, e.g. 'config:DescribeConfigRules', 'github:administration:read'. */
+  readonly permissions: readonly string[];
+  /** What an empty population means when a control does not say (`whenEmpty`). */
+  readonly defaultWhenEmpty: 'not_applicable' | 'fail' | 'error';
+  /** Timeout for one call of this collector, in milliseconds (default: the engine's). */
+  readonly timeoutMs?: number;
+  /** A YAML control snippet (collector + params + assert) that the meta-test validates. */
+  readonly example: string;
+  collect(ctx: CollectContext, params: P): Promise<Evidence<R>>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCollector = Collector<any, any>;

@@ -1,0 +1,51 @@
+/**
+ * soc2.config.yaml: the run's scope and review period. Every key has a default; an unknown key is
+ * an error that names it (strict objects all the way down).
+ */
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD');
+
+export const awsSettingsSchema = z.strictObject({
+  regions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'expected an AWS region such as us-east-1')).min(1).optional()
+    .describe('Regions to read. Default: the SDK\'s region (AWS_REGION or the profile\'s region).'),
+  aggregator: z.string().min(1).optional()
+    .describe('AWS Config aggregator name: read every account and region it covers through the aggregate APIs.'),
+  profile: z.string().min(1).optional().describe('Named profile from ~/.aws/config (default: the SDK\'s credential chain).'),
+  maxEvaluationAgeHours: z.number().int().positive().default(48)
+    .describe('A rule evaluation older than this is stale: the control ends in error rather than trusting it.'),
+  maxAttempts: z.number().int().min(1).max(20).default(8).describe('Attempts per AWS request, including the first (adaptive retry).'),
+});
+export type AwsSettings = z.infer<typeof awsSettingsSchema>;
+
+export const githubSettingsSchema = z.strictObject({
+  org: z.string().min(1).describe('GitHub organisation login.'),
+  apiUrl: z.string().url().optional().describe('API base URL for GitHub Enterprise Server (default: GITHUB_API_URL or https://api.github.com).'),
+  tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name').optional()
+    .describe('Name of an environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN). Tokens never go in this file.'),
+  repos: z.strictObject({
+    include: z.array(z.string()).default(['*']),
+    exclude: z.array(z.string()).default([]),
+  }).default({ include: ['*'], exclude: [] }),
+  includeForks: z.boolean().default(false),
+  cacheDir: z.string().default('.soc2-cache/github').describe('Where ETags and cached responses are kept between runs.'),
+});
+export type GitHubSettings = z.infer<typeof githubSettingsSchema>;
+
+export const configSchema = z.strictObject({
+  period: z.strictObject({ start: isoDate, end: isoDate }).optional()
+    .describe('Review period, inclusive. Default: the 90 days before today.'),
+  aws: awsSettingsSchema.optional(),
+  github: githubSettingsSchema.optional(),
+  repo: z.strictObject({
+    path: z.string().default('.').describe('The local checkout the repo.* controls read.'),
+  }).default({ path: '.' }),
+  controls: z.strictObject({
+    paths: z.array(z.string()).min(1).default(['builtin']).describe('Directories or files of control YAML; "builtin" is the library shipped with soc2.'),
+    exclude: z.array(z.string()).default([]).describe('Control ids to leave out.'),
+  }).default({ paths: ['builtin'], exclude: [] }),
+  exceptions: z.string().optional().describe('YAML file of approved exceptions (waivers).'),
+  concurrency: z.number().int().min(1).max(64).default(8),
+  timeoutSeconds: z.number().int().min(1).default(300).describe('Time limit for one collector call.'),
+});
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,137 @@
+/**
+ * Loads control YAML files. Every file is validated completely before anything runs and every
+ * problem is reported at once, each with file:line:col, the key path and what is expected.
+ */
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { ControlDefinitionError, type SourceIssue } from '../errors.js';
+import { builtinControlsDir } from '../paths.js';
+import { didYouMean } from '../text.js';
+import { readYamlFile, issueAt, zodIssuesToSource, type YamlSource } from '../yaml-source.js';
+import { collectors, isCollectorId, loadCollector } from '../collectors/index.js';
+import { criteriaCatalogue } from './criteria.js';
+import { controlSchema, type Control, type Assertion } from './schema.js';
+import { validateAssertion } from './validate-assertion.js';
+
+/** The control schema with `assert` and `params` left to the collector-aware checks below. */
+const controlShapeSchema = controlSchema.extend({ assert: z.unknown().optional(), params: z.unknown().optional() });
+
+export interface LoadOptions {
+  /** Directories or files; 'builtin' is the shipped library. */
+  paths: readonly string[];
+  /** Control ids to leave out. */
+  exclude?: readonly string[];
+  /** Base for relative paths and for file names in messages. */
+  cwd?: string;
+}
+
+export function resolveControlFiles(paths: readonly string[], cwd: string): { files: string[]; issues: SourceIssue[] } {
+  const files: string[] = [];
+  const issues: SourceIssue[] = [];
+  for (const p of paths) {
+    const abs = p === 'builtin' ? builtinControlsDir : resolve(cwd, p);
+    if (!existsSync(abs)) {
+      issues.push({ file: p, line: 1, col: 1, path: '', message: `no such file or directory; check controls.paths in the configuration or the paths you passed.` });
+      continue;
+    }
+    if (statSync(abs).isDirectory()) {
+      files.push(...readdirSync(abs).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(abs, f)));
+    } else files.push(abs);
+  }
+  return { files: [...new Set(files)], issues };
+}
+
+function displayName(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  if (!rel.startsWith('..')) return rel;
+  const rb = relative(join(builtinControlsDir, '..'), file);
+  return rb.startsWith('..') ? file : rb;
+}
+
+export async function loadControls(opts: LoadOptions): Promise<Control[]> {
+  const cwd = opts.cwd ?? process.cwd();
+  const { files, issues } = resolveControlFiles(opts.paths, cwd);
+  const controls: Control[] = [];
+  const seen = new Map<string, SourceIssue>();
+  for (const file of files) {
+    const src = readYamlFile(file, displayName(file, cwd));
+    const result = await validateControlSource(src);
+    issues.push(...result.issues);
+    if (!result.control) continue;
+    const c = result.control;
+    const first = seen.get(c.id);
+    const here = issueAt(src, ['id'], '', 'value');
+    if (first) {
+      issues.push({ ...here, message: `duplicate control id "${c.id}": also defined at ${first.file}:${first.line}:${first.col}. Ids must be unique across all control files.` });
+      continue;
+    }
+    seen.set(c.id, here);
+    controls.push({ ...c, file });
+  }
+  if (issues.length) throw new ControlDefinitionError(issues);
+  const exclude = new Set(opts.exclude ?? []);
+  return controls.filter((c) => !exclude.has(c.id)).sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Validates one parsed file; returns the control when it has no problems. */
+export async function validateControlSource(src: YamlSource): Promise<{ control?: Omit<Control, 'file'>; issues: SourceIssue[] }> {
+  if (src.syntaxIssues.length) return { issues: src.syntaxIssues };
+  const issues: SourceIssue[] = [];
+  if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) {
+    return { issues: [issueAt(src, [], 'a control file must be a YAML mapping with id, title, criteria, severity, …')] };
+  }
+  const parsed = controlShapeSchema.safeParse(src.value);
+  if (!parsed.success) issues.push(...zodIssuesToSource(src, parsed.error.issues, { schema: controlShapeSchema }));
+  const raw = src.value as Record<string, unknown>;
+
+  if (typeof raw.id === 'string') {
+    const stem = basename(src.file, extname(src.file));
+    if (stem !== raw.id) issues.push(issueAt(src, ['id'], `id "${raw.id}" does not match the file name "${basename(src.file)}"; name the file ${raw.id}.yaml.`, 'value'));
+  }
+  if (Array.isArray(raw.criteria)) {
+    const catalogue = criteriaCatalogue();
+    raw.criteria.forEach((c, i) => {
+      if (typeof c === 'string' && !catalogue.has(c)) {
+        issues.push(issueAt(src, ['criteria', i], `"${c}" is not a 2017 Trust Services Criteria id.${didYouMean(c, catalogue.keys())} Ids look like CC6.1, A1.2, C1.1, PI1.3, P4.2.`, 'value'));
+      }
+    });
+  }
+
+  const type = raw.type ?? 'automated';
+  let resolvedParams: unknown;
+  let whenEmptyResolved: Control['whenEmptyResolved'] = (raw.whenEmpty as Control['whenEmptyResolved']) ?? 'error';
+  if (type === 'manual') {
+    if (!raw.evidenceRequired) issues.push(issueAt(src, [], 'manual control needs "evidenceRequired": the list of documents or records a person must attach.'));
+    for (const k of ['collector', 'params', 'assert'] as const) {
+      if (k in raw) issues.push(issueAt(src, [k], `"${k}" has no meaning on a manual control; remove it or set type: automated.`));
+    }
+  } else if (type === 'automated') {
+    if (typeof raw.collector !== 'string') {
+      if (!('collector' in raw)) issues.push(issueAt(src, [], 'missing required key "collector" (automated controls name the collector that gathers their evidence).'));
+    } else if (!isCollectorId(raw.collector)) {
+      issues.push(issueAt(src, ['collector'], `unknown collector "${raw.collector}".${didYouMean(raw.collector, Object.keys(collectors))} Run \`soc2 controls collectors\` to list them.`, 'value'));
+    } else {
+      const collector = await loadCollector(raw.collector);
+      const params = collector.params.safeParse(raw.params ?? {});
+      if (!params.success) issues.push(...zodIssuesToSource(src, params.error.issues, { schema: collector.params, prefix: ['params'] }));
+      else resolvedParams = params.data;
+      if (!raw.whenEmpty) whenEmptyResolved = collector.defaultWhenEmpty;
+      if (!('assert' in raw)) issues.push(issueAt(src, [], 'missing required key "assert" (what must be true of every resource).'));
+      else {
+        for (const p of validateAssertion(raw.assert, collector.resource)) issues.push(issueAt(src, p.path, p.message, p.at));
+      }
+    }
+    if (raw.evidenceRequired) issues.push(issueAt(src, ['evidenceRequired'], '"evidenceRequired" is for manual controls; automated controls collect their own evidence.'));
+  }
+  if (issues.length || !parsed.success) return { issues };
+  return {
+    control: {
+      ...(parsed.data as Omit<Control, 'file' | 'resolvedParams' | 'whenEmptyResolved' | 'assert'>),
+      assert: raw.assert as Assertion | undefined,
+      resolvedParams,
+      whenEmptyResolved,
+    },
+    issues,
+  };
+}

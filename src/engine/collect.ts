@@ -1,0 +1,86 @@
+/**
+ * Collect: run planned calls with bounded concurrency and a per-call timeout. One collector's
+ * crash or timeout ends only its controls (in `error`, with the reason); the run goes on.
+ */
+import type { AnyCollector, CollectContext, Evidence } from '../collectors/types.js';
+import { loadCollector } from '../collectors/index.js';
+import { CollectorError, Soc2Error } from '../errors.js';
+import type { PlannedCall } from './plan.js';
+
+export type CallOutcome =
+  | { kind: 'evidence'; collector: AnyCollector; evidence: Evidence<Record<string, unknown>>; startedAt: Date; finishedAt: Date }
+  | { kind: 'not_applicable'; collector: AnyCollector; reason: string }
+  | { kind: 'error'; collector: AnyCollector | undefined; reason: string };
+
+/** For a collector's source: the context to collect with, or why the source is out of scope / unusable. */
+export type ContextFor = (collector: AnyCollector) => Promise<
+  { ok: true; ctx: Omit<CollectContext, 'signal'> } | { ok: false; status: 'not_applicable' | 'error'; reason: string }
+>;
+
+export interface CollectOptions {
+  concurrency: number;
+  timeoutMs: number;
+  contextFor: ContextFor;
+  now(): Date;
+  /** How to get a collector by id (tests inject fakes; default: the static registry). */
+  load?(id: string): Promise<AnyCollector>;
+  onStart?(call: PlannedCall, index: number): void;
+  onDone?(call: PlannedCall, outcome: CallOutcome, done: number, total: number): void;
+}
+
+export async function collectAll(calls: readonly PlannedCall[], opts: CollectOptions): Promise<Map<string, CallOutcome>> {
+  const results = new Map<string, CallOutcome>();
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < calls.length) {
+      const index = next++;
+      const call = calls[index]!;
+      opts.onStart?.(call, index);
+      const outcome = await collectOne(call, opts);
+      results.set(call.key, outcome);
+      opts.onDone?.(call, outcome, ++done, calls.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, calls.length)) }, worker));
+  return results;
+}
+
+async function collectOne(call: PlannedCall, opts: CollectOptions): Promise<CallOutcome> {
+  let collector: AnyCollector | undefined;
+  try {
+    collector = await (opts.load ?? ((id: string) => loadCollector(id as PlannedCall['collectorId'])))(call.collectorId);
+    const ctxResult = await opts.contextFor(collector);
+    if (!ctxResult.ok) {
+      return ctxResult.status === 'not_applicable'
+        ? { kind: 'not_applicable', collector, reason: ctxResult.reason }
+        : { kind: 'error', collector, reason: ctxResult.reason };
+    }
+    const timeoutMs = collector.timeoutMs ?? opts.timeoutMs;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new CollectorError(`${collector!.id} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'timeout',
+          'Raise timeoutSeconds in soc2.config.yaml, or narrow the scope (fewer regions or repositories).'));
+      }, timeoutMs);
+      timer.unref?.();
+    });
+    const startedAt = opts.now();
+    try {
+      const evidence = await Promise.race([collector.collect({ ...ctxResult.ctx, signal: controller.signal }, call.params), timeout]);
+      return { kind: 'evidence', collector, evidence, startedAt, finishedAt: opts.now() };
+    } finally {
+      clearTimeout(timer);
+    }
+  } catch (e) {
+    return { kind: 'error', collector, reason: reasonOf(call, e) };
+  }
+}
+
+function reasonOf(call: PlannedCall, e: unknown): string {
+  if (e instanceof Soc2Error) return [e.message, e.remediation].filter(Boolean).join(' ');
+  const msg = e instanceof Error ? e.message : String(e);
+  return `The ${call.collectorId} collector failed unexpectedly: ${msg}. This is a bug in soc2; please report it with the output of \`soc2 run --debug\`.`;
+}

@@ -1,0 +1,30 @@
+/**
+ * Approved exceptions (waivers): a failing finding covered by one becomes `excepted`, with the
+ * justification, approver and expiry beside it. An expired exception no longer applies.
+ */
+import { z } from 'zod';
+import { existsSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+import { readYamlFile, zodIssuesToSource } from '../yaml-source.js';
+
+const entrySchema = z.strictObject({
+  control: z.string().regex(/^[A-Z][A-Z0-9]*-\d{3}$/, 'expected a control id like GH-002'),
+  resources: z.array(z.string()).min(1).optional().describe('Resources covered; omit to cover every failing resource of the control.'),
+  justification: z.string().min(10, 'say why the risk is accepted, in at least a sentence'),
+  approvedBy: z.string().min(1),
+  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD'),
+});
+export const exceptionsFileSchema = z.strictObject({ exceptions: z.array(entrySchema) });
+export type ExceptionEntry = z.infer<typeof entrySchema>;
+
+export function loadExceptions(file: string, displayName = file): ExceptionEntry[] {
+  if (!existsSync(file)) {
+    throw new ConfigError([{ file: displayName, line: 1, col: 1, path: '', message: 'the exceptions file named in the configuration does not exist.' }],
+      'Create it, or remove the `exceptions` key from soc2.config.yaml.');
+  }
+  const src = readYamlFile(file, displayName);
+  if (src.syntaxIssues.length) throw new ConfigError(src.syntaxIssues);
+  const parsed = exceptionsFileSchema.safeParse(src.value ?? {});
+  if (!parsed.success) throw new ConfigError(zodIssuesToSource(src, parsed.error.issues, { schema: exceptionsFileSchema }));
+  return parsed.data.exceptions;
+}

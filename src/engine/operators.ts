@@ -1,0 +1,58 @@
+/**
+ * The closed table of assertion operators. Each is pure: (actual, expected) → boolean.
+ * "Missing" is decided before an operator runs (see assert.ts), so operators see present values
+ * except `present` and `absent`, which are about presence itself.
+ */
+import type { Operator } from '../controls/schema.js';
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return ka.length === kb.length && ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function comparable(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) {
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  return undefined;
+}
+
+function compare(actual: unknown, expected: unknown, test: (a: number, b: number) => boolean): boolean {
+  const a = comparable(actual);
+  const b = comparable(expected);
+  return a !== undefined && b !== undefined && test(a, b);
+}
+
+function sizeOf(v: unknown): number | undefined {
+  if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  if (v && typeof v === 'object') return Object.keys(v).length;
+  return undefined;
+}
+
+export const operators: Record<Operator, (actual: unknown, expected: unknown) => boolean> = {
+  eq: (a, e) => deepEqual(a, e),
+  ne: (a, e) => !deepEqual(a, e),
+  gt: (a, e) => compare(a, e, (x, y) => x > y),
+  gte: (a, e) => compare(a, e, (x, y) => x >= y),
+  lt: (a, e) => compare(a, e, (x, y) => x < y),
+  lte: (a, e) => compare(a, e, (x, y) => x <= y),
+  in: (a, e) => Array.isArray(e) && (Array.isArray(a) ? a.every((x) => e.some((y) => deepEqual(x, y))) : e.some((y) => deepEqual(a, y))),
+  'not-in': (a, e) => Array.isArray(e) && (Array.isArray(a) ? !a.some((x) => e.some((y) => deepEqual(x, y))) : !e.some((y) => deepEqual(a, y))),
+  contains: (a, e) => {
+    if (typeof a === 'string') return typeof e === 'string' && a.includes(e);
+    if (Array.isArray(a)) return a.some((x) => deepEqual(x, e));
+    if (a && typeof a === 'object') return typeof e === 'string' && Object.prototype.hasOwnProperty.call(a, e);
+    return false;
+  },
+  matches: (a, e) => typeof a === 'string' && typeof e === 'string' && new RegExp(e).test(a),
+  present: (a) => a !== undefined && a !== null,
+  absent: (a) => a === undefined || a === null,
+  empty: (a) => sizeOf(a) === 0,
+  'not-empty': (a) => (sizeOf(a) ?? 0) > 0,
+};

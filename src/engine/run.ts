@@ -1,0 +1,182 @@
+/**
+ * The whole assessment: plan → collect (deduped, bounded) → write evidence → evaluate → Results.
+ */
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Control, Severity } from '../controls/schema.js';
+import type { AnyCollector, AwsContext, CollectContext, GitHubContext } from '../collectors/types.js';
+import type { LoadedConfig } from '../config/load.js';
+import { Soc2Error } from '../errors.js';
+import { toolVersion, userAgent } from '../paths.js';
+import { SCHEMA_VERSION, type ControlResult, type Results, type CriterionCoverage } from '../results.js';
+import { criteriaCatalogue } from '../controls/criteria.js';
+import { writeEvidence } from '../evidence/write.js';
+import { planCollection, type PlannedCall } from './plan.js';
+import { loadCollector } from '../collectors/index.js';
+import { collectAll, type ContextFor } from './collect.js';
+import { evaluateControl, type CollectionOutcome } from './evaluate.js';
+import type { ExceptionEntry } from './exceptions.js';
+
+export interface RunOptions {
+  loaded: LoadedConfig;
+  controls: Control[];
+  exceptions: ExceptionEntry[];
+  outDir: string;
+  failOn: Severity;
+  now(): Date;
+  env: NodeJS.ProcessEnv;
+  sample: boolean;
+  /** Progress lines (the CLI shows them on a TTY only). */
+  progress(message: string): void;
+  /** Warnings the user must see (e.g. controls the token cannot evaluate). */
+  warn(message: string): void;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+export function exitCodeFor(controls: readonly Pick<ControlResult, 'status' | 'severity'>[], failOn: Severity): number {
+  if (controls.some((c) => c.status === 'fail' && SEVERITY_RANK[c.severity] >= SEVERITY_RANK[failOn])) return 1;
+  if (controls.some((c) => c.status === 'error')) return 3;
+  return 0;
+}
+
+export async function runAssessment(opts: RunOptions): Promise<Results> {
+  const { loaded } = opts;
+  const { config } = loaded;
+  const runId = randomUUID();
+  const startedAt = opts.now();
+  const repoRoot = resolve(loaded.baseDir, config.repo.path);
+  const memo = new Map<string, Promise<unknown>>();
+  const base: Omit<CollectContext, 'signal'> = {
+    repoRoot,
+    period: loaded.period,
+    now: opts.now,
+    progress: opts.progress,
+    memo: <T>(key: string, fn: () => Promise<T>) => {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = fn();
+        memo.set(key, p);
+      }
+      return p;
+    },
+  };
+
+  const plan = planCollection(opts.controls);
+  const notInScope: string[] = [];
+  if (!config.aws) notInScope.push('AWS: the configuration has no aws section, so AWS controls are not applicable. Add an aws section (see `soc2 init`) to evaluate them.');
+  if (!config.github) notInScope.push('GitHub: the configuration has no github section, so GitHub controls are not applicable. Add a github section with your organisation to evaluate them.');
+
+  let awsCtx: Promise<AwsContext> | undefined;
+  let githubCtx: Promise<GitHubContext> | undefined;
+  const contextFor: ContextFor = async (collector: AnyCollector) => {
+    try {
+      switch (collector.source) {
+        case 'repo':
+          return { ok: true, ctx: base };
+        case 'aws': {
+          if (!config.aws) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
+          const settings = config.aws;
+          awsCtx ??= import('../collectors/aws/client.js').then((m) => m.createAwsContext(settings, { env: opts.env, userAgent: userAgent() }));
+          return { ok: true, ctx: { ...base, aws: await awsCtx } };
+        }
+        case 'github': {
+          if (!config.github) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
+          const settings = config.github;
+          githubCtx ??= import('../collectors/github/client.js').then(async (m) => {
+            const ctx = await m.createGitHubContext(settings, { env: opts.env, userAgent: userAgent(), cacheDir: resolve(loaded.baseDir, settings.cacheDir), progress: opts.progress });
+            await warnAboutMissingPermissions(ctx, plan, opts.warn);
+            return ctx;
+          });
+          return { ok: true, ctx: { ...base, github: await githubCtx } };
+        }
+      }
+    } catch (e) {
+      if (e instanceof Soc2Error && e.exitCode === 2) throw e; // a bad token is a usage error: stop the run
+      const msg = e instanceof Soc2Error ? [e.message, e.remediation].filter(Boolean).join(' ') : (e as Error).message;
+      return { ok: false, status: 'error', reason: msg };
+    }
+  };
+
+  const outcomes = await collectAll(plan, {
+    concurrency: config.concurrency,
+    timeoutMs: config.timeoutSeconds * 1000,
+    contextFor,
+    now: opts.now,
+    onStart: (call) => opts.progress(`collecting ${call.collectorId} for ${call.controls.map((c) => c.id).join(', ')}`),
+    onDone: (call, _o, done, total) => opts.progress(`[${done}/${total}] ${call.collectorId} done`),
+  });
+
+  const byControl = new Map<string, { outcome: CollectionOutcome; collector: AnyCollector | undefined }>();
+  for (const call of plan) {
+    const o = outcomes.get(call.key)!;
+    let outcome: CollectionOutcome;
+    if (o.kind === 'evidence') {
+      const ref = writeEvidence({ outDir: opts.outDir, collectorId: call.collectorId, params: call.params, key: call.key, evidence: o.evidence, startedAt: o.startedAt, finishedAt: o.finishedAt, runId, sample: opts.sample });
+      outcome = { kind: 'evidence', evidence: o.evidence, ref };
+    } else outcome = o.kind === 'not_applicable' ? { kind: 'not_applicable', reason: o.reason } : { kind: 'error', reason: o.reason };
+    for (const c of call.controls) byControl.set(c.id, { outcome, collector: o.collector });
+  }
+
+  const today = opts.now().toISOString().slice(0, 10);
+  const controls = opts.controls.map((c) => {
+    const hit = byControl.get(c.id);
+    return evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today);
+  });
+  const summary = {
+    total: controls.length,
+    pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, not_applicable: 0,
+    exitCode: exitCodeFor(controls, opts.failOn),
+  };
+  for (const c of controls) summary[c.status]++;
+
+  return {
+    $schema: 'https://soc2.dev/schemas/results.schema.json',
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'soc2', version: toolVersion() },
+    run: {
+      id: runId,
+      startedAt: startedAt.toISOString(),
+      finishedAt: opts.now().toISOString(),
+      reportType: 'type2',
+      period: loaded.period,
+      sample: opts.sample,
+      failOn: opts.failOn,
+      config: { file: loaded.file, sha256: loaded.sha256 },
+      scope: {
+        aws: config.aws ? { regions: config.aws.regions ?? [], ...(config.aws.aggregator ? { aggregator: config.aws.aggregator } : {}) } : null,
+        github: config.github ? { org: config.github.org, apiUrl: config.github.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com' } : null,
+        repo: { path: repoRoot },
+        notInScope,
+      },
+    },
+    summary,
+    criteria: criteriaCoverage(controls),
+    controls,
+  };
+}
+
+const COVERAGE_RANK: CriterionCoverage['status'][] = ['fail', 'error', 'excepted', 'manual', 'pass', 'not_applicable'];
+
+export function criteriaCoverage(controls: readonly ControlResult[]): CriterionCoverage[] {
+  return [...criteriaCatalogue().values()].map((cr) => {
+    const mapped = controls.filter((c) => c.criteria.includes(cr.id));
+    const status = mapped.length === 0 ? 'not_covered' : COVERAGE_RANK.find((s) => mapped.some((c) => c.status === s)) ?? 'not_applicable';
+    return { id: cr.id, series: cr.series, title: cr.title, controls: mapped.map((c) => c.id), status };
+  });
+}
+
+async function warnAboutMissingPermissions(ctx: GitHubContext, plan: readonly PlannedCall[], warn: (m: string) => void): Promise<void> {
+  const missing = new Set(ctx.capabilities.missing);
+  if (!missing.size) return;
+  const lines: string[] = [];
+  for (const call of plan) {
+    if (!call.collectorId.startsWith('github.')) continue;
+    const collector = await loadCollector(call.collectorId);
+    const lacking = collector.permissions.filter((p) => missing.has(p));
+    if (lacking.length) lines.push(`  ${call.controls.map((c) => c.id).join(', ')}: needs ${lacking.join(', ')}`);
+  }
+  if (lines.length) {
+    warn(`The GitHub token cannot evaluate these controls; they will end in error:\n${lines.join('\n')}\nGrant the permissions to the token (\`soc2 permissions\` lists them all) and run again.`);
+  }
+}

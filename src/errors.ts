@@ -1,0 +1,90 @@
+/**
+ * Typed errors. A Soc2Error carries a stable code, the exit code the CLI maps it to, and a
+ * remediation sentence printed after the message. User mistakes never print a stack trace.
+ */
+
+export abstract class Soc2Error extends Error {
+  abstract readonly code: string;
+  abstract readonly exitCode: number;
+  constructor(
+    message: string,
+    readonly remediation = '',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad command-line usage (unknown option value, missing argument). Exit 2. */
+export class UsageError extends Soc2Error {
+  readonly code = 'SOC2_USAGE';
+  readonly exitCode = 2;
+}
+
+/** One located problem in a YAML file (config or control). */
+export interface SourceIssue {
+  file: string;
+  line: number;
+  col: number;
+  /** Dotted key path, e.g. 'params.minApprovals' or 'assert.all[1].op'. Empty for the whole file. */
+  path: string;
+  message: string;
+}
+
+export function formatIssue(issue: SourceIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.col}`;
+  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
+}
+
+/** soc2.config.yaml (or the exceptions file) is invalid. Exit 2. */
+export class ConfigError extends Soc2Error {
+  readonly code = 'SOC2_CONFIG_INVALID';
+  readonly exitCode = 2;
+  constructor(readonly issues: SourceIssue[], remediation = 'Fix the configuration and run again; `soc2 init` writes a commented example.') {
+    super(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the configuration:\n${issues.map((i) => '  ' + formatIssue(i)).join('\n')}`, remediation);
+  }
+}
+
+/** One or more control files are invalid. Exit 2, before anything is collected. */
+export class ControlDefinitionError extends Soc2Error {
+  readonly code = 'SOC2_CONTROL_INVALID';
+  readonly exitCode = 2;
+  constructor(readonly issues: SourceIssue[]) {
+    super(
+      `${issues.length} problem${issues.length === 1 ? '' : 's'} in control definitions:\n${issues.map((i) => '  ' + formatIssue(i)).join('\n')}`,
+      'Fix the control files listed above; `soc2 controls validate` checks them without collecting anything.',
+    );
+  }
+}
+
+/**
+ * Evidence could not be collected for a reason the engine should report on the control
+ * (missing credentials, permission denied, throttled past retries). Becomes status `error`.
+ */
+export class CollectorError extends Soc2Error {
+  readonly code = 'SOC2_COLLECTOR_FAILED';
+  readonly exitCode = 3;
+  constructor(
+    message: string,
+    readonly kind: 'permission' | 'rate-limit' | 'unavailable' | 'timeout' | 'credentials' | 'not-found' | 'other' = 'other',
+    remediation = '',
+    options?: ErrorOptions,
+  ) {
+    super(message, remediation, options);
+  }
+}
+
+/** A bug in soc2 itself. Exit 4, with a request to report it. */
+export class InternalError extends Soc2Error {
+  readonly code = 'SOC2_INTERNAL';
+  readonly exitCode = 4;
+}
+
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  errored: 3,
+  internal: 4,
+} as const;

@@ -1,0 +1,133 @@
+/**
+ * Evidence files: one JSON file per collector call (plus attachments such as CSV populations),
+ * each recording the API calls that produced it, hashed into evidence/manifest.json.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, dirname, sep } from 'node:path';
+import type { Evidence } from '../collectors/types.js';
+import type { EvidenceRef } from '../results.js';
+import { redactDeep, redactString } from './redact.js';
+
+export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+export interface EvidenceWriteInput {
+  outDir: string;
+  collectorId: string;
+  params: unknown;
+  key: string;
+  evidence: Evidence<Record<string, unknown>>;
+  startedAt: Date;
+  finishedAt: Date;
+  runId: string;
+  sample: boolean;
+}
+
+export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
+  const { outDir, collectorId, evidence } = input;
+  const stem = `${collectorId}-${sha256(input.key).slice(0, 10)}`;
+  const rel = ['evidence', collectorId.split('.')[0]!, `${stem}.json`].join('/');
+  const clean = redactDeep(evidence);
+  const body = {
+    kind: 'soc2-evidence',
+    runId: input.runId,
+    sample: input.sample,
+    collector: collectorId,
+    params: input.params ?? {},
+    collectedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    complete: clean.complete,
+    gaps: clean.gaps,
+    calls: clean.calls,
+    facts: clean.facts ?? {},
+    resourceCount: clean.resources.length,
+    resources: clean.resources,
+  };
+  const text = JSON.stringify(body, null, 2) + '\n';
+  const abs = join(outDir, rel);
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, text);
+  const attachments: Array<{ file: string; sha256: string }> = [];
+  for (const [name, contents] of Object.entries(clean.attachments ?? {})) {
+    const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
+    const arel = ['evidence', collectorId.split('.')[0]!, `${stem}-${safe}`].join('/');
+    const redacted = redactString(contents);
+    writeFileSync(join(outDir, arel), redacted);
+    attachments.push({ file: arel, sha256: sha256(redacted) });
+  }
+  return {
+    file: rel,
+    sha256: sha256(text),
+    collector: collectorId,
+    params: input.params ?? {},
+    collectedAt: body.collectedAt,
+    finishedAt: body.finishedAt,
+    complete: clean.complete,
+    resourceCount: clean.resources.length,
+    calls: clean.calls,
+    gaps: clean.gaps,
+    ...(attachments.length ? { attachments } : {}),
+  };
+}
+
+export interface Manifest {
+  kind: 'soc2-manifest';
+  runId: string;
+  algorithm: 'sha256';
+  files: Array<{ path: string; sha256: string; size: number }>;
+}
+
+/**
+ * Hash this run's files — everything under evidence/ plus the named report files — into
+ * evidence/manifest.json. Only our own files: the out directory may hold other things.
+ */
+export function writeManifest(outDir: string, runId: string, reportFiles: readonly string[]): Manifest {
+  const files: Manifest['files'] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = join(dir, name);
+      if (statSync(abs).isDirectory()) walk(abs);
+      else {
+        const path = relative(outDir, abs).split(sep).join('/');
+        if (path === 'evidence/manifest.json') continue;
+        const data = readFileSync(abs);
+        files.push({ path, sha256: sha256(data), size: data.length });
+      }
+    }
+  };
+  if (statSafe(join(outDir, 'evidence'))) walk(join(outDir, 'evidence'));
+  for (const name of reportFiles) {
+    const data = readFileSync(join(outDir, name));
+    files.push({ path: name, sha256: sha256(data), size: data.length });
+  }
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  const manifest: Manifest = { kind: 'soc2-manifest', runId, algorithm: 'sha256', files };
+  mkdirSync(join(outDir, 'evidence'), { recursive: true });
+  writeFileSync(join(outDir, 'evidence', 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  return manifest;
+}
+
+/** Re-hash the files a manifest lists; returns the problems found (empty when everything matches). */
+export function verifyManifest(outDir: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(outDir, 'evidence', 'manifest.json'), 'utf8')) as Manifest;
+  const problems: string[] = [];
+  for (const f of manifest.files) {
+    let data: Buffer;
+    try {
+      data = readFileSync(join(outDir, f.path));
+    } catch {
+      problems.push(`${f.path}: listed in the manifest but missing.`);
+      continue;
+    }
+    if (sha256(data) !== f.sha256) problems.push(`${f.path}: contents changed since the run (sha256 differs).`);
+  }
+  return problems;
+}
+
+function statSafe(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
