@@ -105,8 +105,11 @@ export interface CollectContext {
 export interface AwsContext {
   /** Regions in scope (from the config, or the SDK's default region). */
   regions: string[];
-  /** Aggregator name when the config names one: collectors then use the aggregate APIs. */
+  /** Aggregator name when the config names one: collectors then use the aggregate APIs, called in
+   * `regions[0]` (the aggregator's home region), and cover every account and region it aggregates. */
   aggregator?: string;
+  /** Account the credentials belong to, when the SDK's credential provider reports it. */
+  accountId?: string;
   /** Maximum age of a rule evaluation before it is treated as stale, in hours. */
   maxEvaluationAgeHours: number;
   /** A Config client for one region (cached per region). Typed loosely to keep the SDK out of this file's imports. */

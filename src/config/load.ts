@@ -40,7 +40,7 @@ export function loadConfig(opts: { cwd: string; file?: string; today: Date }): L
     const { start, end } = config.period;
     const problems = [];
     for (const [k, v] of [['start', start], ['end', end]] as const) {
-      if (Number.isNaN(Date.parse(`${v}T00:00:00Z`))) problems.push(issueAt(src, ['period', k], `"${v}" is not a calendar date.`, 'value'));
+      if (!isCalendarDate(v)) problems.push(issueAt(src, ['period', k], `"${v}" is not a calendar date.`, 'value'));
     }
     if (!problems.length && start > end) problems.push(issueAt(src, ['period', 'end'], `the period ends (${end}) before it starts (${start}).`, 'value'));
     if (problems.length) throw new ConfigError(problems);
@@ -57,4 +57,10 @@ export function defaultPeriod(today: Date): { start: string; end: string } {
     start: new Date(midnight - 90 * day).toISOString().slice(0, 10),
     end: new Date(midnight - day).toISOString().slice(0, 10),
   };
+}
+
+/** True for a real day: 2026-02-31 is not one, though Date.parse may accept it. */
+export function isCalendarDate(v: string): boolean {
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === v;
 }

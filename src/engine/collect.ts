@@ -61,9 +61,10 @@ async function collectOne(call: PlannedCall, opts: CollectOptions): Promise<Call
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        controller.abort();
-        reject(new CollectorError(`${collector!.id} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`, 'timeout',
+        // Reject before aborting: a collector that answers the abort with partial evidence must not win the race.
+        reject(new CollectorError(`${collector!.id} did not finish within ${formatSeconds(timeoutMs)} and was stopped.`, 'timeout',
           'Raise timeoutSeconds in soc2.config.yaml, or narrow the scope (fewer regions or repositories).'));
+        controller.abort();
       }, timeoutMs);
       timer.unref?.();
     });
@@ -83,4 +84,8 @@ function reasonOf(call: PlannedCall, e: unknown): string {
   if (e instanceof Soc2Error) return [e.message, e.remediation].filter(Boolean).join(' ');
   const msg = e instanceof Error ? e.message : String(e);
   return `The ${call.collectorId} collector failed unexpectedly: ${msg}. This is a bug in soc2; please report it with the output of \`soc2 run --debug\`.`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }

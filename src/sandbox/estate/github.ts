@@ -352,6 +352,7 @@ function repo(partial: Partial<RepoSpec> & { id: number; name: string }): RepoSp
     collaborators: [],
     deployKeys: [],
     hooks: [],
+    actions: { enabled: true, allowedActions: 'selected', defaultWorkflowPermissions: 'read', canApprovePullRequestReviews: false },
     pulls: [],
     commits: [],
     ...partial,
@@ -596,7 +597,8 @@ export function demoGitHubEstate(): GitHubEstate {
       { login: 'freelance-oscar', twoFactor: true },
     ],
     orgRulesets: [orgRuleset],
-    actions: { enabledRepositories: 'all', enabled: true, allowedActions: 'selected', defaultWorkflowPermissions: 'write', canApprovePullRequestReviews: false },
+    // A lenient organisation default: each repository's own setting decides, so each is read.
+    actions: { enabledRepositories: 'all', enabled: true, allowedActions: 'all', defaultWorkflowPermissions: 'write', canApprovePullRequestReviews: true },
     repos: [api, webApp, dataPipeline, billing, infra, legacy, fork, sandbox],
     tokens: [
       { token: DEMO_TOKENS.owner, login: 'alice-nw', type: 'classic', scopes: ['repo', 'read:org', 'admin:org', 'security_events', 'read:repo_hook'], orgOwner: true },

@@ -1,0 +1,184 @@
+/**
+ * The one factory for AWS Config clients. Everything that can be left to the SDK is: the credential
+ * chain (env, SSO, profiles, web identity, containers, IMDS), the region chain, and endpoint
+ * overrides (AWS_ENDPOINT_URL_CONFIG_SERVICE, AWS_ENDPOINT_URL, `endpoint_url` in a profile).
+ * What soc2 adds: adaptive retries, its user agent, and an up-front check that credentials and a
+ * region exist, so a missing login is one clear error instead of a gap on every control.
+ */
+import type { ConfigServiceClient, ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
+import type { AwsSettings } from '../../config/schema.js';
+import { CollectorError } from '../../errors.js';
+import type { AwsContext } from '../types.js';
+
+export { gapFromAwsError, awsErrorFacts } from './errors.js';
+
+export interface AwsClientOptions {
+  /**
+   * The process environment. The SDK reads `process.env` itself; this copy is only used to explain
+   * where it looked (profile, metadata service) when something is missing.
+   */
+  env: NodeJS.ProcessEnv;
+  /** Product token appended to the SDK's user agent, e.g. 'soc2/0.1.0'. */
+  userAgent: string;
+  /**
+   * Explicit endpoint, for `soc2 demo` and tests only. Leave unset in real runs: the SDK then honours
+   * AWS_ENDPOINT_URL_CONFIG_SERVICE, AWS_ENDPOINT_URL and profile endpoint_url in its own order.
+   */
+  endpoint?: string;
+  /** Static credentials for `soc2 demo` and tests; unset means the SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /**
+   * A fixed delay (ms) between retries instead of the SDK's exponential backoff (1 s base for
+   * throttling). Tests and the bench only: retries stay the SDK's adaptive strategy otherwise.
+   */
+  retryDelayMs?: number;
+  /** Clock used to decide whether credentials have already expired. */
+  now?: () => Date;
+}
+
+/** SDK version string of @aws-sdk/client-config-service is not needed: the SDK adds its own token. */
+function userAgentPair(userAgent: string): [string, string] | [string] {
+  const at = userAgent.indexOf('/');
+  return at > 0 ? [userAgent.slice(0, at), userAgent.slice(at + 1)] : [userAgent];
+}
+
+function isSet(env: NodeJS.ProcessEnv, key: string): boolean {
+  const v = env[key];
+  return v !== undefined && v !== '';
+}
+
+/** Where the SDK's default chain looked, in the order it looks (credential-provider-node). */
+function credentialSearch(settings: AwsSettings, env: NodeJS.ProcessEnv): string {
+  const profile = settings.profile ?? env.AWS_PROFILE ?? 'default';
+  const credFile = env.AWS_SHARED_CREDENTIALS_FILE ?? '~/.aws/credentials';
+  const configFile = env.AWS_CONFIG_FILE ?? '~/.aws/config';
+  const imdsOff = isSet(env, 'AWS_EC2_METADATA_DISABLED') && env.AWS_EC2_METADATA_DISABLED !== 'false';
+  const container = isSet(env, 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI') || isSet(env, 'AWS_CONTAINER_CREDENTIALS_FULL_URI');
+  const places = [
+    settings.profile || isSet(env, 'AWS_PROFILE')
+      ? 'environment variables AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (skipped because a profile is named)'
+      : 'environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    `profile "${profile}" in ${credFile} and ${configFile} (static keys, SSO, assume-role, credential_process)`,
+    'a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN)',
+    container ? 'the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_*)' : 'the container credentials endpoint (not configured)',
+    container ? 'the EC2 instance metadata service (not tried: container credentials are configured)'
+      : imdsOff ? 'the EC2 instance metadata service (skipped: AWS_EC2_METADATA_DISABLED is set)' : 'the EC2 instance metadata service',
+  ];
+  return places.join('; ');
+}
+
+const CREDENTIALS_TODO =
+  'Sign in with `aws sso login --profile <name>` and set aws.profile in soc2.config.yaml (or AWS_PROFILE), ' +
+  'or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for a read-only role; `soc2 permissions` prints the policy that role needs.';
+
+function noCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv, cause: unknown): CollectorError {
+  const sdkMessage = cause instanceof Error ? cause.message : String(cause);
+  const profileProblem = /profile/i.test(sdkMessage) && (settings.profile || env.AWS_PROFILE)
+    ? ` Profile "${settings.profile ?? env.AWS_PROFILE}" could not be used: ${sdkMessage}.` : '';
+  const expiredSso = /sso/i.test(sdkMessage) && /expired|invalid/i.test(sdkMessage);
+  if (expiredSso) {
+    return new CollectorError(
+      `The AWS SSO session has expired: ${sdkMessage}. Run \`aws sso login${settings.profile ? ` --profile ${settings.profile}` : ''}\` and run soc2 again.`,
+      'credentials', 'Refresh the SSO session with `aws sso login`, then run again.', { cause },
+    );
+  }
+  return new CollectorError(
+    `No AWS credentials found. The AWS SDK looked in: ${credentialSearch(settings, env)}.${profileProblem} ${CREDENTIALS_TODO}`,
+    'credentials', CREDENTIALS_TODO, { cause },
+  );
+}
+
+function noRegion(settings: AwsSettings, env: NodeJS.ProcessEnv, cause: unknown): CollectorError {
+  const profile = settings.profile ?? env.AWS_PROFILE ?? 'default';
+  const todo = 'Set aws.regions in soc2.config.yaml (e.g. [us-east-1, eu-west-1]), or export AWS_REGION=us-east-1.';
+  return new CollectorError(
+    `No AWS region is configured: soc2.config.yaml has no aws.regions, AWS_REGION is not set, and profile "${profile}" in ` +
+      `${env.AWS_CONFIG_FILE ?? '~/.aws/config'} has no region. ${todo}`,
+    'credentials', todo, { cause },
+  );
+}
+
+function expired(at: Date, source: string): CollectorError {
+  const todo = 'Refresh the credentials (`aws sso login`, assume the role again, or export a new AWS_SESSION_TOKEN) and run again.';
+  return new CollectorError(`The AWS credentials ${source}expired at ${at.toISOString()}. ${todo}`, 'credentials', todo);
+}
+
+/** Describes where resolved credentials came from, using the SDK's `$source` feature flags. */
+function credentialSource(creds: object): string {
+  const source = (creds as { $source?: Record<string, unknown> }).$source ?? {};
+  if ('CREDENTIALS_ENV_VARS' in source) return 'from AWS_ACCESS_KEY_ID/AWS_SESSION_TOKEN ';
+  if (Object.keys(source).some((k) => k.includes('SSO'))) return 'from the SSO session ';
+  if (Object.keys(source).some((k) => k.includes('PROFILE'))) return 'from the profile ';
+  return '';
+}
+
+/**
+ * Builds the run's AWS context. Throws CollectorError (kind 'credentials') when no region or no
+ * credentials can be resolved, or the credentials have already expired; the engine turns that into
+ * `error` on every AWS control.
+ */
+export async function createAwsContext(settings: AwsSettings, opts: AwsClientOptions): Promise<AwsContext> {
+  const sdk = await import('@aws-sdk/client-config-service');
+  const retryStrategy = opts.retryDelayMs === undefined ? undefined : await fixedDelayAdaptiveRetry(settings.maxAttempts, opts.retryDelayMs);
+  const base: ConfigServiceClientConfig = {
+    retryMode: 'adaptive',
+    maxAttempts: settings.maxAttempts,
+    customUserAgent: [userAgentPair(opts.userAgent)],
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    ...(retryStrategy ? { retryStrategy } : {}),
+  };
+
+  let regions = settings.regions;
+  if (!regions) {
+    const probe = new sdk.ConfigServiceClient(base);
+    try {
+      regions = [await probe.config.region()];
+    } catch (cause) {
+      throw noRegion(settings, opts.env, cause);
+    } finally {
+      probe.destroy();
+    }
+  }
+
+  const clients = new Map<string, ConfigServiceClient>();
+  const client = (region: string): ConfigServiceClient => {
+    let c = clients.get(region);
+    if (!c) {
+      c = new sdk.ConfigServiceClient({ ...base, region });
+      clients.set(region, c);
+    }
+    return c;
+  };
+
+  let accountId: string | undefined;
+  try {
+    const creds = await client(regions[0]!).config.credentials();
+    const now = (opts.now ?? (() => new Date()))();
+    if (creds.expiration && creds.expiration.getTime() <= now.getTime()) throw expired(creds.expiration, credentialSource(creds));
+    accountId = (creds as { accountId?: string }).accountId;
+  } catch (cause) {
+    if (cause instanceof CollectorError) throw cause;
+    throw noCredentials(settings, opts.env, cause);
+  }
+
+  const ctx: AwsContext = {
+    regions: [...regions],
+    maxEvaluationAgeHours: settings.maxEvaluationAgeHours,
+    client,
+  };
+  if (settings.aggregator) ctx.aggregator = settings.aggregator;
+  if (accountId) ctx.accountId = accountId;
+  return ctx;
+}
+
+/**
+ * The SDK's own AdaptiveRetryStrategy with a constant backoff, so tests of "throttled N times" do
+ * not sleep for the SDK's 1 s throttling base delay. Loaded only when asked for (tests, bench).
+ */
+async function fixedDelayAdaptiveRetry(maxAttempts: number, delayMs: number): Promise<ConfigServiceClientConfig['retryStrategy']> {
+  const { AdaptiveRetryStrategy } = await import('@smithy/core/retry');
+  const backoff = { computeNextBackoffDelay: () => delayMs, setDelayBase: () => {} };
+  return new AdaptiveRetryStrategy(async () => maxAttempts, { maxAttempts, backoff } as never);
+}

@@ -1,0 +1,82 @@
+/**
+ * Test helpers for the repo.* collectors: a minimal CollectContext and fixture checkouts built in
+ * a fresh temporary directory (optionally as a git work tree with everything staged).
+ */
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach } from 'vitest';
+import type { CollectContext } from '../../../../src/collectors/types.js';
+
+const created: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(created.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
+});
+
+export function makeCtx(repoRoot: string, overrides: Partial<CollectContext> = {}): CollectContext {
+  const cache = new Map<string, Promise<unknown>>();
+  return {
+    repoRoot,
+    period: { start: '2026-04-01', end: '2026-06-30' },
+    now: () => new Date('2026-06-30T00:00:00Z'),
+    signal: new AbortController().signal,
+    progress: () => {},
+    memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+      let p = cache.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = fn();
+        cache.set(key, p);
+      }
+      return p;
+    },
+    ...overrides,
+  };
+}
+
+/** Runs git in `dir` with an identity and no user/system config, so the developer's setup cannot leak in. */
+export function git(dir: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=Test', '-c', 'init.defaultBranch=main', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: os.devNull, GIT_CONFIG_NOSYSTEM: '1' },
+  });
+}
+
+/**
+ * Writes `files` (relative path → contents) into a new temporary directory. With `git`, the
+ * directory becomes a work tree with every file staged, and `untracked` files are written after.
+ */
+export async function makeRepo(
+  files: Record<string, string | Buffer>,
+  options: { git?: boolean; remote?: string; untracked?: Record<string, string>; name?: string } = {},
+): Promise<string> {
+  const parent = await fs.mkdtemp(path.join(os.tmpdir(), 'soc2-repo-'));
+  created.push(parent);
+  const dir = path.join(parent, options.name ?? 'acme-api');
+  await fs.mkdir(dir);
+  await writeFiles(dir, files);
+  if (options.git) {
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    if (options.remote) git(dir, 'remote', 'add', 'origin', options.remote);
+  }
+  if (options.untracked) await writeFiles(dir, options.untracked);
+  return dir;
+}
+
+export async function writeFiles(dir: string, files: Record<string, string | Buffer>): Promise<void> {
+  for (const [rel, contents] of Object.entries(files)) {
+    const abs = path.join(dir, rel);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    await fs.writeFile(abs, contents);
+  }
+}
+
+/** A fresh temporary directory that is removed after the test. */
+export async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'soc2-tmp-'));
+  created.push(dir);
+  return dir;
+}

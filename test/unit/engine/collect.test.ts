@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { collectAll } from '../../../src/engine/collect.js';
+import { planCollection } from '../../../src/engine/plan.js';
+import type { AnyCollector, Evidence } from '../../../src/collectors/types.js';
+import type { Control } from '../../../src/controls/schema.js';
+import { CollectorError } from '../../../src/errors.js';
+
+function control(id: string, collector: string, params: unknown): Control {
+  return { id, title: id, criteria: ['CC8.1'], severity: 'high', type: 'automated', description: 'd', remediation: 'r', collector, assert: { key: 'x', op: 'eq', value: 1 }, file: `/c/${id}.yaml`, resolvedParams: params, whenEmptyResolved: 'error' };
+}
+
+function fakeCollector(id: string, collect: (params: unknown, signal: AbortSignal) => Promise<Evidence<Record<string, unknown>>>, timeoutMs?: number): AnyCollector {
+  return { id, source: 'repo', description: id, params: z.object({}), resource: z.object({ x: z.number() }), permissions: [], defaultWhenEmpty: 'error', example: '', timeoutMs, collect: (ctx, p) => collect(p, ctx.signal) } as AnyCollector;
+}
+
+const empty = (): Evidence<Record<string, unknown>> => ({ resources: [{ id: 'r', data: { x: 1 } }], complete: true, gaps: [], calls: [] });
+const baseCtx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(0), progress: () => {}, memo: <T,>(_k: string, fn: () => Promise<T>) => fn() };
+
+describe('engine/plan', () => {
+  it('makes identical collector calls once, whatever the key order of their params', () => {
+    const plan = planCollection([
+      control('A-001', 'repo.workflows', { a: 1, b: 2 }),
+      control('A-002', 'repo.workflows', { b: 2, a: 1 }),
+      control('A-003', 'repo.workflows', { a: 2, b: 2 }),
+      control('A-004', 'repo.lockfile', {}),
+    ]);
+    expect(plan).toHaveLength(3);
+    expect(plan[0]!.controls.map((c) => c.id)).toEqual(['A-001', 'A-002']);
+  });
+});
+
+describe('engine/collect', () => {
+  it('runs at most `concurrency` calls at once', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const col = fakeCollector('repo.slow', async () => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight--;
+      return empty();
+    });
+    const plan = planCollection(Array.from({ length: 9 }, (_, i) => control(`A-00${i}`, 'repo.slow', { i })));
+    const out = await collectAll(plan, { concurrency: 3, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    expect(peak).toBe(3);
+    expect([...out.values()].every((o) => o.kind === 'evidence')).toBe(true);
+  });
+
+  it('ends only the crashing call in error and keeps the others', async () => {
+    const crash = fakeCollector('repo.crash', async () => { throw new TypeError('boom'); });
+    const fine = fakeCollector('repo.fine', async () => empty());
+    const plan = planCollection([control('A-001', 'repo.crash', {}), control('A-002', 'repo.fine', {})]);
+    const out = await collectAll(plan, { concurrency: 2, timeoutMs: 5000, now: () => new Date(0), load: async (id) => (id === 'repo.crash' ? crash : fine), contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const crashed = out.get(plan[0]!.key)!;
+    expect(crashed.kind).toBe('error');
+    expect(crashed.kind === 'error' && crashed.reason).toContain('repo.crash collector failed unexpectedly: boom');
+    expect(out.get(plan[1]!.key)!.kind).toBe('evidence');
+  });
+
+  it('stops a call that passes its timeout, aborts its signal, and reports the timeout', async () => {
+    let aborted = false;
+    const hang = fakeCollector('repo.hang', (_p, signal) => new Promise((resolve) => {
+      signal.addEventListener('abort', () => { aborted = true; resolve(empty()); });
+    }), 30);
+    const plan = planCollection([control('A-001', 'repo.hang', {})]);
+    const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => hang, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const o = out.get(plan[0]!.key)!;
+    expect(o.kind).toBe('error');
+    expect(o.kind === 'error' && o.reason).toBe("repo.hang did not finish within 30 ms and was stopped. Raise timeoutSeconds in soc2.config.yaml, or narrow the scope (fewer regions or repositories).");
+    expect(aborted).toBe(true);
+  });
+
+  it('carries a typed collector error message and remediation into the reason', async () => {
+    const denied = fakeCollector('repo.denied', async () => { throw new CollectorError('No AWS credentials found.', 'credentials', 'Set AWS_PROFILE.'); });
+    const plan = planCollection([control('A-001', 'repo.denied', {})]);
+    const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => denied, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const o = out.get(plan[0]!.key)!;
+    expect(o.kind === 'error' && o.reason).toBe('No AWS credentials found. Set AWS_PROFILE.');
+  });
+
+  it('reports a source out of scope as not applicable without calling the collector', async () => {
+    let called = false;
+    const col = fakeCollector('repo.x', async () => { called = true; return empty(); });
+    const plan = planCollection([control('A-001', 'repo.x', {})]);
+    const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: false, status: 'not_applicable', reason: 'AWS is not in scope.' }) });
+    expect(out.get(plan[0]!.key)).toMatchObject({ kind: 'not_applicable', reason: 'AWS is not in scope.' });
+    expect(called).toBe(false);
+  });
+});
