@@ -11,6 +11,12 @@ export const collectors = {
   // aws — AWS Config
   // github — REST and GraphQL
   // repo — the local checkout
+  'repo.codeowners': () => import('./repo/codeowners.js'),
+  'repo.dependency-updates': () => import('./repo/dependency-updates.js'),
+  'repo.lockfile': () => import('./repo/lockfile.js'),
+  'repo.secrets': () => import('./repo/secrets.js'),
+  'repo.security-policy': () => import('./repo/security-policy.js'),
+  'repo.workflows': () => import('./repo/workflows.js'),
 } as const satisfies Record<string, () => Promise<CollectorModule>>;
 
 export type CollectorId = keyof typeof collectors;

@@ -33,7 +33,7 @@ export function roleOn(estate: GitHubEstate, token: FakeToken, repo: RepoSpec): 
   if (collab) return collab.permission;
   const member = estate.members.some((m) => m.login === token.login);
   if (!member) return repo.visibility === 'public' ? 'read' : 'none';
-  const base = estate.org.defaultRepositoryPermission;
+  const base = estate.organization.defaultRepositoryPermission;
   return base === 'none' ? (repo.visibility === 'private' ? 'none' : 'read') : base;
 }
 

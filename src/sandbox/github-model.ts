@@ -49,13 +49,13 @@ export function effectiveRules(estate: GitHubEstate, repo: RepoSpec, branch: str
     if (rs.enforcement !== 'active' || !rulesetApplies(rs, repo, branch)) return;
     for (const rule of rs.rules) out.push({ rule, ruleset: rs, sourceType, source });
   };
-  for (const rs of repo.rulesets) consider(rs, 'Repository', `${estate.org.login}/${repo.name}`);
-  for (const rs of estate.orgRulesets) consider(rs, 'Organization', estate.org.login);
+  for (const rs of repo.rulesets) consider(rs, 'Repository', `${estate.org}/${repo.name}`);
+  for (const rs of estate.orgRulesets) consider(rs, 'Organization', estate.org);
   return out;
 }
 
 export function findRepo(estate: GitHubEstate, owner: string, name: string): RepoSpec | undefined {
-  if (owner.toLowerCase() !== estate.org.login.toLowerCase()) return undefined;
+  if (owner.toLowerCase() !== estate.org.toLowerCase()) return undefined;
   return estate.repos.find((r) => r.name.toLowerCase() === name.toLowerCase());
 }
 
@@ -88,7 +88,7 @@ export function searchPulls(estate: GitHubEstate, query: string, visible: (repo:
   for (const t of terms) {
     const [k, ...rest] = t.split(':');
     const v = rest.join(':');
-    if (k === 'org') orgOk = v.toLowerCase() === estate.org.login.toLowerCase();
+    if (k === 'org') orgOk = v.toLowerCase() === estate.org.toLowerCase();
     else if (k === 'repo') repoFilter = v.toLowerCase();
     else if (k === 'is' && v === 'pr') prOnly = true;
     else if (k === 'is' && v === 'merged') mergedOnly = true;
@@ -101,7 +101,7 @@ export function searchPulls(estate: GitHubEstate, query: string, visible: (repo:
   if (!orgOk || !prOnly) return [];
   const hits: SearchHit[] = [];
   for (const repo of estate.repos) {
-    if (repoFilter && `${estate.org.login}/${repo.name}`.toLowerCase() !== repoFilter) continue;
+    if (repoFilter && `${estate.org}/${repo.name}`.toLowerCase() !== repoFilter) continue;
     if (!visible(repo)) continue;
     for (const pull of repo.pulls) {
       if (mergedOnly && !pull.mergedAt) continue;

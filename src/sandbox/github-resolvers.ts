@@ -50,7 +50,7 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
     return obj;
   };
   const forbid = () => new GqlFieldError(forbiddenMessage(token), 'FORBIDDEN');
-  const org = estate.org.login;
+  const org = estate.org;
   const actor = (login: string | null, type: 'User' | 'Bot' = 'User'): GqlObject | null =>
     login ? { __typename: login.endsWith('[bot]') ? 'Bot' : type, __implements: ['Actor'], login } : null;
 

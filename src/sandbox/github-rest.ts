@@ -48,8 +48,8 @@ function requireAdmin(req: RestRequest, repo: RepoSpec, permission: Parameters<t
 }
 
 function ownerObject(req: RestRequest) {
-  const o = req.estate.org;
-  return { login: o.login, id: o.id, node_id: `O_${o.id}`, type: 'Organization', site_admin: false, url: `${req.base}/users/${o.login}`, html_url: `https://github.com/${o.login}` };
+  const o = req.estate.organization;
+  return { login: req.estate.org, id: o.id, node_id: `O_${o.id}`, type: 'Organization', site_admin: false, url: `${req.base}/users/${req.estate.org}`, html_url: `https://github.com/${req.estate.org}` };
 }
 
 function userObject(req: RestRequest, login: string, id = 0) {
@@ -59,7 +59,7 @@ function userObject(req: RestRequest, login: string, id = 0) {
 export function repoObject(req: RestRequest, repo: RepoSpec) {
   const role = roleOn(req.estate, req.token, repo);
   const admin = atLeast(role, 'admin');
-  const full = `${req.estate.org.login}/${repo.name}`;
+  const full = `${req.estate.org}/${repo.name}`;
   const out: Record<string, unknown> = {
     id: repo.id,
     node_id: `R_${repo.id}`,
@@ -141,16 +141,17 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/orgs/{org}',
       handle(req) {
-        const o = req.estate.org;
-        if (req.params['org']?.toLowerCase() !== o.login.toLowerCase()) return notFound();
+        const o = req.estate.organization;
+        const login = req.estate.org;
+        if (req.params['org']?.toLowerCase() !== login.toLowerCase()) return notFound();
         const body: Record<string, unknown> = {
-          login: o.login,
+          login,
           id: o.id,
           node_id: `O_${o.id}`,
-          url: `${req.base}/orgs/${o.login}`,
-          repos_url: `${req.base}/orgs/${o.login}/repos`,
+          url: `${req.base}/orgs/${login}`,
+          repos_url: `${req.base}/orgs/${login}/repos`,
           name: o.name,
-          html_url: `https://github.com/${o.login}`,
+          html_url: `https://github.com/${login}`,
           created_at: o.createdAt,
           type: 'Organization',
           is_verified: false,
@@ -179,7 +180,7 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/orgs/{org}/members',
       handle(req) {
-        if (req.params['org']?.toLowerCase() !== req.estate.org.login.toLowerCase()) return notFound();
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
         if (!tokenHas(req.token, 'members')) return error(403, forbiddenMessage(req.token));
         const filter = req.query.get('filter') ?? 'all';
         const role = req.query.get('role') ?? 'all';
@@ -192,7 +193,7 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/orgs/{org}/outside_collaborators',
       handle(req) {
-        if (req.params['org']?.toLowerCase() !== req.estate.org.login.toLowerCase()) return notFound();
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
         if (!tokenHas(req.token, 'members')) return error(403, forbiddenMessage(req.token));
         const filter = req.query.get('filter') ?? 'all';
         const list = req.estate.outsideCollaborators.filter((c) => filter === 'all' || !c.twoFactor);
@@ -203,7 +204,7 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/orgs/{org}/repos',
       handle(req) {
-        if (req.params['org']?.toLowerCase() !== req.estate.org.login.toLowerCase()) return notFound();
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
         const visible = req.estate.repos.filter((r) => roleOn(req.estate, req.token, r) !== 'none');
         const sorted = [...visible].sort((a, b) => a.name.localeCompare(b.name));
         return { status: 200, list: sorted.map((r) => repoObject(req, r)) };
@@ -213,17 +214,17 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/orgs/{org}/actions/permissions',
       handle(req) {
-        if (req.params['org']?.toLowerCase() !== req.estate.org.login.toLowerCase()) return notFound();
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
         if (!tokenHas(req.token, 'organization_administration') || !req.token.orgOwner) return error(403, forbiddenMessage(req.token));
         const a = req.estate.actions;
-        return { status: 200, body: { enabled_repositories: a.enabledRepositories, allowed_actions: a.allowedActions, ...(a.allowedActions === 'selected' ? { selected_actions_url: `${req.base}/orgs/${req.estate.org.login}/actions/permissions/selected-actions` } : {}), sha_pinning_required: false } };
+        return { status: 200, body: { enabled_repositories: a.enabledRepositories, allowed_actions: a.allowedActions, ...(a.allowedActions === 'selected' ? { selected_actions_url: `${req.base}/orgs/${req.estate.org}/actions/permissions/selected-actions` } : {}), sha_pinning_required: false } };
       },
     },
     {
       method: 'GET',
       template: '/orgs/{org}/actions/permissions/workflow',
       handle(req) {
-        if (req.params['org']?.toLowerCase() !== req.estate.org.login.toLowerCase()) return notFound();
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
         if (!tokenHas(req.token, 'organization_administration') || !req.token.orgOwner) return error(403, forbiddenMessage(req.token));
         const a = req.estate.actions;
         return { status: 200, body: { default_workflow_permissions: a.defaultWorkflowPermissions, can_approve_pull_request_reviews: a.canApprovePullRequestReviews } };
@@ -247,7 +248,7 @@ export function restRoutes(): Route[] {
         if (denied) return denied;
         const p = repo.protection;
         if (!p || req.params['branch'] !== repo.defaultBranch) return error(404, 'Branch not protected', 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection');
-        const url = `${req.base}/repos/${req.estate.org.login}/${repo.name}/branches/${repo.defaultBranch}/protection`;
+        const url = `${req.base}/repos/${req.estate.org}/${repo.name}/branches/${repo.defaultBranch}/protection`;
         return {
           status: 200,
           body: {
@@ -301,9 +302,9 @@ export function restRoutes(): Route[] {
         const id = Number(req.params['ruleset_id']);
         const admin = atLeast(roleOn(req.estate, req.token, repo), 'admin') && tokenHas(req.token, 'administration');
         const own = repo.rulesets.find((r) => r.id === id);
-        if (own) return { status: 200, body: rulesetObject(req, own, 'Repository', `${req.estate.org.login}/${repo.name}`, admin) };
+        if (own) return { status: 200, body: rulesetObject(req, own, 'Repository', `${req.estate.org}/${repo.name}`, admin) };
         const inherited = req.estate.orgRulesets.find((r) => r.id === id);
-        if (inherited && req.query.get('includes_parents') !== 'false') return { status: 200, body: rulesetObject(req, inherited, 'Organization', req.estate.org.login, admin) };
+        if (inherited && req.query.get('includes_parents') !== 'false') return { status: 200, body: rulesetObject(req, inherited, 'Organization', req.estate.org, admin) };
         return notFound();
       },
     },
@@ -329,7 +330,7 @@ export function restRoutes(): Route[] {
         const state = req.query.get('state');
         const states = state ? state.split(',') : undefined;
         const alerts = repo.dependabotAlerts.filter((a) => !states || states.includes(a.state));
-        const full = `${req.estate.org.login}/${repo.name}`;
+        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
           cursor: true,
@@ -361,7 +362,7 @@ export function restRoutes(): Route[] {
         if (repo.codeScanning === 'none') return error(404, 'no analysis found', 'https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository');
         const state = req.query.get('state');
         const alerts = repo.codeScanningAlerts.filter((a) => !state || a.state === state);
-        const full = `${req.estate.org.login}/${repo.name}`;
+        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
           list: alerts.map((a) => ({
@@ -406,7 +407,7 @@ export function restRoutes(): Route[] {
         if (isResult(repo)) return repo;
         const denied = requireAdmin(req, repo);
         if (denied) return denied;
-        const full = `${req.estate.org.login}/${repo.name}`;
+        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
           list: repo.deployKeys.map((k) => ({ id: k.id, key: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFAKEFAKEFAKE', url: `${req.base}/repos/${full}/keys/${k.id}`, title: k.title, verified: true, created_at: k.createdAt, read_only: k.readOnly, added_by: 'alice-nw', last_used: k.lastUsed, enabled: true })),
@@ -421,7 +422,7 @@ export function restRoutes(): Route[] {
         if (isResult(repo)) return repo;
         const denied = requireAdmin(req, repo, 'repository_hooks');
         if (denied) return denied;
-        const full = `${req.estate.org.login}/${repo.name}`;
+        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
           list: repo.hooks.map((h) => ({
@@ -452,7 +453,7 @@ export function restRoutes(): Route[] {
         const denied = requireAdmin(req, repo);
         if (denied) return denied;
         const a = effectiveActions(req.estate, repo);
-        return { status: 200, body: { enabled: a.enabled, allowed_actions: a.allowedActions, ...(a.allowedActions === 'selected' ? { selected_actions_url: `${req.base}/repos/${req.estate.org.login}/${repo.name}/actions/permissions/selected-actions` } : {}), sha_pinning_required: false } };
+        return { status: 200, body: { enabled: a.enabled, allowed_actions: a.allowedActions, ...(a.allowedActions === 'selected' ? { selected_actions_url: `${req.base}/repos/${req.estate.org}/${repo.name}/actions/permissions/selected-actions` } : {}), sha_pinning_required: false } };
       },
     },
     {

@@ -39,9 +39,10 @@ const resource = z.object({
 export type CodeownersParams = z.infer<typeof params>;
 export type CodeownersResource = z.infer<typeof resource>;
 
-// GitHub logins: letters, digits and single hyphens, at most 39 characters.
-const USER = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
-const TEAM = /^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+// GitHub logins: letters, digits and hyphens; Enterprise Managed Users add `_shortcode`.
+const LOGIN = '[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9])?';
+const USER = new RegExp(`^@${LOGIN}$`);
+const TEAM = new RegExp(`^@${LOGIN}/[A-Za-z0-9][A-Za-z0-9._-]*$`);
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
 /** Patterns that match every file. */
 const CATCH_ALL = new Set(['*', '**', '/*', '/**']);

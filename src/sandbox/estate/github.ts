@@ -209,8 +209,15 @@ export interface MemberSpec {
 }
 
 export interface GitHubEstate {
-  org: {
-    login: string;
+  /** Organisation login. */
+  org: string;
+  /** Review period the estate's history is written for (YYYY-MM-DD, inclusive). */
+  period: { start: string; end: string };
+  /** The estate's clock (ISO): alert ages and the like are relative to it. */
+  now: string;
+  /** A token the fake accepts that can read everything the collectors need. */
+  demoToken: string;
+  organization: {
     id: number;
     name: string;
     twoFactorRequirementEnabled: boolean;
@@ -566,8 +573,11 @@ export function demoGitHubEstate(): GitHubEstate {
   const sandbox = repo({ id: 1008, name: 'sandbox-playground', protection: null });
 
   return {
-    org: {
-      login: ORG,
+    org: ORG,
+    period: { ...DEMO_PERIOD },
+    now: DEMO_NOW,
+    demoToken: DEMO_TOKENS.owner,
+    organization: {
       id: 90210,
       name: 'Northwind Analytics',
       twoFactorRequirementEnabled: true,

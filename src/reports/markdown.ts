@@ -1,0 +1,324 @@
+/**
+ * report.md: the report a person reads in a pull request, a wiki or a terminal. What needs action
+ * comes first (deviations, then errors, then manual evidence), what passed after, and an
+ * evidence appendix with hashes last. Every string that came from an API or a control file goes
+ * through mdText/mdCode, so a resource named `<script>` or `a | b` renders as text.
+ */
+import type { ControlResult, Finding, Results } from '../results.js';
+import { plural } from '../text.js';
+import {
+  COVERAGE_MEANING,
+  FINDING_LABEL,
+  NOT_COVERED_TEXT,
+  OPINION_NOTICE,
+  REPORT_STATUS_ORDER,
+  SAMPLE_NOTICE,
+  SEVERITY_LABEL,
+  STATUS_HEADING,
+  STATUS_LABEL,
+  STATUS_MEANING,
+  compareText,
+  deviationText,
+  errorActions,
+  evidenceIndex,
+  exitCodeMeaning,
+  failOnMeaning,
+  findingCounts,
+  isSafeUrl,
+  mdCode,
+  mdText,
+  operationCounts,
+  periodText,
+  reportTitle,
+  reportTypeText,
+  sortControlsForReport,
+  sortCriteria,
+  sortFindings,
+  sortedGaps,
+  type ControlStatus,
+} from './format.js';
+import type { Renderer } from './types.js';
+
+type Cell = string;
+
+function table(headers: string[], rows: Cell[][], align?: Array<'l' | 'r'>): string {
+  const sep = headers.map((_, i) => (align?.[i] === 'r' ? '---:' : '---'));
+  return [headers, sep, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function link(url: string): string {
+  return isSafeUrl(url) ? `<${url}>` : mdText(url);
+}
+
+function json(value: unknown): string {
+  return mdCode(JSON.stringify(value) ?? 'null');
+}
+
+function header(r: Results): string[] {
+  const { run, tool } = r;
+  const blocks = [`# ${mdText(reportTitle(run))}${run.sample ? ' — SAMPLE DATA' : ''}`];
+  if (run.sample) blocks.push(`> **⚠️ SAMPLE DATA — not real systems.** ${mdText(SAMPLE_NOTICE)}`);
+  const config = run.config.file ? `${mdCode(run.config.file)}${run.config.sha256 ? ` (sha256 ${mdCode(run.config.sha256)})` : ''}` : 'none — built-in defaults';
+  blocks.push(
+    table(
+      ['Item', 'Value'],
+      [
+        ['Report type', `${reportTypeText(run)} — ${run.reportType === 'type1' ? 'controls in place' : 'controls operating over the review period'} ${mdText(periodText(run))}`],
+        ['Run', mdCode(run.id)],
+        ['Started (UTC)', mdText(run.startedAt)],
+        ['Finished (UTC)', mdText(run.finishedAt)],
+        ['Tool', `${mdText(tool.name)} ${mdText(tool.version)} (results schema ${mdText(r.schemaVersion)})`],
+        ['Configuration', config],
+        ['Data', run.sample ? '**SAMPLE DATA** from the bundled demo estate' : 'collected from the systems in scope below'],
+      ],
+    ),
+  );
+  blocks.push(`> ${mdText(OPINION_NOTICE)}`);
+  return blocks;
+}
+
+function headline(r: Results): string {
+  const s = r.summary;
+  if (s.fail > 0) {
+    const err = s.error ? `, and ${plural(s.error, 'control')} could not be evaluated (evidence incomplete)` : '';
+    return `**${plural(s.fail, 'control')} with deviations${err}.**`;
+  }
+  if (s.error > 0) return `**No deviations found, but ${plural(s.error, 'control')} could not be evaluated (evidence incomplete).**`;
+  const manual = s.manual ? ` ${plural(s.manual, 'manual control')} still need${s.manual === 1 ? 's' : ''} evidence attached by a person.` : '';
+  return `**No deviations detected by automated test.**${manual}`;
+}
+
+function summary(r: Results): string[] {
+  const s = r.summary;
+  const rows = REPORT_STATUS_ORDER.map((st) => [STATUS_LABEL[st], String(s[st]), STATUS_MEANING[st]]);
+  rows.push(['**Total**', `**${s.total}**`, '']);
+  const covered = r.criteria.filter((c) => c.status !== 'not_covered').length;
+  return [
+    '## Summary',
+    headline(r),
+    table(['Status', 'Controls', 'Meaning'], rows, ['l', 'r', 'l']),
+    [
+      `- **Exit code ${s.exitCode}:** ${mdText(exitCodeMeaning(s.exitCode, r.run.failOn))}.`,
+      `- **Fail-on threshold: ${mdText(r.run.failOn)}** — ${mdText(failOnMeaning(r.run.failOn))}.`,
+      `- **Criteria:** ${covered} of ${r.criteria.length} criteria are mapped to at least one control; ${r.criteria.length - covered} are ${NOT_COVERED_TEXT}.`,
+    ].join('\n'),
+  ];
+}
+
+function scope(r: Results): string[] {
+  const { run } = r;
+  const sc = run.scope;
+  const lines = [`- **Review period:** ${mdText(periodText(run))} (${reportTypeText(run)}${run.reportType === 'type2' ? ': controls are expected to operate throughout the period' : ''}).`];
+  if (sc.aws) {
+    const regions = sc.aws.regions.length ? sc.aws.regions.map(mdCode).join(', ') : "the AWS SDK's default region";
+    const agg = sc.aws.aggregator ? `; aggregator ${mdCode(sc.aws.aggregator)} (every account and region it aggregates)` : '';
+    lines.push(`- **AWS:** regions ${regions}${agg}.`);
+  } else lines.push('- **AWS:** not in scope.');
+  lines.push(sc.github ? `- **GitHub:** organisation ${mdCode(sc.github.org)} through ${mdText(sc.github.apiUrl)}.` : '- **GitHub:** not in scope.');
+  lines.push(`- **Repository checkout:** ${mdCode(sc.repo.path)}.`);
+  if (sc.notInScope.length) {
+    lines.push('- **Left out of scope, and why:**');
+    for (const why of sc.notInScope) lines.push(`  - ${mdText(why)}`);
+  }
+  return ['## Scope', lines.join('\n')];
+}
+
+function criteria(r: Results): string[] {
+  const rows = sortCriteria(r.criteria).map((cr) => [
+    mdText(cr.id),
+    mdText(cr.title),
+    cr.status === 'not_covered' ? `Not covered — ${NOT_COVERED_TEXT}` : `${mdText(STATUS_LABEL[cr.status])} — ${COVERAGE_MEANING[cr.status]}`,
+    cr.controls.length ? [...cr.controls].sort(compareText).map(mdText).join(', ') : '—',
+  ]);
+  return [
+    '## Criteria coverage',
+    `All ${r.criteria.length} criteria of the 2017 Trust Services Criteria. A criterion no control maps to is ${NOT_COVERED_TEXT}: the auditor tests it with documents and interviews.`,
+    table(['Criterion', 'Title', 'Status', 'Controls'], rows),
+  ];
+}
+
+function findingsTable(findings: readonly Finding[], withException = false): string {
+  const sorted = sortFindings(findings);
+  const hasType = sorted.some((f) => f.resourceType);
+  const hasRegion = sorted.some((f) => f.region);
+  const hasAccount = sorted.some((f) => f.account);
+  const headers = ['Resource', ...(hasType ? ['Type'] : []), ...(hasRegion ? ['Region'] : []), ...(hasAccount ? ['Account'] : []), 'Finding', ...(withException ? ['Exception'] : [])];
+  const rows = sorted.map((f) => [
+    mdText(f.resource),
+    ...(hasType ? [mdText(f.resourceType ?? '')] : []),
+    ...(hasRegion ? [mdText(f.region ?? '')] : []),
+    ...(hasAccount ? [mdText(f.account ?? '')] : []),
+    mdText(f.message),
+    ...(withException ? [mdText(f.exception ?? '')] : []),
+  ]);
+  return table(headers, rows);
+}
+
+function statusLine(c: ControlResult): string {
+  const parts = [`**${STATUS_LABEL[c.status]}** — ${STATUS_MEANING[c.status]}`, `severity **${SEVERITY_LABEL[c.severity]}**`];
+  parts.push(c.criteria.length ? `criteria ${c.criteria.map(mdText).join(', ')}` : 'no criteria mapped');
+  parts.push(`control file ${mdCode(c.source)}`);
+  if (c.collector) parts.push(`collector ${mdCode(c.collector)}`);
+  return parts.join(' · ');
+}
+
+function about(c: ControlResult): string[] {
+  const lines = [`**What is checked:** ${mdText(c.description)}`];
+  if (c.rationale) lines.push(`**Why it matters:** ${mdText(c.rationale)}`);
+  if (c.params !== undefined && c.params !== null && !(typeof c.params === 'object' && Object.keys(c.params).length === 0)) {
+    lines.push(`**Parameters:** ${json(c.params)}`);
+  }
+  return [lines.join('  \n')];
+}
+
+function findingGroups(c: ControlResult): string[] {
+  const blocks: string[] = [];
+  const by = (s: Finding['status']) => c.findings.filter((f) => f.status === s);
+  const groups: Array<[Finding['status'], string]> = [
+    ['fail', 'Deviations'],
+    ['error', 'Items that could not be read'],
+    ['excepted', 'Excepted items'],
+  ];
+  for (const [status, title] of groups) {
+    const list = by(status);
+    if (list.length) blocks.push(`#### ${title} (${list.length})`, findingsTable(list, status === 'excepted'));
+  }
+  const n = findingCounts(c);
+  const rest: string[] = [];
+  if (n.passed) rest.push(`${plural(n.passed, 'item')} ${n.passed === 1 ? 'meets' : 'meet'} the requirement`);
+  if (n.notApplicable) {
+    const na = sortFindings(by('not_applicable'));
+    rest.push(`${plural(n.notApplicable, 'item')} ${n.notApplicable === 1 ? 'is' : 'are'} not applicable (${na.map((f) => mdText(f.message)).join('; ')})`);
+  }
+  if (rest.length) blocks.push(`${rest.join('; ')}. The full population is in the evidence file.`);
+  return blocks;
+}
+
+function closing(c: ControlResult, withRemediation: boolean): string[] {
+  const lines: string[] = [];
+  if (withRemediation) lines.push(`**Remediation:** ${mdText(c.remediation)}`);
+  if (c.references.length) lines.push(`**References:** ${c.references.map(link).join(', ')}`);
+  const ev = [...c.evidence].sort((a, b) => compareText(a.file, b.file));
+  if (ev.length) lines.push(`**Evidence:** ${ev.map((e) => `${mdCode(e.file)} (collected ${mdText(e.collectedAt)})`).join(', ')}`);
+  return lines.length ? [lines.join('  \n')] : [];
+}
+
+function controlBlock(c: ControlResult): string[] {
+  const blocks = [`### ${mdText(c.id)} — ${mdText(c.title)}`, statusLine(c)];
+  switch (c.status) {
+    case 'fail':
+      blocks.push(`**Result:** ${deviationText(c)}.  \n**Why:** ${mdText(c.statusReason)}`, ...about(c), ...findingGroups(c), ...closing(c, true));
+      break;
+    case 'error': {
+      blocks.push(`**Why it could not be evaluated:** ${mdText(c.statusReason)}`, ...about(c));
+      const gaps = sortedGaps(c);
+      if (gaps.length) {
+        blocks.push(
+          '**Gaps in the evidence:**\n' +
+            gaps
+              .map((g) => `- ${mdText(g.kind)}${g.resource ? ` · ${mdText(g.resource)}` : ''}: ${mdText(g.message)}${g.permission ? ` (needs ${mdCode(g.permission)})` : ''}`)
+              .join('\n'),
+        );
+      }
+      blocks.push('**What to do:**\n' + errorActions(c).map((a, i) => `${i + 1}. ${mdText(a)}`).join('\n'));
+      blocks.push(...findingGroups(c), ...closing(c, findingCounts(c).deviations > 0));
+      break;
+    }
+    case 'manual': {
+      blocks.push(`**What is required:** ${mdText(c.description)}${c.rationale ? `  \n**Why it matters:** ${mdText(c.rationale)}` : ''}`);
+      const needed = c.evidenceRequired ?? [];
+      blocks.push(
+        needed.length
+          ? '**Attach exactly this evidence to the audit file:**\n' + needed.map((e) => `- [ ] ${mdText(e)}`).join('\n')
+          : `**Evidence to attach:** ${mdText(c.statusReason)}`,
+      );
+      blocks.push(...closing(c, false));
+      break;
+    }
+    case 'excepted':
+      blocks.push(
+        `**Result:** ${deviationText(c)}.  \n**Why:** ${mdText(c.statusReason)}`,
+        '_An exception is management’s acceptance of a known deviation, not a test result; the auditor evaluates it._',
+        ...about(c),
+        ...findingGroups(c),
+        ...closing(c, true),
+      );
+      break;
+    case 'pass':
+      blocks.push(`**Result:** ${deviationText(c)}.  \n**Why:** ${mdText(c.statusReason)}`, ...about(c), ...findingGroups(c), ...closing(c, false));
+      break;
+    case 'not_applicable':
+      blocks.push(`**Why:** ${mdText(c.statusReason)}`, ...closing(c, false));
+      break;
+  }
+  return blocks;
+}
+
+function notApplicableList(controls: readonly ControlResult[]): string {
+  return controls
+    .map((c) => `- **${mdText(c.id)}** — ${mdText(c.title)} (${c.criteria.map(mdText).join(', ') || 'no criteria'}): ${mdText(c.statusReason)}`)
+    .join('\n');
+}
+
+function controlSections(r: Results): string[] {
+  const sorted = sortControlsForReport(r.controls);
+  const blocks: string[] = [];
+  for (const status of REPORT_STATUS_ORDER) {
+    const list = sorted.filter((c) => c.status === status);
+    if (!list.length) continue;
+    blocks.push(`## ${STATUS_HEADING[status as ControlStatus]} (${list.length})`);
+    if (status === 'not_applicable') blocks.push(notApplicableList(list));
+    else for (const c of list) blocks.push(...controlBlock(c));
+  }
+  return blocks;
+}
+
+function appendix(r: Results): string[] {
+  const uses = evidenceIndex(r.controls);
+  const blocks = ['## Evidence appendix'];
+  if (!uses.length) {
+    blocks.push('No evidence files were written in this run.');
+    return blocks;
+  }
+  blocks.push(
+    'Each evidence file records every API call that produced it (operation, parameters, time, request id) and is hashed into `evidence/manifest.json`. The SHA-256 below lets anyone check a file was not edited after the run.',
+  );
+  const rows = uses.map(({ ref, controls }) => [
+    mdCode(ref.file),
+    mdCode(ref.sha256),
+    mdCode(ref.collector),
+    `${mdText(ref.collectedAt)} → ${mdText(ref.finishedAt)}`,
+    ref.complete ? 'yes' : `**no** — ${plural(ref.gaps.length, 'gap')}`,
+    String(ref.resourceCount),
+    String(ref.calls.length),
+    operationCounts(ref.calls).map((o) => `${mdText(o.operation)} ×${o.count}`).join('<br>') || '—',
+    controls.map(mdText).join(', '),
+  ]);
+  blocks.push(table(['File', 'SHA-256', 'Collector', 'Collected (UTC)', 'Complete', 'Resources', 'API calls', 'Operations', 'Used by'], rows));
+  const attachments = uses.flatMap(({ ref }) => (ref.attachments ?? []).map((a) => ({ ...a, of: ref.file }))).sort((a, b) => compareText(a.file, b.file));
+  if (attachments.length) {
+    blocks.push('**Attachments** (populations exported beside the evidence files):');
+    blocks.push(table(['File', 'SHA-256', 'Attached to'], attachments.map((a) => [mdCode(a.file), mdCode(a.sha256), mdCode(a.of)])));
+  }
+  return blocks;
+}
+
+function footer(r: Results): string[] {
+  return [
+    '---',
+    `Generated by ${mdText(r.tool.name)} ${mdText(r.tool.version)} from results.json (schema ${mdText(r.schemaVersion)}) for run ${mdCode(r.run.id)}.${r.run.sample ? ' **SAMPLE DATA — not real systems.**' : ''} Re-render any format with \`soc2 report results.json\`.`,
+  ];
+}
+
+export const markdown: Renderer = {
+  format: 'markdown',
+  extension: '.md',
+  fileName: 'report.md',
+  render(results: Results): string {
+    const blocks = [...header(results), ...summary(results), ...scope(results), ...criteria(results), ...controlSections(results), ...appendix(results), ...footer(results)];
+    return `${blocks.join('\n\n')}\n`;
+  },
+};
+
+/** Exposed for the HTML renderer's tests of shared wording; not part of the renderer contract. */
+export const _internal = { FINDING_LABEL };

@@ -1,0 +1,323 @@
+/**
+ * A fake GitHub on 127.0.0.1 (node:http) serving an estate through REST and GraphQL with GitHub's
+ * real headers and error bodies: x-ratelimit-* per resource, x-github-request-id, ETags with 304
+ * that spend nothing, Link pagination capped at 100 per page, x-oauth-scopes for classic tokens,
+ * 401 Bad credentials, 403 for missing permissions, secondary rate limits with retry-after, and
+ * GraphQL RATE_LIMITED on HTTP 200. Used by `soc2 demo`, the tests and the bench.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { executeGraphQL, graphqlCost, GqlSyntaxError, parseGraphQL } from './github-graphql.js';
+import { buildRoot } from './github-resolvers.js';
+import { restRoutes, type RestResult, type Route } from './github-rest.js';
+import type { FakeToken, GitHubEstate } from './estate/github.js';
+
+export type { GitHubEstate } from './estate/github.js';
+
+export interface FakeGitHubFaults {
+  /** Answer the first `times` (default 1) requests of a route (e.g. 'GET /orgs/{org}/repos' or 'POST /graphql') with a secondary rate limit. */
+  secondaryRateLimit?: { route: string; times?: number; retryAfter?: number };
+  /** Answer the first `times` requests of a route with a 5xx. */
+  serverError?: { route: string; times?: number; status?: number };
+  /** Answer the first `times` GraphQL queries with HTTP 200 and a RATE_LIMITED error. */
+  graphqlRateLimited?: { times?: number };
+  /** 'Type.field' names the GraphQL schema lacks, as on an older GitHub Enterprise Server. */
+  graphqlMissingFields?: string[];
+  /** POST /graphql answers 404, as a server without the GraphQL API would. */
+  graphqlUnavailable?: boolean;
+}
+
+export interface FakeGitHubOptions {
+  /** Added before every response, to make concurrency matter. */
+  latencyMs?: number;
+  faults?: FakeGitHubFaults;
+  /** Primary limits per token; GitHub's defaults when absent. */
+  limits?: { core?: number; graphql?: number; search?: number };
+}
+
+export interface FakeGitHubStats {
+  requests: number;
+  notModified: number;
+  /** 'GET /repos/{owner}/{repo}/hooks' → count (304s included). */
+  byRoute: Record<string, number>;
+  /** Primary rate-limit points: 1 per REST request answered with a body, the query cost per GraphQL call. */
+  rateLimitPointsSpent: number;
+}
+
+export interface FakeGitHub {
+  url: string;
+  close(): Promise<void>;
+  stats: FakeGitHubStats;
+}
+
+interface Bucket {
+  limit: number;
+  used: number;
+}
+
+const GRAPHQL_ROUTE = 'POST /graphql';
+
+function compile(route: Route): { route: Route; re: RegExp; names: string[] } {
+  const names: string[] = [];
+  const re = route.template.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, re: new RegExp(`^${re}$`), names };
+}
+
+export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const routes = restRoutes().map(compile);
+  const stats: FakeGitHubStats = { requests: 0, notModified: 0, byRoute: {}, rateLimitPointsSpent: 0 };
+  const buckets = new Map<string, Record<'core' | 'graphql' | 'search', Bucket>>();
+  const faultCounts = new Map<string, number>();
+  const resetAt = Math.floor(Date.now() / 1000) + 3600;
+  let requestCounter = 0;
+  const faults = opts.faults ?? {};
+
+  const bucketsFor = (token: string) => {
+    let b = buckets.get(token);
+    if (!b) {
+      b = {
+        core: { limit: opts.limits?.core ?? 5000, used: 0 },
+        graphql: { limit: opts.limits?.graphql ?? 5000, used: 0 },
+        search: { limit: opts.limits?.search ?? 30, used: 0 },
+      };
+      buckets.set(token, b);
+    }
+    return b;
+  };
+
+  const faultFires = (kind: string, route: string, spec: { route?: string; times?: number } | undefined): boolean => {
+    if (!spec || (spec.route !== undefined && spec.route !== route)) return false;
+    const key = `${kind}:${route}`;
+    const n = (faultCounts.get(key) ?? 0) + 1;
+    faultCounts.set(key, n);
+    return n <= (spec.times ?? 1);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ message: `fake GitHub internal error: ${err instanceof Error ? err.message : String(err)}` }));
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const base = `http://${req.headers.host ?? '127.0.0.1'}`;
+    const url = new URL(req.url ?? '/', base);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const body = method === 'POST' ? await readBody(req) : '';
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+
+    requestCounter++;
+    stats.requests++;
+    const requestId = fakeRequestId(requestCounter);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'x-github-api-version-selected': '2022-11-28',
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-request-id': requestId,
+      'access-control-expose-headers': 'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset',
+    };
+    const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
+      const text = payload === undefined ? '' : JSON.stringify(payload);
+      res.writeHead(status, { ...headers, ...extra, ...(text ? { 'content-length': String(Buffer.byteLength(text)) } : {}) });
+      res.end(text);
+    };
+
+    // Which route is this? (needed for stats and faults before auth, as GitHub counts every request)
+    const isGraphQL = method === 'POST' && url.pathname === '/graphql';
+    let match: { route: Route; params: Record<string, string> } | undefined;
+    if (!isGraphQL && method === 'GET') {
+      for (const c of routes) {
+        const m = c.re.exec(url.pathname);
+        if (m) {
+          match = { route: c.route, params: Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
+          break;
+        }
+      }
+    }
+    const routeKey = isGraphQL ? GRAPHQL_ROUTE : url.pathname === '/rate_limit' ? 'GET /rate_limit' : match ? `GET ${match.route.template}` : `${method} ${url.pathname}`;
+    stats.byRoute[routeKey] = (stats.byRoute[routeKey] ?? 0) + 1;
+
+    // Authentication.
+    const auth = req.headers.authorization ?? '';
+    const presented = auth.replace(/^(token|bearer)\s+/i, '');
+    if (!presented) return send(401, { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    const token = estate.tokens.find((t) => t.token === presented);
+    if (!token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (token.type === 'classic') {
+      headers['x-oauth-scopes'] = (token.scopes ?? []).join(', ');
+      headers['x-accepted-oauth-scopes'] = '';
+    }
+    const b = bucketsFor(token.token);
+    const rateHeaders = (resource: 'core' | 'graphql' | 'search') => {
+      const bucket = b[resource];
+      return {
+        'x-ratelimit-limit': String(bucket.limit),
+        'x-ratelimit-remaining': String(Math.max(0, bucket.limit - bucket.used)),
+        'x-ratelimit-used': String(bucket.used),
+        'x-ratelimit-reset': String(resetAt),
+        'x-ratelimit-resource': resource,
+      };
+    };
+
+    if (faultFires('secondary', routeKey, faults.secondaryRateLimit)) {
+      Object.assign(headers, rateHeaders(isGraphQL ? 'graphql' : 'core'));
+      return send(
+        403,
+        {
+          message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+          documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+          status: '403',
+        },
+        { 'retry-after': String(faults.secondaryRateLimit?.retryAfter ?? 60) },
+      );
+    }
+    if (faultFires('server', routeKey, faults.serverError)) {
+      return send(faults.serverError?.status ?? 502, { message: 'Server Error' });
+    }
+
+    if (url.pathname === '/rate_limit' && method === 'GET') {
+      // GET /rate_limit does not count against the primary limit.
+      const view = (r: 'core' | 'graphql' | 'search') => ({ limit: b[r].limit, used: b[r].used, remaining: Math.max(0, b[r].limit - b[r].used), reset: resetAt });
+      Object.assign(headers, rateHeaders('core'));
+      return send(200, { resources: { core: view('core'), graphql: view('graphql'), search: view('search') }, rate: view('core') });
+    }
+
+    if (isGraphQL) return handleGraphQL(token, body, b, rateHeaders, send, headers);
+
+    if (!match) {
+      Object.assign(headers, rateHeaders('core'));
+      return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+    }
+    const resource = match.route.resource ?? 'core';
+    const bucket = b[resource];
+    Object.assign(headers, rateHeaders(resource));
+    if (bucket.used >= bucket.limit) {
+      return send(403, { message: `API rate limit exceeded for user ID ${token.login.length}.`, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' });
+    }
+
+    const result = match.route.handle({ params: match.params, query: url.searchParams, token, estate, base });
+    const { status, payload, link } = paginate(result, url, base);
+
+    // ETags vary with the token, as GitHub's do (Vary: Authorization).
+    const etag = status === 200 ? `W/"${createHash('sha256').update(token.token).update('\n').update(JSON.stringify(payload)).digest('hex').slice(0, 40)}"` : undefined;
+    if (etag && req.headers['if-none-match'] === etag) {
+      stats.notModified++;
+      // A 304 costs nothing: the headers show the budget untouched.
+      return send(304, undefined, { etag, ...(link ? { link } : {}) });
+    }
+    bucket.used++;
+    stats.rateLimitPointsSpent++;
+    Object.assign(headers, rateHeaders(resource));
+    return send(status, payload, { ...(etag ? { etag } : {}), ...(link ? { link } : {}), ...('headers' in result && result.headers ? result.headers : {}) });
+  }
+
+  function handleGraphQL(
+    token: FakeToken,
+    rawBody: string,
+    b: Record<'core' | 'graphql' | 'search', Bucket>,
+    rateHeaders: (r: 'core' | 'graphql' | 'search') => Record<string, string>,
+    send: (status: number, payload?: unknown, extra?: Record<string, string>) => void,
+    headers: Record<string, string>,
+  ): void {
+    if (faults.graphqlUnavailable) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' });
+    Object.assign(headers, rateHeaders('graphql'));
+    if (faultFires('graphql-rate', GRAPHQL_ROUTE, faults.graphqlRateLimited ? { times: faults.graphqlRateLimited.times ?? 1 } : undefined)) {
+      // GitHub answers an exhausted GraphQL budget with HTTP 200 and a RATE_LIMITED error.
+      return send(
+        200,
+        { data: null, errors: [{ type: 'RATE_LIMITED', code: 'graphql_rate_limit', message: `API rate limit already exceeded for user ID ${token.login.length}.` }] },
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1) },
+      );
+    }
+    let parsed: { query?: string; variables?: Record<string, unknown> };
+    try {
+      parsed = JSON.parse(rawBody) as typeof parsed;
+    } catch {
+      return send(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' });
+    }
+    let doc;
+    try {
+      doc = parseGraphQL(parsed.query ?? '');
+    } catch (err) {
+      if (err instanceof GqlSyntaxError) return send(200, { errors: [{ message: `Parse error: ${err.message}` }] });
+      throw err;
+    }
+    const variables = parsed.variables ?? {};
+    const { cost, nodes } = graphqlCost(doc, variables);
+    if (nodes > 500_000) return send(200, { errors: [{ message: `By the time this query traverses to the ${nodes} connection, it is requesting up to ${nodes} possible nodes which exceeds the maximum limit of 500,000.` }] });
+    const bucket = b.graphql;
+    if (bucket.used + cost > bucket.limit) {
+      return send(200, { data: null, errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] }, { 'x-ratelimit-remaining': '0' });
+    }
+    bucket.used += cost;
+    stats.rateLimitPointsSpent += cost;
+    Object.assign(headers, rateHeaders('graphql'));
+    const root = buildRoot(estate, token, {
+      ...(faults.graphqlMissingFields ? { missingFields: faults.graphqlMissingFields } : {}),
+      rateLimit: () => ({ limit: bucket.limit, remaining: Math.max(0, bucket.limit - bucket.used), used: bucket.used, resetAt: new Date(resetAt * 1000).toISOString(), cost, nodeCount: nodes }),
+    });
+    return send(200, executeGraphQL(doc, variables, root));
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function fakeRequestId(n: number): string {
+  const h = createHash('sha1').update(String(n)).digest('hex').toUpperCase();
+  return `${h.slice(0, 4)}:${h.slice(4, 8)}:${h.slice(8, 14)}:${h.slice(14, 20)}:${n.toString(16).toUpperCase().padStart(8, '0')}`;
+}
+
+/** Page lists the way GitHub does: per_page (default 30, max 100), page numbers or cursors, and a Link header. */
+function paginate(result: RestResult, url: URL, base: string): { status: number; payload: unknown; link?: string } {
+  if (!('list' in result)) return { status: result.status, payload: result.body };
+  const perPage = Math.min(100, Math.max(1, Number(url.searchParams.get('per_page') ?? 30) || 30));
+  const items = result.list;
+  const pageUrl = (set: Record<string, string>, drop: string[] = []) => {
+    const u = new URL(url.pathname + url.search, base);
+    for (const d of drop) u.searchParams.delete(d);
+    for (const [k, v] of Object.entries(set)) u.searchParams.set(k, v);
+    return u.toString();
+  };
+  if (result.cursor) {
+    const after = url.searchParams.get('after');
+    const start = after ? Number(Buffer.from(after, 'base64').toString('utf8').replace('idx:', '')) + 1 : 0;
+    const slice = items.slice(start, start + perPage);
+    const end = start + slice.length;
+    const link = end < items.length ? `<${pageUrl({ per_page: String(perPage), after: Buffer.from(`idx:${end - 1}`).toString('base64') })}>; rel="next"` : undefined;
+    return link ? { status: 200, payload: slice, link } : { status: 200, payload: slice };
+  }
+  const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1);
+  const last = Math.max(1, Math.ceil(items.length / perPage));
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const rels: string[] = [];
+  if (page > 1) rels.push(`<${pageUrl({ per_page: String(perPage), page: String(page - 1) })}>; rel="prev"`);
+  if (page < last) rels.push(`<${pageUrl({ per_page: String(perPage), page: String(page + 1) })}>; rel="next"`);
+  if (page < last) rels.push(`<${pageUrl({ per_page: String(perPage), page: String(last) })}>; rel="last"`);
+  if (page > 1) rels.push(`<${pageUrl({ per_page: String(perPage), page: '1' })}>; rel="first"`);
+  return rels.length ? { status: 200, payload: slice, link: rels.join(', ') } : { status: 200, payload: slice };
+}
+

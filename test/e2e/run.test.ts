@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, cleanEnv } from '../helpers/cli.js';
+import { tempTree } from '../helpers/tmp.js';
+import { resultsSchemaErrors } from '../helpers/results-schema.js';
+
+const policyControl = (id: string, severity = 'medium') => `id: ${id}
+title: A security policy tells people how to report vulnerabilities
+criteria: [CC2.3]
+severity: ${severity}
+description: The repository has a security policy with a contact address.
+rationale: Without one, people who find a vulnerability do not know whom to tell.
+collector: repo.security-policy
+assert:
+  all:
+    - { key: securityPolicyPresent, op: eq, value: true }
+remediation: Add SECURITY.md with a contact address for vulnerability reports.
+`;
+const config = 'controls: { paths: [controls] }\n';
+const NO_STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
+
+describe('soc2 run (end to end, through bin/)', () => {
+  it('exits 1 when a control fails, and writes results.json (schema-valid), report.md, junit.xml and hashed evidence', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001'), 'README.md': '# app\n' });
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('FAIL');
+    expect(r.stdout).toContain('Report:  soc2-report/report.html');
+    expect(r.stdout).not.toMatch(/\x1b\[/); // NO_COLOR and not a TTY: no escape codes
+    const results = JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8'));
+    expect(resultsSchemaErrors(results)).toEqual([]);
+    expect(results.summary).toMatchObject({ total: 1, fail: 1, exitCode: 1 });
+    expect(results.controls[0].findings[0].message).toMatch(/security policy present is false; required: true/);
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'evidence/manifest.json']) expect(existsSync(join(dir, 'soc2-report', f)), f).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(dir, 'soc2-report', 'evidence', 'manifest.json'), 'utf8'));
+    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['results.json', results.controls[0].evidence[0].file]));
+    const verify = await runCli(['verify'], { cwd: dir });
+    expect(verify.code).toBe(0);
+  });
+
+  it('exits 0 when failures are below --fail-on, and 0 when everything passes', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001', 'low') });
+    expect((await runCli(['run', '--fail-on', 'high'], { cwd: dir })).code).toBe(0);
+    const good = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001'), 'SECURITY.md': '# Security\nReport issues to security@example.com.\n' });
+    const r = await runCli(['run'], { cwd: good });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('1 pass');
+  });
+
+  it('exits 2 with every located problem and no stack trace when a control is invalid, collecting nothing', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001').replace('severity:', 'severty:').replace('op: eq', 'op: equals') });
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('controls/SEC-001.yaml:4:1 severty: unknown key "severty". Did you mean "severity"?');
+    expect(r.stderr).toContain('assert.all[0].op: unknown operator "equals"');
+    expect(r.stderr).not.toMatch(NO_STACK);
+    expect(existsSync(join(dir, 'soc2-report'))).toBe(false);
+  });
+
+  it('exits 2 naming an unknown configuration key with its line', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': 'controls: { paths: [controls] }\nconcurency: 4\n', 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('soc2.config.yaml:2:1 concurency: unknown key "concurency". Did you mean "concurrency"?');
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('exits 2 on a bad option value, without a stack trace', async () => {
+    const dir = tempTree({});
+    const r = await runCli(['run', '--fail-on', 'severe'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Allowed choices are critical, high, medium, low/);
+  });
+
+  it('ends GitHub controls in error (exit 3) saying where it looked when the config has a github section but no token', async () => {
+    const dir = tempTree({
+      'soc2.config.yaml': 'github: { org: northwind-analytics }\ncontrols: { paths: [controls] }\n',
+      'controls/SEC-001.yaml': policyControl('SEC-001'),
+      'SECURITY.md': '# Security\nReport issues to security@example.com.\n',
+      'controls/GHX-001.yaml': `id: GHX-001
+title: Organisation requires two-factor authentication
+criteria: [CC6.1]
+severity: high
+description: Every member of the organisation must use two-factor authentication.
+rationale: A stolen password alone must not be enough to push code.
+collector: github.org-settings
+assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
+remediation: Organisation settings → Authentication security → Require two-factor authentication.
+`,
+    });
+    const r = await runCli(['run'], { cwd: dir, env: cleanEnv() });
+    expect(r.code).toBe(3);
+    const results = JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8'));
+    const gh = results.controls.find((c: { id: string }) => c.id === 'GHX-001');
+    expect(gh.status).toBe('error');
+    expect(gh.statusReason).toMatch(/GITHUB_TOKEN/);
+    expect(gh.statusReason).toMatch(/GH_TOKEN/);
+  });
+
+  it('reports AWS and GitHub controls as not applicable, with the reason, when their sections are absent', async () => {
+    const dir = tempTree({ 'SECURITY.md': '# Security\nMail security@example.com.\n' });
+    const r = await runCli(['run', '--only', 'REPO-002'], { cwd: dir });
+    const results = JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8'));
+    expect(results.run.scope.notInScope.join(' ')).toMatch(/no aws section/);
+    expect(r.stdout).toMatch(/Not in scope — AWS/);
+  });
+});
