@@ -18,12 +18,13 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidates to `word`, nearest first, within a distance that still looks like a typo. */
 export function suggest(word: string, candidates: Iterable<string>, max = 3): string[] {
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return [...candidates]
+  const scored = [...candidates]
     .map((c) => ({ c, d: editDistance(word.toLowerCase(), c.toLowerCase()) }))
     .filter(({ c, d }) => d <= limit || c.toLowerCase().startsWith(word.toLowerCase()))
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, max)
-    .map(({ c }) => c);
+    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c));
+  // Only the closest matches: a one-letter typo should not drag in every similar name.
+  const best = scored[0]?.d ?? 0;
+  return scored.filter(({ d }) => d <= best + 1).slice(0, max).map(({ c }) => c);
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {

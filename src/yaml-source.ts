@@ -105,13 +105,16 @@ export function zodIssuesToSource(
       }
     } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
       const last = path[path.length - 1];
-      out.push(issueAt(src, path.slice(0, -1), `missing required key "${String(last)}" (expected ${issue.expected}).`));
-      out[out.length - 1]!.path = formatPath(path);
+      out.push({ ...issueAt(src, path.slice(0, -1), `missing required key "${String(last)}" (expected ${issue.expected}).`), path: formatPath(path) });
     } else if (issue.code === 'invalid_value' && 'values' in issue) {
       const values = issue.values.map(String);
-      const got = valueAt(src.value, path.slice(prefix.length === 0 ? 0 : 0));
-      const hint = typeof got === 'string' ? didYouMean(got, values) : '';
-      out.push(issueAt(src, path, `${got === undefined ? 'missing' : JSON.stringify(got) + ' is not allowed'}: expected one of ${values.join(', ')}.${hint}`, 'value'));
+      const got = valueAt(src.value, path);
+      if (got === undefined) {
+        out.push({ ...issueAt(src, path.slice(0, -1), `missing required key "${String(path[path.length - 1])}": expected one of ${values.join(', ')}.`), path: formatPath(path) });
+      } else {
+        const hint = typeof got === 'string' ? didYouMean(got, values) : '';
+        out.push(issueAt(src, path, `${JSON.stringify(got)} is not allowed: expected one of ${values.join(', ')}.${hint}`, 'value'));
+      }
     } else if (issue.code === 'invalid_type') {
       out.push(issueAt(src, path, `expected ${issue.expected}, got ${describeType(valueAt(src.value, path))}.`, 'value'));
     } else {

@@ -62,8 +62,8 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   for (const reason of results.run.scope.notInScope) lines.push(c.dim(`  Not in scope — ${reason}`));
   const s = results.summary;
   lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(`${s.fail} fail`)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual · ${s.not_applicable} not applicable (${s.total} controls)`);
-  lines.push(`${c.bold('Report:')}  ${opts.files[0]}${opts.files.length > 1 ? c.dim(`  (also ${opts.files.slice(1).join(', ')})`) : ''}`);
   lines.push(opts.exitCodeNote ?? exitNote(results));
+  lines.push(`${c.bold('Report:')}  ${opts.files[0]}${opts.files.length > 1 ? c.dim(`  (also ${opts.files.slice(1).join(', ')})`) : ''}`);
   return lines.join('\n') + '\n';
 }
 

@@ -8,7 +8,6 @@ import type { ControlResult, Finding, Results } from '../results.js';
 import { plural } from '../text.js';
 import {
   COVERAGE_MEANING,
-  FINDING_LABEL,
   NOT_COVERED_TEXT,
   OPINION_NOTICE,
   REPORT_STATUS_ORDER,
@@ -319,6 +318,3 @@ export const markdown: Renderer = {
     return `${blocks.join('\n\n')}\n`;
   },
 };
-
-/** Exposed for the HTML renderer's tests of shared wording; not part of the renderer contract. */
-export const _internal = { FINDING_LABEL };
