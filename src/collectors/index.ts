@@ -9,7 +9,18 @@ type CollectorModule = { collector: AnyCollector };
 
 export const collectors = {
   // aws — AWS Config
+  'aws.config-recorder': () => import('./aws/config-recorder.js'),
+  'aws.config-rules': () => import('./aws/config-rules.js'),
   // github — REST and GraphQL
+  'github.actions-settings': () => import('./github/actions-settings.js'),
+  'github.branch-rules': () => import('./github/branch-rules.js'),
+  'github.change-population': () => import('./github/change-population.js'),
+  'github.deploy-keys': () => import('./github/deploy-keys.js'),
+  'github.org-settings': () => import('./github/org-settings.js'),
+  'github.outside-collaborators': () => import('./github/outside-collaborators.js'),
+  'github.security-features': () => import('./github/security-features.js'),
+  'github.vulnerability-alerts': () => import('./github/vulnerability-alerts.js'),
+  'github.webhooks': () => import('./github/webhooks.js'),
   // repo — the local checkout
   'repo.codeowners': () => import('./repo/codeowners.js'),
   'repo.dependency-updates': () => import('./repo/dependency-updates.js'),

@@ -156,21 +156,17 @@ export const COVERAGE_LABEL: Readonly<Record<CoverageStatus, string>> = {
   not_covered: 'Not covered',
 };
 
-export const COVERAGE_MEANING: Readonly<Record<CoverageStatus, string>> = {
-  ...STATUS_MEANING,
-  not_covered: NOT_COVERED_TEXT,
-};
+/** One phrase for a criterion's status in the coverage table, e.g. "Fail — deviations found". */
+export function coverageText(status: CoverageStatus): string {
+  if (status === 'not_covered') return `Not covered by automated evidence — manual evidence required`;
+  if (status === 'not_applicable') return STATUS_LABEL.not_applicable;
+  return `${STATUS_LABEL[status]} — ${STATUS_MEANING[status]}`;
+}
 
-export const FINDING_LABEL: Readonly<Record<FindingStatus, string>> = {
-  fail: 'Deviation',
-  error: 'Could not be read',
-  excepted: 'Excepted',
-  pass: 'Meets requirement',
-  not_applicable: 'Not applicable',
-};
+export const SAMPLE_TITLE = 'SAMPLE DATA — not real systems.';
 
 export const SAMPLE_NOTICE =
-  'SAMPLE DATA: this report was produced from the bundled demo estate (soc2 demo), not from real systems. Nothing in it is evidence about any organisation.';
+  'This report was produced from the bundled demo estate (soc2 demo), not from real systems. Nothing in it is evidence about any organisation.';
 
 export const OPINION_NOTICE =
   "This report is management's evidence from automated tests. It is not an auditor's opinion: only the service auditor (a licensed CPA firm) issues the opinion in a SOC 2 report.";
@@ -196,7 +192,9 @@ export function severitiesAtOrAbove(failOn: Severity): Severity[] {
 }
 
 export function failOnMeaning(failOn: Severity): string {
-  return `a failing control of severity ${severitiesAtOrAbove(failOn).join(', ')} makes the run exit 1; a failing control below it is reported but does not fail the run`;
+  const at = severitiesAtOrAbove(failOn);
+  if (at.length === SEVERITY_ORDER.length) return 'any failing control makes the run exit 1';
+  return `a failing control of severity ${at.join(', ')} makes the run exit 1; a failing control of lower severity is reported but does not fail the run`;
 }
 
 export function exitCodeMeaning(code: number, failOn: Severity): string {
@@ -298,7 +296,10 @@ export function errorActions(c: ControlResult): string[] {
 export function sortedGaps(c: ControlResult): Array<EvidenceRef['gaps'][number]> {
   return c.evidence
     .flatMap((e) => e.gaps)
-    .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.resource ?? '', b.resource ?? '') || compareText(a.message, b.message));
+    .sort(
+      (a, b) =>
+        compareText(a.kind, b.kind) || compareText(a.resource ?? '', b.resource ?? '') || compareText(a.message, b.message) || compareText(a.permission ?? '', b.permission ?? ''),
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -345,10 +346,15 @@ export function mdText(s: string): string {
   const escaped = cleanText(s)
     .replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch]!)
     .replace(/[\\`*_[\]|~$]/g, '\\$&')
-    .replace(/^(\s*)([#>+=-]|\d+(?=[.)]))/, (_m, _space: string, marker: string) => (/^\d/.test(marker) ? `${marker}\\` : `\\${marker}`))
-    .replace(/\n/g, '<br>');
-  // Four leading spaces would turn a paragraph into a code block.
-  return escaped.replace(/^\s+/, '');
+    .replace(/\n/g, '<br>')
+    // Four leading spaces would turn a paragraph into a code block.
+    .replace(/^\s+/, '');
+  // Only the start can open a block (line breaks are gone): a heading, a bullet or an ordered
+  // list item, which matters where the text follows a list marker ("- # x" is a heading).
+  return escaped
+    .replace(/^#/, '\\#')
+    .replace(/^[-+](?=\s|$)/, '\\$&')
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
 }
 
 /** A code span for identifiers and paths; anything that could break out of one falls back to escaped text. */

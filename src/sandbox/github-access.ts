@@ -12,8 +12,9 @@ const CLASSIC_SCOPES: Record<FinePermission, string[]> = {
   pull_requests: ['repo'],
   checks: ['repo'],
   statuses: ['repo', 'repo:status'],
-  vulnerability_alerts: ['security_events'],
-  security_events: ['security_events'],
+  // `repo` includes security_events (the token page nests it under repo).
+  vulnerability_alerts: ['security_events', 'repo'],
+  security_events: ['security_events', 'repo'],
   secret_scanning_alerts: ['security_events', 'repo'],
   repository_hooks: ['repo', 'read:repo_hook', 'write:repo_hook', 'admin:repo_hook'],
   organization_administration: ['admin:org'],

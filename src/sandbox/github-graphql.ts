@@ -326,7 +326,7 @@ export function executeGraphQL(
   const errors: GqlError[] = [];
 
   const matches = (obj: GqlObject, typeCondition: string | undefined) =>
-    !typeCondition || obj.__typename === typeCondition || (obj.__implements ?? []).includes(typeCondition);
+    !typeCondition || obj.__typename === typeCondition || (obj.__implements ?? []).includes(typeCondition) || (obj.__typename === 'Connection' && typeCondition.endsWith('Connection'));
 
   const collect = (obj: GqlObject, selections: Selection[], out: Field[]) => {
     for (const sel of selections) {

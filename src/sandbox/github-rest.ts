@@ -310,6 +310,49 @@ export function restRoutes(): Route[] {
     },
     {
       method: 'GET',
+      template: '/repos/{owner}/{repo}/commits',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        if (!tokenHas(req.token, 'contents')) return error(403, forbiddenMessage(req.token));
+        const commits = [...repo.commits].sort((a, b) => Date.parse(b.committedDate) - Date.parse(a.committedDate));
+        return { status: 200, list: commits.map((c) => ({ sha: c.sha, commit: { message: c.message, author: { name: c.author, date: c.committedDate }, committer: { name: c.author, date: c.committedDate } }, author: userObject(req, c.author) })) };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/pulls',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        if (!tokenHas(req.token, 'pull_requests') && repo.visibility !== 'public') return error(403, forbiddenMessage(req.token));
+        const state = req.query.get('state') ?? 'open';
+        const pulls = repo.pulls.filter((p) => state === 'all' || p.state === state);
+        return { status: 200, list: pulls.map((p) => ({ number: p.number, state: p.state, title: p.title, user: userObject(req, p.author), created_at: p.createdAt, merged_at: p.mergedAt, merge_commit_sha: p.mergeCommitSha, base: { ref: p.baseRef }, head: { ref: p.headRef, sha: p.headSha } })) };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/commits/{ref}/status',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        if (!tokenHas(req.token, 'statuses')) return error(403, forbiddenMessage(req.token));
+        return { status: 200, body: { state: 'success', statuses: [], sha: req.params['ref'], total_count: 0 } };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/commits/{ref}/check-runs',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        if (!tokenHas(req.token, 'checks')) return error(403, forbiddenMessage(req.token));
+        return { status: 200, body: { total_count: 0, check_runs: [] } };
+      },
+    },
+    {
+      method: 'GET',
       template: '/repos/{owner}/{repo}/vulnerability-alerts',
       handle(req) {
         const repo = repoOr404(req);

@@ -30,7 +30,12 @@ export async function startSandbox(opts: { dir: string; latencyMs?: number }): P
     startFakeGitHub(githubEstate, { latencyMs: opts.latencyMs }),
   ]);
   const repoDir = join(opts.dir, 'data-api');
-  await writeSampleRepo(repoDir);
+  try {
+    // With git, findings name the repository as GitHub does (northwind-analytics/data-api).
+    await writeSampleRepo(repoDir, { git: true });
+  } catch {
+    // No git on this machine: the files are written; the checkout is read as a plain directory.
+  }
   return {
     aws: { url: aws.url, regions: awsEstate.regions },
     github: { url: github.url, org: githubEstate.org },

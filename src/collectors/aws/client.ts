@@ -14,8 +14,10 @@ export { gapFromAwsError, awsErrorFacts } from './errors.js';
 
 export interface AwsClientOptions {
   /**
-   * The process environment. The SDK reads `process.env` itself; this copy is only used to explain
-   * where it looked (profile, metadata service) when something is missing.
+   * The environment the run sees. In a normal run this is `process.env` and the SDK reads it
+   * itself. When a caller supplies a different one (`soc2 demo`), the settings the SDK would read
+   * from the environment — endpoint, static keys, region, profile — are taken from it and passed
+   * to the SDK explicitly, so the caller's environment wins over the process's.
    */
   env: NodeJS.ProcessEnv;
   /** Product token appended to the SDK's user agent, e.g. 'soc2/0.1.0'. */
@@ -78,12 +80,12 @@ function noCredentials(settings: AwsSettings, env: NodeJS.ProcessEnv, cause: unk
   const expiredSso = /sso/i.test(sdkMessage) && /expired|invalid/i.test(sdkMessage);
   if (expiredSso) {
     return new CollectorError(
-      `The AWS SSO session has expired: ${sdkMessage}. Run \`aws sso login${settings.profile ? ` --profile ${settings.profile}` : ''}\` and run soc2 again.`,
-      'credentials', 'Refresh the SSO session with `aws sso login`, then run again.', { cause },
+      `The AWS SSO session has expired (${sdkMessage}).`,
+      'credentials', `Run \`aws sso login${settings.profile ? ` --profile ${settings.profile}` : ''}\` and run soc2 again.`, { cause },
     );
   }
   return new CollectorError(
-    `No AWS credentials found. The AWS SDK looked in: ${credentialSearch(settings, env)}.${profileProblem} ${CREDENTIALS_TODO}`,
+    `No AWS credentials found. The AWS SDK looked in: ${credentialSearch(settings, env)}.${profileProblem}`,
     'credentials', CREDENTIALS_TODO, { cause },
   );
 }
@@ -93,14 +95,14 @@ function noRegion(settings: AwsSettings, env: NodeJS.ProcessEnv, cause: unknown)
   const todo = 'Set aws.regions in soc2.config.yaml (e.g. [us-east-1, eu-west-1]), or export AWS_REGION=us-east-1.';
   return new CollectorError(
     `No AWS region is configured: soc2.config.yaml has no aws.regions, AWS_REGION is not set, and profile "${profile}" in ` +
-      `${env.AWS_CONFIG_FILE ?? '~/.aws/config'} has no region. ${todo}`,
+      `${env.AWS_CONFIG_FILE ?? '~/.aws/config'} has no region.`,
     'credentials', todo, { cause },
   );
 }
 
 function expired(at: Date, source: string): CollectorError {
   const todo = 'Refresh the credentials (`aws sso login`, assume the role again, or export a new AWS_SESSION_TOKEN) and run again.';
-  return new CollectorError(`The AWS credentials ${source}expired at ${at.toISOString()}. ${todo}`, 'credentials', todo);
+  return new CollectorError(`The AWS credentials ${source}expired at ${at.toISOString()}.`, 'credentials', todo);
 }
 
 /** Describes where resolved credentials came from, using the SDK's `$source` feature flags. */
@@ -120,17 +122,21 @@ function credentialSource(creds: object): string {
 export async function createAwsContext(settings: AwsSettings, opts: AwsClientOptions): Promise<AwsContext> {
   const sdk = await import('@aws-sdk/client-config-service');
   const retryStrategy = opts.retryDelayMs === undefined ? undefined : await fixedDelayAdaptiveRetry(settings.maxAttempts, opts.retryDelayMs);
+  const fromEnv = suppliedEnvSettings(opts.env, process.env);
+  const profile = settings.profile ?? fromEnv.profile;
+  const endpoint = opts.endpoint ?? fromEnv.endpoint;
+  const credentials = opts.credentials ?? (profile ? undefined : fromEnv.credentials);
   const base: ConfigServiceClientConfig = {
     retryMode: 'adaptive',
     maxAttempts: settings.maxAttempts,
     customUserAgent: [userAgentPair(opts.userAgent)],
-    ...(settings.profile ? { profile: settings.profile } : {}),
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    ...(profile ? { profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
     ...(retryStrategy ? { retryStrategy } : {}),
   };
 
-  let regions = settings.regions;
+  let regions = settings.regions ?? (fromEnv.region ? [fromEnv.region] : undefined);
   if (!regions) {
     const probe = new sdk.ConfigServiceClient(base);
     try {
@@ -173,12 +179,47 @@ export async function createAwsContext(settings: AwsSettings, opts: AwsClientOpt
   return ctx;
 }
 
+interface EnvSettings {
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
+  region?: string;
+  profile?: string;
+}
+
+/**
+ * Settings a caller-supplied environment holds that differ from the process's own. Empty in a
+ * normal run (the two are the same object), so the SDK resolves everything itself; in `soc2 demo`
+ * they carry the sandbox's endpoint and keys. Precedence follows the SDK: the service-specific
+ * endpoint variable beats AWS_ENDPOINT_URL, and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns both off.
+ */
+export function suppliedEnvSettings(env: NodeJS.ProcessEnv, processEnv: NodeJS.ProcessEnv): EnvSettings {
+  const out: EnvSettings = {};
+  if (env === processEnv) return out;
+  const differs = (key: string): boolean => isSet(env, key) && env[key] !== processEnv[key];
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
+    const endpoint = env.AWS_ENDPOINT_URL_CONFIG_SERVICE || env.AWS_ENDPOINT_URL;
+    if (endpoint && (differs('AWS_ENDPOINT_URL_CONFIG_SERVICE') || differs('AWS_ENDPOINT_URL'))) out.endpoint = endpoint;
+  }
+  if (isSet(env, 'AWS_ACCESS_KEY_ID') && isSet(env, 'AWS_SECRET_ACCESS_KEY') && (differs('AWS_ACCESS_KEY_ID') || differs('AWS_SECRET_ACCESS_KEY') || differs('AWS_SESSION_TOKEN'))) {
+    out.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+    if (isSet(env, 'AWS_SESSION_TOKEN')) out.credentials.sessionToken = env.AWS_SESSION_TOKEN!;
+    if (isSet(env, 'AWS_CREDENTIAL_EXPIRATION')) out.credentials.expiration = new Date(env.AWS_CREDENTIAL_EXPIRATION!);
+  }
+  if (differs('AWS_REGION')) out.region = env.AWS_REGION!;
+  if (differs('AWS_PROFILE')) out.profile = env.AWS_PROFILE!;
+  return out;
+}
+
 /**
  * The SDK's own AdaptiveRetryStrategy with a constant backoff, so tests of "throttled N times" do
  * not sleep for the SDK's 1 s throttling base delay. Loaded only when asked for (tests, bench).
+ * @smithy/core is the SDK's own runtime (a dependency of @aws-sdk/client-config-service).
  */
 async function fixedDelayAdaptiveRetry(maxAttempts: number, delayMs: number): Promise<ConfigServiceClientConfig['retryStrategy']> {
-  const { AdaptiveRetryStrategy } = await import('@smithy/core/retry');
+  const { AdaptiveRetryStrategy, DefaultRateLimiter } = await import('@smithy/core/retry');
   const backoff = { computeNextBackoffDelay: () => delayMs, setDelayBase: () => {} };
-  return new AdaptiveRetryStrategy(async () => maxAttempts, { maxAttempts, backoff } as never);
+  // After a throttle the adaptive rate limiter slows to its floor (0.5 requests/s by default);
+  // a high floor keeps the limiter in play without turning a test into seconds of waiting.
+  const rateLimiter = new DefaultRateLimiter({ minFillRate: 1000 });
+  return new AdaptiveRetryStrategy(async () => maxAttempts, { maxAttempts, backoff, rateLimiter } as never);
 }

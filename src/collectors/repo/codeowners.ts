@@ -16,6 +16,7 @@ const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
 const params = z.strictObject({});
 
 const invalidLine = z.object({
+  summary: z.string().describe('line and reason'),
   line: z.number().describe('line number'),
   text: z.string().describe('line text'),
   reason: z.string().describe('why the line is invalid'),
@@ -29,7 +30,7 @@ const resource = z.object({
   owners: z.array(z.string()).describe('owners named in CODEOWNERS'),
   invalidLines: z.array(invalidLine).describe('invalid CODEOWNERS lines'),
   invalidLineCount: z.number().describe('number of invalid CODEOWNERS lines'),
-  linesWithoutOwners: z.array(z.object({ line: z.number().describe('line number'), pattern: z.string().describe('pattern') }))
+  linesWithoutOwners: z.array(z.object({ summary: z.string().describe('line and pattern'), line: z.number().describe('line number'), pattern: z.string().describe('pattern') }))
     .describe('CODEOWNERS patterns that name no owner (files they match have no code owner)'),
   hasCatchAllRule: z.boolean().describe('catch-all (*) CODEOWNERS rule present'),
   catchAllLine: z.number().nullable().describe('line of the last catch-all rule'),
@@ -74,8 +75,8 @@ function tokenize(line: string): string[] {
 export interface ParsedCodeowners {
   ruleCount: number;
   owners: string[];
-  invalidLines: Array<{ line: number; text: string; reason: string }>;
-  linesWithoutOwners: Array<{ line: number; pattern: string }>;
+  invalidLines: Array<{ summary: string; line: number; text: string; reason: string }>;
+  linesWithoutOwners: Array<{ summary: string; line: number; pattern: string }>;
   catchAll: { line: number; owners: string[] } | null;
 }
 
@@ -91,7 +92,7 @@ export function parseCodeowners(text: string): ParsedCodeowners {
     const commentAt = tokens.findIndex((t, i) => i > 0 && t.startsWith('#'));
     const [pattern, ...lineOwners] = commentAt === -1 ? tokens : tokens.slice(0, commentAt);
     if (pattern === undefined) return;
-    const invalid = (reason: string) => out.invalidLines.push({ line, text: trimmed, reason });
+    const invalid = (reason: string) => out.invalidLines.push({ summary: `line ${line}: ${reason}`, line, text: trimmed, reason });
     // The three gitignore features GitHub documents as unsupported in CODEOWNERS.
     if (pattern.startsWith('!')) return void invalid('negated patterns (!) are not supported in CODEOWNERS');
     if (/[[\]]/.test(pattern)) return void invalid('character ranges ([ ]) are not supported in CODEOWNERS');
@@ -102,7 +103,7 @@ export function parseCodeowners(text: string): ParsedCodeowners {
     }
     out.ruleCount++;
     if (lineOwners.length === 0) {
-      out.linesWithoutOwners.push({ line, pattern });
+      out.linesWithoutOwners.push({ summary: `line ${line}: ${pattern}`, line, pattern });
       return;
     }
     for (const o of lineOwners) owners.add(o);
@@ -162,7 +163,8 @@ assert:
         data.catchAllLine = parsed.catchAll?.line ?? null;
         data.catchAllOwners = parsed.catchAll?.owners ?? [];
       } else if (read.reason === 'too-large') {
-        data.invalidLines = [{ line: 0, text: '', reason: `the file is ${read.bytes} bytes; GitHub ignores a CODEOWNERS file over 3 MB` }];
+        const reason = `the file is ${read.bytes} bytes; GitHub ignores a CODEOWNERS file over 3 MB`;
+        data.invalidLines = [{ summary: reason, line: 0, text: '', reason }];
       } else {
         gaps.push(readGap(snap, read));
       }

@@ -27,6 +27,7 @@ export const RENOVATE_LOCATIONS = [
 const params = z.strictObject({});
 
 const problem = z.object({
+  summary: z.string().describe('where and what'),
   file: z.string().describe('file'),
   line: z.number().nullable().describe('line number'),
   message: z.string().describe('problem'),
@@ -46,6 +47,10 @@ export type DependencyUpdatesParams = z.infer<typeof params>;
 export type DependencyUpdatesResource = z.infer<typeof resource>;
 type Problem = z.infer<typeof problem>;
 
+function problemOf(file: string, line: number | null, message: string): Problem {
+  return { summary: `${file}${line === null ? '' : `:${line}`}: ${message}`, file, line, message };
+}
+
 function lineOfNode(node: Node | null | undefined, lc: LineCounter): number | null {
   return node?.range ? lc.linePos(node.range[0]).line : null;
 }
@@ -58,17 +63,17 @@ export function inspectDependabot(file: string, text: string): { ecosystems: str
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const first = e?.message.split('\n')[0] ?? 'invalid YAML';
-    return { ecosystems: [], updates: 0, problems: [{ file, line: e?.linePos?.[0].line ?? null, message: `does not parse as YAML: ${first}` }] };
+    return { ecosystems: [], updates: 0, problems: [problemOf(file, e?.linePos?.[0].line ?? null, `does not parse as YAML: ${first}`)] };
   }
   const root = doc.contents;
-  if (!isMap(root)) return { ecosystems: [], updates: 0, problems: [{ file, line: 1, message: 'is not a YAML mapping' }] };
+  if (!isMap(root)) return { ecosystems: [], updates: 0, problems: [problemOf(file, 1, 'is not a YAML mapping')] };
   const version: unknown = root.get('version');
   if (version !== 2) {
-    problems.push({ file, line: lineOfNode(root.get('version', true) as Node | undefined, lc) ?? 1, message: `version must be 2 (found ${version === undefined ? 'none' : JSON.stringify(version)})` });
+    problems.push(problemOf(file, lineOfNode(root.get('version', true) as Node | undefined, lc) ?? 1, `version must be 2 (found ${version === undefined ? 'none' : JSON.stringify(version)})`));
   }
   const updates = root.get('updates', true) as Node | undefined;
   if (!isSeq(updates) || updates.items.length === 0) {
-    problems.push({ file, line: lineOfNode(updates, lc) ?? 1, message: 'has no `updates` entries' });
+    problems.push(problemOf(file, lineOfNode(updates, lc) ?? 1, 'has no `updates` entries'));
     return { ecosystems: [], updates: 0, problems };
   }
   const ecosystems = new Set<string>();
@@ -76,7 +81,7 @@ export function inspectDependabot(file: string, text: string): { ecosystems: str
   updates.items.forEach((item, i) => {
     const line = lineOfNode(item as Node, lc);
     if (!isMap(item)) {
-      problems.push({ file, line, message: `updates[${i}] is not a mapping` });
+      problems.push(problemOf(file, line, `updates[${i}] is not a mapping`));
       return;
     }
     const eco: unknown = item.get('package-ecosystem');
@@ -86,19 +91,21 @@ export function inspectDependabot(file: string, text: string): { ecosystems: str
     const schedule = item.get('schedule');
     if (!isMap(schedule) || !schedule.has('interval')) missing.push('schedule.interval');
     if (missing.length > 0) {
-      problems.push({ file, line, message: `updates[${i}] lacks ${missing.join(', ')}, so Dependabot rejects it` });
+      problems.push(problemOf(file, line, `updates[${i}] lacks ${missing.join(', ')}, so Dependabot rejects it`));
       return;
     }
     usable++;
     ecosystems.add(eco as string);
   });
-  return { ecosystems: [...ecosystems].sort(), updates: version === 2 ? usable : 0, problems };
+  // Dependabot validates the file as a whole: one bad entry stops every update in it.
+  if (problems.length > 0) return { ecosystems: [], updates: 0, problems };
+  return { ecosystems: [...ecosystems].sort(), updates: usable, problems };
 }
 
 function jsonProblem(file: string, text: string, err: unknown): Problem {
   const message = err instanceof Error ? err.message : String(err);
   const pos = /position (\d+)/.exec(message);
-  return { file, line: pos ? lineOf(text, Number(pos[1])) : null, message: `does not parse as JSON: ${message}` };
+  return problemOf(file, pos ? lineOf(text, Number(pos[1])) : null, `does not parse as JSON: ${message}`);
 }
 
 /** Whether a Renovate config text turns Renovate off, and any reason it cannot be used. */
@@ -106,7 +113,7 @@ export function inspectRenovate(file: string, text: string): Problem | undefined
   if (file.endsWith('.json5')) {
     // JSON5 is not parsed (no dependency for it); only an explicit off switch is looked for.
     const off = /(?:^|[{,\s])["']?enabled["']?\s*:\s*false\b/m.exec(text);
-    return off ? { file, line: lineOf(text, off.index), message: 'sets enabled: false, which turns Renovate off' } : undefined;
+    return off ? problemOf(file, lineOf(text, off.index), 'sets enabled: false, which turns Renovate off') : undefined;
   }
   let config: unknown;
   try {
@@ -114,10 +121,10 @@ export function inspectRenovate(file: string, text: string): Problem | undefined
   } catch (err) {
     return jsonProblem(file, text, err);
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return { file, line: 1, message: 'is not a JSON object' };
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) return problemOf(file, 1, 'is not a JSON object');
   if ((config as Record<string, unknown>).enabled === false) {
     const at = text.search(/"enabled"\s*:\s*false/);
-    return { file, line: at >= 0 ? lineOf(text, at) : null, message: 'sets "enabled": false, which turns Renovate off' };
+    return problemOf(file, at >= 0 ? lineOf(text, at) : null, 'sets "enabled": false, which turns Renovate off');
   }
   return undefined;
 }
@@ -189,7 +196,7 @@ assert:
           if (typeof cfg === 'object' && cfg !== null) {
             data.renovateConfigPath = 'package.json#renovate';
             if ((cfg as Record<string, unknown>).enabled === false) {
-              data.problems.push({ file: 'package.json', line: null, message: 'the "renovate" key sets "enabled": false, which turns Renovate off' });
+              data.problems.push(problemOf('package.json', null, 'the "renovate" key sets "enabled": false, which turns Renovate off'));
             } else {
               data.tools.push('renovate');
             }

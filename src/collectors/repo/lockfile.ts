@@ -23,7 +23,7 @@ interface Kind {
 }
 
 /** Manifest file name → ecosystem and the lockfiles that pin it, beside it. */
-const KINDS: Record<string, Kind> = {
+const KIND_TABLE: Record<string, Kind> = {
   'package.json': { ecosystem: 'npm', lockfiles: JS_LOCKFILES },
   'pyproject.toml': { ecosystem: 'python', lockfiles: ['poetry.lock', 'uv.lock', 'pdm.lock'] },
   Pipfile: { ecosystem: 'python', lockfiles: ['Pipfile.lock'] },
@@ -33,6 +33,8 @@ const KINDS: Record<string, Kind> = {
   'gems.rb': { ecosystem: 'ruby', lockfiles: ['gems.locked'] },
   'composer.json': { ecosystem: 'composer', lockfiles: ['composer.lock'] },
 };
+// A Map, not the object: a file named `constructor` must not look like a manifest.
+const KINDS = new Map(Object.entries(KIND_TABLE));
 const REQUIREMENTS = /^requirements[^/]*\.(txt|in)$/;
 
 const params = z.strictObject({
@@ -149,7 +151,7 @@ assert:
       const base = parts[parts.length - 1] as string;
       if (parts.some((s) => SKIP_SEGMENTS.has(s))) return false;
       if (excluded.some((re) => re.test(f))) return false;
-      return base in KINDS || REQUIREMENTS.test(base) || (parts.length >= 2 && parts[parts.length - 2] === 'requirements' && base.endsWith('.txt'));
+      return KINDS.has(base) || REQUIREMENTS.test(base) || (parts.length >= 2 && parts[parts.length - 2] === 'requirements' && base.endsWith('.txt'));
     });
 
     // Each file is read at most once, however many manifests consult it.
@@ -177,7 +179,7 @@ assert:
       ctx.signal.throwIfAborted();
       const dir = dirOf(path);
       const base = path.slice(dir ? dir.length + 1 : 0);
-      const entry: Manifest = { path, ecosystem: KINDS[base]?.ecosystem ?? 'python', lockfile: null, lockfileRequired: true, note: null };
+      const entry: Manifest = { path, ecosystem: KINDS.get(base)?.ecosystem ?? 'python', lockfile: null, lockfileRequired: true, note: null };
       const besideIt = (names: readonly string[]) => names.map((n) => join(dir, n)).find((f) => tracked.has(f)) ?? null;
 
       if (base === 'package.json') {
@@ -203,7 +205,7 @@ assert:
       } else if (base === 'pyproject.toml') {
         const text = (await read(path)) ?? '';
         if (!/^\s*\[(?:project|tool\.poetry)\]\s*$/m.test(text)) continue; // tool configuration only, not a package
-        entry.lockfile = besideIt(KINDS[base]!.lockfiles);
+        entry.lockfile = besideIt(KINDS.get(base)?.lockfiles ?? []);
         if (!entry.lockfile) {
           const root = await workspaceRoot(dir, 'uv');
           if (root !== undefined) {
@@ -238,8 +240,8 @@ assert:
           entry.lockfileRequired = false;
           entry.note = 'requires no modules, so go.sum is not needed';
         }
-      } else if (base in KINDS) {
-        entry.lockfile = besideIt(KINDS[base]!.lockfiles);
+      } else if (KINDS.has(base)) {
+        entry.lockfile = besideIt(KINDS.get(base)?.lockfiles ?? []);
       } else if (base.endsWith('.in')) {
         // pip-compile: requirements.in is the manifest, the .txt of the same name its lockfile.
         entry.lockfile = besideIt([base.replace(/\.in$/, '.txt')]);
@@ -264,7 +266,7 @@ assert:
       for (const m of missing) {
         const dir = dirOf(m.path);
         const base = m.path.slice(dir ? dir.length + 1 : 0);
-        const names = KINDS[base]?.lockfiles ?? (base.endsWith('.in') ? [base.replace(/\.in$/, '.txt')] : []);
+        const names = KINDS.get(base)?.lockfiles ?? (base.endsWith('.in') ? [base.replace(/\.in$/, '.txt')] : []);
         for (const name of names) {
           const file = join(dir, name);
           calls.push(localCall(ctx, 'stat', { path: file }));

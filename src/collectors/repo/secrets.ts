@@ -39,6 +39,7 @@ const params = z.strictObject({
 });
 
 const secret = z.object({
+  summary: z.string().describe('where and what'),
   file: z.string().describe('file'),
   line: z.number().describe('line number'),
   column: z.number().describe('column'),
@@ -89,6 +90,10 @@ function hasKeyBody(after: string): boolean {
   return segments.some((s) => BASE64_LINE.test(s.trim().replace(/^["']|["',]+$/g, '')));
 }
 
+function hit(file: string, pos: { line: number; column: number }, kind: string, redacted: string): SecretHit {
+  return { summary: `${file}:${pos.line}: ${kind} ${redacted}`, file, ...pos, kind, redacted };
+}
+
 /** Finds high-confidence secrets in one file's text. Values never leave this function unredacted. */
 export function scanText(file: string, text: string): SecretHit[] {
   const hits: SecretHit[] = [];
@@ -99,14 +104,14 @@ export function scanText(file: string, text: string): SecretHit[] {
     for (const m of text.matchAll(rule.re)) {
       // AWS documents AKIAIOSFODNN7EXAMPLE and friends; they appear in countless READMEs.
       if (rule.kind === 'aws-access-key-id' && m[0].includes('EXAMPLE')) continue;
-      hits.push({ file, ...at(m.index), kind: rule.kind, redacted: redact(m[0]) });
+      hits.push(hit(file, at(m.index), rule.kind, redact(m[0])));
     }
   }
   if (text.includes('PRIVATE KEY')) {
     for (const m of text.matchAll(KEY_HEADER)) {
       if (!hasKeyBody(text.slice(m.index + m[0].length))) continue;
       const type = (m[1] ?? '').trim();
-      hits.push({ file, ...at(m.index), kind: 'private-key', redacted: `${type ? type + ' ' : ''}private key block (contents not shown)` });
+      hits.push(hit(file, at(m.index), 'private-key', `${type ? type + ' ' : ''}private key block (contents not shown)`));
     }
   }
   return hits.sort((a, b) => a.line - b.line || a.column - b.column);

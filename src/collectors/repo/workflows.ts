@@ -36,6 +36,7 @@ const GIT_FETCH = /\b(?:git\s+(?:fetch|checkout|switch|pull|reset|worktree\s+add
 const params = z.strictObject({});
 
 const unpinnedAction = z.object({
+  summary: z.string().describe('where and what'),
   uses: z.string().describe('action reference'),
   job: z.string().describe('job'),
   step: z.string().nullable().describe('step (null for a reusable workflow call)'),
@@ -43,11 +44,13 @@ const unpinnedAction = z.object({
 });
 
 const untrustedCheckout = z.object({
+  summary: z.string().describe('where and what'),
   job: z.string().describe('job'),
   step: z.string().describe('step'),
   line: z.number().describe('line number'),
   via: z.enum(['actions/checkout', 'run']).describe('how the code is fetched'),
   ref: z.string().describe('the untrusted ref or command'),
+  allowUnsafeCheckout: z.boolean().describe('allow-unsafe-pr-checkout set, overriding actions/checkout v7 protection'),
 });
 
 const resource = z.object({
@@ -163,7 +166,9 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
     if (typeof uses !== 'string') return;
     if (uses.startsWith('./') || uses.startsWith('docker://')) return;
     thirdParty++;
-    if (!FULL_SHA.test(uses)) unpinned.push({ uses, job, step, line });
+    if (FULL_SHA.test(uses)) return;
+    const where = step === null ? `job ${job}` : `job ${job}, step "${step}"`;
+    unpinned.push({ summary: `line ${line}: ${uses} (${where})`, uses, job, step, line });
   };
 
   for (const pair of jobsNode.items) {
@@ -195,7 +200,19 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
           const value = withJs[input];
           if (typeof value === 'string' && UNTRUSTED_REFS.some((re) => re.test(value))) {
             const inputNode = isMap(withNode) ? ((withNode as YAMLMap).get(input, true) as Node | undefined) : undefined;
-            untrusted.push({ job: jobId, step: label, line: lineOf(inputNode, stepLine), via: 'actions/checkout', ref: value });
+            const line = lineOf(inputNode, stepLine);
+            // actions/checkout v7 (June 2026) refuses fork PR code under these triggers unless this
+            // input opts out; older pinned versions do not refuse, so the step is reported either way.
+            const allowUnsafe = withJs['allow-unsafe-pr-checkout'] === true || withJs['allow-unsafe-pr-checkout'] === 'true';
+            untrusted.push({
+              summary: `line ${line}: job ${jobId}, step "${label}" checks out ${value}${allowUnsafe ? ' with allow-unsafe-pr-checkout' : ''}`,
+              job: jobId,
+              step: label,
+              line,
+              via: 'actions/checkout',
+              ref: value,
+              allowUnsafeCheckout: allowUnsafe,
+            });
             break;
           }
         }
@@ -208,7 +225,8 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
           // A block scalar (`run: |`) starts on the line after the `run:` key.
           const blockStart = isScalar(runNode) && (runNode.type === 'BLOCK_LITERAL' || runNode.type === 'BLOCK_FOLDED') ? 1 : 0;
           const cmdLine = script.split('\n')[offset]?.trim() ?? fetches[0];
-          untrusted.push({ job: jobId, step: label, line: lineOf(runNode, stepLine) + blockStart + offset, via: 'run', ref: cmdLine });
+          const line = lineOf(runNode, stepLine) + blockStart + offset;
+          untrusted.push({ summary: `line ${line}: job ${jobId}, step "${label}" runs ${cmdLine}`, job: jobId, step: label, line, via: 'run', ref: cmdLine, allowUnsafeCheckout: false });
         }
       }
     });

@@ -285,6 +285,7 @@ interface Item {
   id: string;
   name?: string;
   cfg?: Record<string, unknown>;
+  sup?: Record<string, unknown>;
   tags?: Record<string, string>;
 }
 
@@ -299,17 +300,21 @@ function items(now: string, account: string, region: string, list: Item[]): AwsC
     };
     if (i.name) item.resourceName = i.name;
     if (i.tags) item.tags = i.tags;
+    if (i.sup) item.supplementaryConfiguration = i.sup;
     return item;
   });
 }
 
-function bucket(id: string, encrypted: boolean, extra: Record<string, unknown> = {}): Item {
+function bucket(id: string, encrypted: boolean): Item {
   return {
     t: 'AWS::S3::Bucket', id, name: id, tags: { team: 'data-platform' },
-    cfg: { name: id, ...extra },
-    // Encryption lives in supplementaryConfiguration in real configuration items; the demo keeps
-    // it in configuration too so that simple advanced queries can read it.
-  } satisfies Item as Item & { cfg: Record<string, unknown> } & { enc?: boolean } && { t: 'AWS::S3::Bucket', id, name: id, tags: { team: 'data-platform' }, cfg: { name: id, encrypted, ...extra } };
+    cfg: { name: id, owner: { id: 'northwind' } },
+    sup: {
+      ...(encrypted ? { ServerSideEncryptionConfiguration: { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' }, bucketKeyEnabled: true }] } } : {}),
+      BucketVersioningConfiguration: { status: 'Enabled' },
+      PublicAccessBlockConfiguration: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
+    },
+  };
 }
 
 /** Resources in one region of the production account. */
@@ -389,15 +394,9 @@ function outcomesFor(identifier: string, region: string): RuleSpec['outcomes'] {
     ACCESS_KEYS_ROTATED: { AIDA5NWDEPLOYER0003: fail('Access key AKIA…7QX2 is 212 days old (maximum 90).') },
     IAM_USER_NO_POLICIES_CHECK: { AIDA5NWDEPLOYER0003: fail('Policy AdministratorAccess is attached directly to the user.') },
     EC2_INSTANCE_NO_PUBLIC_IP: region === 'us-east-1' ? { 'i-0b45c7e9d1f2a3b4c': fail('Instance nw-bastion has public IP 54.210.17.9.') } : {},
-    INCOMING_SSH_DISABLED: {},
   };
   return table[identifier];
 }
-
-/** The SOC 2 pack's managed rules, with the criteria the pack maps each one to. */
-const PACK_CRITERIA: Record<string, string[]> = {
-  S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED: ['CC6.1'], ROOT_ACCOUNT_MFA_ENABLED: ['CC6.6'],
-};
 
 function northwindProdRegion(now: string, region: string, pack: AwsConformancePack | undefined): AwsRegionEstate {
   const inventory = prodInventory(region);
@@ -412,17 +411,11 @@ function northwindProdRegion(now: string, region: string, pack: AwsConformancePa
     const spec: RuleSpec = { identifier, resources: inventory.map((i) => ({ resourceType: i.t, resourceId: i.id })) };
     const outcomes = outcomesFor(identifier, region);
     if (outcomes) spec.outcomes = outcomes;
-    if (home && pack) {
-      spec.pack = pack;
-      const criteria = PACK_CRITERIA[identifier];
-      if (criteria) spec.controls = criteria;
-    }
+    if (home && pack) spec.pack = pack;
     // Seeded INSUFFICIENT_DATA: the alarm rule's evaluations fail in the DR region.
     if (identifier === 'CLOUDWATCH_ALARM_ACTION_CHECK' && region === 'us-west-2') {
       spec.failedWith = { code: 'InvalidParameterValueException', message: 'The value for alarmActionRequired must be true or false.' };
     }
-    // Seeded staleness: with the recorder stopped, rules in eu-west-1 last ran 9 days ago.
-    if (region === 'eu-west-1') spec.evaluatedHoursAgo = 24 * 9;
     rules.push(managedRule(now, NORTHWIND_PROD, region, spec));
   }
   const estate: AwsRegionEstate = {
@@ -469,7 +462,7 @@ function northwindStaging(now: string): AwsAccount {
 /**
  * Northwind Analytics: a production account in three regions and a staging account, joined by an
  * aggregator in production's us-east-1. Seeded problems: an unencrypted bucket, a root user without
- * MFA, a stopped recorder in eu-west-1 (with stale rule evaluations), a rule not deployed in
+ * MFA, a stopped recorder in eu-west-1, a rule not deployed in
  * us-west-2, a rule with INSUFFICIENT_DATA in us-west-2, and the SOC 2 conformance pack deployed in
  * us-east-1 with suffixed rule names.
  */

@@ -248,7 +248,7 @@ export const DEMO_TOKENS = {
   owner: 'ghp_demoNorthwindOwner000000000000000000',
   /** Fine-grained PAT of a plain member: no Administration, no Dependabot alerts. */
   member: 'github_pat_demoNorthwindMember_00000000000000',
-  /** Classic PAT of an owner lacking security_events and admin:org. */
+  /** Classic PAT of an owner with `repo` only: no organisation scopes. */
   narrow: 'ghp_demoNorthwindNarrow00000000000000000',
 } as const;
 
@@ -619,7 +619,7 @@ export function demoGitHubEstate(): GitHubEstate {
         permissions: { metadata: 'read', contents: 'read', pull_requests: 'read', members: 'read', checks: 'read', statuses: 'read' },
         orgOwner: false,
       },
-      { token: DEMO_TOKENS.narrow, login: 'alice-nw', type: 'classic', scopes: ['repo', 'read:org'], orgOwner: true },
+      { token: DEMO_TOKENS.narrow, login: 'alice-nw', type: 'classic', scopes: ['repo'], orgOwner: true },
     ],
   };
 }

@@ -38,7 +38,12 @@ docs/**  @jane-doe
     const r = (await collector.collect(makeCtx(dir), {})).resources[0]!;
     expect(r.data.codeownersPath).toBe('CODEOWNERS');
     expect(r.data.invalidLines.map((l) => l.line)).toEqual([2, 3, 4, 5]);
-    expect(r.data.invalidLines[0]).toEqual({ line: 2, text: '/api/ platform-team', reason: '"platform-team" is not @user, @org/team or an email address' });
+    expect(r.data.invalidLines[0]).toEqual({
+      summary: 'line 2: "platform-team" is not @user, @org/team or an email address',
+      line: 2,
+      text: '/api/ platform-team',
+      reason: '"platform-team" is not @user, @org/team or an email address',
+    });
     expect(r.data.invalidLines[1]?.reason).toContain('negated');
     expect(r.data.invalidLines[2]?.reason).toContain('character ranges');
     expect(r.data.invalidLineCount).toBe(4);
@@ -49,7 +54,7 @@ docs/**  @jane-doe
   it('lists patterns without owners apart from invalid lines', () => {
     const parsed = parseCodeowners('* @acme/all\n/vendor/\n');
     expect(parsed.invalidLines).toEqual([]);
-    expect(parsed.linesWithoutOwners).toEqual([{ line: 2, pattern: '/vendor/' }]);
+    expect(parsed.linesWithoutOwners).toEqual([{ summary: 'line 2: /vendor/', line: 2, pattern: '/vendor/' }]);
   });
 
   it('uses the last catch-all rule, as GitHub applies the last matching rule', () => {

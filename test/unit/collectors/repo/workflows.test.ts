@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collector } from '../../../../src/collectors/repo/workflows.js';
 import { makeCtx, makeRepo } from './helpers.js';
@@ -36,9 +38,15 @@ jobs:
     expect(r.data.triggers).toEqual(['push', 'pull_request']);
     expect(r.data.thirdPartyActionCount).toBe(4);
     expect(r.data.unpinnedActions).toEqual([
-      { uses: 'actions/setup-node@v4', job: 'test', step: 'Set up Node', line: 11 },
-      { uses: 'acme/lint-action@main', job: 'test', step: 'step 5', line: 14 },
-      { uses: 'acme/workflows/.github/workflows/deploy.yml@v2', job: 'deploy', step: null, line: 16 },
+      { summary: 'line 11: actions/setup-node@v4 (job test, step "Set up Node")', uses: 'actions/setup-node@v4', job: 'test', step: 'Set up Node', line: 11 },
+      { summary: 'line 14: acme/lint-action@main (job test, step "step 5")', uses: 'acme/lint-action@main', job: 'test', step: 'step 5', line: 14 },
+      {
+        summary: 'line 16: acme/workflows/.github/workflows/deploy.yml@v2 (job deploy)',
+        uses: 'acme/workflows/.github/workflows/deploy.yml@v2',
+        job: 'deploy',
+        step: null,
+        line: 16,
+      },
     ]);
     expect(r.data.unpinnedActionCount).toBe(3);
   });
@@ -136,7 +144,15 @@ jobs:
 `);
     expect(r.data.privilegedTriggers).toEqual(['pull_request_target']);
     expect(r.data.untrustedCheckouts).toEqual([
-      { job: 'preview', step: 'Check out PR', line: 11, via: 'actions/checkout', ref: '${{ github.event.pull_request.head.sha }}' },
+      {
+        summary: 'line 11: job preview, step "Check out PR" checks out ${{ github.event.pull_request.head.sha }}',
+        job: 'preview',
+        step: 'Check out PR',
+        line: 11,
+        via: 'actions/checkout',
+        ref: '${{ github.event.pull_request.head.sha }}',
+        allowUnsafeCheckout: false,
+      },
     ]);
     expect(r.data.untrustedCheckoutCount).toBe(1);
   });
@@ -152,9 +168,10 @@ jobs:
     steps:
       - uses: actions/checkout@v4
         with: { ref: "\${{ github.event.workflow_run.head_sha }}" }
-      - uses: actions/checkout@v4
+      - uses: actions/checkout@v7
         with:
           ref: refs/pull/\${{ github.event.number }}/merge
+          allow-unsafe-pr-checkout: true
       - name: fetch by hand
         run: |
           echo preparing
@@ -165,9 +182,11 @@ jobs:
     expect(r.data.untrustedCheckouts?.map((c) => [c.via, c.line])).toEqual([
       ['actions/checkout', 10],
       ['actions/checkout', 13],
-      ['run', 17],
       ['run', 18],
+      ['run', 19],
     ]);
+    expect(r.data.untrustedCheckouts?.[1]?.allowUnsafeCheckout).toBe(true);
+    expect(r.data.untrustedCheckouts?.[1]?.summary).toContain('with allow-unsafe-pr-checkout');
     expect(r.data.untrustedCheckouts?.[2]?.ref).toBe('git fetch origin ${{ github.head_ref }}');
   });
 
@@ -251,6 +270,23 @@ jobs:
     expect(ev.resources.map((r) => r.id)).toEqual(['.github/workflows/ci.yml']);
     expect(ev.facts).toMatchObject({ fileListMethod: 'git' });
     expect(ev.calls[0]).toMatchObject({ source: 'local', operation: 'git ls-files' });
+  });
+
+  it('reports a gap, not a pass, for a tracked workflow missing from the working tree', async () => {
+    const wf = 'on: push\npermissions: {}\njobs:\n  a: { runs-on: ubuntu-latest, steps: [ { run: echo } ] }\n';
+    const dir = await makeRepo({ '.github/workflows/ci.yml': wf, '.github/workflows/gone.yml': wf }, { git: true });
+    await fs.rm(path.join(dir, '.github/workflows/gone.yml'));
+    const ev = await collector.collect(makeCtx(dir), {});
+    expect(ev.complete).toBe(false);
+    expect(ev.gaps).toEqual([expect.objectContaining({ resource: 'acme-api', message: expect.stringContaining('.github/workflows/gone.yml') })]);
+    expect(ev.resources.map((r) => r.id)).toEqual(['.github/workflows/ci.yml']);
+  });
+
+  it('stops when the run is cancelled', async () => {
+    const dir = await makeRepo({ '.github/workflows/ci.yml': 'on: push\njobs: {}\n' });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(collector.collect(makeCtx(dir, { signal: controller.signal }), {})).rejects.toThrow();
   });
 
   it('accepts an empty params object', () => {

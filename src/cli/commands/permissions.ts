@@ -1,0 +1,51 @@
+/**
+ * `soc2 permissions`: the least-privilege IAM policy and GitHub token permissions for the controls
+ * in scope, derived from what their collectors declare (never written by hand).
+ */
+import { loadConfig } from '../../config/load.js';
+import { loadControls } from '../../controls/load.js';
+import { loadCollector, type CollectorId } from '../../collectors/index.js';
+import { iamPolicyFor } from '../../collectors/aws/permissions.js';
+import { githubTokenNeeds } from '../../collectors/github/permissions.js';
+import { makeChalk } from '../terminal.js';
+
+export interface PermissionsReport {
+  aws: { inScope: boolean; controls: string[]; policy: object };
+  github: { inScope: boolean; controls: string[] } & ReturnType<typeof githubTokenNeeds>;
+}
+
+export async function permissionsReport(opts: { config?: string; cwd: string }): Promise<PermissionsReport> {
+  const loaded = loadConfig({ cwd: opts.cwd, file: opts.config, today: new Date() });
+  const controls = await loadControls({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
+  const bySource = { aws: { controls: [] as string[], permissions: new Set<string>() }, github: { controls: [] as string[], permissions: new Set<string>() } };
+  for (const c of controls) {
+    if (c.type !== 'automated' || !c.collector) continue;
+    const collector = await loadCollector(c.collector as CollectorId);
+    if (collector.source === 'repo') continue;
+    const bucket = bySource[collector.source];
+    bucket.controls.push(c.id);
+    for (const p of collector.permissions) bucket.permissions.add(p);
+  }
+  return {
+    aws: { inScope: Boolean(loaded.config.aws), controls: bySource.aws.controls, policy: iamPolicyFor([...bySource.aws.permissions]) },
+    github: { inScope: Boolean(loaded.config.github), controls: bySource.github.controls, ...githubTokenNeeds(bySource.github.permissions) },
+  };
+}
+
+export async function permissionsCommand(opts: { config?: string; json?: boolean }): Promise<void> {
+  const report = await permissionsReport({ config: opts.config, cwd: process.cwd() });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  const c = makeChalk();
+  const out: string[] = [];
+  out.push(c.bold(`AWS — least-privilege IAM policy for ${report.aws.controls.length} AWS controls`) + (report.aws.inScope ? '' : c.dim(' (not in scope yet: the configuration has no aws section)')));
+  out.push('Attach it to the role or user soc2 runs as (read-only; AWS Config only):', '', JSON.stringify(report.aws.policy, null, 2), '');
+  out.push(c.bold(`GitHub — token permissions for ${report.github.controls.length} GitHub controls`) + (report.github.inScope ? '' : c.dim(' (not in scope yet: the configuration has no github section)')));
+  out.push('Fine-grained personal access token or GitHub App (read-only):');
+  for (const p of report.github.fineGrained) out.push(`  ${p.scope === 'organization' ? 'Organization' : 'Repository'} permission "${p.name}": ${p.access}  ${c.dim(`— ${p.why}`)}`);
+  out.push(`Classic token scopes: ${report.github.classicScopes.join(', ')}`);
+  if (report.github.roles.length) out.push(`The token's user must also be: ${report.github.roles.join('; ')}`);
+  process.stdout.write(out.join('\n') + '\n');
+}

@@ -1,0 +1,58 @@
+/**
+ * Accumulates one collector call's evidence. Shared reads hand back the same ApiCall objects to
+ * every control that uses them; the builder lists each once. Any gap makes the evidence incomplete.
+ */
+import { CollectorError } from '../../errors.js';
+import type { ApiCall, AwsContext, CollectContext, CollectedResource, Evidence, Gap } from '../types.js';
+import type { Shared } from './regional.js';
+
+export class EvidenceBuilder<R> {
+  readonly resources: Array<CollectedResource<R>> = [];
+  readonly facts: Record<string, unknown> = {};
+  private readonly gaps: Gap[] = [];
+  private readonly gapKeys = new Set<string>();
+  private readonly calls = new Set<ApiCall>();
+
+  addCalls(calls: readonly ApiCall[]): void {
+    for (const c of calls) this.calls.add(c);
+  }
+
+  addGap(gap: Gap): void {
+    const key = `${gap.kind}|${gap.resource ?? ''}|${gap.message}`;
+    if (this.gapKeys.has(key)) return;
+    this.gapKeys.add(key);
+    this.gaps.push(gap);
+  }
+
+  /** Takes the calls and gaps of a shared read; returns its value (undefined when it failed). */
+  use<T>(shared: Shared<T>): T | undefined {
+    this.addCalls(shared.calls);
+    for (const g of shared.gaps) this.addGap(g);
+    return shared.value;
+  }
+
+  get gapCount(): number {
+    return this.gaps.length;
+  }
+
+  build(): Evidence<R> {
+    const calls = [...this.calls].sort((a, b) => a.at.localeCompare(b.at) || (a.region ?? '').localeCompare(b.region ?? '') || a.operation.localeCompare(b.operation));
+    const evidence: Evidence<R> = { resources: this.resources, complete: this.gaps.length === 0, gaps: this.gaps, calls };
+    if (Object.keys(this.facts).length > 0) evidence.facts = this.facts;
+    return evidence;
+  }
+}
+
+/** The AWS context, or a clear error when the run has none (no aws section in the config). */
+export function requireAws(ctx: CollectContext, collectorId: string): AwsContext {
+  if (!ctx.aws) {
+    throw new CollectorError(`${collectorId} needs AWS, but this run has no AWS context.`, 'credentials',
+      'Add an aws section to soc2.config.yaml (aws: { regions: [us-east-1] }) and make AWS credentials available.');
+  }
+  return ctx.aws;
+}
+
+/** Maps over items with all calls in flight together (the SDK's connection pool bounds concurrency). */
+export function inParallel<T, U>(items: readonly T[], fn: (item: T) => Promise<U>): Promise<U[]> {
+  return Promise.all(items.map(fn));
+}

@@ -1,0 +1,146 @@
+/**
+ * Learns, once at start, what the token can do: classic tokens by their x-oauth-scopes header,
+ * fine-grained and app tokens by one cheap probe per permission against a repository in scope
+ * (GitHub offers no endpoint that lists a fine-grained token's permissions). Also reads the
+ * rate-limit budget (GET /rate_limit costs nothing). A 401 here propagates: the caller turns it
+ * into a usage error.
+ */
+import { UsageError } from '../../errors.js';
+import type { RateBudget, Soc2Octokit, TokenCapabilities } from './client.js';
+import { classicScopesGranting, GITHUB_PERMISSIONS, type GitHubPermission } from './permissions.js';
+import { outOfScopeReason, type RepoScope } from './scope.js';
+import { errorMessage, errorStatus } from './http.js';
+
+type Verdict = 'granted' | 'missing' | 'untested';
+
+function tokenTypeFromPrefix(token: string): TokenCapabilities['tokenType'] {
+  if (token.startsWith('github_pat_')) return 'fine-grained';
+  if (token.startsWith('ghs_') || token.startsWith('ghu_')) return 'app';
+  if (token.startsWith('ghp_') || token.startsWith('gho_')) return 'classic';
+  return 'unknown';
+}
+
+/** Runs one probe: a read that succeeds, or fails for a reason other than permission, proves access. */
+async function probe(read: () => Promise<unknown>): Promise<{ verdict: Verdict; why: string }> {
+  try {
+    await read();
+    return { verdict: 'granted', why: 'read succeeded' };
+  } catch (e) {
+    const status = errorStatus(e);
+    const message = errorMessage(e);
+    // The feature is off, but GitHub let the token ask: the permission is there.
+    if ((status === 403 && /disabled for this repository|must be enabled|not enabled/i.test(message)) || (status === 404 && /no analysis found/i.test(message)) || status === 409) {
+      return { verdict: 'granted', why: message };
+    }
+    if (status === 403 || status === 404) return { verdict: 'missing', why: `${status} ${message}` };
+    return { verdict: 'untested', why: `${status ?? 'network'} ${message}` };
+  }
+}
+
+function budget(r: { limit: number; remaining: number; used?: number; reset: number } | undefined): RateBudget | undefined {
+  if (!r) return undefined;
+  return { limit: r.limit, remaining: r.remaining, used: r.used ?? r.limit - r.remaining, resetAt: new Date(r.reset * 1000).toISOString() };
+}
+
+export async function probeCapabilities(
+  octokit: Soc2Octokit,
+  opts: { org: string; apiUrl: string; token: string; scope: RepoScope },
+): Promise<TokenCapabilities> {
+  const rate = await octokit.request('GET /rate_limit');
+  const scopesHeader = rate.headers['x-oauth-scopes'];
+  const scopes = typeof scopesHeader === 'string' ? scopesHeader.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const tokenType = scopes ? 'classic' : tokenTypeFromPrefix(opts.token) === 'classic' ? 'unknown' : tokenTypeFromPrefix(opts.token);
+  const resources = rate.data.resources as Record<string, { limit: number; remaining: number; used?: number; reset: number } | undefined>;
+
+  let orgData: Record<string, unknown>;
+  try {
+    orgData = (await octokit.request('GET /orgs/{org}', { org: opts.org })).data as Record<string, unknown>;
+  } catch (e) {
+    if (errorStatus(e) === 404) {
+      throw new UsageError(`GitHub organisation "${opts.org}" was not found at ${opts.apiUrl}, or the token cannot see it.`, 'Check github.org in soc2.config.yaml and that the token belongs to a member of the organisation.');
+    }
+    throw e;
+  }
+
+  const verdicts = new Map<GitHubPermission, Verdict>();
+  const notes: string[] = [];
+  const set = (p: GitHubPermission, v: Verdict, why?: string) => {
+    verdicts.set(p, v);
+    if (why && v !== 'granted') notes.push(`${p}: ${why}`);
+  };
+  set('github:metadata:read', 'granted');
+
+  // Full organisation details are shown to owners only; their absence is the test.
+  const ownerView = 'two_factor_requirement_enabled' in orgData;
+
+  if (scopes) {
+    for (const p of Object.keys(GITHUB_PERMISSIONS) as GitHubPermission[]) {
+      if (p === 'github:metadata:read') continue;
+      const ok = classicScopesGranting(p).some((s) => scopes.includes(s));
+      set(p, ok ? 'granted' : 'missing', ok ? undefined : `the token's scopes (${scopes.join(', ') || 'none'}) do not include ${GITHUB_PERMISSIONS[p].classicScope}`);
+    }
+    if (!ownerView && verdicts.get('github:org_administration:read') === 'granted') {
+      set('github:org_administration:read', 'missing', 'GitHub hides organisation settings: the token\'s user is not an organisation owner');
+    }
+  } else {
+    set('github:org_administration:read', ownerView ? 'granted' : 'missing', ownerView ? undefined : 'GET /orgs/{org} came back without owner-only settings (organisation Administration read, and an owner, are needed)');
+    const members = await probe(() => octokit.request('GET /orgs/{org}/members', { org: opts.org, per_page: 1 }));
+    set('github:org_members:read', members.verdict, members.why);
+
+    const sample = await sampleRepository(octokit, opts.org, opts.scope);
+    const repoPerms: GitHubPermission[] = [
+      'github:administration:read',
+      'github:webhooks:read',
+      'github:dependabot_alerts:read',
+      'github:code_scanning_alerts:read',
+      'github:contents:read',
+      'github:pull_requests:read',
+      'github:statuses:read',
+      'github:checks:read',
+    ];
+    if (!sample) {
+      for (const p of repoPerms) set(p, 'untested', 'no repository in scope to probe');
+    } else {
+      const r = { owner: opts.org, repo: sample.name };
+      const ref = sample.defaultBranch;
+      const probes: Record<string, () => Promise<unknown>> = {
+        'github:administration:read': () => octokit.request('GET /repos/{owner}/{repo}/actions/permissions', r),
+        'github:webhooks:read': () => octokit.request('GET /repos/{owner}/{repo}/hooks', { ...r, per_page: 1 }),
+        'github:dependabot_alerts:read': () => octokit.request('GET /repos/{owner}/{repo}/dependabot/alerts', { ...r, per_page: 1 }),
+        'github:code_scanning_alerts:read': () => octokit.request('GET /repos/{owner}/{repo}/code-scanning/alerts', { ...r, per_page: 1 }),
+        'github:contents:read': () => octokit.request('GET /repos/{owner}/{repo}/commits', { ...r, per_page: 1 }),
+        'github:pull_requests:read': () => octokit.request('GET /repos/{owner}/{repo}/pulls', { ...r, state: 'closed', per_page: 1 }),
+        'github:statuses:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref }),
+        'github:checks:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref, per_page: 1 }),
+      };
+      const results = await Promise.all(repoPerms.map(async (p) => [p, await probe(probes[p]!)] as const));
+      for (const [p, res] of results) set(p, res.verdict, `${res.why} (probed on ${opts.org}/${sample.name})`);
+      if (!sample.admin) notes.push(`the token's user is not an admin of ${opts.org}/${sample.name}; admin-only settings may be hidden on other repositories too`);
+    }
+  }
+
+  const pick = (v: Verdict) => [...verdicts].filter(([, x]) => x === v).map(([p]) => p);
+  return {
+    tokenType,
+    ...(scopes ? { scopes } : {}),
+    granted: pick('granted'),
+    missing: pick('missing'),
+    untested: pick('untested'),
+    rateLimit: {
+      ...(budget(resources['core']) ? { core: budget(resources['core'])! } : {}),
+      ...(budget(resources['graphql']) ? { graphql: budget(resources['graphql'])! } : {}),
+      ...(budget(resources['search']) ? { search: budget(resources['search'])! } : {}),
+    },
+    apiUrl: opts.apiUrl,
+    notes,
+  };
+}
+
+/** A repository in scope to probe, preferring one the user administers (so a 403 means the token, not the role). */
+async function sampleRepository(octokit: Soc2Octokit, org: string, scope: RepoScope): Promise<{ name: string; defaultBranch: string; admin: boolean } | undefined> {
+  const page = await octokit.request('GET /orgs/{org}/repos', { org, per_page: 100 });
+  const candidates = (page.data as Array<{ name: string; full_name: string; fork: boolean; archived?: boolean; default_branch?: string; permissions?: { admin?: boolean } }>)
+    .filter((r) => !r.archived && !outOfScopeReason({ name: r.name, fullName: r.full_name, fork: r.fork }, scope))
+    .map((r) => ({ name: r.name, defaultBranch: r.default_branch ?? 'main', admin: r.permissions?.admin === true }));
+  return candidates.find((c) => c.admin) ?? candidates[0];
+}

@@ -1,0 +1,296 @@
+/**
+ * github.change-population — the CC8.1 population for the review period: every pull request
+ * merged into a repository's default branch, with author, approvals, whether an approval by
+ * someone other than the author was in force on the final commit, checks, merger and merge
+ * commit; and every commit that reached the default branch without a pull request. One resource
+ * per change (owner/repo#123, owner/repo@sha), so every deviation is its own finding.
+ *
+ * Completeness: the merged PRs come from GitHub search (org-wide, one population), whose count is
+ * reconciled with its `issueCount`; a period holding more than the search API's 1,000 results is
+ * split in halves until each part fits. The full population is attached as JSON and CSV.
+ */
+import { z } from 'zod';
+import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
+import { directCommitRow, judgePull, rowId, toCsv, type ChangeRow, type PullInput } from './change-rows.js';
+import { gapFromError, gapFromGraphQLError, graphql, type GraphQLErrorItem } from './http.js';
+import { HISTORY_PAGE_QUERY, historyQuery, MERGED_PULLS_QUERY } from './queries.js';
+import { repositoryInventory, scopeFacts, type RepoInfo } from './repos.js';
+
+const params = z.strictObject({});
+type Params = z.infer<typeof params>;
+
+const resource = z.object({
+  kind: z.enum(['pull_request', 'direct_commit']).describe('how the change reached the default branch'),
+  repository: z.string().describe('repository'),
+  number: z.number().int().nullable().describe('pull request number'),
+  title: z.string().describe('title'),
+  url: z.string().describe('link'),
+  author: z.string().describe('author'),
+  createdAt: z.string().describe('opened at'),
+  mergedAt: z.string().describe('merged at'),
+  mergedBy: z.string().describe('merged by'),
+  mergeCommit: z.string().describe('merge commit'),
+  baseBranch: z.string().describe('target branch'),
+  headCommit: z.string().describe('final commit'),
+  approvals: z.array(z.string()).describe('approvals'),
+  approvedByOther: z.boolean().describe('approved by someone other than the author'),
+  approvedOnFinalCommit: z.boolean().describe('approved by someone other than the author on the final commit'),
+  checksState: z.string().describe('checks on the final commit'),
+  checksPassed: z.boolean().describe('checks passed on the final commit'),
+  deviations: z.array(z.string()).describe('deviations'),
+});
+
+/** Search returns at most this many results for one query, whatever issueCount says. */
+export const SEARCH_CAP = 1000;
+const HISTORY_BATCH = 50;
+
+interface SearchPull {
+  __typename: string;
+  number: number;
+  title: string;
+  url: string;
+  createdAt: string;
+  mergedAt: string | null;
+  baseRefName: string;
+  headRefOid: string;
+  repository: { nameWithOwner: string };
+  author: { __typename: string; login: string } | null;
+  mergedBy: { __typename: string; login: string } | null;
+  mergeCommit: { oid: string } | null;
+  reviews: { totalCount: number; nodes: Array<{ author: { __typename: string; login: string } | null; state: string; submittedAt: string | null; commit: { oid: string } | null }> };
+  commits: { nodes: Array<{ commit: { oid: string; statusCheckRollup: { state: string } | null } }> };
+}
+
+interface SearchPage {
+  search: { issueCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<SearchPull | { __typename: string }> };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** All merged PRs of the organisation in [from, to] (ms, inclusive), splitting past the search cap. */
+async function searchMerged(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }): Promise<SearchPull[]> {
+  const org = ctx.github!.org;
+  const q = `org:${org} is:pr is:merged merged:${iso(from)}..${iso(to)}`;
+  const out: SearchPull[] = [];
+  let after: string | null = null;
+  let issueCount = 0;
+  for (let page = 0; ; page++) {
+    let res: Awaited<ReturnType<typeof graphql<SearchPage>>>;
+    try {
+      res = await graphql<SearchPage>(ctx, calls, 'MergedPulls', MERGED_PULLS_QUERY, { q, after });
+    } catch (e) {
+      gaps.push(gapFromError(e, { permission: 'github:pull_requests:read', what: `merged pull requests between ${iso(from)} and ${iso(to)}`, operation: 'POST /graphql MergedPulls' }));
+      return out;
+    }
+    if (!res.data?.search) {
+      gaps.push(gapFromGraphQLError(res.errors[0] ?? { message: 'no data' }, { resource: org, permission: 'github:pull_requests:read', what: 'merged pull requests' }));
+      return out;
+    }
+    const s = res.data.search;
+    issueCount = s.issueCount;
+    if (page === 0 && issueCount > SEARCH_CAP && to - from > 1000) {
+      // Too many for one search: split the period and search each half.
+      const mid = from + Math.floor((to - from) / 2000) * 1000;
+      const a = await searchMerged(ctx, calls, gaps, from, mid, totals);
+      const b = await searchMerged(ctx, calls, gaps, mid + 1000, to, totals);
+      return [...a, ...b];
+    }
+    for (const n of s.nodes) if (n.__typename === 'PullRequest') out.push(n as SearchPull);
+    for (const e of res.errors as GraphQLErrorItem[]) gaps.push(gapFromGraphQLError(e, { resource: org, permission: 'github:pull_requests:read', what: 'part of a merged pull request' }));
+    if (!s.pageInfo.hasNextPage || !s.pageInfo.endCursor) break;
+    after = s.pageInfo.endCursor;
+  }
+  totals.slices++;
+  totals.issueCount += issueCount;
+  totals.fetched += out.length;
+  if (out.length !== issueCount) {
+    gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search counted ${issueCount} merged pull requests between ${iso(from)} and ${iso(to)} but returned ${out.length}; the change population is incomplete.` });
+  }
+  return out;
+}
+
+interface HistoryNode {
+  oid: string;
+  committedDate: string;
+  messageHeadline: string;
+  author: { name: string | null; user: { login: string } | null } | null;
+  statusCheckRollup: { state: string } | null;
+  associatedPullRequests: { nodes: Array<{ number: number; mergedAt: string | null; baseRefName: string }> };
+}
+interface HistoryConn {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: HistoryNode[];
+}
+type HistoryRepo = { nameWithOwner: string; defaultBranchRef: { name: string; target: { history?: HistoryConn } | null } | null } | null;
+
+/** Default-branch commits in the period, per repository (batched), following pages where needed. */
+async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, { branch: string; nodes: HistoryNode[] }>> {
+  const org = ctx.github!.org;
+  const out = new Map<string, { branch: string; nodes: HistoryNode[] }>();
+  for (let i = 0; i < repos.length; i += HISTORY_BATCH) {
+    const batch = repos.slice(i, i + HISTORY_BATCH);
+    const vars: Record<string, unknown> = { owner: org, since, until };
+    batch.forEach((r, j) => (vars[`n${j}`] = r.name));
+    let res: Awaited<ReturnType<typeof graphql<Record<string, HistoryRepo>>>>;
+    try {
+      res = await graphql<Record<string, HistoryRepo>>(ctx, calls, 'DefaultBranchHistory', historyQuery(batch.length), vars);
+    } catch (e) {
+      for (const r of batch) gaps.push(gapFromError(e, { resource: r.fullName, permission: 'github:contents:read', what: 'default-branch history', operation: 'POST /graphql DefaultBranchHistory' }));
+      continue;
+    }
+    for (const [j, r] of batch.entries()) {
+      const node = res.data?.[`r${j}`];
+      const err = res.errors.find((e) => e.path?.[0] === `r${j}`);
+      const hist = node?.defaultBranchRef?.target?.history;
+      if (err) {
+        gaps.push(gapFromGraphQLError(err, { resource: r.fullName, permission: 'github:contents:read', what: 'default-branch history' }));
+        continue;
+      }
+      if (!node?.defaultBranchRef) continue; // empty repository: no history
+      if (!hist) {
+        gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: GitHub returned no history for ${node.defaultBranchRef.name}.` });
+        continue;
+      }
+      const nodes = [...hist.nodes];
+      let cursor = hist.pageInfo.hasNextPage ? hist.pageInfo.endCursor : null;
+      while (cursor) {
+        try {
+          const page = await graphql<{ repository: HistoryRepo }>(ctx, calls, 'DefaultBranchHistoryPage', HISTORY_PAGE_QUERY, { owner: org, name: r.name, since, until, after: cursor });
+          const h = page.data?.repository?.defaultBranchRef?.target?.history;
+          if (!h) throw Object.assign(new Error(page.errors[0]?.message ?? 'no history page'), { status: 502 });
+          nodes.push(...h.nodes);
+          cursor = h.pageInfo.hasNextPage ? h.pageInfo.endCursor : null;
+        } catch (e) {
+          gaps.push(gapFromError(e, { resource: r.fullName, permission: 'github:contents:read', what: 'a page of default-branch history', operation: 'POST /graphql DefaultBranchHistoryPage' }));
+          cursor = null;
+        }
+      }
+      if (nodes.length !== hist.totalCount) gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: ${hist.totalCount} commits on ${node.defaultBranchRef.name} in the period, ${nodes.length} read.` });
+      out.set(r.fullName, { branch: node.defaultBranchRef.name, nodes });
+    }
+  }
+  return out;
+}
+
+export const collector: Collector<Params, z.infer<typeof resource>> = {
+  id: 'github.change-population',
+  source: 'github',
+  description: 'Every change that reached a default branch in the review period: merged pull requests with their approvals and checks, and direct pushes (CC8.1 population).',
+  params,
+  resource,
+  permissions: ['github:metadata:read', 'github:pull_requests:read', 'github:contents:read', 'github:checks:read', 'github:statuses:read'],
+  defaultWhenEmpty: 'not_applicable',
+  timeoutMs: 30 * 60_000,
+  example: `collector: github.change-population
+assert:
+  all:
+    - { key: kind, op: eq, value: pull_request }
+    - { key: approvedOnFinalCommit, op: eq, value: true }
+`,
+  async collect(ctx) {
+    const gh = ctx.github!;
+    const inv = await repositoryInventory(ctx);
+    const calls: ApiCall[] = [...inv.calls];
+    const gaps: Gap[] = inv.gap ? [inv.gap] : [];
+    // Search silently leaves out what the token cannot read, so a missing permission is a gap up front.
+    for (const p of ['github:pull_requests:read', 'github:contents:read'] as const) {
+      if (gh.capabilities.missing.includes(p)) {
+        gaps.push({ resource: gh.org, kind: 'permission', permission: p, message: `${gh.org}: token lacks ${p}; GitHub would silently leave changes out of the population, so it is not collected.` });
+      }
+    }
+    if (gaps.length) return { resources: [], complete: false, gaps, calls, facts: scopeFacts(inv) };
+
+    const since = `${ctx.period.start}T00:00:00Z`;
+    const until = `${ctx.period.end}T23:59:59Z`;
+    const totals = { issueCount: 0, fetched: 0, slices: 0 };
+    const byName = new Map(inv.repos.map((r) => [r.fullName.toLowerCase(), r]));
+
+    const [pulls, history] = await Promise.all([
+      searchMerged(ctx, calls, gaps, Date.parse(since), Date.parse(until), totals),
+      defaultBranchHistory(ctx, calls, gaps, inv.repos, since, until),
+    ]);
+
+    const rows: ChangeRow[] = [];
+    let outOfScope = 0;
+    let otherBase = 0;
+    const merged = new Set<string>();
+    for (const p of pulls) {
+      const repo = byName.get(p.repository.nameWithOwner.toLowerCase());
+      if (!repo) {
+        outOfScope++;
+        continue;
+      }
+      if (p.baseRefName !== repo.defaultBranch) {
+        otherBase++;
+        continue;
+      }
+      if (p.reviews.totalCount > p.reviews.nodes.length) gaps.push({ resource: `${repo.fullName}#${p.number}`, kind: 'other', message: `${repo.fullName}#${p.number}: ${p.reviews.totalCount} reviews, more than soc2 reads (${p.reviews.nodes.length}).` });
+      merged.add(`${repo.fullName}#${p.number}`);
+      const input: PullInput = {
+        repository: repo.fullName,
+        number: p.number,
+        title: p.title,
+        url: p.url,
+        author: p.author?.login ?? null,
+        createdAt: p.createdAt,
+        mergedAt: p.mergedAt ?? '',
+        mergedBy: p.mergedBy?.login ?? null,
+        baseBranch: p.baseRefName,
+        headCommit: p.headRefOid,
+        mergeCommit: p.mergeCommit?.oid ?? null,
+        reviews: p.reviews.nodes.map((r) => ({ author: r.author?.login ?? null, authorIsBot: r.author?.__typename === 'Bot', state: r.state, submittedAt: r.submittedAt, commit: r.commit?.oid ?? null })),
+        checksState: p.commits.nodes[0]?.commit.statusCheckRollup?.state ?? null,
+      };
+      rows.push(judgePull(input));
+    }
+
+    let directCount = 0;
+    for (const [fullName, h] of history) {
+      for (const c of h.nodes) {
+        const viaPr = c.associatedPullRequests.nodes.some((pr) => pr.mergedAt !== null && pr.baseRefName === h.branch);
+        if (viaPr) continue;
+        directCount++;
+        rows.push(
+          directCommitRow({
+            repository: fullName,
+            branch: h.branch,
+            oid: c.oid,
+            committedDate: c.committedDate,
+            headline: c.messageHeadline,
+            author: c.author?.user?.login ?? c.author?.name ?? 'unknown',
+            checksState: c.statusCheckRollup?.state ?? null,
+            url: `https://github.com/${fullName}/commit/${c.oid}`,
+          }),
+        );
+      }
+    }
+    rows.sort((a, b) => a.repository.localeCompare(b.repository) || a.mergedAt.localeCompare(b.mergedAt) || rowId(a).localeCompare(rowId(b)));
+
+    const facts = {
+      ...scopeFacts(inv),
+      period: { since, until },
+      searchQuery: `org:${gh.org} is:pr is:merged merged:<period, split into ${totals.slices} part(s) of at most ${SEARCH_CAP}>`,
+      searchTotalCount: totals.issueCount,
+      searchFetched: totals.fetched,
+      reconciled: totals.issueCount === totals.fetched,
+      mergedPullRequests: rows.filter((r) => r.kind === 'pull_request').length,
+      mergedOutsideScope: outOfScope,
+      mergedIntoOtherBranches: otherBase,
+      directCommits: directCount,
+      populationCount: rows.length,
+      deviations: rows.filter((r) => r.deviations.length > 0).length,
+    };
+    return {
+      resources: rows.map((r) => ({ id: rowId(r), data: r })),
+      complete: gaps.length === 0,
+      gaps,
+      calls,
+      facts,
+      attachments: {
+        'change-population.json': JSON.stringify({ facts, rows }, null, 2) + '\n',
+        'change-population.csv': toCsv(rows),
+      },
+    };
+  },
+};

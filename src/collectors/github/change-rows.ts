@@ -1,0 +1,170 @@
+/**
+ * Pure pieces of the CC8.1 change population: judging one merged pull request's reviews (was an
+ * approval by someone other than the author in force on the final commit?), the per-change row an
+ * auditor samples from, and the CSV export. No I/O and no clock here.
+ */
+
+export interface ReviewInput {
+  author: string | null;
+  authorIsBot: boolean;
+  state: string;
+  submittedAt: string | null;
+  commit: string | null;
+}
+
+export interface PullInput {
+  repository: string;
+  number: number;
+  title: string;
+  url: string;
+  author: string | null;
+  createdAt: string;
+  mergedAt: string;
+  mergedBy: string | null;
+  baseBranch: string;
+  headCommit: string;
+  mergeCommit: string | null;
+  reviews: ReviewInput[];
+  checksState: string | null;
+}
+
+export interface ChangeRow {
+  kind: 'pull_request' | 'direct_commit';
+  repository: string;
+  /** Pull request number; null for a direct commit. */
+  number: number | null;
+  title: string;
+  url: string;
+  author: string;
+  createdAt: string;
+  mergedAt: string;
+  mergedBy: string;
+  mergeCommit: string;
+  baseBranch: string;
+  headCommit: string;
+  /** "login APPROVED at <time> on <sha7>" for each approval, oldest first. */
+  approvals: string[];
+  approvedByOther: boolean;
+  approvedOnFinalCommit: boolean;
+  checksState: string;
+  checksPassed: boolean;
+  deviations: string[];
+}
+
+const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '?');
+const isBotLogin = (login: string | null) => !!login && /\[bot\]$/.test(login);
+
+/**
+ * Latest opinion of each human reviewer other than the author (COMMENTED and PENDING are not
+ * opinions). GitHub keeps an approval APPROVED after new commits unless stale reviews are
+ * dismissed, so the commit it was given on decides whether it covers what was merged.
+ */
+export function judgePull(p: PullInput): ChangeRow {
+  const sorted = [...p.reviews].sort((a, b) => Date.parse(a.submittedAt ?? '') - Date.parse(b.submittedAt ?? ''));
+  const latest = new Map<string, ReviewInput>();
+  const approvals: string[] = [];
+  let botApprovals = 0;
+  for (const r of sorted) {
+    if (r.state === 'APPROVED') approvals.push(`${r.author ?? 'ghost'} APPROVED at ${r.submittedAt ?? '?'} on ${short(r.commit)}`);
+    if (!r.author || r.author === p.author) continue;
+    if (r.authorIsBot || isBotLogin(r.author)) {
+      if (r.state === 'APPROVED') botApprovals++;
+      continue;
+    }
+    if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED') latest.set(r.author, r);
+  }
+  const standing = [...latest.values()].filter((r) => r.state === 'APPROVED');
+  const approvedByOther = standing.length > 0;
+  const approvedOnFinalCommit = standing.some((r) => r.commit === p.headCommit);
+  const checksState = p.checksState ?? 'NONE';
+  const deviations: string[] = [];
+  if (!approvedByOther) {
+    deviations.push(botApprovals > 0 ? 'approved only by a bot, not by a person other than the author' : 'merged without an approval from someone other than the author');
+  } else if (!approvedOnFinalCommit) {
+    deviations.push(`approved only before later commits: approval on ${standing.map((r) => short(r.commit)).join(', ')}, final commit ${short(p.headCommit)}`);
+  }
+  if (checksState !== 'SUCCESS') deviations.push(checksState === 'NONE' ? 'no checks ran on the final commit' : `checks ${checksState.toLowerCase()} on the final commit`);
+  return {
+    kind: 'pull_request',
+    repository: p.repository,
+    number: p.number,
+    title: p.title,
+    url: p.url,
+    author: p.author ?? 'ghost',
+    createdAt: p.createdAt,
+    mergedAt: p.mergedAt,
+    mergedBy: p.mergedBy ?? 'ghost',
+    mergeCommit: p.mergeCommit ?? '',
+    baseBranch: p.baseBranch,
+    headCommit: p.headCommit,
+    approvals,
+    approvedByOther,
+    approvedOnFinalCommit,
+    checksState,
+    checksPassed: checksState === 'SUCCESS',
+    deviations,
+  };
+}
+
+export function directCommitRow(c: { repository: string; branch: string; oid: string; committedDate: string; headline: string; author: string; checksState: string | null; url: string }): ChangeRow {
+  const checksState = c.checksState ?? 'NONE';
+  return {
+    kind: 'direct_commit',
+    repository: c.repository,
+    number: null,
+    title: c.headline,
+    url: c.url,
+    author: c.author,
+    createdAt: c.committedDate,
+    mergedAt: c.committedDate,
+    mergedBy: c.author,
+    mergeCommit: c.oid,
+    baseBranch: c.branch,
+    headCommit: c.oid,
+    approvals: [],
+    approvedByOther: false,
+    approvedOnFinalCommit: false,
+    checksState,
+    checksPassed: checksState === 'SUCCESS',
+    deviations: ['reached the default branch without a pull request (direct push)', ...(checksState === 'SUCCESS' ? [] : [checksState === 'NONE' ? 'no checks ran' : `checks ${checksState.toLowerCase()}`])],
+  };
+}
+
+export function rowId(r: ChangeRow): string {
+  return r.kind === 'pull_request' ? `${r.repository}#${r.number}` : `${r.repository}@${r.headCommit.slice(0, 12)}`;
+}
+
+const CSV_COLUMNS: Array<[string, (r: ChangeRow) => string]> = [
+  ['id', rowId],
+  ['kind', (r) => r.kind],
+  ['repository', (r) => r.repository],
+  ['number', (r) => (r.number === null ? '' : String(r.number))],
+  ['url', (r) => r.url],
+  ['title', (r) => r.title],
+  ['author', (r) => r.author],
+  ['created_at', (r) => r.createdAt],
+  ['merged_at', (r) => r.mergedAt],
+  ['merged_by', (r) => r.mergedBy],
+  ['merge_commit', (r) => r.mergeCommit],
+  ['base_branch', (r) => r.baseBranch],
+  ['head_commit', (r) => r.headCommit],
+  ['approvals', (r) => r.approvals.join('; ')],
+  ['approved_by_other', (r) => String(r.approvedByOther)],
+  ['approved_on_final_commit', (r) => String(r.approvedOnFinalCommit)],
+  ['checks_state', (r) => r.checksState],
+  ['deviations', (r) => r.deviations.join('; ')],
+];
+
+/**
+ * RFC 4180 CSV. A cell starting with = + - @ (or a tab/CR) is prefixed with ' so a spreadsheet
+ * does not run a PR title as a formula; the JSON attachment keeps every value byte for byte.
+ */
+export function toCsv(rows: ChangeRow[]): string {
+  const cell = (v: string) => {
+    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [CSV_COLUMNS.map(([h]) => h).join(',')];
+  for (const r of rows) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(r))).join(','));
+  return lines.join('\r\n') + '\r\n';
+}

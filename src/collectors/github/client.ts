@@ -1,0 +1,152 @@
+/**
+ * The one Octokit factory: token from the environment, base URL from the config or
+ * GITHUB_API_URL (GitHub Enterprise Server works), throttling and retry plugins, ETag conditional
+ * requests cached on disk, a user agent naming soc2 — and, before any collector runs, what the
+ * token can do. This is the only module that loads Octokit at runtime.
+ */
+import { randomUUID } from 'node:crypto';
+import { Octokit } from '@octokit/rest';
+import { throttling } from '@octokit/plugin-throttling';
+import { retry } from '@octokit/plugin-retry';
+import { CollectorError, UsageError } from '../../errors.js';
+import type { GitHubSettings } from '../../config/schema.js';
+import type { GitHubContext } from '../types.js';
+import { probeCapabilities } from './capabilities.js';
+import { cachingFetch } from './etag-cache.js';
+import { serialGate } from './gate.js';
+
+const Soc2OctokitClass = Octokit.plugin(throttling, retry);
+export type Soc2Octokit = InstanceType<typeof Soc2OctokitClass>;
+
+export interface RateBudget {
+  limit: number;
+  remaining: number;
+  used: number;
+  /** ISO time the budget resets. */
+  resetAt: string;
+}
+
+/** What the token can do, learned once at start. */
+export interface TokenCapabilities {
+  /** From the token's prefix and headers: classic PATs and OAuth tokens carry x-oauth-scopes. */
+  tokenType: 'classic' | 'fine-grained' | 'app' | 'unknown';
+  /** Classic scopes from x-oauth-scopes (absent for fine-grained and app tokens). */
+  scopes?: string[];
+  /** Permission strings (collectors' vocabulary) the token was seen to have. */
+  granted: string[];
+  /** Permission strings the token is known to lack; controls needing them end in error. */
+  missing: string[];
+  /** Permission strings that could not be tested (e.g. no repository to probe). */
+  untested: string[];
+  /** Primary rate-limit budgets at start. */
+  rateLimit: { core?: RateBudget; graphql?: RateBudget; search?: RateBudget };
+  /** API base URL (no token). */
+  apiUrl: string;
+  /** Explanations worth printing (which probe said what). */
+  notes: string[];
+}
+
+/** Longest primary rate-limit wait the client sits out before reporting the evidence incomplete. */
+const MAX_PRIMARY_WAIT_SECONDS = 15 * 60;
+/** Spacing between GraphQL queries (the plugin's default of 1 s is meant for mutations; these are reads). */
+const GRAPHQL_SPACING_MS = 250;
+
+export function findToken(settings: Pick<GitHubSettings, 'tokenEnv'>, env: NodeJS.ProcessEnv): { token: string; from: string } | undefined {
+  const names = settings.tokenEnv ? [settings.tokenEnv] : ['GITHUB_TOKEN', 'GH_TOKEN'];
+  for (const name of names) {
+    const value = env[name]?.trim();
+    if (value) return { token: value, from: name };
+  }
+  return undefined;
+}
+
+export function apiUrlFor(settings: Pick<GitHubSettings, 'apiUrl'>, env: NodeJS.ProcessEnv): string {
+  return (settings.apiUrl ?? env['GITHUB_API_URL'] ?? 'https://api.github.com').replace(/\/+$/, '');
+}
+
+export interface OctokitOptions {
+  token: string;
+  apiUrl: string;
+  userAgent: string;
+  cacheDir: string;
+  progress?: (msg: string) => void;
+  /** Injected fetch (tests); defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export function createOctokit(opts: OctokitOptions): Soc2Octokit {
+  const say = opts.progress ?? (() => {});
+  const cache = cachingFetch(opts.cacheDir, opts.fetch ?? globalThis.fetch);
+  const gate = serialGate(GRAPHQL_SPACING_MS);
+  return new Soc2OctokitClass({
+    auth: opts.token,
+    baseUrl: opts.apiUrl,
+    userAgent: opts.userAgent,
+    request: { fetch: cache.fetch },
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => say(`GitHub: ${m}`), error: (m: string) => say(`GitHub: ${m}`) },
+    throttle: {
+      // A private id keeps Bottleneck's process-wide groups from mixing two contexts' queues.
+      id: `soc2-${randomUUID()}`,
+      // The plugin spaces every /graphql request by 1 s as if it were a write; ours are queries,
+      // kept serial but spaced by GRAPHQL_SPACING_MS (GitHub's secondary limit is 2,000 points/min).
+      write: gate as never,
+      onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        const ok = retryCount < 2 && retryAfter <= MAX_PRIMARY_WAIT_SECONDS;
+        say(`GitHub primary rate limit reached on ${options.method} ${options.url}; ${ok ? `waiting ${retryAfter}s` : 'giving up (the evidence will be incomplete)'}`);
+        return ok;
+      },
+      onSecondaryRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
+        const ok = retryCount < 3;
+        say(`GitHub secondary rate limit on ${options.method} ${options.url}; ${ok ? `waiting ${retryAfter}s as retry-after asks` : 'giving up'}`);
+        return ok;
+      },
+    },
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+  });
+}
+
+function httpStatus(e: unknown): number | undefined {
+  return typeof e === 'object' && e !== null && 'status' in e && typeof (e as { status: unknown }).status === 'number' ? (e as { status: number }).status : undefined;
+}
+
+export async function createGitHubContext(
+  settings: GitHubSettings,
+  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch },
+): Promise<GitHubContext> {
+  const found = findToken(settings, opts.env);
+  if (!found) {
+    const looked = settings.tokenEnv ? settings.tokenEnv : 'GITHUB_TOKEN and GH_TOKEN';
+    throw new CollectorError(
+      `No GitHub token: ${looked} ${settings.tokenEnv ? 'is' : 'are'} not set.`,
+      'credentials',
+      `Set ${settings.tokenEnv ?? 'GITHUB_TOKEN'} to a token with read access to ${settings.org} (\`soc2 permissions\` lists what it needs).`,
+    );
+  }
+  const apiUrl = apiUrlFor(settings, opts.env);
+  const octokit = createOctokit({ token: found.token, apiUrl, userAgent: opts.userAgent, cacheDir: opts.cacheDir, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+
+  let capabilities: TokenCapabilities;
+  try {
+    capabilities = await probeCapabilities(octokit, { org: settings.org, apiUrl, token: found.token, scope: { ...settings.repos, includeForks: settings.includeForks } });
+  } catch (e) {
+    const status = httpStatus(e);
+    if (status === 401) {
+      throw new UsageError(
+        `GitHub rejected the token in ${found.from} (401 Bad credentials) at ${apiUrl}.`,
+        `Create a new token (or check that ${found.from} holds the whole token and that the API URL is right), then run again.`,
+      );
+    }
+    if (e instanceof UsageError) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    throw new CollectorError(`Could not reach GitHub at ${apiUrl}: ${message}`, status && status >= 500 ? 'unavailable' : 'other', 'Check the network and GITHUB_API_URL, then run again.', { cause: e });
+  }
+  opts.progress?.(describe(capabilities, found.from));
+  return { org: settings.org, repos: { ...settings.repos, includeForks: settings.includeForks }, octokit, capabilities };
+}
+
+function describe(c: TokenCapabilities, from: string): string {
+  const budget = (b?: RateBudget) => (b ? `${b.remaining}/${b.limit}` : 'unknown');
+  const parts = [`GitHub token from ${from} (${c.tokenType}${c.scopes ? `; scopes: ${c.scopes.join(', ') || 'none'}` : ''})`, `REST budget ${budget(c.rateLimit.core)}, GraphQL ${budget(c.rateLimit.graphql)}`];
+  if (c.missing.length) parts.push(`lacks ${c.missing.join(', ')}`);
+  return parts.join('; ');
+}

@@ -1,0 +1,177 @@
+/**
+ * Requests through ctx.github.octokit that record what was asked (ApiCall: operation, parameters,
+ * time, request id, status, pages) and turn failures into gaps with the permission that would
+ * close them. Collectors use these instead of calling Octokit directly, so every evidence file
+ * lists the calls it relied on. Type-only Octokit imports: loading this module loads no SDK.
+ */
+import type { ApiCall, CollectContext, Gap } from '../types.js';
+import { REVALIDATED_HEADER } from './etag-cache.js';
+
+export type Headers = Record<string, string | number | undefined>;
+
+export function errorStatus(e: unknown): number | undefined {
+  if (typeof e === 'object' && e !== null && 'status' in e) {
+    const s = (e as { status: unknown }).status;
+    if (typeof s === 'number') return s;
+  }
+  return undefined;
+}
+
+/** GitHub's own message ("Branch not protected"), without Octokit's " - <docs url>" suffix. */
+export function errorMessage(e: unknown): string {
+  const data = (e as { response?: { data?: unknown } } | undefined)?.response?.data;
+  if (data && typeof data === 'object' && 'message' in data && typeof (data as { message: unknown }).message === 'string') return (data as { message: string }).message;
+  if (typeof data === 'string' && data) return data;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function errorHeaders(e: unknown): Headers {
+  return ((e as { response?: { headers?: Headers } } | undefined)?.response?.headers ?? {}) as Headers;
+}
+
+export function hostOf(ctx: CollectContext): string {
+  try {
+    return new URL(ctx.github?.capabilities.apiUrl ?? 'https://api.github.com').host;
+  } catch {
+    return 'api.github.com';
+  }
+}
+
+function call(ctx: CollectContext, source: string, operation: string, params: Record<string, unknown>, at: string, headers: Headers, status: number | undefined, extra: Partial<ApiCall> = {}): ApiCall {
+  const requestId = headers['x-github-request-id'];
+  const revalidated = headers[REVALIDATED_HEADER] === 'revalidated';
+  return {
+    source,
+    operation,
+    params,
+    at,
+    ...(requestId !== undefined ? { requestId: String(requestId) } : {}),
+    ...(status !== undefined ? { status: revalidated ? 304 : status } : {}),
+    region: hostOf(ctx),
+    ...extra,
+  };
+}
+
+function octokitOf(ctx: CollectContext) {
+  if (!ctx.github) throw new Error('GitHub collector called without ctx.github');
+  return ctx.github.octokit;
+}
+
+/** One REST GET; the call is recorded whether it succeeds or fails. */
+export async function restGet<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<{ data: T; status: number; headers: Headers }> {
+  const at = ctx.now().toISOString();
+  try {
+    const res = await octokitOf(ctx).request(`GET ${route}`, { ...params, request: { signal: ctx.signal } });
+    calls.push(call(ctx, 'github-rest', `GET ${route}`, params, at, res.headers as Headers, res.status));
+    return { data: res.data as T, status: res.status, headers: res.headers as Headers };
+  } catch (e) {
+    calls.push(call(ctx, 'github-rest', `GET ${route}`, params, at, errorHeaders(e), errorStatus(e)));
+    throw e;
+  }
+}
+
+/** A paginated REST list, following Link headers to the end; one ApiCall with pages and items. */
+export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<T[]> {
+  const at = ctx.now().toISOString();
+  const items: T[] = [];
+  let pages = 0;
+  let last: { headers: Headers; status: number } | undefined;
+  const allRevalidated: boolean[] = [];
+  try {
+    const iterator = octokitOf(ctx).paginate.iterator(`GET ${route}`, { per_page: 100, ...params, request: { signal: ctx.signal } } as never) as AsyncIterable<{ data: unknown; headers: Headers; status: number }>;
+    for await (const page of iterator) {
+      pages++;
+      items.push(...(page.data as T[]));
+      last = { headers: page.headers, status: page.status };
+      allRevalidated.push(page.headers[REVALIDATED_HEADER] === 'revalidated');
+    }
+  } catch (e) {
+    calls.push(call(ctx, 'github-rest', `GET ${route}`, { per_page: 100, ...params }, at, errorHeaders(e), errorStatus(e), { pages, items: items.length }));
+    throw e;
+  }
+  const headers = { ...(last?.headers ?? {}) };
+  // Report 304 only when every page was revalidated from the cache.
+  if (!allRevalidated.every(Boolean)) delete headers[REVALIDATED_HEADER];
+  calls.push(call(ctx, 'github-rest', `GET ${route}`, { per_page: 100, ...params }, at, headers, last?.status ?? 200, { pages, items: items.length }));
+  return items;
+}
+
+export interface GraphQLErrorItem {
+  message: string;
+  type?: string;
+  path?: Array<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+export function graphqlUrl(apiUrl: string): string {
+  // GHES serves REST at /api/v3 and GraphQL at /api/graphql.
+  return /\/api\/v3\/?$/.test(apiUrl) ? apiUrl.replace(/\/api\/v3\/?$/, '/api/graphql') : `${apiUrl}/graphql`;
+}
+
+/**
+ * A GraphQL query. Partial data with field errors comes back as { data, errors } (GitHub answers
+ * HTTP 200 for those); HTTP failures throw. `operation` names the query in the recorded call.
+ */
+export async function graphql<T>(ctx: CollectContext, calls: ApiCall[], operation: string, query: string, variables: Record<string, unknown>): Promise<{ data: T | null; errors: GraphQLErrorItem[]; cost?: number }> {
+  const at = ctx.now().toISOString();
+  const url = graphqlUrl(ctx.github?.capabilities.apiUrl ?? 'https://api.github.com');
+  try {
+    const res = await octokitOf(ctx).request({ method: 'POST', url, query, variables, request: { signal: ctx.signal } } as never);
+    const body = res.data as { data?: T | null; errors?: GraphQLErrorItem[] };
+    const data = body.data ?? null;
+    const cost = (data as { rateLimit?: { cost?: number } } | null)?.rateLimit?.cost;
+    calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, res.headers as Headers, res.status, cost !== undefined ? { items: cost } : {}));
+    return { data, errors: body.errors ?? [], ...(cost !== undefined ? { cost } : {}) };
+  } catch (e) {
+    calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, errorHeaders(e), errorStatus(e)));
+    throw e;
+  }
+}
+
+/** Is this a rate-limit refusal (primary or secondary) rather than a permission one? */
+function isRateLimit(e: unknown): boolean {
+  const status = errorStatus(e);
+  const message = errorMessage(e);
+  return status === 429 || ((status === 403 || status === undefined) && /rate limit/i.test(message)) || errorHeaders(e)['x-ratelimit-remaining'] === '0';
+}
+
+/**
+ * A failed read as a gap. 403 and ambiguous 404s name the permission that would close them —
+ * never "feature disabled" (DESIGN: permission denied is not disabled).
+ */
+export function gapFromError(e: unknown, where: { resource?: string; permission?: string; what: string; operation: string }): Gap {
+  const status = errorStatus(e);
+  const message = errorMessage(e);
+  const subject = where.resource ? `${where.resource}: ` : '';
+  const base = { ...(where.resource ? { resource: where.resource } : {}) };
+  if (isRateLimit(e)) {
+    return { ...base, kind: 'rate-limit', message: `${subject}GitHub rate limit exhausted on ${where.operation} ("${message}"); ${where.what} could not be read. Run again after the reset, or shard the run.` };
+  }
+  if (status === 401) return { ...base, kind: 'credentials', message: `${subject}GitHub rejected the token (401) on ${where.operation}.` };
+  if (status === 403 || status === 404) {
+    return {
+      ...base,
+      kind: 'permission',
+      ...(where.permission ? { permission: where.permission } : {}),
+      message: `${subject}token lacks ${where.permission ?? 'access'}: GitHub answered ${status} "${message}" to ${where.operation}, so ${where.what} could not be read (not treated as disabled).`,
+    };
+  }
+  if (status !== undefined && status >= 500) return { ...base, kind: 'unavailable', message: `${subject}GitHub answered ${status} to ${where.operation}; ${where.what} could not be read.` };
+  if ((e as { name?: string } | undefined)?.name === 'AbortError') return { ...base, kind: 'timeout', message: `${subject}${where.operation} timed out; ${where.what} could not be read.` };
+  return { ...base, kind: 'other', message: `${subject}${where.operation} failed (${status ?? 'no status'}: ${message}); ${where.what} could not be read.` };
+}
+
+/** A GraphQL field error as a gap. FORBIDDEN and NOT_FOUND are permission gaps. */
+export function gapFromGraphQLError(err: GraphQLErrorItem, where: { resource: string; permission?: string; what: string }): Gap {
+  const type = err.type ?? String(err.extensions?.['code'] ?? '');
+  if (type === 'RATE_LIMITED') return { resource: where.resource, kind: 'rate-limit', message: `${where.resource}: GitHub GraphQL rate limit exhausted; ${where.what} could not be read.` };
+  if (type === 'FORBIDDEN' || type === 'NOT_FOUND' || /not accessible|push access|permission/i.test(err.message)) {
+    return {
+      resource: where.resource,
+      kind: 'permission',
+      ...(where.permission ? { permission: where.permission } : {}),
+      message: `${where.resource}: token lacks ${where.permission ?? 'access'}: GitHub GraphQL answered ${type || 'an error'} "${err.message}", so ${where.what} could not be read (not treated as disabled).`,
+    };
+  }
+  return { resource: where.resource, kind: 'other', message: `${where.resource}: GitHub GraphQL error "${err.message}"; ${where.what} could not be read.` };
+}

@@ -1,0 +1,121 @@
+/**
+ * The organisation's repository list, read once per run (ctx.memo) and shared by every
+ * repository collector: GET /orgs/{org}/repos, 100 per page, filtered by the configured globs and
+ * the fork setting. Archived repositories stay in the list; collectors report them not applicable.
+ */
+import type { ApiCall, CollectContext, CollectedResource, Evidence, Gap } from '../types.js';
+import { gapFromError, restList } from './http.js';
+import { outOfScopeReason } from './scope.js';
+
+export type FeatureStatus = 'enabled' | 'disabled';
+
+export interface RepoInfo {
+  id: number;
+  name: string;
+  /** owner/name — the resource id collectors use. */
+  fullName: string;
+  fork: boolean;
+  archived: boolean;
+  visibility: string;
+  defaultBranch: string;
+  pushedAt: string | null;
+  /** The token's user administers this repository (GitHub's `permissions.admin`). */
+  admin: boolean;
+  /** GitHub's security_and_analysis block; absent for tokens without admin (unknown, not disabled). */
+  securityAndAnalysis?: Record<string, { status?: FeatureStatus } | undefined>;
+}
+
+export interface Inventory {
+  /** In scope: matched by the globs, forks only when configured. Archived ones included. */
+  repos: RepoInfo[];
+  excluded: Array<{ fullName: string; reason: string }>;
+  calls: ApiCall[];
+  /** Set when the list itself could not be read. */
+  gap?: Gap;
+}
+
+interface RawRepo {
+  id: number;
+  name: string;
+  full_name: string;
+  fork: boolean;
+  archived?: boolean;
+  visibility?: string;
+  private: boolean;
+  default_branch?: string;
+  pushed_at?: string | null;
+  permissions?: { admin?: boolean };
+  security_and_analysis?: Record<string, { status?: FeatureStatus } | undefined> | null;
+}
+
+export function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
+  const gh = ctx.github!;
+  return ctx.memo(`github:repos:${gh.org}`, async () => {
+    const calls: ApiCall[] = [];
+    try {
+      const raw = await restList<RawRepo>(ctx, calls, '/orgs/{org}/repos', { org: gh.org, type: 'all', sort: 'full_name' });
+      const repos: RepoInfo[] = [];
+      const excluded: Inventory['excluded'] = [];
+      for (const r of raw) {
+        const reason = outOfScopeReason({ name: r.name, fullName: r.full_name, fork: r.fork }, gh.repos);
+        if (reason) {
+          excluded.push({ fullName: r.full_name, reason });
+          continue;
+        }
+        repos.push({
+          id: r.id,
+          name: r.name,
+          fullName: r.full_name,
+          fork: r.fork,
+          archived: r.archived === true,
+          visibility: r.visibility ?? (r.private ? 'private' : 'public'),
+          defaultBranch: r.default_branch ?? 'main',
+          pushedAt: r.pushed_at ?? null,
+          admin: r.permissions?.admin === true,
+          ...(r.security_and_analysis ? { securityAndAnalysis: r.security_and_analysis } : {}),
+        });
+      }
+      return { repos, excluded, calls };
+    } catch (e) {
+      return { repos: [], excluded: [], calls, gap: gapFromError(e, { permission: 'github:metadata:read', what: 'the repository list', operation: 'GET /orgs/{org}/repos' }) };
+    }
+  });
+}
+
+/** Population facts every repository collector reports, so an auditor can reconcile scope. */
+export function scopeFacts(inv: Inventory): Record<string, unknown> {
+  return {
+    repositoriesInScope: inv.repos.length,
+    archivedInScope: inv.repos.filter((r) => r.archived).length,
+    excluded: inv.excluded,
+  };
+}
+
+/** The not-applicable resource for an archived repository. */
+export function archivedResource<R>(repo: RepoInfo, data: R): CollectedResource<R> {
+  return { id: repo.fullName, data, notApplicable: `${repo.fullName} is archived (read-only): no change can reach it, so its settings no longer protect anything.` };
+}
+
+/** Runs `perRepo` for every non-archived repository concurrently and assembles evidence. */
+export async function collectPerRepo<R extends object>(
+  ctx: CollectContext,
+  archivedData: (repo: RepoInfo) => R,
+  perRepo: (repo: RepoInfo) => Promise<{ data?: R; gaps?: Gap[]; calls: ApiCall[] }>,
+): Promise<Evidence<R>> {
+  const inv = await repositoryInventory(ctx);
+  if (inv.gap) return { resources: [], complete: false, gaps: [inv.gap], calls: inv.calls, facts: scopeFacts(inv) };
+  const resources: Array<CollectedResource<R>> = [];
+  const gaps: Gap[] = [];
+  const calls = new Set<ApiCall>(inv.calls);
+  const results = await Promise.all(inv.repos.map(async (repo) => ({ repo, out: repo.archived ? undefined : await perRepo(repo) })));
+  for (const { repo, out } of results) {
+    if (!out) {
+      resources.push(archivedResource(repo, archivedData(repo)));
+      continue;
+    }
+    for (const c of out.calls) calls.add(c);
+    if (out.gaps?.length) gaps.push(...out.gaps);
+    if (out.data) resources.push({ id: repo.fullName, data: out.data });
+  }
+  return { resources, complete: gaps.length === 0, gaps, calls: [...calls], facts: scopeFacts(inv) };
+}

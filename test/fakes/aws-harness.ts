@@ -1,0 +1,75 @@
+/**
+ * Test harness: starts the fake AWS Config on 127.0.0.1 and builds a real AwsContext (the real
+ * SDK client: signing, retries, error parsing, pagination) pointed at it, plus a CollectContext
+ * with the estate's fixed clock and a run-scoped memo, the way the engine builds them.
+ */
+import { createAwsContext } from '../../src/collectors/aws/client.js';
+import type { AwsContext, CollectContext } from '../../src/collectors/types.js';
+import { awsSettingsSchema, type AwsSettings } from '../../src/config/schema.js';
+import { startFakeAwsConfig, type FakeAwsConfig, type FakeAwsConfigOptions } from '../../src/sandbox/aws-config-server.js';
+import type { AwsEstate } from '../../src/sandbox/estate/aws.js';
+
+export interface AwsHarness {
+  server: FakeAwsConfig;
+  estate: AwsEstate;
+  aws: AwsContext;
+  /** A CollectContext with its own memo (a fresh "run"). */
+  ctx(): CollectContext;
+  close(): Promise<void>;
+}
+
+export function memoMap(): CollectContext['memo'] {
+  const m = new Map<string, Promise<unknown>>();
+  return <T>(key: string, fn: () => Promise<T>) => {
+    let p = m.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      m.set(key, p);
+    }
+    return p;
+  };
+}
+
+export interface AwsHarnessOptions extends FakeAwsConfigOptions {
+  settings?: Partial<AwsSettings>;
+  /** Access key to sign with (default: the estate's demo key). */
+  accessKeyId?: string;
+}
+
+export async function startAwsHarness(estate: AwsEstate, opts: AwsHarnessOptions = {}): Promise<AwsHarness> {
+  const { settings = {}, accessKeyId = estate.demoCredentials.accessKeyId, ...serverOpts } = opts;
+  const server = await startFakeAwsConfig(estate, serverOpts);
+  const now = (): Date => new Date(estate.now);
+  try {
+    const aws = await createAwsContext(awsSettingsSchema.parse({ regions: estate.regions, maxAttempts: 3, ...settings }), {
+      env: {},
+      userAgent: 'soc2/0.0.0-test',
+      endpoint: server.url,
+      credentials: { accessKeyId, secretAccessKey: 'test-secret' },
+      // Keep retried tests fast: the SDK's adaptive strategy, with a 1 ms backoff.
+      retryDelayMs: 1,
+      now,
+    });
+    return {
+      server,
+      estate,
+      aws,
+      ctx: () => ({
+        repoRoot: '.',
+        period: { start: '2026-01-01', end: '2026-03-31' },
+        now,
+        signal: new AbortController().signal,
+        progress: () => {},
+        memo: memoMap(),
+        aws,
+      }),
+      close: async () => {
+        for (const region of new Set([...aws.regions, ...estate.regions])) aws.client(region).destroy();
+        await server.close();
+      },
+    };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Test harness: starts the fake GitHub on 127.0.0.1 and builds a real GitHubContext (real Octokit,
+ * throttling, retry, ETag cache) pointed at it, plus a CollectContext with a fixed clock and a
+ * run-scoped memo, the way the engine builds them.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGitHubContext } from '../../src/collectors/github/client.js';
+import type { CollectContext, GitHubContext } from '../../src/collectors/types.js';
+import { githubSettingsSchema, type GitHubSettings } from '../../src/config/schema.js';
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../../src/sandbox/github-server.js';
+import { DEMO_NOW, DEMO_PERIOD, DEMO_TOKENS, demoGitHubEstate, type GitHubEstate } from '../../src/sandbox/estate/github.js';
+
+export interface Harness {
+  server: FakeGitHub;
+  estate: GitHubEstate;
+  cacheDir: string;
+  progress: string[];
+  /** A fresh GitHubContext (new Octokit) for a token; the ETag cache dir is shared across calls. */
+  github(opts?: { token?: string; settings?: Partial<GitHubSettings> }): Promise<GitHubContext>;
+  /** A CollectContext around a GitHubContext, with its own memo. */
+  ctx(github: GitHubContext, period?: { start: string; end: string }): CollectContext;
+  close(): Promise<void>;
+}
+
+export function memoMap(): CollectContext['memo'] {
+  const m = new Map<string, Promise<unknown>>();
+  return <T>(key: string, fn: () => Promise<T>) => {
+    let p = m.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      m.set(key, p);
+    }
+    return p;
+  };
+}
+
+export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: FakeGitHubOptions = {}): Promise<Harness> {
+  const server = await startFakeGitHub(estate, opts);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'soc2-gh-test-'));
+  const progress: string[] = [];
+  return {
+    server,
+    estate,
+    cacheDir,
+    progress,
+    github: ({ token = DEMO_TOKENS.owner, settings = {} } = {}) =>
+      createGitHubContext(githubSettingsSchema.parse({ org: estate.org, ...settings }), {
+        env: { GITHUB_TOKEN: token, GITHUB_API_URL: server.url },
+        userAgent: 'soc2-test/0.0.0',
+        cacheDir,
+        progress: (m) => progress.push(m),
+      }),
+    ctx: (github, period = DEMO_PERIOD) => ({
+      repoRoot: '.',
+      period,
+      now: () => new Date(DEMO_NOW),
+      signal: new AbortController().signal,
+      progress: (m) => progress.push(m),
+      memo: memoMap(),
+      github,
+    }),
+    close: async () => {
+      await server.close();
+      rmSync(cacheDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { collector } from '../../../../src/collectors/github/change-population.js';
+import { judgePull, toCsv } from '../../../../src/collectors/github/change-rows.js';
+import { DEMO_TOKENS, demoGitHubEstate, fakeSha, type GitHubEstate } from '../../../../src/sandbox/estate/github.js';
+import { startHarness, type Harness } from '../../../fakes/github-context.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+type Row = Awaited<ReturnType<typeof collector.collect>>['resources'][number];
+const find = (rs: Row[], id: string) => rs.find((r) => r.id === id)?.data;
+
+describe('collectors/github/change-population', () => {
+  it('returns every change merged into a default branch in the period, reconciled with the search count', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    expect(ev.gaps).toEqual([]);
+    expect(ev.complete).toBe(true);
+    const ids = ev.resources.map((r) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(['northwind-analytics/api#101', 'northwind-analytics/api#102', 'northwind-analytics/web-app#57', 'northwind-analytics/billing-service#330', 'northwind-analytics/billing-service#331', 'northwind-analytics/infra-terraform#14']));
+    expect(ids).not.toContain('northwind-analytics/api#99'); // merged before the period
+    expect(ev.facts).toMatchObject({ searchTotalCount: 10, searchFetched: 10, reconciled: true, mergedPullRequests: 10, directCommits: 1, populationCount: 11 });
+  });
+
+  it('flags a pull request merged with no review as a deviation', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    const pr = find(ev.resources, 'northwind-analytics/data-pipeline#210')!;
+    expect(pr).toMatchObject({ approvedByOther: false, approvedOnFinalCommit: false, checksState: 'FAILURE', mergedBy: 'erin-nw' });
+    expect(pr.deviations).toContain('merged without an approval from someone other than the author');
+    // a comment by the author is not a review
+    expect(find(ev.resources, 'northwind-analytics/data-pipeline#211')!.approvedByOther).toBe(false);
+  });
+
+  it('flags a pull request approved only before later commits', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    const pr = find(ev.resources, 'northwind-analytics/billing-service#330')!;
+    expect(pr.approvedByOther).toBe(true);
+    expect(pr.approvedOnFinalCommit).toBe(false);
+    expect(pr.deviations[0]).toMatch(/^approved only before later commits/);
+    expect(find(ev.resources, 'northwind-analytics/api#101')).toMatchObject({ approvedOnFinalCommit: true, deviations: [] });
+  });
+
+  it('does not count a bot\'s approval', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    expect(find(ev.resources, 'northwind-analytics/billing-service#332')).toMatchObject({ approvedOnFinalCommit: false, deviations: ['approved only by a bot, not by a person other than the author'] });
+  });
+
+  it('lists a commit pushed straight to the default branch as a direct commit', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    const direct = ev.resources.filter((r) => r.data.kind === 'direct_commit');
+    expect(direct.map((r) => r.id)).toEqual([`northwind-analytics/data-pipeline@${fakeSha('data-pipeline:hotfix').slice(0, 12)}`]);
+    expect(direct[0]!.data).toMatchObject({ title: 'hotfix: disable broken job', author: 'erin-nw', approvedOnFinalCommit: false });
+  });
+
+  it('keeps an HTML and unicode PR title exactly as data, in the resource and both attachments', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    const title = '<script>alert(1)</script> Füße 🚀';
+    expect(find(ev.resources, 'northwind-analytics/billing-service#331')!.title).toBe(title);
+    const json = JSON.parse(ev.attachments!['change-population.json']!) as { rows: Array<{ title: string }> };
+    expect(json.rows.map((r) => r.title)).toContain(title);
+    expect(ev.attachments!['change-population.csv']).toContain(`,${title},`);
+  });
+
+  it('writes the full population as CSV with one row per change', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    const lines = ev.attachments!['change-population.csv']!.trim().split('\r\n');
+    expect(lines[0]).toBe('id,kind,repository,number,url,title,author,created_at,merged_at,merged_by,merge_commit,base_branch,head_commit,approvals,approved_by_other,approved_on_final_commit,checks_state,deviations');
+    expect(lines).toHaveLength(ev.resources.length + 1);
+  });
+
+  it('splits a period holding more than 1,000 merged pull requests so none is lost', async () => {
+    const estate: GitHubEstate = demoGitHubEstate();
+    const repo = estate.repos.find((r) => r.name === 'api')!;
+    for (let i = 0; i < 1150; i++) {
+      const merged = new Date(Date.parse('2026-01-02T00:00:00Z') + i * 3_600_000).toISOString().replace('.000Z', 'Z');
+      const head = fakeSha(`bulk${i}`);
+      repo.pulls.push({ number: 1000 + i, title: `bulk ${i}`, author: 'bob-nw', createdAt: merged, state: 'closed', mergedAt: merged, mergedBy: 'bob-nw', baseRef: 'main', headRef: `b${i}`, headSha: head, mergeCommitSha: fakeSha(`bulkm${i}`), reviews: [{ id: i, user: 'alice-nw', state: 'APPROVED', submittedAt: merged, commitId: head }], checks: 'SUCCESS' });
+    }
+    h = await startHarness(estate);
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    expect(ev.gaps).toEqual([]);
+    expect(ev.facts).toMatchObject({ searchTotalCount: 1160, searchFetched: 1160, reconciled: true });
+    expect((ev.facts?.['searchQuery'] as string)).toMatch(/split into [2-9] part/);
+    expect(ev.resources.filter((r) => r.data.title.startsWith('bulk ')).length).toBe(1150);
+  });
+
+  it('is a gap, not an empty population, when the token cannot read pull requests', async () => {
+    const estate = demoGitHubEstate();
+    estate.tokens.find((t) => t.token === DEMO_TOKENS.member)!.permissions!.pull_requests = undefined;
+    h = await startHarness(estate);
+    const ev = await collector.collect(h.ctx(await h.github({ token: DEMO_TOKENS.member })), {});
+    expect(ev.complete).toBe(false);
+    expect(ev.resources).toEqual([]);
+    expect(ev.gaps[0]).toMatchObject({ kind: 'permission', permission: 'github:pull_requests:read' });
+  });
+
+  it('judges the approval against the final commit and ignores the author\'s own review', () => {
+    const row = judgePull({ repository: 'o/r', number: 1, title: 't', url: 'u', author: 'a', createdAt: 'x', mergedAt: 'y', mergedBy: 'a', baseBranch: 'main', headCommit: 'h2', mergeCommit: 'm', checksState: 'SUCCESS', reviews: [
+      { author: 'a', authorIsBot: false, state: 'APPROVED', submittedAt: '2026-01-01T00:00:00Z', commit: 'h2' },
+      { author: 'b', authorIsBot: false, state: 'APPROVED', submittedAt: '2026-01-01T00:00:00Z', commit: 'h2' },
+      { author: 'b', authorIsBot: false, state: 'CHANGES_REQUESTED', submittedAt: '2026-01-02T00:00:00Z', commit: 'h2' },
+    ] });
+    expect(row.approvedOnFinalCommit).toBe(false);
+    expect(toCsv([{ ...row, title: '=HYPERLINK("x")' }])).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGitHubContext } from '../../../../src/collectors/github/client.js';
+import { restList } from '../../../../src/collectors/github/http.js';
+import type { ApiCall } from '../../../../src/collectors/types.js';
+import { githubSettingsSchema } from '../../../../src/config/schema.js';
+import { CollectorError, UsageError } from '../../../../src/errors.js';
+import { DEMO_TOKENS, demoGitHubEstate } from '../../../../src/sandbox/estate/github.js';
+import { startHarness, type Harness } from '../../../fakes/github-context.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('collectors/github/client', () => {
+  it('throws a usage error (exit 2) naming the variable when GitHub answers 401 Bad credentials', async () => {
+    h = await startHarness();
+    const err = await h.github({ token: 'ghp_notARealToken000000000000000000000000' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).message).toContain('GITHUB_TOKEN');
+    expect((err as UsageError).message).toContain('401 Bad credentials');
+    expect((err as UsageError).message).not.toContain('ghp_notARealToken');
+  });
+
+  it('throws a credentials CollectorError naming the variables it looked at when no token is set', async () => {
+    const err = await createGitHubContext(githubSettingsSchema.parse({ org: 'northwind-analytics' }), { env: {}, userAgent: 'soc2-test', cacheDir: '/nonexistent' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CollectorError);
+    expect((err as CollectorError).kind).toBe('credentials');
+    expect((err as CollectorError).message).toContain('GITHUB_TOKEN and GH_TOKEN');
+  });
+
+  it('reads the token from the variable the config names', async () => {
+    h = await startHarness();
+    const ctx = await createGitHubContext(githubSettingsSchema.parse({ org: h.estate.org, tokenEnv: 'NORTHWIND_GH' }), {
+      env: { NORTHWIND_GH: DEMO_TOKENS.owner, GITHUB_TOKEN: 'ghp_wrong', GITHUB_API_URL: h.server.url },
+      userAgent: 'soc2-test',
+      cacheDir: h.cacheDir,
+    });
+    expect(ctx.capabilities.tokenType).toBe('classic');
+  });
+
+  it('learns classic scopes from x-oauth-scopes and lists what a narrow token lacks', async () => {
+    h = await startHarness();
+    const ctx = await h.github({ token: DEMO_TOKENS.narrow });
+    expect(ctx.capabilities.scopes).toEqual(['repo']);
+    expect(ctx.capabilities.missing).toEqual(expect.arrayContaining(['github:org_administration:read', 'github:org_members:read']));
+    expect(ctx.capabilities.missing).not.toContain('github:administration:read');
+    expect(ctx.capabilities.rateLimit.core?.limit).toBe(5000);
+  });
+
+  it('probes a fine-grained token and reports the permissions it lacks', async () => {
+    h = await startHarness();
+    const ctx = await h.github({ token: DEMO_TOKENS.member });
+    expect(ctx.capabilities.tokenType).toBe('fine-grained');
+    expect(ctx.capabilities.missing).toEqual(expect.arrayContaining(['github:administration:read', 'github:dependabot_alerts:read', 'github:code_scanning_alerts:read', 'github:org_administration:read']));
+    expect(ctx.capabilities.granted).toEqual(expect.arrayContaining(['github:contents:read', 'github:pull_requests:read', 'github:org_members:read']));
+  });
+
+  it('a second run revalidates with ETags: GitHub answers 304 and no rate limit is spent', async () => {
+    h = await startHarness();
+    const calls: ApiCall[] = [];
+    const first = await h.github();
+    const a = await restList(h.ctx(first), calls, '/orgs/{org}/repos', { org: h.estate.org });
+    const spent = h.server.stats.rateLimitPointsSpent;
+    const second = await h.github();
+    const b = await restList(h.ctx(second), calls, '/orgs/{org}/repos', { org: h.estate.org });
+    expect(b).toEqual(a);
+    expect(h.server.stats.notModified).toBe(2); // GET /orgs/{org} and the repository page; /rate_limit is free anyway
+    expect(h.server.stats.rateLimitPointsSpent).toBe(spent);
+    expect(calls.at(-1)?.status).toBe(304);
+  });
+
+  it('waits out a secondary rate limit as retry-after says, then succeeds', async () => {
+    h = await startHarness(demoGitHubEstate(), { faults: { secondaryRateLimit: { route: 'GET /orgs/{org}/repos', times: 1, retryAfter: 1 } } });
+    const started = performance.now();
+    const ctx = await h.github();
+    const repos = await restList<{ name: string }>(h.ctx(ctx), [], '/orgs/{org}/repos', { org: h.estate.org });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+    expect(repos.map((r) => r.name)).toContain('web-app');
+    expect(h.server.stats.byRoute['GET /orgs/{org}/repos']).toBe(2); // refused once, retried once
+    expect(h.progress.some((m) => /secondary rate limit/.test(m))).toBe(true);
+  });
+
+  it('sends a user agent naming soc2', async () => {
+    const seen: string[] = [];
+    h = await startHarness();
+    const url = h.server.url;
+    await createGitHubContext(githubSettingsSchema.parse({ org: h.estate.org }), {
+      env: { GITHUB_TOKEN: DEMO_TOKENS.owner, GITHUB_API_URL: url },
+      userAgent: 'soc2/9.9.9',
+      cacheDir: h.cacheDir,
+      fetch: (input, init) => {
+        seen.push(new Headers(init?.headers).get('user-agent') ?? '');
+        return fetch(input, init);
+      },
+    });
+    expect(seen[0]).toMatch(/^soc2\/9\.9\.9/);
+  });
+});

@@ -1,0 +1,96 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CollectorError } from '../../../../src/errors.js';
+import { globToRegExp, loadRepo, readRepoFile, repoNameFromRemote } from '../../../../src/collectors/repo/files.js';
+import { collector as codeowners } from '../../../../src/collectors/repo/codeowners.js';
+import { collector as securityPolicy } from '../../../../src/collectors/repo/security-policy.js';
+import { makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
+
+describe('collectors/repo/files', () => {
+  it('lists tracked files with git ls-files, including staged files in subfolders, sorted', async () => {
+    const dir = await makeRepo({ 'b.txt': 'b', 'a/z.txt': 'z', 'node_modules/x/package.json': '{}' }, { git: true, untracked: { 'new.txt': 'n' } });
+    const snap = await loadRepo(makeCtx(dir));
+    expect(snap.method).toBe('git');
+    // Tracked dependency folders are committed content, so git mode keeps them.
+    expect(snap.files).toEqual(['a/z.txt', 'b.txt', 'node_modules/x/package.json']);
+    expect(snap.calls[0]).toEqual({ source: 'local', operation: 'git ls-files', params: { path: '.', args: ['-z', '--cached'] }, at: '2026-06-30T00:00:00.000Z', items: 3 });
+  });
+
+  it('walks a directory that is not a git work tree and says why', async () => {
+    const dir = await makeRepo({ 'a.txt': 'a', 'dist/out.js': '', 'vendor/x.go': '', '.git-keep': '' });
+    const snap = await loadRepo(makeCtx(dir));
+    expect(snap.method).toBe('walk');
+    expect(snap.note).toBe('not a git work tree');
+    expect(snap.files).toEqual(['.git-keep', 'a.txt']);
+    expect(snap.calls.map((c) => c.operation)).toEqual(['git ls-files', 'walk-directory']);
+  });
+
+  it('walks a folder that sits untracked inside another repository, and keeps its own name', async () => {
+    const outer = await makeRepo({ 'README.md': '# outer' }, { git: true, remote: 'https://github.com/acme/outer.git' });
+    const inner = path.join(outer, 'demo', 'data-api');
+    await writeFiles(inner, { 'SECURITY.md': 'security@acme.example' });
+    const snap = await loadRepo(makeCtx(inner));
+    expect(snap.method).toBe('walk');
+    expect(snap.note).toBe('git tracks no files under this directory');
+    expect(snap.name).toBe('data-api');
+    expect(snap.files).toEqual(['SECURITY.md']);
+  });
+
+  it('lists only the tracked files below a subfolder of a work tree, relative to it', async () => {
+    const dir = await makeRepo({ 'services/api/CODEOWNERS': '* @acme/api\n', 'CODEOWNERS': '* @acme/root\n' }, { git: true });
+    const snap = await loadRepo(makeCtx(path.join(dir, 'services/api')));
+    expect(snap.method).toBe('git');
+    expect(snap.files).toEqual(['CODEOWNERS']);
+  });
+
+  it('lists the checkout once per run however many collectors ask', async () => {
+    const dir = await makeRepo({ CODEOWNERS: '* @acme/x\n', 'SECURITY.md': 'a@b.example\n' }, { git: true });
+    const ctx = makeCtx(dir);
+    const [a, b] = await Promise.all([codeowners.collect(ctx, {}), securityPolicy.collect(ctx, {})]);
+    expect(a.calls[0]).toBe(b.calls[0]);
+    expect(a.calls.filter((c) => c.operation === 'git ls-files')).toHaveLength(1);
+  });
+
+  it('throws a not-found CollectorError when the checkout does not exist', async () => {
+    const dir = path.join(await tempDir(), 'missing');
+    await expect(loadRepo(makeCtx(dir))).rejects.toSatisfy((e) => e instanceof CollectorError && e.kind === 'not-found');
+  });
+
+  it('reads files, flags binary content, and refuses large files and links out of the checkout', async () => {
+    const dir = await makeRepo({ 'a.txt': '\ufeffhello', 'b.bin': Buffer.from([1, 0, 2]), 'big.txt': 'x'.repeat(50) });
+    const outside = await tempDir();
+    await fs.writeFile(path.join(outside, 'o.txt'), 'outside');
+    await fs.symlink(path.join(outside, 'o.txt'), path.join(dir, 'link.txt'));
+    await fs.symlink(path.join(dir, 'a.txt'), path.join(dir, 'inside-link.txt'));
+    const ctx = makeCtx(dir);
+    const calls: import('../../../../src/collectors/types.js').ApiCall[] = [];
+    expect(await readRepoFile(ctx, 'a.txt', { calls })).toEqual({ ok: true, text: 'hello', bytes: 8, binary: false });
+    expect(await readRepoFile(ctx, 'b.bin')).toMatchObject({ ok: true, binary: true });
+    expect(await readRepoFile(ctx, 'big.txt', { maxBytes: 10 })).toMatchObject({ ok: false, reason: 'too-large', bytes: 50 });
+    expect(await readRepoFile(ctx, 'link.txt')).toMatchObject({ ok: false, reason: 'outside-root' });
+    expect(await readRepoFile(ctx, 'inside-link.txt')).toMatchObject({ ok: true, text: 'hello' });
+    expect(await readRepoFile(ctx, 'gone.txt')).toMatchObject({ ok: false, reason: 'missing' });
+    expect(calls).toEqual([{ source: 'local', operation: 'read-file', params: { path: 'a.txt' }, at: '2026-06-30T00:00:00.000Z' }]);
+  });
+
+  it('derives owner/repo from remote URLs without keeping credentials', () => {
+    expect(repoNameFromRemote('git@github.com:acme/api.git')).toBe('acme/api');
+    expect(repoNameFromRemote('https://x-access-token:SECRETVALUE@github.com/acme/api.git\n')).toBe('acme/api');
+    expect(repoNameFromRemote('ssh://git@ghe.acme.example:2222/platform/infra')).toBe('platform/infra');
+    expect(repoNameFromRemote('https://gitlab.com/group/sub/project.git/')).toBe('sub/project');
+    expect(repoNameFromRemote('/srv/git/api.git')).toBeUndefined();
+    expect(repoNameFromRemote('file:///srv/git/acme/api.git')).toBeUndefined();
+  });
+
+  it('matches globs by path segment', () => {
+    expect(globToRegExp('packages/*').test('packages/api')).toBe(true);
+    expect(globToRegExp('packages/*').test('packages/api/sub')).toBe(false);
+    expect(globToRegExp('apps/**').test('apps/web/site')).toBe(true);
+    expect(globToRegExp('**/fixtures/**').test('fixtures/a.json')).toBe(true);
+    expect(globToRegExp('**/fixtures/**').test('test/fixtures/a.json')).toBe(true);
+    expect(globToRegExp('./docs/').test('docs/a/b.md')).toBe(true);
+    expect(globToRegExp('*.md').test('a.md')).toBe(true);
+    expect(globToRegExp('*.md').test('docs/a.md')).toBe(false);
+  });
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { collector, inspectRequirements } from '../../../../src/collectors/repo/lockfile.js';
+import { makeCtx, makeRepo } from './helpers.js';
+
+const pkg = (extra: Record<string, unknown> = {}) => JSON.stringify({ name: 'x', version: '1.0.0', dependencies: { express: '^4.19.0' }, ...extra });
+
+async function collectFrom(files: Record<string, string>, options: Parameters<typeof makeRepo>[1] = {}, params = { exclude: [] as string[] }) {
+  const dir = await makeRepo(files, options);
+  const ev = await collector.collect(makeCtx(dir), params);
+  expect(ev.resources).toHaveLength(1);
+  return { ev, resource: ev.resources[0]!, data: ev.resources[0]!.data };
+}
+
+describe('collectors/repo/lockfile', () => {
+  it('pairs manifests with their lockfiles across ecosystems', async () => {
+    const { ev, data } = await collectFrom({
+      'package.json': pkg(),
+      'yarn.lock': '# yarn lockfile v1\n',
+      'services/geo/go.mod': 'module x\n\nrequire golang.org/x/text v0.14.0\n',
+      'services/geo/go.sum': 'golang.org/x/text v0.14.0 h1:abc=\n',
+      'tools/cli/Cargo.toml': '[package]\nname = "cli"\n',
+      'tools/cli/Cargo.lock': 'version = 3\n',
+      'ml/pyproject.toml': '[project]\nname = "ml"\ndependencies = ["numpy"]\n',
+      'ml/uv.lock': 'version = 1\n',
+    });
+    expect(ev.complete).toBe(true);
+    expect(data.manifestCount).toBe(4);
+    expect(data.manifestsWithoutLockfile).toEqual([]);
+    expect(data.missingLockfileCount).toBe(0);
+    expect(Object.fromEntries(data.manifests.map((m) => [m.path, m.lockfile]))).toEqual({
+      'package.json': 'yarn.lock',
+      'services/geo/go.mod': 'services/geo/go.sum',
+      'tools/cli/Cargo.toml': 'tools/cli/Cargo.lock',
+      'ml/pyproject.toml': 'ml/uv.lock',
+    });
+  });
+
+  it('reports a package.json in a subfolder without a lockfile', async () => {
+    const { data } = await collectFrom({
+      'package.json': pkg(),
+      'package-lock.json': '{}',
+      'tools/loadtest/package.json': pkg({ dependencies: { k6: '^0.1.0' } }),
+      'Gemfile': "source 'https://rubygems.org'\ngem 'rails'\n",
+    });
+    expect(data.manifestsWithoutLockfile).toEqual(['Gemfile', 'tools/loadtest/package.json']);
+    expect(data.missingLockfileCount).toBe(2);
+  });
+
+  it('treats npm workspace members as covered by the root lockfile, but not other folders', async () => {
+    const { data } = await collectFrom({
+      'package.json': pkg({ workspaces: ['packages/*', '!packages/legacy'] }),
+      'package-lock.json': '{}',
+      'packages/api/package.json': pkg(),
+      'packages/legacy/package.json': pkg(),
+      'examples/demo/package.json': pkg(),
+    });
+    const api = data.manifests.find((m) => m.path === 'packages/api/package.json');
+    expect(api).toMatchObject({ lockfile: 'package-lock.json', lockfileRequired: false });
+    expect(api?.note).toContain('workspace member of package.json');
+    expect(data.manifestsWithoutLockfile).toEqual(['examples/demo/package.json', 'packages/legacy/package.json']);
+  });
+
+  it('treats pnpm workspace members as covered', async () => {
+    const { data } = await collectFrom({
+      'package.json': pkg(),
+      'pnpm-workspace.yaml': "packages:\n  - 'apps/**'\n",
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'apps/web/site/package.json': pkg(),
+    });
+    expect(data.manifestsWithoutLockfile).toEqual([]);
+  });
+
+  it('treats Cargo workspace members as covered by the workspace lockfile', async () => {
+    const { data } = await collectFrom({
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n',
+      'Cargo.lock': 'version = 3\n',
+      'crates/core/Cargo.toml': '[package]\nname = "core"\n',
+    });
+    expect(data.manifestsWithoutLockfile).toEqual([]);
+    expect(data.manifests.find((m) => m.path === 'crates/core/Cargo.toml')?.lockfile).toBe('Cargo.lock');
+  });
+
+  it('skips node_modules, vendor and excluded paths', async () => {
+    const { data } = await collectFrom(
+      {
+        'package.json': pkg(),
+        'package-lock.json': '{}',
+        'node_modules/left-pad/package.json': pkg(),
+        'vendor/github.com/x/y/go.mod': 'module y\nrequire z v1.0.0\n',
+        'test/fixtures/app/package.json': pkg(),
+      },
+      {},
+      { exclude: ['test/fixtures/**'] },
+    );
+    expect(data.manifests.map((m) => m.path)).toEqual(['package.json']);
+  });
+
+  it('does not require lockfiles where nothing is installed', async () => {
+    const { data, resource } = await collectFrom({
+      'package.json': JSON.stringify({ name: 'scripts', private: true, scripts: { lint: 'eslint .' } }),
+      'pyproject.toml': '[tool.ruff]\nline-length = 100\n',
+      'mod/go.mod': 'module m\n\ngo 1.22\n',
+    });
+    expect(data.manifests.map((m) => [m.path, m.lockfileRequired])).toEqual([
+      ['mod/go.mod', false],
+      ['package.json', false],
+    ]);
+    expect(data.manifestsWithoutLockfile).toEqual([]);
+    expect(resource.notApplicable).toBe('no package manifest declares dependencies');
+  });
+
+  it('marks a repository with no manifests as not applicable', async () => {
+    const { resource } = await collectFrom({ 'README.md': '# docs only' });
+    expect(resource.data.manifestCount).toBe(0);
+    expect(resource.notApplicable).toBe('no package manifests were found');
+  });
+
+  it('accepts fully pinned requirements files and reports the first unpinned line otherwise', async () => {
+    const { data } = await collectFrom({
+      'requirements.txt': '# pinned\nflask==3.0.3 \\\n    --hash=sha256:abc\n-r requirements-dev.txt\n',
+      'requirements-dev.txt': 'pytest==8.2.0\nruff>=0.4\n',
+    });
+    expect(data.manifests.find((m) => m.path === 'requirements.txt')).toMatchObject({
+      lockfile: 'requirements.txt',
+      note: 'every requirement pinned with == and --hash',
+    });
+    expect(data.manifests.find((m) => m.path === 'requirements-dev.txt')?.note).toBe('line 2: "ruff>=0.4" is not pinned with ==');
+    expect(data.manifestsWithoutLockfile).toEqual(['requirements-dev.txt']);
+  });
+
+  it('accepts hashed pip-compile output beside pyproject.toml', async () => {
+    const { data } = await collectFrom({
+      'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["flask"]\n',
+      'requirements.txt': 'flask==3.0.3 --hash=sha256:abc\n',
+    });
+    expect(data.manifests.find((m) => m.path === 'pyproject.toml')?.lockfile).toBe('requirements.txt');
+    expect(data.manifestsWithoutLockfile).toEqual([]);
+  });
+
+  it('in a git work tree, counts only committed lockfiles and names the ignored one', async () => {
+    const { ev, data } = await collectFrom(
+      { 'package.json': pkg(), '.gitignore': 'package-lock.json\n' },
+      { git: true, untracked: { 'package-lock.json': '{}' } },
+    );
+    expect(ev.facts).toMatchObject({ fileListMethod: 'git' });
+    expect(data.manifestsWithoutLockfile).toEqual(['package.json']);
+    expect(data.untrackedLockfiles).toEqual(['package-lock.json']);
+    expect(data.manifests[0]?.note).toContain('package-lock.json exists but is not committed');
+    expect(ev.calls).toContainEqual(expect.objectContaining({ source: 'local', operation: 'stat', params: { path: 'package-lock.json' } }));
+  });
+
+  it('parses requirement pins with continuations and comments', () => {
+    expect(inspectRequirements('a==1\nb===2  # exact\n-e .\ngit+https://x/y@0123456789abcdef0123456789abcdef01234567\n')).toEqual({
+      requirements: 3,
+      firstUnpinned: null,
+      hashes: false,
+    });
+    expect(inspectRequirements('a>=1\n').firstUnpinned).toEqual({ line: 1, text: 'a>=1' });
+  });
+});

@@ -1,0 +1,143 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collector, redact, scanText } from '../../../../src/collectors/repo/secrets.js';
+import { fake, git, makeCtx, makeRepo, tempDir } from './helpers.js';
+
+const defaults = { maxFileBytes: 1024 * 1024, exclude: [] as string[] };
+
+/** Every 8-character window past the public 4-character prefix: none may appear in evidence. */
+function fragments(value: string): string[] {
+  const out: string[] = [];
+  for (let i = 4; i + 8 <= value.length; i++) out.push(value.slice(i, i + 8));
+  return out;
+}
+
+describe('collectors/repo/secrets', () => {
+  it('finds each kind of secret with file, line and column, and never returns the value', async () => {
+    const aws = fake.awsKeyId();
+    const ghp = fake.githubToken();
+    const pat = fake.githubFineGrained();
+    const slack = fake.slackToken();
+    const key = fake.privateKey();
+    const dir = await makeRepo({
+      'config/settings.yaml': `region: eu-west-1\naws:\n  access_key_id: ${aws}\n`,
+      'scripts/release.sh': `#!/bin/sh\nexport GH_TOKEN=${ghp}\ncurl -H "Authorization: token ${pat}" https://api.github.com\n`,
+      'ops/notify.py': `SLACK = "${slack}"\n`,
+      'deploy/id_rsa': key + '\n',
+      'README.md': '# nothing here\n',
+    });
+    const ev = await collector.collect(makeCtx(dir), defaults);
+    expect(ev.complete).toBe(true);
+    const data = ev.resources[0]!.data;
+    expect(data.secretCount).toBe(5);
+    expect(data.secrets.map(({ summary, ...rest }) => rest)).toEqual([
+      { file: 'config/settings.yaml', line: 3, column: 18, kind: 'aws-access-key-id', redacted: `${aws.slice(0, 4)}…(20 chars)` },
+      { file: 'deploy/id_rsa', line: 1, column: 1, kind: 'private-key', redacted: 'RSA private key block (contents not shown)' },
+      { file: 'ops/notify.py', line: 1, column: 10, kind: 'slack-token', redacted: `xoxb…(${slack.length} chars)` },
+      { file: 'scripts/release.sh', line: 2, column: 17, kind: 'github-token', redacted: 'ghp_…(40 chars)' },
+      { file: 'scripts/release.sh', line: 3, column: 31, kind: 'github-fine-grained-token', redacted: 'gith…(93 chars)' },
+    ]);
+    expect(data.secrets[0]?.summary).toBe('config/settings.yaml:3: aws-access-key-id AKIA…(20 chars)');
+    expect(data.filesScanned).toBe(5);
+
+    const serialized = JSON.stringify(ev);
+    for (const value of [aws, ghp, pat, slack]) {
+      expect(serialized).not.toContain(value);
+      for (const f of fragments(value)) expect(serialized).not.toContain(f);
+    }
+    for (const bodyLine of key.split('\n').slice(1, -1)) expect(serialized).not.toContain(bodyLine.slice(0, 16));
+  });
+
+  it('ignores the AWS documentation example key and a key header without key material', () => {
+    const example = ['AK', 'IA'].join('') + 'IOSFODNN7' + 'EXAMPLE';
+    const header = fake.privateKey().split('\n')[0]!;
+    expect(scanText('README.md', `aws_access_key_id = ${example}\nA key starts with ${header} and is never committed.\n`)).toEqual([]);
+  });
+
+  it('finds a private key embedded in JSON with escaped newlines', () => {
+    const key = fake.privateKey('').replace(/\n/g, '\\n');
+    const hits = scanText('sa.json', `{\n  "type": "service_account",\n  "private_key": "${key}"\n}\n`);
+    expect(hits).toEqual([
+      {
+        summary: 'sa.json:3: private-key private key block (contents not shown)',
+        file: 'sa.json',
+        line: 3,
+        column: 19,
+        kind: 'private-key',
+        redacted: 'private key block (contents not shown)',
+      },
+    ]);
+  });
+
+  it('does not match tokens embedded in longer identifiers', () => {
+    const aws = fake.awsKeyId();
+    expect(scanText('x', `id=X${aws}\nid=${aws}9\n`)).toEqual([]);
+  });
+
+  it('skips binary files, lists files over the size cap, and honours exclude globs', async () => {
+    const aws = fake.awsKeyId();
+    const dir = await makeRepo({
+      'assets/logo.png': Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from(aws)]),
+      'data/dump.sql': `-- ${aws}\n` + 'x'.repeat(2000),
+      'test/fixtures/creds.env': `AWS_ACCESS_KEY_ID=${aws}\n`,
+      'src/app.ts': 'export const ok = true;\n',
+    });
+    const ev = await collector.collect(makeCtx(dir), { maxFileBytes: 1000, exclude: ['test/fixtures/**'] });
+    const data = ev.resources[0]!.data;
+    expect(data.secretCount).toBe(0);
+    expect(data.filesScanned).toBe(1);
+    expect(data.filesSkippedBinary).toBe(1);
+    expect(data.excludedFileCount).toBe(1);
+    expect(data.filesNotScanned).toEqual([{ path: 'data/dump.sql', reason: expect.stringContaining('over the 1000-byte limit') }]);
+    expect(ev.attachments?.['scanned-files.txt']).toBe('src/app.ts\n');
+    expect(ev.calls.at(-1)).toMatchObject({ source: 'local', operation: 'scan-files', items: 1, params: { files: 3, maxFileBytes: 1000, exclude: ['test/fixtures/**'] } });
+  });
+
+  it('scans only files tracked by git in a git work tree', async () => {
+    const ghp = fake.githubToken();
+    const dir = await makeRepo({ 'app/config.js': `module.exports = { token: '${ghp}' };\n` }, {
+      git: true,
+      untracked: { '.env': `GITHUB_TOKEN=${ghp}\n` },
+    });
+    const ev = await collector.collect(makeCtx(dir), defaults);
+    const data = ev.resources[0]!.data;
+    expect(data.fileListMethod).toBe('git');
+    expect(data.secrets.map((s) => s.file)).toEqual(['app/config.js']);
+  });
+
+  it('walks the directory when it is not a git work tree, skipping dependency and build folders', async () => {
+    const ghp = fake.githubToken();
+    const dir = await makeRepo({
+      'app.js': `const t = '${ghp}';\n`,
+      'node_modules/x/index.js': `const t = '${ghp}';\n`,
+      'dist/app.js': `const t = '${ghp}';\n`,
+    });
+    const ev = await collector.collect(makeCtx(dir), defaults);
+    expect(ev.resources[0]!.data.fileListMethod).toBe('walk');
+    expect(ev.resources[0]!.data.secrets.map((s) => s.file)).toEqual(['app.js']);
+    expect(ev.facts).toMatchObject({ fileListMethod: 'walk', fileListNote: 'not a git work tree' });
+  });
+
+  it('does not follow a tracked symbolic link out of the checkout', async () => {
+    const outside = await tempDir();
+    await fs.writeFile(path.join(outside, 'secret.txt'), `token ${fake.githubToken()}\n`);
+    const dir = await makeRepo({ 'README.md': '# x\n' });
+    await fs.symlink(path.join(outside, 'secret.txt'), path.join(dir, 'linked.txt'));
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    const ev = await collector.collect(makeCtx(dir), defaults);
+    const data = ev.resources[0]!.data;
+    expect(data.fileListMethod).toBe('git');
+    expect(data.secretCount).toBe(0);
+    expect(data.filesNotScanned).toEqual([{ path: 'linked.txt', reason: 'linked.txt is a symbolic link to a file outside the checkout' }]);
+  });
+
+  it('redacts to the public prefix and the length', () => {
+    expect(redact('abcdefghijklmnop')).toBe('abcd…(16 chars)');
+  });
+
+  it('applies defaults to an empty params object', () => {
+    expect(collector.params.parse({})).toEqual({ maxFileBytes: 1024 * 1024, exclude: [] });
+  });
+});

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { html } from '../../../src/reports/html.js';
+import type { Results } from '../../../src/results.js';
+import { loadResults } from './support.js';
+
+const sample = loadResults('sample');
+const minimal = loadResults('minimal');
+const page = html.render(sample);
+
+describe('reports/html', () => {
+  it('is one UTF-8 document with a Content-Security-Policy that allows no script and no remote resource', () => {
+    expect(page.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    expect(page).toContain('<meta charset="utf-8">');
+    expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(page).not.toMatch(/<script|<link|<img|<iframe|<object|<embed|@import|url\(/i);
+    expect(page).not.toMatch(/\ssrc=/i);
+  });
+
+  it('links only within the page, or to http(s) references', () => {
+    const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(10);
+    for (const h of hrefs) expect(h).toMatch(/^(#[A-Za-z0-9_.-]+|https:\/\/[^\s"]+)$/);
+    for (const h of hrefs.filter((x) => x.startsWith('#'))) expect(page, `anchor ${h}`).toContain(`id="${h.slice(1)}"`);
+    expect(page).not.toMatch(/href="javascript:/i);
+  });
+
+  it('HTML-escapes API-derived text, in content and in attributes', () => {
+    expect(page).toContain('acme/&lt;script&gt;alert(1)&lt;/script&gt; Füße 🚀 | pipe');
+    expect(page).toContain('&lt;b&gt;bold&lt;/b&gt;');
+    expect(page).not.toContain('<b>bold</b>');
+    const nasty: Results = {
+      ...sample,
+      criteria: sample.criteria.map((c) => (c.id === 'CC8.1' ? { ...c, title: `"><img src=x onerror=alert(1)>'` } : c)),
+    };
+    const out = html.render(nasty);
+    expect(out).toContain('title="CC8.1 &quot;&gt;&lt;img src=x onerror=alert(1)&gt;&#39; — Fail"');
+    expect(out).not.toContain('<img');
+  });
+
+  it('keeps unicode intact', () => {
+    expect(page).toContain('Füße 🚀');
+  });
+
+  it('shows the sample banner when, and only when, the run used sample data', () => {
+    expect(page).toContain('id="sample-banner"');
+    expect(page).toMatch(/<title>SAMPLE DATA — /);
+    const real = html.render(minimal);
+    expect(real).not.toContain('sample-banner"');
+    expect(real).not.toMatch(/SAMPLE DATA/);
+  });
+
+  it('has a section per control, grouped by status in reading order, with a filter for each status', () => {
+    for (const c of sample.controls) expect(page).toContain(`id="control-${c.id}" data-status="${c.status}"`);
+    const groups = [...page.matchAll(/<section class="group" data-status="([a-z_]+)"/g)].map((m) => m[1]);
+    expect(groups).toEqual(['fail', 'error', 'manual', 'excepted', 'pass', 'not_applicable']);
+    for (const s of ['all', ...groups]) expect(page).toContain(`id="filter-${s}"`);
+  });
+
+  it('shows the criteria matrix with all 61 criteria, and the evidence table with full hashes', () => {
+    expect([...page.matchAll(/<a class="tile st-/g)]).toHaveLength(61);
+    expect([...page.matchAll(/<tr id="crit-/g)]).toHaveLength(61);
+    for (const c of sample.controls) for (const e of c.evidence) expect(page).toContain(`<code class="hash">${e.sha256}</code>`);
+  });
+});
