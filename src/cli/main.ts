@@ -18,6 +18,8 @@ export function buildProgram(): Command {
     .version(version(), '-V, --version')
     .option('--debug', 'print stack traces for unexpected errors')
     .showSuggestionAfterError(true)
+    // Before any subcommand is added, so they inherit it: usage errors become exit 2, not 1.
+    .exitOverride()
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', `
 Exit codes:
@@ -102,7 +104,6 @@ Quick start:
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);

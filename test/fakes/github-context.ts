@@ -18,7 +18,7 @@ export interface Harness {
   cacheDir: string;
   progress: string[];
   /** A fresh GitHubContext (new Octokit) for a token; the ETag cache dir is shared across calls. */
-  github(opts?: { token?: string; settings?: Partial<GitHubSettings> }): Promise<GitHubContext>;
+  github(opts?: { token?: string; settings?: Partial<GitHubSettings>; fetch?: typeof fetch }): Promise<GitHubContext>;
   /** A CollectContext around a GitHubContext, with its own memo. */
   ctx(github: GitHubContext, period?: { start: string; end: string }): CollectContext;
   close(): Promise<void>;
@@ -45,12 +45,13 @@ export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), op
     estate,
     cacheDir,
     progress,
-    github: ({ token = DEMO_TOKENS.owner, settings = {} } = {}) =>
+    github: ({ token = DEMO_TOKENS.owner, settings = {}, fetch } = {}) =>
       createGitHubContext(githubSettingsSchema.parse({ org: estate.org, ...settings }), {
         env: { GITHUB_TOKEN: token, GITHUB_API_URL: server.url },
         userAgent: 'soc2-test/0.0.0',
         cacheDir,
         progress: (m) => progress.push(m),
+        ...(fetch ? { fetch } : {}),
       }),
     ctx: (github, period = DEMO_PERIOD) => ({
       repoRoot: '.',

@@ -81,11 +81,18 @@ function explainAssertion(a: Assertion, label: (k: string) => string, indent: st
   if ('all' in a) return a.all.length === 1 ? explainAssertion(a.all[0]!, label, indent) : [`${indent}all of:`, ...a.all.flatMap((x) => explainAssertion(x, label, indent + '  '))];
   if ('any' in a) return [`${indent}at least one of:`, ...a.any.flatMap((x) => explainAssertion(x, label, indent + '  '))];
   if ('not' in a) return [`${indent}not:`, ...explainAssertion(a.not, label, indent + '  ')];
-  return [`${indent}• ${label(a.key)} is ${describeRequirement({ op: a.op, expected: a.value, requirement: a.message })}`];
+  if (a.message) return [`${indent}• ${label(a.key)}: ${a.message}`];
+  return [`${indent}• ${label(a.key)} is ${describeRequirement({ op: a.op, expected: a.value })}`];
 }
 
+/** Wraps each line of the text on its own, so numbered steps and paragraphs stay apart. */
 function wrap(text: string, width = 96, indent = '  '): string {
-  const words = text.trim().split(/\s+/);
+  return text.trim().split('\n').map((l) => wrapLine(l, width, indent)).join('\n');
+}
+
+function wrapLine(text: string, width: number, indent: string): string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return '';
   const lines: string[] = [];
   let line = '';
   for (const w of words) {

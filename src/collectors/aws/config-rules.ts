@@ -14,7 +14,7 @@ import type { CollectContext, CollectedResource, Collector, Evidence } from '../
 import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorSources, sourceTrust, type AggregatorScope,
 } from './aggregate.js';
-import { EvidenceBuilder, inParallel, requireAws } from './evidence.js';
+import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
 import {
   accountFromArn, complianceDetails, evaluationStatusIn, recorderIn, ruleComplianceIn, rulesIn,
 } from './regional.js';
@@ -292,8 +292,8 @@ export const collector: Collector<ConfigRulesParams, RuleResult> = {
         out.addGap({ kind: 'not-found', resource: requested, message: notDeployedMessage(requested, scope, true) });
       }
     }
-    counters.deployments.sort((a, b) => `${a.requested}|${a.account ?? ''}|${a.region}|${a.rule}`.localeCompare(`${b.requested}|${b.account ?? ''}|${b.region}|${b.rule}`));
-    out.resources.sort((a, b) => `${a.account ?? ''}|${a.region ?? ''}|${a.data.rule}|${a.id}`.localeCompare(`${b.account ?? ''}|${b.region ?? ''}|${b.data.rule}|${b.id}`));
+    sortByKey(counters.deployments, (d) => `${d.requested}|${d.account ?? ''}|${d.region}|${d.rule}`);
+    sortByKey(out.resources, (r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
     out.facts.rulesRequested = params.rules;
     out.facts.deployments = counters.deployments;
     if (counters.withheld > 0) out.facts.compliantResultsWithheld = counters.withheld;

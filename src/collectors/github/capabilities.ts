@@ -46,21 +46,31 @@ export async function probeCapabilities(
   octokit: Soc2Octokit,
   opts: { org: string; apiUrl: string; token: string; scope: RepoScope },
 ): Promise<TokenCapabilities> {
-  const rate = await octokit.request('GET /rate_limit');
-  const scopesHeader = rate.headers['x-oauth-scopes'];
-  const scopes = typeof scopesHeader === 'string' ? scopesHeader.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  const tokenType = scopes ? 'classic' : tokenTypeFromPrefix(opts.token) === 'classic' ? 'unknown' : tokenTypeFromPrefix(opts.token);
-  const resources = rate.data.resources as Record<string, { limit: number; remaining: number; used?: number; reset: number } | undefined>;
+  // GHES with rate limiting switched off answers /rate_limit with 404; any other failure (401!) propagates.
+  let resources: Record<string, { limit: number; remaining: number; used?: number; reset: number } | undefined> = {};
+  let headers: Record<string, unknown> = {};
+  try {
+    const rate = await octokit.request('GET /rate_limit');
+    resources = rate.data.resources as typeof resources;
+    headers = rate.headers as Record<string, unknown>;
+  } catch (e) {
+    if (errorStatus(e) !== 404) throw e;
+  }
 
   let orgData: Record<string, unknown>;
   try {
-    orgData = (await octokit.request('GET /orgs/{org}', { org: opts.org })).data as Record<string, unknown>;
+    const res = await octokit.request('GET /orgs/{org}', { org: opts.org });
+    orgData = res.data as Record<string, unknown>;
+    if (!('x-oauth-scopes' in headers)) headers = res.headers as Record<string, unknown>;
   } catch (e) {
     if (errorStatus(e) === 404) {
       throw new UsageError(`GitHub organisation "${opts.org}" was not found at ${opts.apiUrl}, or the token cannot see it.`, 'Check github.org in soc2.config.yaml and that the token belongs to a member of the organisation.');
     }
     throw e;
   }
+  const scopesHeader = headers['x-oauth-scopes'];
+  const scopes = typeof scopesHeader === 'string' ? scopesHeader.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  const tokenType = scopes ? 'classic' : tokenTypeFromPrefix(opts.token) === 'classic' ? 'unknown' : tokenTypeFromPrefix(opts.token);
 
   const verdicts = new Map<GitHubPermission, Verdict>();
   const notes: string[] = [];

@@ -7,7 +7,7 @@
 import type { ApiCall, CollectContext, Gap } from '../types.js';
 import { REVALIDATED_HEADER } from './etag-cache.js';
 
-export type Headers = Record<string, string | number | undefined>;
+export type ResponseHeaders = Record<string, string | number | undefined>;
 
 export function errorStatus(e: unknown): number | undefined {
   if (typeof e === 'object' && e !== null && 'status' in e) {
@@ -25,8 +25,8 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function errorHeaders(e: unknown): Headers {
-  return ((e as { response?: { headers?: Headers } } | undefined)?.response?.headers ?? {}) as Headers;
+function errorHeaders(e: unknown): ResponseHeaders {
+  return ((e as { response?: { headers?: ResponseHeaders } } | undefined)?.response?.headers ?? {}) as ResponseHeaders;
 }
 
 export function hostOf(ctx: CollectContext): string {
@@ -37,7 +37,7 @@ export function hostOf(ctx: CollectContext): string {
   }
 }
 
-function call(ctx: CollectContext, source: string, operation: string, params: Record<string, unknown>, at: string, headers: Headers, status: number | undefined, extra: Partial<ApiCall> = {}): ApiCall {
+function call(ctx: CollectContext, source: string, operation: string, params: Record<string, unknown>, at: string, headers: ResponseHeaders, status: number | undefined, extra: Partial<ApiCall> = {}): ApiCall {
   const requestId = headers['x-github-request-id'];
   const revalidated = headers[REVALIDATED_HEADER] === 'revalidated';
   return {
@@ -58,12 +58,12 @@ function octokitOf(ctx: CollectContext) {
 }
 
 /** One REST GET; the call is recorded whether it succeeds or fails. */
-export async function restGet<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<{ data: T; status: number; headers: Headers }> {
+export async function restGet<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<{ data: T; status: number; headers: ResponseHeaders }> {
   const at = ctx.now().toISOString();
   try {
     const res = await octokitOf(ctx).request(`GET ${route}`, { ...params, request: { signal: ctx.signal } });
-    calls.push(call(ctx, 'github-rest', `GET ${route}`, params, at, res.headers as Headers, res.status));
-    return { data: res.data as T, status: res.status, headers: res.headers as Headers };
+    calls.push(call(ctx, 'github-rest', `GET ${route}`, params, at, res.headers as ResponseHeaders, res.status));
+    return { data: res.data as T, status: res.status, headers: res.headers as ResponseHeaders };
   } catch (e) {
     calls.push(call(ctx, 'github-rest', `GET ${route}`, params, at, errorHeaders(e), errorStatus(e)));
     throw e;
@@ -75,10 +75,10 @@ export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[
   const at = ctx.now().toISOString();
   const items: T[] = [];
   let pages = 0;
-  let last: { headers: Headers; status: number } | undefined;
+  let last: { headers: ResponseHeaders; status: number } | undefined;
   const allRevalidated: boolean[] = [];
   try {
-    const iterator = octokitOf(ctx).paginate.iterator(`GET ${route}`, { per_page: 100, ...params, request: { signal: ctx.signal } } as never) as AsyncIterable<{ data: unknown; headers: Headers; status: number }>;
+    const iterator = octokitOf(ctx).paginate.iterator(`GET ${route}`, { per_page: 100, ...params, request: { signal: ctx.signal } } as never) as AsyncIterable<{ data: unknown; headers: ResponseHeaders; status: number }>;
     for await (const page of iterator) {
       pages++;
       items.push(...(page.data as T[]));
@@ -120,7 +120,7 @@ export async function graphql<T>(ctx: CollectContext, calls: ApiCall[], operatio
     const body = res.data as { data?: T | null; errors?: GraphQLErrorItem[] };
     const data = body.data ?? null;
     const cost = (data as { rateLimit?: { cost?: number } } | null)?.rateLimit?.cost;
-    calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, res.headers as Headers, res.status, cost !== undefined ? { items: cost } : {}));
+    calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, res.headers as ResponseHeaders, res.status, cost !== undefined ? { items: cost } : {}));
     return { data, errors: body.errors ?? [], ...(cost !== undefined ? { cost } : {}) };
   } catch (e) {
     calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, errorHeaders(e), errorStatus(e)));

@@ -6,13 +6,13 @@
  */
 import { z } from 'zod';
 import type { ApiCall, Collector, Gap } from '../types.js';
-import { errorStatus, gapFromError, restGet, restList } from './http.js';
+import { errorMessage, errorStatus, gapFromError, restGet, restList } from './http.js';
 
 const params = z.strictObject({});
 type Params = z.infer<typeof params>;
 
 const resource = z.object({
-  twoFactorRequired: z.boolean().describe('two-factor authentication required for everyone'),
+  twoFactorRequirementEnabled: z.boolean().describe('two-factor authentication required for everyone'),
   defaultRepositoryPermission: z.string().describe('base repository permission of members'),
   membersCanCreateRepositories: z.boolean().describe('members can create repositories'),
   membersCanCreatePublicRepositories: z.boolean().describe('members can create public repositories'),
@@ -39,7 +39,7 @@ export const collector: Collector<Params, OrgSettings> = {
   permissions: [ORG_ADMIN, MEMBERS],
   defaultWhenEmpty: 'error',
   example: `collector: github.org-settings
-assert: { key: twoFactorRequired, op: eq, value: true }
+assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
 `,
   async collect(ctx) {
     const gh = ctx.github!;
@@ -66,9 +66,12 @@ assert: { key: twoFactorRequired, op: eq, value: true }
       try {
         return (await restList<{ login: string }>(ctx, calls, route, { org, ...p })).map((u) => u.login);
       } catch (e) {
-        // The 2FA filters are owner-only: GitHub answers 422 to others.
-        const permissionLike = errorStatus(e) === 422 ? { ...gapFromError({ status: 403, response: (e as { response?: unknown }).response }, { resource: org, permission: ORG_ADMIN, what, operation: `GET ${route}` }) } : gapFromError(e, { resource: org, permission: MEMBERS, what, operation: `GET ${route}` });
-        gaps.push(permissionLike);
+        // The 2FA filters are owner-only: GitHub answers 422 to anyone else.
+        if (errorStatus(e) === 422) {
+          gaps.push({ resource: org, kind: 'permission', permission: ORG_ADMIN, message: `${org}: token lacks ${ORG_ADMIN}: GitHub answered 422 "${errorMessage(e)}" to GET ${route} (an owner-only filter), so ${what} could not be read.` });
+        } else {
+          gaps.push(gapFromError(e, { resource: org, permission: MEMBERS, what, operation: `GET ${route}` }));
+        }
         return undefined;
       }
     };
@@ -82,7 +85,7 @@ assert: { key: twoFactorRequired, op: eq, value: true }
     if (gaps.length) return { resources: [], complete: false, gaps, calls };
     const bool = (k: string) => settings[k] === true;
     const data: OrgSettings = {
-      twoFactorRequired: bool('two_factor_requirement_enabled'),
+      twoFactorRequirementEnabled: bool('two_factor_requirement_enabled'),
       defaultRepositoryPermission: String(settings['default_repository_permission'] ?? 'unknown'),
       membersCanCreateRepositories: bool('members_can_create_repositories'),
       membersCanCreatePublicRepositories: bool('members_can_create_public_repositories'),

@@ -62,7 +62,7 @@ export const GITHUB_PERMISSIONS = {
     fineGrained: { scope: 'repository', name: 'Webhooks', access: 'read' },
     classicScope: 'read:repo_hook',
     why: 'repository webhooks: URL scheme and TLS verification',
-    role: 'repository admin or organisation owner',
+    role: 'repository admin or organisation owner (GitHub hides these settings from others)',
   },
   'github:org_administration:read': {
     fineGrained: { scope: 'organization', name: 'Administration', access: 'read' },
@@ -110,8 +110,12 @@ export function githubTokenNeeds(declared: Iterable<string>): GitHubTokenNeeds {
   const perms = order.filter((p) => wanted.has(p));
   const classic = new Set<string>();
   for (const p of perms) classic.add(GITHUB_PERMISSIONS[p].classicScope);
-  // `repo` already covers what read:repo_hook grants; keep the list minimal.
-  if (classic.has('repo')) classic.delete('read:repo_hook');
+  // Keep the list minimal: `repo` nests read:repo_hook and security_events; admin:org nests read:org.
+  if (classic.has('repo')) {
+    classic.delete('read:repo_hook');
+    classic.delete('security_events');
+  }
+  if (classic.has('admin:org')) classic.delete('read:org');
   const roles = [...new Set(perms.map((p) => (GITHUB_PERMISSIONS[p] as GitHubPermissionInfo).role).filter((r): r is string => Boolean(r)))];
   return {
     fineGrained: perms.map((p) => ({ ...GITHUB_PERMISSIONS[p].fineGrained, permission: p, why: GITHUB_PERMISSIONS[p].why })),

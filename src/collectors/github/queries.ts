@@ -170,7 +170,7 @@ export const HISTORY_PAGE_QUERY = `query DefaultBranchHistoryPage($owner: String
     }
   }
 }
-${'fragment HistoryPage on CommitHistoryConnection'} {
+fragment HistoryPage on CommitHistoryConnection {
   totalCount
   pageInfo { hasNextPage endCursor }
   nodes {

@@ -224,7 +224,7 @@ const ADMIN_PERMISSION = 'github:administration:read';
 /** Whether classic protection can be trusted as read: GitHub answers null, not an error, to non-admins. */
 function classicReadable(ctx: CollectContext, repo: RepoInfo, viewerPermission: string | null): string | undefined {
   if (ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return 'the token lacks Administration read, and GitHub shows classic branch protection only to admins';
-  if (viewerPermission !== null && viewerPermission !== 'ADMIN') return `the token's user is ${viewerPermission.toLowerCase()} (not admin) on ${repo.fullName}, and GitHub shows classic branch protection only to admins`;
+  if (viewerPermission !== 'ADMIN') return `the token's user is ${viewerPermission?.toLowerCase() ?? 'without a role'} (not admin) on ${repo.fullName}, and GitHub shows classic branch protection only to admins`;
   return undefined;
 }
 

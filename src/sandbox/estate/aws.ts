@@ -531,6 +531,7 @@ export function benchAwsEstate(opts: BenchAwsOptions = {}): AwsEstate {
   const account = NORTHWIND_PROD;
   const regionEstates: Record<string, AwsRegionEstate> = {};
   let slot = 0;
+  let seq = 0;
   for (const region of regions) {
     const rules = identifiers.map((identifier) => {
       // Spread `total` as evenly as possible: the first (total % slots) slots get one more.
@@ -541,7 +542,7 @@ export function benchAwsEstate(opts: BenchAwsOptions = {}): AwsEstate {
       rule.results = Array.from({ length: count }, (_, i) => ({
         resourceType: type,
         resourceId: `${identifier.toLowerCase().slice(0, 12)}-${region}-${String(i).padStart(5, '0')}`,
-        compliance: (i + 1) % 50 === 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
+        compliance: ++seq % 50 === 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
         recordedAt: hoursBefore(now, 2),
         invokedAt: hoursBefore(now, 2),
       } satisfies AwsEvaluation));

@@ -84,7 +84,7 @@ describe('collectors/aws/client', () => {
     expect(aws.regions).toEqual(['us-west-2']);
     const client = aws.client('us-west-2');
     expect(aws.client('us-west-2')).toBe(client);
-    const strategy = await client.config.retryStrategy();
+    const strategy = (await client.config.retryStrategy()) as { mode?: string };
     expect(strategy.mode).toBe('adaptive');
     expect(await client.config.maxAttempts()).toBe(5);
     const ctx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(NOW), signal: new AbortController().signal, progress: () => {}, memo: memoMap(), aws };

@@ -18,7 +18,7 @@ describe('collectors/github/org-settings', () => {
     const org = ev.resources[0]!;
     expect(org.id).toBe('northwind-analytics');
     expect(org.data).toMatchObject({
-      twoFactorRequired: true,
+      twoFactorRequirementEnabled: true,
       defaultRepositoryPermission: 'read',
       membersCanCreatePublicRepositories: false,
       ownerCount: 3,

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { gapFromError, gapFromGraphQLError, graphqlUrl } from '../../../../src/collectors/github/http.js';
+
+const httpError = (status: number, message: string, headers: Record<string, string> = {}) => Object.assign(new Error(`${message} - https://docs.github.com`), { status, response: { data: { message }, headers } });
+const where = { resource: 'o/r', permission: 'github:webhooks:read', what: 'webhooks', operation: 'GET /repos/{owner}/{repo}/hooks' };
+
+describe('collectors/github/http', () => {
+  it('sends GraphQL to /api/graphql on GitHub Enterprise Server and /graphql elsewhere', () => {
+    expect(graphqlUrl('https://ghe.example.com/api/v3')).toBe('https://ghe.example.com/api/graphql');
+    expect(graphqlUrl('https://api.github.com')).toBe('https://api.github.com/graphql');
+  });
+
+  it('turns a 403 into a permission gap naming the permission and GitHub\'s words, never "disabled"', () => {
+    const gap = gapFromError(httpError(403, 'Resource not accessible by integration'), where);
+    expect(gap).toMatchObject({ kind: 'permission', permission: 'github:webhooks:read', resource: 'o/r' });
+    expect(gap.message).toBe('o/r: token lacks github:webhooks:read: GitHub answered 403 "Resource not accessible by integration" to GET /repos/{owner}/{repo}/hooks, so webhooks could not be read (not treated as disabled).');
+  });
+
+  it('tells a rate-limit 403 from a permission 403', () => {
+    expect(gapFromError(httpError(403, 'You have exceeded a secondary rate limit.'), where).kind).toBe('rate-limit');
+    expect(gapFromError(httpError(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0' }), where).kind).toBe('rate-limit');
+  });
+
+  it('reports 5xx as unavailable', () => {
+    expect(gapFromError(httpError(502, 'Server Error'), where).kind).toBe('unavailable');
+  });
+
+  it('reads a GraphQL FORBIDDEN field error as a permission gap', () => {
+    expect(gapFromGraphQLError({ type: 'FORBIDDEN', message: 'Resource not accessible by integration', path: ['vulnerabilityAlerts'] }, { resource: 'o/r', permission: 'github:dependabot_alerts:read', what: 'alerts' })).toMatchObject({ kind: 'permission', permission: 'github:dependabot_alerts:read' });
+  });
+});
