@@ -50,24 +50,19 @@ function regionChains(region, caps) {
  * scheduling the longest remaining chain first (optimal for unit-time chains).
  */
 function regionRounds(chains, slots) {
-  let ready = [...chains.independent, chains.ruleList];
-  const ruleListIndex = ready.length - 1;
-  let waiting = chains.details;
+  const remaining = [...chains.independent, chains.ruleList];
+  const ruleListIndex = remaining.length - 1;
+  let detailsReleased = false;
   let rounds = 0;
-  let listDone = false;
-  const remaining = ready.map((n) => n);
-  while (remaining.some((n) => n > 0) || waiting.length) {
+  while (remaining.some((n) => n > 0)) {
     rounds++;
-    const order = remaining.map((n, i) => [n, i]).filter(([n]) => n > 0).sort((a, b) => b[0] - a[0]).slice(0, slots);
-    for (const [, i] of order) remaining[i]--;
-    if (!listDone && remaining[ruleListIndex] === 0) {
-      listDone = true;
-      remaining.push(...waiting);
-      waiting = [];
+    const chosen = remaining.map((n, i) => [n, i]).filter(([n]) => n > 0).sort((a, b) => b[0] - a[0]).slice(0, slots);
+    for (const [, i] of chosen) remaining[i]--;
+    if (!detailsReleased && remaining[ruleListIndex] === 0) {
+      detailsReleased = true;
+      remaining.push(...chains.details);
     }
-    if (rounds > 10_000) throw new Error('schedule did not converge');
   }
-  ready = [];
   return rounds;
 }
 
@@ -227,4 +222,6 @@ export async function benchAws({ regions = ['us-east-1', 'us-west-2', 'eu-west-1
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchAws();
+// Run directly (`node scripts/bench/aws.mjs`): only in the main thread — the worker hosting the
+// fake loads this same file and must not start a bench of its own.
+if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchAws();

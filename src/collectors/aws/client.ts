@@ -38,10 +38,14 @@ export interface AwsClientOptions {
   now?: () => Date;
 }
 
-/** SDK version string of @aws-sdk/client-config-service is not needed: the SDK adds its own token. */
-function userAgentPair(userAgent: string): [string, string] | [string] {
-  const at = userAgent.indexOf('/');
-  return at > 0 ? [userAgent.slice(0, at), userAgent.slice(at + 1)] : [userAgent];
+/**
+ * 'soc2/0.1.0 (+https://…)' → ['soc2', '0.1.0']: the SDK appends product/version pairs to its own
+ * user agent and escapes anything else into noise, so only the first token is passed.
+ */
+export function userAgentPair(userAgent: string): [string, string] | [string] {
+  const token = userAgent.trim().split(/\s+/)[0] ?? 'soc2';
+  const at = token.indexOf('/');
+  return at > 0 ? [token.slice(0, at), token.slice(at + 1)] : [token];
 }
 
 function isSet(env: NodeJS.ProcessEnv, key: string): boolean {

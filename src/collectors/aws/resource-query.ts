@@ -184,7 +184,7 @@ export const collector: Collector<ResourceQueryParams, QueryRow> = {
     'collector: aws.resource-query',
     'params:',
     "  expression: SELECT resourceId, resourceType, tags WHERE resourceType = 'AWS::S3::Bucket'",
-    'assert: { key: tags, op: not-empty, message: at least one tag (owner, data classification) }',
+    "assert: { key: tags, op: not-empty, message: 'at least one tag, e.g. owner or data classification' }",
   ].join('\n'),
 
   async collect(ctx: CollectContext, params: ResourceQueryParams): Promise<Evidence<QueryRow>> {

