@@ -102,7 +102,20 @@ Quick start:
   return program;
 }
 
+/**
+ * The AWS SDK warns on every run that future versions will need Node 22. It is not actionable for
+ * a soc2 user and would bury the summary; every other warning is still printed.
+ */
+function quietSdkNodeVersionWarning(): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (w.name === 'NodeVersionSupportWarning' || /NodeVersionSupportWarning/.test(w.message)) return;
+    process.stderr.write(`(node) ${w.name}: ${w.message}\n`);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietSdkNodeVersionWarning();
   const program = buildProgram();
   const debug = argv.includes('--debug');
   try {

@@ -45,14 +45,30 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   if (results.run.sample) lines.push(c.bold.inverse(' SAMPLE DATA ') + ' ' + c.bold('This run used the bundled demo estate (a fictional company), not your systems.'), '');
   lines.push(`${c.bold('soc2')} ${results.tool.version} — review period ${results.run.period.start} to ${results.run.period.end}`, '');
   const sorted = [...results.controls].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || SEV[a.severity] - SEV[b.severity] || a.id.localeCompare(b.id));
+  // Controls that errored for the same reason (one stopped recorder, one missing token) are listed once.
+  const errorGroups = new Map<string, ControlResult[]>();
+  for (const ctl of sorted) {
+    if (ctl.status !== 'error') continue;
+    const key = ctl.statusReason.replace(/( \(and \d+ more problems?\))?( \d+ resources? already fails?\.)?$/, '');
+    errorGroups.set(key, [...(errorGroups.get(key) ?? []), ctl]);
+  }
   for (const ctl of sorted) {
     if (ctl.status === 'pass' || ctl.status === 'not_applicable') continue;
+    if (ctl.status === 'error') {
+      const entry = [...errorGroups.entries()].find(([, list]) => list[0] === ctl);
+      if (!entry) continue;
+      const [reason, list] = entry;
+      if (list.length === 1) lines.push(`${tag.error} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
+      else lines.push(`${tag.error} ${c.bold(`${list.length} controls`)}: ${list.map((x) => x.id).join(', ')}`);
+      lines.push(`          ${c.dim('•')} ${reason}`);
+      continue;
+    }
     lines.push(`${tag[ctl.status]} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
     if (ctl.status === 'fail') {
       const fails = ctl.findings.filter((f) => f.status === 'fail');
       for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${f.message}`);
       if (fails.length > 3) lines.push(`          ${c.dim(`… and ${fails.length - 3} more in the report`)}`);
-    } else if (ctl.status === 'error' || ctl.status === 'excepted') {
+    } else if (ctl.status === 'excepted') {
       lines.push(`          ${c.dim('•')} ${ctl.statusReason}`);
     }
   }

@@ -70,15 +70,16 @@ export function evaluateControl(
   for (const r of evidence.resources) {
     seen.add(r.id);
     const where = { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file };
+    const name = resourceName(r);
     const gaps = gapsByResource.get(r.id);
     if (r.notApplicable) {
-      findings.push({ ...where, status: 'not_applicable', message: `${r.id}: not applicable — ${r.notApplicable}` });
+      findings.push({ ...where, status: 'not_applicable', message: `${name}: not applicable — ${r.notApplicable}` });
     } else if (gaps) {
       findings.push({ ...where, status: 'error', message: gaps.join(' ') });
     } else {
       const out = evaluateAssertion(control.assert, r.data);
-      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(r.id, control.assert, r.data, label) });
-      else findings.push({ ...where, status: 'fail', message: findingMessage(r.id, out.failures, label) });
+      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, control.assert, r.data, label) });
+      else findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label) });
     }
   }
   for (const [resource, messages] of gapsByResource) {
@@ -128,6 +129,12 @@ export function evaluateControl(
     }
   }
   return result('pass', `No deviations detected by automated test: ${evaluated} of ${evaluated} resource${evaluated === 1 ? '' : 's'} meet the requirement.`);
+}
+
+/** A resource as a sentence names it: AWS resources carry their type, region and account. */
+export function resourceName(r: { id: string; type?: string; region?: string; account?: string }): string {
+  const where = [r.type, r.region, r.account && `account ${r.account}`].filter(Boolean);
+  return where.length ? `${r.id} (${where.join(', ')})` : r.id;
 }
 
 function statusRank(s: Finding['status']): number {
