@@ -50,6 +50,8 @@ export interface Gap {
 export interface CollectedResource<R> {
   /** What the thing is called: owner/repo, an org login, an AWS resource id, a file path. */
   id: string;
+  /** How sentences name it when the id alone says too little (a pull request with its title). Default: the id. */
+  label?: string;
   /** The observed properties; shape declared by the collector's `resource` schema. */
   data: R;
   /** AWS resource type, e.g. 'AWS::S3::Bucket'. */

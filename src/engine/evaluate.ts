@@ -132,9 +132,10 @@ export function evaluateControl(
 }
 
 /** A resource as a sentence names it: AWS resources carry their type, region and account. */
-export function resourceName(r: { id: string; type?: string; region?: string; account?: string }): string {
+export function resourceName(r: { id: string; label?: string; type?: string; region?: string; account?: string }): string {
+  const name = r.label ?? r.id;
   const where = [r.type, r.region, r.account && `account ${r.account}`].filter(Boolean);
-  return where.length ? `${r.id} (${where.join(', ')})` : r.id;
+  return where.length ? `${name} (${where.join(', ')})` : name;
 }
 
 function statusRank(s: Finding['status']): number {

@@ -282,7 +282,7 @@ assert:
       deviations: rows.filter((r) => r.deviations.length > 0).length,
     };
     return {
-      resources: rows.map((r) => ({ id: rowId(r), data: r })),
+      resources: rows.map((r) => ({ id: rowId(r), label: r.title ? `${rowId(r)} “${r.title}”` : rowId(r), data: r })),
       complete: gaps.length === 0,
       gaps,
       calls,

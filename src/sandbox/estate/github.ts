@@ -554,7 +554,8 @@ export function demoGitHubEstate(): GitHubEstate {
     }),
     [
       { number: 330, title: 'Invoice rounding fix', author: 'heidi-nw', mergedAt: '2026-02-20T14:00:00Z', mergedBy: 'heidi-nw', laterCommits: true, reviews: [{ user: 'grace-nw', state: 'APPROVED', at: '2026-02-19T10:00:00Z', onFinal: false }] },
-      { number: 331, title: '<script>alert(1)</script> Füße 🚀', author: 'grace-nw', mergedAt: '2026-03-11T08:45:00Z', mergedBy: 'grace-nw', reviews: [{ user: 'heidi-nw', state: 'APPROVED', at: '2026-03-11T08:00:00Z' }] },
+      // Seeded: a title with HTML and unicode that every report must show as text; approved before a later push.
+      { number: 331, title: '<script>alert(1)</script> Füße 🚀', author: 'grace-nw', mergedAt: '2026-03-11T08:45:00Z', mergedBy: 'grace-nw', laterCommits: true, reviews: [{ user: 'heidi-nw', state: 'APPROVED', at: '2026-03-11T08:00:00Z', onFinal: false }] },
       { number: 332, title: 'Self-approved by a bot', author: 'heidi-nw', mergedAt: '2026-03-20T08:45:00Z', mergedBy: 'heidi-nw', reviews: [{ user: 'github-actions[bot]', userType: 'Bot', state: 'APPROVED', at: '2026-03-20T08:40:00Z' }] },
     ],
   );

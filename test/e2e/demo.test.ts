@@ -1,0 +1,90 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { resultsSchemaErrors } from '../helpers/results-schema.js';
+import { sampleAwsKeyId } from '../../src/sandbox/estate/sample-repo.js';
+import { DEMO_TOKENS } from '../../src/sandbox/estate/github.js';
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? allFiles(join(dir, f)) : [join(dir, f)]));
+}
+
+describe('soc2 demo (the README quick start)', () => {
+  let dir: string;
+  let out: string;
+  let run: CliResult;
+  let results: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+  beforeAll(async () => {
+    dir = tempDir();
+    run = await runCli(['demo', '--strict-exit', '--out', 'report'], { cwd: dir });
+    out = join(dir, 'report');
+    results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  }, 60_000);
+
+  it('runs the whole pipeline against the sample estate and exits with the real code under --strict-exit', () => {
+    expect(run.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+    expect(run.code).toBe(1);
+    expect(resultsSchemaErrors(results)).toEqual([]);
+    expect(results.run.sample).toBe(true);
+    expect(results.summary.fail).toBeGreaterThan(10);
+    expect(results.summary.manual).toBeGreaterThan(0);
+    expect(results.summary.pass).toBeGreaterThan(0);
+  });
+
+  it('exits 0 without --strict-exit so `npm run demo` succeeds, and says what a real run would return', async () => {
+    const again = await runCli(['demo', '--out', 'report2'], { cwd: dir });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('A real run would exit 1');
+  });
+
+  it('finds the seeded problems in all three sources, through the real clients', () => {
+    const status = (id: string) => results.controls.find((c: { id: string }) => c.id === id);
+    expect(status('REPO-008').status).toBe('fail'); // committed secrets in the sample checkout
+    expect(status('GH-002').findings.some((f: { resource: string; status: string }) => f.resource === 'northwind-analytics/data-pipeline' && f.status === 'fail')).toBe(true);
+    expect(status('AWS-002').status).toBe('fail'); // root user without MFA
+    expect(status('AWS-001').findings.some((f: { region?: string; status: string }) => f.region === 'eu-west-1' && f.status === 'fail')).toBe(true);
+  });
+
+  it('says plainly in every report that it is sample data', () => {
+    expect(run.stdout).toContain('SAMPLE DATA');
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'results.sarif']) {
+      expect(readFileSync(join(out, f), 'utf8'), f).toMatch(/SAMPLE DATA/i);
+    }
+  });
+
+  it('carries a pull request title with HTML and unicode into the reports as text, never as markup', () => {
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Füße 🚀');
+    expect(html).not.toContain('<script>alert(1)</script>');
+    const md = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(md).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Füße 🚀');
+    expect(md).not.toContain('<script>alert(1)</script>');
+    const junit = readFileSync(join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Füße 🚀');
+    expect(run.stdout).toContain('<script>alert(1)</script> Füße 🚀'); // a terminal shows text as it is
+    expect(JSON.stringify(results)).toContain('<script>alert(1)</script> Füße 🚀');
+  });
+
+  it('writes no secret value into any file: not the committed key, not the token', () => {
+    const key = sampleAwsKeyId();
+    for (const f of allFiles(out)) {
+      const text = readFileSync(f, 'utf8');
+      expect(text.includes(key), f).toBe(false);
+      expect(text.includes(DEMO_TOKENS.owner), f).toBe(false);
+    }
+  });
+
+  it('writes a manifest that verifies, and detects an edited evidence file', async () => {
+    expect((await runCli(['verify', 'report'], { cwd: dir })).code).toBe(0);
+    const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0].file;
+    const file = join(out, evidence);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"protected": false', '"protected": true'));
+    const tampered = await runCli(['verify', 'report'], { cwd: dir });
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr).toContain(`${evidence}: contents changed since the run`);
+  });
+});
