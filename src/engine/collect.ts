@@ -32,17 +32,25 @@ export async function collectAll(calls: readonly PlannedCall[], opts: CollectOpt
   const results = new Map<string, CallOutcome>();
   let next = 0;
   let done = 0;
+  // A usage error (a bad token) stops the run: workers take no new calls, and it is thrown once
+  // the calls in flight have settled, so nothing keeps running behind the CLI's exit.
+  let fatal: unknown;
   const worker = async () => {
-    while (next < calls.length) {
+    while (next < calls.length && fatal === undefined) {
       const index = next++;
       const call = calls[index]!;
       opts.onStart?.(call, index);
-      const outcome = await collectOne(call, opts);
-      results.set(call.key, outcome);
-      opts.onDone?.(call, outcome, ++done, calls.length);
+      try {
+        const outcome = await collectOne(call, opts);
+        results.set(call.key, outcome);
+        opts.onDone?.(call, outcome, ++done, calls.length);
+      } catch (e) {
+        fatal ??= e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, calls.length)) }, worker));
+  if (fatal !== undefined) throw fatal;
   return results;
 }
 
@@ -76,6 +84,7 @@ async function collectOne(call: PlannedCall, opts: CollectOptions): Promise<Call
       clearTimeout(timer);
     }
   } catch (e) {
+    if (e instanceof Soc2Error && e.exitCode === 2) throw e;
     return { kind: 'error', collector, reason: reasonOf(call, e) };
   }
 }

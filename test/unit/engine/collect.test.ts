@@ -4,7 +4,7 @@ import { collectAll } from '../../../src/engine/collect.js';
 import { planCollection } from '../../../src/engine/plan.js';
 import type { AnyCollector, Evidence } from '../../../src/collectors/types.js';
 import type { Control } from '../../../src/controls/schema.js';
-import { CollectorError } from '../../../src/errors.js';
+import { CollectorError, UsageError } from '../../../src/errors.js';
 
 function control(id: string, collector: string, params: unknown): Control {
   return { id, title: id, criteria: ['CC8.1'], severity: 'high', type: 'automated', description: 'd', remediation: 'r', collector, assert: { key: 'x', op: 'eq', value: 1 }, file: `/c/${id}.yaml`, resolvedParams: params, whenEmptyResolved: 'error' };
@@ -86,5 +86,14 @@ describe('engine/collect', () => {
     const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: false, status: 'not_applicable', reason: 'AWS is not in scope.' }) });
     expect(out.get(plan[0]!.key)).toMatchObject({ kind: 'not_applicable', reason: 'AWS is not in scope.' });
     expect(called).toBe(false);
+  });
+
+  it('stops the run on a usage error (a bad token) instead of recording it on one control', async () => {
+    let started = 0;
+    const col = fakeCollector('repo.x', async () => { started++; return empty(); });
+    const plan = planCollection(Array.from({ length: 5 }, (_, i) => control(`A-00${i}`, 'repo.x', { i })));
+    const run = collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => { throw new UsageError('GitHub rejected the token (401 Bad credentials).'); } });
+    await expect(run).rejects.toThrow('GitHub rejected the token');
+    expect(started).toBe(0);
   });
 });

