@@ -12,6 +12,7 @@ import { SCHEMA_VERSION, type ControlResult, type Results, type CriterionCoverag
 import { criteriaCatalogue } from '../controls/criteria.js';
 import { writeEvidence } from '../evidence/write.js';
 import { planCollection, type PlannedCall } from './plan.js';
+import { createMemo } from './memo.js';
 import { loadCollector } from '../collectors/index.js';
 import { collectAll, type ContextFor } from './collect.js';
 import { evaluateControl, type CollectionOutcome } from './evaluate.js';
@@ -46,20 +47,12 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const runId = randomUUID();
   const startedAt = opts.now();
   const repoRoot = resolve(loaded.baseDir, config.repo.path);
-  const memo = new Map<string, Promise<unknown>>();
   const base: Omit<CollectContext, 'signal'> = {
     repoRoot,
     period: loaded.period,
     now: opts.now,
     progress: opts.progress,
-    memo: <T>(key: string, fn: () => Promise<T>) => {
-      let p = memo.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = fn();
-        memo.set(key, p);
-      }
-      return p;
-    },
+    memo: createMemo(),
   };
 
   const plan = planCollection(opts.controls);

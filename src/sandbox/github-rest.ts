@@ -47,6 +47,13 @@ function requireAdmin(req: RestRequest, repo: RepoSpec, permission: Parameters<t
   return undefined;
 }
 
+/** A repository an admin-only endpoint may show to this token, or the error GitHub would answer. */
+function adminRepoOr404(req: RestRequest, permission?: Parameters<typeof tokenHas>[1]): RepoSpec | RestResult {
+  const repo = repoOr404(req);
+  if (isResult(repo)) return repo;
+  return requireAdmin(req, repo, permission) ?? repo;
+}
+
 function ownerObject(req: RestRequest) {
   const o = req.estate.organization;
   return { login: req.estate.org, id: o.id, node_id: `O_${o.id}`, type: 'Organization', site_admin: false, url: `${req.base}/users/${req.estate.org}`, html_url: `https://github.com/${req.estate.org}` };
@@ -242,10 +249,8 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/repos/{owner}/{repo}/branches/{branch}/protection',
       handle(req) {
-        const repo = repoOr404(req);
+        const repo = adminRepoOr404(req);
         if (isResult(repo)) return repo;
-        const denied = requireAdmin(req, repo);
-        if (denied) return denied;
         const p = repo.protection;
         if (!p || req.params['branch'] !== repo.defaultBranch) return error(404, 'Branch not protected', 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection');
         const url = `${req.base}/repos/${req.estate.org}/${repo.name}/branches/${repo.defaultBranch}/protection`;
@@ -355,10 +360,8 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/repos/{owner}/{repo}/vulnerability-alerts',
       handle(req) {
-        const repo = repoOr404(req);
+        const repo = adminRepoOr404(req);
         if (isResult(repo)) return repo;
-        const denied = requireAdmin(req, repo);
-        if (denied) return denied;
         return repo.dependabotAlertsEnabled ? { status: 204 } : notFound();
       },
     },
@@ -446,10 +449,8 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/repos/{owner}/{repo}/keys',
       handle(req) {
-        const repo = repoOr404(req);
+        const repo = adminRepoOr404(req);
         if (isResult(repo)) return repo;
-        const denied = requireAdmin(req, repo);
-        if (denied) return denied;
         const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
@@ -461,10 +462,8 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/repos/{owner}/{repo}/hooks',
       handle(req) {
-        const repo = repoOr404(req);
+        const repo = adminRepoOr404(req, 'repository_hooks');
         if (isResult(repo)) return repo;
-        const denied = requireAdmin(req, repo, 'repository_hooks');
-        if (denied) return denied;
         const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
@@ -491,10 +490,8 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/repos/{owner}/{repo}/actions/permissions',
       handle(req) {
-        const repo = repoOr404(req);
+        const repo = adminRepoOr404(req);
         if (isResult(repo)) return repo;
-        const denied = requireAdmin(req, repo);
-        if (denied) return denied;
         const a = effectiveActions(req.estate, repo);
         return { status: 200, body: { enabled: a.enabled, allowed_actions: a.allowedActions, ...(a.allowedActions === 'selected' ? { selected_actions_url: `${req.base}/repos/${req.estate.org}/${repo.name}/actions/permissions/selected-actions` } : {}), sha_pinning_required: false } };
       },
@@ -503,10 +500,8 @@ export function restRoutes(): Route[] {
       method: 'GET',
       template: '/repos/{owner}/{repo}/actions/permissions/workflow',
       handle(req) {
-        const repo = repoOr404(req);
+        const repo = adminRepoOr404(req);
         if (isResult(repo)) return repo;
-        const denied = requireAdmin(req, repo);
-        if (denied) return denied;
         const a = effectiveActions(req.estate, repo);
         return { status: 200, body: { default_workflow_permissions: a.defaultWorkflowPermissions, can_approve_pull_request_reviews: a.canApprovePullRequestReviews } };
       },

@@ -82,7 +82,7 @@ describe('soc2 run against GitHub (through the real Octokit)', () => {
     expect(resultsSchemaErrors(results)).toEqual([]);
     const secretScanning = results.controls.find((c: { id: string }) => c.id === 'GH-020');
     expect(secretScanning.status).toBe('error');
-    expect(results.controls.every((c: { status: string }) => c.status !== 'pass' || c.id === 'GH-002')).toBe(true);
+    expect(results.controls.every((c: { id: string; status: string }) => c.status !== 'pass' || c.id === 'GH-002')).toBe(true);
   });
 });
 

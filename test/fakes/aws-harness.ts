@@ -3,6 +3,7 @@
  * SDK client: signing, retries, error parsing, pagination) pointed at it, plus a CollectContext
  * with the estate's fixed clock and a run-scoped memo, the way the engine builds them.
  */
+import { createMemo } from '../../src/engine/memo.js';
 import { createAwsContext } from '../../src/collectors/aws/client.js';
 import type { AwsContext, CollectContext } from '../../src/collectors/types.js';
 import { awsSettingsSchema, type AwsSettings } from '../../src/config/schema.js';
@@ -18,17 +19,8 @@ export interface AwsHarness {
   close(): Promise<void>;
 }
 
-export function memoMap(): CollectContext['memo'] {
-  const m = new Map<string, Promise<unknown>>();
-  return <T>(key: string, fn: () => Promise<T>) => {
-    let p = m.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      m.set(key, p);
-    }
-    return p;
-  };
-}
+/** A fresh run-scoped memo, as the engine gives each run. */
+export const memoMap = createMemo;
 
 export interface AwsHarnessOptions extends FakeAwsConfigOptions {
   settings?: Partial<AwsSettings>;

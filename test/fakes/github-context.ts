@@ -3,6 +3,7 @@
  * throttling, retry, ETag cache) pointed at it, plus a CollectContext with a fixed clock and a
  * run-scoped memo, the way the engine builds them.
  */
+import { createMemo } from '../../src/engine/memo.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,17 +25,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function memoMap(): CollectContext['memo'] {
-  const m = new Map<string, Promise<unknown>>();
-  return <T>(key: string, fn: () => Promise<T>) => {
-    let p = m.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      m.set(key, p);
-    }
-    return p;
-  };
-}
+/** A fresh run-scoped memo, as the engine gives each run. */
+export const memoMap = createMemo;
 
 export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: FakeGitHubOptions = {}): Promise<Harness> {
   const server = await startFakeGitHub(estate, opts);

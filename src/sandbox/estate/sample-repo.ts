@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 export const SAMPLE_REPO = 'northwind-analytics/data-api';
 
 /** Deterministic characters from a small LCG: stable output for snapshots, nothing real. */
-function chars(length: number, seed: number, alphabet: string): string {
+export function chars(length: number, seed: number, alphabet: string): string {
   let s = seed >>> 0;
   let out = '';
   for (let i = 0; i < length; i++) {

@@ -2,6 +2,7 @@
  * Test helpers for the repo.* collectors: a minimal CollectContext and fixture checkouts built in
  * a fresh temporary directory (optionally as a git work tree with everything staged).
  */
+import { chars } from '../../../../src/sandbox/estate/sample-repo.js';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -83,13 +84,7 @@ export async function tempDir(): Promise<string> {
 
 /** Deterministic letters and digits, so fake secrets look random without being real. */
 export function fakeChars(length: number, seed: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
-  let s = seed >>> 0;
-  let out = '';
-  for (let i = 0; i < length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out += alphabet[s % alphabet.length];
-  }
-  return out;
+  return chars(length, seed, alphabet);
 }
 
 /**
