@@ -6,6 +6,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+// The AWS SDK's Node 20 support notice is noise in a benchmark's output; other warnings still print.
+process.removeAllListeners('warning');
+process.on('warning', (w) => {
+  if (w.name !== 'NodeVersionSupportWarning' && !/NodeVersionSupportWarning/.test(w.message)) console.warn(`(node) ${w.name}: ${w.message}`);
+});
+
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
