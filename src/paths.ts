@@ -18,5 +18,5 @@ export function toolVersion(): string {
 }
 export const TOOL_NAME = 'soc2';
 export function userAgent(): string {
-  return `${TOOL_NAME}/${toolVersion()} (+https://github.com/soc2-cli/soc2)`;
+  return `${TOOL_NAME}/${toolVersion()} node/${process.versions.node}`;
 }

@@ -8,7 +8,7 @@ import { configSchema } from './config/schema.js';
 import { resultsSchema } from './results.js';
 
 function withMeta(schema: Record<string, unknown>, id: string, title: string): Record<string, unknown> {
-  return { ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `https://soc2.dev/schemas/${id}`, title };
+  return { ...schema, $schema: 'https://json-schema.org/draft/2020-12/schema', $id: `urn:soc2:schema:${id}`, title };
 }
 
 export function generatedSchemas(): Record<string, Record<string, unknown>> {

@@ -124,7 +124,6 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   for (const c of controls) summary[c.status]++;
 
   return {
-    $schema: 'https://soc2.dev/schemas/results.schema.json',
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'soc2', version: toolVersion() },
     run: {
@@ -137,7 +136,7 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
       failOn: opts.failOn,
       config: { file: loaded.file, sha256: loaded.sha256 },
       scope: {
-        aws: config.aws ? { regions: config.aws.regions ?? [], ...(config.aws.aggregator ? { aggregator: config.aws.aggregator } : {}) } : null,
+        aws: config.aws ? { regions: (await resolvedAwsRegions(awsCtx)) ?? config.aws.regions ?? [], ...(config.aws.aggregator ? { aggregator: config.aws.aggregator } : {}) } : null,
         github: config.github ? { org: config.github.org, apiUrl: config.github.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com' } : null,
         repo: { path: repoRoot },
         notInScope,
@@ -147,6 +146,15 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     criteria: criteriaCoverage(controls),
     controls,
   };
+}
+
+/** The regions the AWS context resolved (the SDK's default region when the config names none). */
+async function resolvedAwsRegions(ctx: Promise<AwsContext> | undefined): Promise<string[] | undefined> {
+  try {
+    return ctx ? (await ctx).regions : undefined;
+  } catch {
+    return undefined; // no credentials or region: the AWS controls already say so
+  }
 }
 
 const COVERAGE_RANK: CriterionCoverage['status'][] = ['fail', 'error', 'excepted', 'manual', 'pass', 'not_applicable'];

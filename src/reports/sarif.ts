@@ -25,7 +25,6 @@ import {
 import type { Renderer } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFORMATION_URI = 'https://github.com/soc2-cli/soc2';
 
 /** GitHub buckets security-severity: > 9 critical, 7–8.9 high, 4–6.9 medium, 0.1–3.9 low. */
 const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
@@ -226,7 +225,6 @@ function render(r: Results): string {
           driver: {
             name: r.tool.name,
             version: r.tool.version,
-            informationUri: INFORMATION_URI,
             rules: controls.map(rule),
           },
         },
