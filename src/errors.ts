@@ -32,6 +32,11 @@ export interface SourceIssue {
   message: string;
 }
 
+/** File, then line, then column: the order a person fixes them in. */
+export function sortIssues(issues: readonly SourceIssue[]): SourceIssue[] {
+  return [...issues].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
+}
+
 export function formatIssue(issue: SourceIssue): string {
   const where = `${issue.file}:${issue.line}:${issue.col}`;
   return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
@@ -41,8 +46,11 @@ export function formatIssue(issue: SourceIssue): string {
 export class ConfigError extends Soc2Error {
   readonly code = 'SOC2_CONFIG_INVALID';
   readonly exitCode = 2;
-  constructor(readonly issues: SourceIssue[], remediation = 'Fix the configuration and run again; `soc2 init` writes a commented example.') {
+  readonly issues: SourceIssue[];
+  constructor(issues: SourceIssue[], remediation = 'Fix the configuration and run again; `soc2 init` writes a commented example.') {
+    issues = sortIssues(issues);
     super(`${issues.length} problem${issues.length === 1 ? '' : 's'} in the configuration:\n${issues.map((i) => '  ' + formatIssue(i)).join('\n')}`, remediation);
+    this.issues = issues;
   }
 }
 
@@ -50,11 +58,14 @@ export class ConfigError extends Soc2Error {
 export class ControlDefinitionError extends Soc2Error {
   readonly code = 'SOC2_CONTROL_INVALID';
   readonly exitCode = 2;
-  constructor(readonly issues: SourceIssue[]) {
+  readonly issues: SourceIssue[];
+  constructor(issues: SourceIssue[]) {
+    issues = sortIssues(issues);
     super(
       `${issues.length} problem${issues.length === 1 ? '' : 's'} in control definitions:\n${issues.map((i) => '  ' + formatIssue(i)).join('\n')}`,
       'Fix the control files listed above; `soc2 controls validate` checks them without collecting anything.',
     );
+    this.issues = issues;
   }
 }
 

@@ -105,7 +105,7 @@ export function zodIssuesToSource(
       }
     } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
       const last = path[path.length - 1];
-      out.push({ ...issueAt(src, path.slice(0, -1), `missing required key "${String(last)}" (expected ${issue.expected}).`), path: formatPath(path) });
+      out.push({ ...issueAt(src, path.slice(0, -1), `missing required key "${String(last)}" (expected ${expectedWords(issue.expected)}).`), path: formatPath(path) });
     } else if (issue.code === 'invalid_value' && 'values' in issue) {
       const values = issue.values.map(String);
       const got = valueAt(src.value, path);
@@ -116,7 +116,7 @@ export function zodIssuesToSource(
         out.push(issueAt(src, path, `${JSON.stringify(got)} is not allowed: expected one of ${values.join(', ')}.${hint}`, 'value'));
       }
     } else if (issue.code === 'invalid_type') {
-      out.push(issueAt(src, path, `expected ${issue.expected}, got ${describeType(valueAt(src.value, path))}.`, 'value'));
+      out.push(issueAt(src, path, `expected ${expectedWords(issue.expected)}, got ${describeType(valueAt(src.value, path))}.`, 'value'));
     } else {
       out.push(issueAt(src, path, issue.message.replace(/^Invalid input: /, '') + (issue.message.endsWith('.') ? '' : '.'), 'value'));
     }
@@ -131,6 +131,11 @@ export function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
     v = (v as Record<string, unknown>)[seg as string];
   }
   return v;
+}
+
+/** zod's type names in the words a YAML author uses. */
+function expectedWords(expected: string): string {
+  return ({ array: 'a list', object: 'a mapping', string: 'text', number: 'a number', int: 'a whole number', boolean: 'true or false' } as Record<string, string>)[expected] ?? expected;
 }
 
 export function describeType(v: unknown): string {
