@@ -52,8 +52,14 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
     const key = ctl.statusReason.replace(/( \(and \d+ more problems?\))?( \d+ resources? already fails?\.)?$/, '');
     errorGroups.set(key, [...(errorGroups.get(key) ?? []), ctl]);
   }
+  const manual = sorted.filter((x) => x.status === 'manual');
   for (const ctl of sorted) {
     if (ctl.status === 'pass' || ctl.status === 'not_applicable') continue;
+    if (ctl.status === 'manual') {
+      // One line for all of them: they need a person, not a fix, and the report lists what to attach.
+      if (ctl === manual[0]) lines.push(`${tag.manual} ${c.bold(`${manual.length} control${manual.length === 1 ? '' : 's'}`)} need evidence attached by a person (listed in the report): ${manual.map((x) => x.id).join(', ')}`);
+      continue;
+    }
     if (ctl.status === 'error') {
       const entry = [...errorGroups.entries()].find(([, list]) => list[0] === ctl);
       if (!entry) continue;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Chalk } from 'chalk';
+import { renderSummary } from '../../../src/cli/terminal.js';
+import type { Results, ControlResult } from '../../../src/results.js';
+import { packageRoot } from '../../../src/paths.js';
+
+const base = JSON.parse(readFileSync(join(packageRoot, 'test/fixtures/results/sample.json'), 'utf8')) as Results;
+const plain = new Chalk({ level: 0 });
+
+function withControls(controls: ControlResult[]): Results {
+  return { ...base, controls };
+}
+const ctl = (over: Partial<ControlResult>): ControlResult => ({ ...base.controls[0]!, findings: [], ...over });
+
+describe('cli/terminal', () => {
+  it('lists controls that errored for the same reason once, and ends with where the report is', () => {
+    const reason = 'Evidence is incomplete: AWS Config is not recording in eu-west-1 (recorder stopped).';
+    const out = renderSummary(withControls([
+      ctl({ id: 'AWS-010', status: 'error', statusReason: reason }),
+      ctl({ id: 'AWS-011', status: 'error', statusReason: `${reason} 1 resource already fails.` }),
+      ctl({ id: 'AWS-012', status: 'error', statusReason: 'Evidence is incomplete: token lacks administration:read.' }),
+    ]), { outDir: 'soc2-report', files: ['soc2-report/report.html', 'soc2-report/report.md'], c: plain });
+    expect(out).toContain(' ERROR  2 controls: AWS-010, AWS-011\n          • ' + reason);
+    expect(out).toContain('AWS-012');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('Report:  soc2-report/report.html  (also soc2-report/report.md)');
+  });
+
+  it('puts manual controls on one line and shows failing findings', () => {
+    const out = renderSummary(withControls([
+      ctl({ id: 'MAN-001', status: 'manual' }),
+      ctl({ id: 'MAN-002', status: 'manual' }),
+      ctl({ id: 'GH-002', status: 'fail', findings: [{ resource: 'nw/api', status: 'fail', message: 'nw/api: required approvals is 0; required: at least 1.' }] }),
+    ]), { outDir: 'r', files: ['r/report.html'], c: plain });
+    expect(out).toContain('MANUAL 2 controls need evidence attached by a person (listed in the report): MAN-001, MAN-002');
+    expect(out).toContain('• nw/api: required approvals is 0; required: at least 1.');
+    expect(out.indexOf('GH-002')).toBeLessThan(out.indexOf('MANUAL'));
+  });
+
+  it('writes no colour codes with a level-0 chalk (NO_COLOR or not a terminal)', () => {
+    const out = renderSummary(base, { outDir: 'r', files: ['r/report.html'], c: plain });
+    expect(out).not.toMatch(/\x1b\[/);
+    expect(out).toContain('SAMPLE DATA');
+  });
+});
