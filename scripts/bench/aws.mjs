@@ -11,6 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
 
 const TARGETS = { requestRatio: 1.1, criticalPathRatio: 1.5 };
+/** Measured runs per figure (each with fresh clients); the median is reported. */
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /**
  * Requests one ConfigServiceClient keeps in flight: the SDK's Node handler pools 50 sockets per
  * client (@smithy/node-http-handler), and soc2 builds one client per region. The adaptive retry
@@ -154,36 +156,50 @@ export async function benchAws({ regions = ['us-east-1', 'us-west-2', 'eu-west-1
   const server = await startFakeInWorker(estateOptions, latencyMs);
   try {
     const collector = await loadCollector('aws.config-rules');
-    // The production retry strategy (adaptive, maxAttempts from the config default): nothing is throttled here.
-    const aws = await createAwsContext(awsSettingsSchema.parse({ regions: estate.regions }), {
-      env: {},
-      userAgent: 'soc2-bench',
-      endpoint: server.url,
-      credentials: estate.demoCredentials,
-      now: () => new Date(estate.now),
-    });
-    const ctx = { repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(estate.now), signal: new AbortController().signal, progress: () => {}, memo: memoMap(), aws };
     const account = estate.accounts[0];
     const identifiers = account.regions[estate.regions[0]].rules.map((r) => r.identifier);
+    const { DescribeConfigurationAggregatorsCommand } = await import('@aws-sdk/client-config-service');
 
-    // Warm-up outside the measurement: one request loads the SDK's request pipeline (signing,
-    // endpoint rules, serde), which any real run pays once at start-up, not per control.
-    const { ConfigServiceClient, DescribeConfigurationAggregatorsCommand } = await import('@aws-sdk/client-config-service');
-    void ConfigServiceClient;
-    await aws.client(estate.regions[0]).send(new DescribeConfigurationAggregatorsCommand({}));
-    const before = (await server.stats()).requests;
+    /**
+     * One run as the engine makes it: a fresh AWS context (new clients, no open sockets) and a
+     * fresh memo, 60 collector calls at once. One request first loads the SDK's request pipeline
+     * (signing, endpoint rules, serde), which a real run pays once at start-up, not per control.
+     */
+    const measureRun = async () => {
+      // The production retry strategy (adaptive, maxAttempts from the config default): nothing is throttled here.
+      const aws = await createAwsContext(awsSettingsSchema.parse({ regions: estate.regions }), {
+        env: {},
+        userAgent: 'soc2-bench',
+        endpoint: server.url,
+        credentials: estate.demoCredentials,
+        now: () => new Date(estate.now),
+      });
+      const ctx = { repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(estate.now), signal: new AbortController().signal, progress: () => {}, memo: memoMap(), aws };
+      await aws.client(estate.regions[0]).send(new DescribeConfigurationAggregatorsCommand({}));
+      const before = (await server.stats()).requests;
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const evidence = await Promise.all(identifiers.map((id) => collector.collect(ctx, collector.params.parse({ rules: [id] }))));
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      for (const region of estate.regions) aws.client(region).destroy();
+      const stats = await server.stats();
+      return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, requests: stats.requests - before, evidence, stats };
+    };
 
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const evidence = await Promise.all(identifiers.map((id) => collector.collect(ctx, collector.params.parse({ rules: [id] }))));
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
-    const clientCpuMs = (cpu.user + cpu.system) / 1000;
-    for (const region of estate.regions) aws.client(region).destroy();
-    const stats = await server.stats();
-
-    const requests = stats.requests - before;
-    const floorMs = await bareSdkMs(server.url, estate, estate.demoCredentials);
+    // The first run in a process is cold (the JIT has not seen the SDK's parsers yet); later runs
+    // are what a long run settles into. Both are reported; the target is judged on the median.
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await measureRun());
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const first = runs[0];
+    const wallMs = median(runs.map((r) => r.wallMs));
+    const clientCpuMs = median(runs.map((r) => r.cpuMs));
+    const { evidence, stats } = first;
+    const requests = first.requests;
+    const floors = [];
+    for (let i = 0; i < RUNS; i++) floors.push(await bareSdkMs(server.url, estate, estate.demoCredentials));
+    const floorMs = median(floors);
     const chains = Object.values(account.regions).map((r) => regionChains(r, PAGE_SIZES));
     const minRequests = chains.reduce((n, c) => n + c.independent.reduce((a, b) => a + b, 0) + c.ruleList + c.details.reduce((a, b) => a + b, 0), 0);
     const rounds = Math.max(...chains.map((c) => regionRounds(c, SOCKETS_PER_CLIENT)));
@@ -193,6 +209,7 @@ export async function benchAws({ regions = ['us-east-1', 'us-west-2', 'eu-west-1
     const gaps = evidence.reduce((n, e) => n + e.gaps.length, 0);
     const result = {
       wallMs: Math.round(wallMs),
+      firstRunWallMs: Math.round(first.wallMs),
       requests,
       minRequests,
       requestRatio: requests / minRequests,
@@ -208,14 +225,14 @@ export async function benchAws({ regions = ['us-east-1', 'us-west-2', 'eu-west-1
       byOperation: stats.byOperation,
     };
     log(`AWS Config: ${estate.regions.length} regions, ${identifiers.length} rules, ${evaluatedResources} evaluated resources, ${latencyMs} ms per response`);
-    log(`  wall time              ${result.wallMs} ms  (${identifiers.length} collector calls in parallel, one shared memo)`);
+    log(`  wall time              ${result.wallMs} ms median of ${RUNS} runs, first (cold) run ${result.firstRunWallMs} ms  (${identifiers.length} collector calls in parallel, one shared memo, fresh clients each run)`);
     log(`  evidence               ${resources} resources, ${failing} NON_COMPLIANT, ${gaps} gaps ${resources === evaluatedResources && gaps === 0 ? 'OK' : 'UNEXPECTED'}`);
     log(`  requests               ${requests} made, ${minRequests} the pages require`);
     log(`  request ratio          ${result.requestRatio.toFixed(2)}x   (target ≤ ${TARGETS.requestRatio}x) ${result.requestRatio <= TARGETS.requestRatio ? 'OK' : 'OVER TARGET'}`);
     log(`  critical path          ${criticalPathMs} ms = ${rounds} dependent rounds × ${latencyMs} ms at ${SOCKETS_PER_CLIENT} requests in flight per region`);
-    log(`  wall / critical path   ${result.wallToCriticalPath.toFixed(2)}x   (target ≤ ${TARGETS.criticalPathRatio}x) ${result.wallToCriticalPath <= TARGETS.criticalPathRatio ? 'OK' : 'OVER TARGET'}`);
+    log(`  wall / critical path   ${result.wallToCriticalPath.toFixed(2)}x median, ${(first.wallMs / criticalPathMs).toFixed(2)}x first run   (target ≤ ${TARGETS.criticalPathRatio}x) ${result.wallToCriticalPath <= TARGETS.criticalPathRatio ? 'OK' : 'OVER TARGET'}`);
     log(`  bare SDK, same calls   ${result.bareSdkMs} ms (no soc2 code: the SDK's own floor on this machine); soc2 / bare SDK ${result.wallToBareSdk.toFixed(2)}x`);
-    log(`  CPU (whole process)    ${result.processCpuMs} ms during the timed run (the fake runs in a worker thread)`);
+    log(`  CPU (whole process)    ${result.processCpuMs} ms during a timed run, median (the fake runs in a worker thread)`);
     return result;
   } finally {
     await server.close();

@@ -44,6 +44,8 @@ export interface FakeAwsConfigStats {
   faulted: number;
   /** Distinct User-Agent headers seen, in order of first appearance. */
   userAgents: string[];
+  /** Operations in the order their requests arrived (capped), so tests can check what overlaps what. */
+  sequence: string[];
 }
 
 export interface FakeAwsConfig {
@@ -100,7 +102,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** Starts the fake on an ephemeral port of 127.0.0.1. */
 export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigOptions = {}): Promise<FakeAwsConfig> {
-  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [] };
+  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [] };
   const faults = (opts.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
   const latency = opts.latencyMs ?? 0;
   let requestCounter = 0;
@@ -127,6 +129,7 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
     const op = target.slice(TARGET_PREFIX.length);
     stats.requests++;
     stats.byOperation[op] = (stats.byOperation[op] ?? 0) + 1;
+    if (stats.sequence.length < 10_000) stats.sequence.push(op);
     const agent = String(req.headers['user-agent'] ?? '');
     if (agent && !stats.userAgents.includes(agent)) stats.userAgents.push(agent);
 

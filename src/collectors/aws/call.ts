@@ -91,6 +91,8 @@ export interface PageOptions {
   pageSizeKey?: 'Limit' | 'MaxResults';
   /** Page size to ask for (always the operation's maximum: fewest requests). */
   pageSize?: number;
+  /** Called with each page's items as it arrives, so callers can start dependent work early. */
+  onPage?(items: readonly unknown[]): void;
 }
 
 export type PagesResult<I, O> = ({ ok: true } | { ok: false; gap: Gap; error: unknown }) & {
@@ -132,7 +134,10 @@ export async function paginateAws<O extends OperationName, K extends ListKey<O>>
     call.status = out.$metadata.httpStatusCode ?? 200;
     if (!call.requestId && out.$metadata.requestId) call.requestId = out.$metadata.requestId;
     const list = (out as unknown as Record<string, unknown>)[listKey as string];
-    if (Array.isArray(list)) items.push(...(list as Array<ItemOf<O, K>>));
+    if (Array.isArray(list)) {
+      items.push(...(list as Array<ItemOf<O, K>>));
+      page.onPage?.(list);
+    }
     token = (out as { NextToken?: string }).NextToken || undefined;
     // A token handed back twice would loop forever. Stopping there would silently drop pages, so
     // it is a gap: the list is incomplete.

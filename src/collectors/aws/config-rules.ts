@@ -16,7 +16,7 @@ import {
 } from './aggregate.js';
 import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
 import {
-  accountFromArn, complianceDetails, evaluationStatusIn, recorderIn, ruleComplianceIn, rulesIn,
+  accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
 } from './regional.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { evaluationProblem, isManagedIdentifier, matchRules, nameMatches, type EvaluationProblem } from './rule-match.js';
@@ -131,6 +131,14 @@ function notDeployedMessage(requested: string, where: string, global = false): s
 async function collectRegion(ctx: CollectContext, region: string, params: ConfigRulesParams, out: EvidenceBuilder<RuleResult>, counters: Counters, found: Map<string, string[]>): Promise<void> {
   const aws = ctx.aws!;
   const maxAge = params.maxEvaluationAgeHours ?? aws.maxEvaluationAgeHours;
+  // Every deployed rule that matches a requested one has its results read below; start each read
+  // as soon as its rule is listed, so it overlaps the remaining pages of the rule list. The reads
+  // are memoised, so this adds no request; their outcome is taken (and any gap recorded) below.
+  void onRulesListed(ctx, region, (listed) => {
+    for (const requested of params.rules) {
+      for (const rule of matchRules(requested, listed)) void complianceDetails(ctx, region, rule.ConfigRuleName!);
+    }
+  });
   const [rulesRead, recorderRead, statusRead, complianceRead] = await Promise.all([
     rulesIn(ctx, region), recorderIn(ctx, region), evaluationStatusIn(ctx, region), ruleComplianceIn(ctx, region),
   ]);

@@ -32,12 +32,41 @@ export const PAGE = {
   SelectAggregateResourceConfig: 100,
 } as const;
 
-/** Every rule in a region (DescribeConfigRules has no page-size member: the service picks it). */
-export function rulesIn(ctx: CollectContext, region: string): Promise<Shared<ConfigRule[]>> {
+/** A region's rule list being read, with the rules listed so far and who wants to hear of more. */
+interface RuleListing {
+  result: Promise<Shared<ConfigRule[]>>;
+  listed: ConfigRule[];
+  listeners: Array<(rules: readonly ConfigRule[]) => void>;
+}
+
+function ruleListing(ctx: CollectContext, region: string): Promise<RuleListing> {
   return ctx.memo(`aws:rules:${region}`, async () => {
-    const r = await paginateAws(ctx, 'DescribeConfigRules', {}, 'ConfigRules', { region });
-    return r.ok ? { value: r.items, calls: [r.call], gaps: [] } : { calls: [r.call], gaps: [r.gap] };
+    const listing: RuleListing = { listed: [], listeners: [], result: undefined as unknown as RuleListing['result'] };
+    listing.result = paginateAws(ctx, 'DescribeConfigRules', {}, 'ConfigRules', { region }, {
+      onPage: (items) => {
+        const rules = items as ConfigRule[];
+        listing.listed.push(...rules);
+        for (const listener of listing.listeners) listener(rules);
+      },
+    }).then((r) => (r.ok ? { value: r.items, calls: [r.call], gaps: [] } : { calls: [r.call], gaps: [r.gap] }));
+    return listing;
   });
+}
+
+/** Every rule in a region (DescribeConfigRules has no page-size member: the service picks it). */
+export async function rulesIn(ctx: CollectContext, region: string): Promise<Shared<ConfigRule[]>> {
+  return (await ruleListing(ctx, region)).result;
+}
+
+/**
+ * Calls `onRules` with the rules of a region already listed, then with each further page as it
+ * arrives. Lets a collector start reading a rule's results while later pages of the (sequential)
+ * rule list are still on their way, instead of after the last one.
+ */
+export async function onRulesListed(ctx: CollectContext, region: string, onRules: (rules: readonly ConfigRule[]) => void): Promise<void> {
+  const listing = await ruleListing(ctx, region);
+  if (listing.listed.length) onRules(listing.listed);
+  listing.listeners.push(onRules);
 }
 
 /** Last successful and failed evaluation of every rule in a region, by rule name. */

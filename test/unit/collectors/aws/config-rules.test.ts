@@ -54,6 +54,18 @@ describe('collectors/aws/config-rules', () => {
     expect(details?.requestId).toMatch(/^00000000-0000-4000-8000-/);
   });
 
+  it('starts reading a rule\'s results as soon as the rule is listed, before the rule list\'s last page', async () => {
+    // The SSE rule sorts first, so it is on page 1 of a rule list that spans two pages.
+    const rules = [{ ...sseRule('us-east-1', 3), name: 'a-sse-rule' }, ...filler('us-east-1')];
+    const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', rules) }, { rules: [SSE] }, { latencyMs: 20 });
+    expect(ev.resources).toHaveLength(3);
+    const seq = harness!.server.stats.sequence;
+    const describes = seq.flatMap((op, i) => (op === 'DescribeConfigRules' ? [i] : []));
+    expect(describes.length).toBeGreaterThan(1);
+    expect(seq.indexOf('GetComplianceDetailsByConfigRule')).toBeLessThan(describes.at(-1)!);
+    expect(harness!.server.stats.byOperation.GetComplianceDetailsByConfigRule).toBe(1); // started early, made once
+  });
+
   it('retries a throttled request and returns the correct result', async () => {
     const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 3, ['bkt-us-east-1-00001'])]) }, { rules: [SSE] },
       { faults: [{ kind: 'throttle', operation: 'GetComplianceDetailsByConfigRule', times: 2 }] });
