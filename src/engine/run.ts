@@ -60,29 +60,39 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   if (!config.aws) notInScope.push('AWS: the configuration has no aws section, so AWS controls are not applicable. Add an aws section (see `soc2 init`) to evaluate them.');
   if (!config.github) notInScope.push('GitHub: the configuration has no github section, so GitHub controls are not applicable. Add a github section with your organisation to evaluate them.');
 
-  let awsCtx: Promise<AwsContext> | undefined;
-  let githubCtx: Promise<GitHubContext> | undefined;
+  // Clients are set up before anything is collected, for the sources the plan needs: a bad token
+  // then stops the run before any evidence is written, and what the token cannot do is said up
+  // front. The SDK and Octokit are only imported when their source is in scope.
+  const sources = new Set(plan.map((c) => c.collectorId.split('.')[0]));
+  const awsCtx: Promise<AwsContext> | undefined = config.aws && sources.has('aws')
+    ? import('../collectors/aws/client.js').then((m) => m.createAwsContext(config.aws!, { env: opts.env, userAgent: userAgent() }))
+    : undefined;
+  const githubSettings = config.github;
+  const githubCtx: Promise<GitHubContext> | undefined = githubSettings && sources.has('github')
+    ? import('../collectors/github/client.js').then(async (m) => {
+      opts.progress(`checking what the GitHub token can do for ${githubSettings.org}…`);
+      const ctx = await m.createGitHubContext(githubSettings, { env: opts.env, userAgent: userAgent(), cacheDir: resolve(loaded.baseDir, githubSettings.cacheDir), progress: opts.progress });
+      await warnAboutMissingPermissions(ctx, plan, opts.warn);
+      return ctx;
+    })
+    : undefined;
+  // Settle both before collecting. A usage error (a bad token, an organisation the token cannot
+  // see) stops the run here; any other failure is reported on each control of that source.
+  for (const failure of await Promise.all([awsCtx, githubCtx].map((p) => p?.then(() => undefined, (e: unknown) => e)))) {
+    if (failure instanceof Soc2Error && failure.exitCode === 2) throw failure;
+  }
+
   const contextFor: ContextFor = async (collector: AnyCollector) => {
     try {
       switch (collector.source) {
         case 'repo':
           return { ok: true, ctx: base };
-        case 'aws': {
-          if (!config.aws) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
-          const settings = config.aws;
-          awsCtx ??= import('../collectors/aws/client.js').then((m) => m.createAwsContext(settings, { env: opts.env, userAgent: userAgent() }));
+        case 'aws':
+          if (!awsCtx) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
           return { ok: true, ctx: { ...base, aws: await awsCtx } };
-        }
-        case 'github': {
-          if (!config.github) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
-          const settings = config.github;
-          githubCtx ??= import('../collectors/github/client.js').then(async (m) => {
-            const ctx = await m.createGitHubContext(settings, { env: opts.env, userAgent: userAgent(), cacheDir: resolve(loaded.baseDir, settings.cacheDir), progress: opts.progress });
-            await warnAboutMissingPermissions(ctx, plan, opts.warn);
-            return ctx;
-          });
+        case 'github':
+          if (!githubCtx) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
           return { ok: true, ctx: { ...base, github: await githubCtx } };
-        }
       }
     } catch (e) {
       if (e instanceof Soc2Error && e.exitCode === 2) throw e; // a bad token is a usage error: stop the run

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, cleanEnv } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
@@ -72,6 +72,8 @@ describe('soc2 run against GitHub (through the real Octokit)', () => {
     expect(r.stderr).toMatch(/token/i);
     expect(r.stderr).not.toContain('not-a-token');
     expect(r.stderr).not.toMatch(NO_STACK);
+    expect(existsSync(join(dir, 'soc2-report', 'results.json'))).toBe(false); // nothing was collected
+    expect(existsSync(join(dir, 'soc2-report', 'evidence'))).toBe(false);
   });
 
   it('says up front which controls a limited token cannot evaluate, and ends them in error, not pass', async () => {
