@@ -85,17 +85,3 @@ export class CollectorError extends Soc2Error {
     super(message, remediation, options);
   }
 }
-
-/** A bug in soc2 itself. Exit 4, with a request to report it. */
-export class InternalError extends Soc2Error {
-  readonly code = 'SOC2_INTERNAL';
-  readonly exitCode = 4;
-}
-
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  errored: 3,
-  internal: 4,
-} as const;

@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function exitCodeForError(e: unknown, debug: boolean): Promise<number> {
+export async function exitCodeForError(e: unknown, debug: boolean): Promise<number> {
   if (e instanceof CommanderError) {
     // help and version are "errors" to commander; they already printed.
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
@@ -138,6 +138,7 @@ async function exitCodeForError(e: unknown, debug: boolean): Promise<number> {
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }
+  // Anything else is a bug in soc2 (exit 4), never blamed on the user's input.
   const err = e as Error;
   process.stderr.write(`soc2: internal error: ${err?.message ?? String(e)}\n`);
   process.stderr.write('This is a bug in soc2, not in your configuration. Please report it with the command you ran and the output of --debug.\n');

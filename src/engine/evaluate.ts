@@ -10,6 +10,7 @@ import type { ExceptionEntry } from './exceptions.js';
 import { evaluateAssertion, getPath } from './assert.js';
 import { findingMessage, formatValue } from './messages.js';
 import { fieldAt } from '../schema-walk.js';
+import { assertionKeys } from '../controls/validate-assertion.js';
 import { relativeSource } from './source-name.js';
 
 export type CollectionOutcome =
@@ -143,16 +144,9 @@ function statusRank(s: Finding['status']): number {
 }
 
 function passMessage(resource: string, a: Assertion, data: unknown, label: (k: string) => string | undefined): string {
-  const keys = [...new Set(assertionLeafKeys(a))];
+  const keys = [...new Set(assertionKeys(a))];
   const facts = keys.slice(0, 4).map((k) => `${label(k) ?? k} is ${formatValue(getPath(data, k))}`);
   return `${resource}: meets the requirement (${facts.join('; ')}${keys.length > 4 ? '; …' : ''}).`;
-}
-
-function assertionLeafKeys(a: Assertion): string[] {
-  if ('all' in a) return a.all.flatMap(assertionLeafKeys);
-  if ('any' in a) return a.any.flatMap(assertionLeafKeys);
-  if ('not' in a) return assertionLeafKeys(a.not);
-  return [a.key];
 }
 
 function applyExceptions(controlId: string, findings: Finding[], exceptions: readonly ExceptionEntry[], today: string): void {
