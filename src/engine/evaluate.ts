@@ -41,6 +41,10 @@ export function evaluateControl(
   };
   const counts = { resources: 0, pass: 0, fail: 0, error: 0, excepted: 0, notApplicable: 0 };
 
+  if (control.type === 'automated' && (!outcome || !control.assert)) {
+    // Cannot happen through the engine; if it ever does, it must not read as anything but an error.
+    return { ...base, status: 'error', statusReason: 'No evidence was collected for this control. This is a bug in soc2; please report it.', counts: { ...counts, error: 1 }, findings: [], evidence: [] };
+  }
   if (control.type === 'manual' || !outcome || !control.assert) {
     const needed = control.evidenceRequired ?? [];
     return {

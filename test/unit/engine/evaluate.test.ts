@@ -101,4 +101,8 @@ describe('engine/evaluate', () => {
     expect(evaluateControl(control(), { kind: 'not_applicable', reason: 'GitHub is not in scope.' }, collector, [], today)).toMatchObject({ status: 'not_applicable', statusReason: 'GitHub is not in scope.' });
     expect(evaluateControl(control(), { kind: 'error', reason: 'No token found.' }, collector, [], today)).toMatchObject({ status: 'error', statusReason: 'No token found.' });
   });
+
+  it('never reports an automated control without evidence as anything but error', () => {
+    expect(evaluateControl(control(), undefined, collector, [], today).status).toBe('error');
+  });
 });
