@@ -155,6 +155,22 @@ export function historyQuery(count: number): string {
   return `query DefaultBranchHistory($owner: String!, $since: GitTimestamp!, $until: GitTimestamp!, ${vars}) {\n  rateLimit { cost remaining resetAt }\n${fields}\n}\n${HISTORY_FRAGMENT}`;
 }
 
+/** One page of default-branch commits with their pull requests, shared by the two history queries. */
+const HISTORY_PAGE_FRAGMENT = `fragment HistoryPage on CommitHistoryConnection {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  nodes {
+    oid
+    committedDate
+    messageHeadline
+    author { name user { login } }
+    statusCheckRollup { state }
+    associatedPullRequests(first: 5) {
+      nodes { number mergedAt baseRefName }
+    }
+  }
+}`;
+
 /** One repository's history page, for repositories with more than one page of commits in the period. */
 export const HISTORY_PAGE_QUERY = `query DefaultBranchHistoryPage($owner: String!, $name: String!, $since: GitTimestamp!, $until: GitTimestamp!, $after: String) {
   rateLimit { cost remaining resetAt }
@@ -170,20 +186,7 @@ export const HISTORY_PAGE_QUERY = `query DefaultBranchHistoryPage($owner: String
     }
   }
 }
-fragment HistoryPage on CommitHistoryConnection {
-  totalCount
-  pageInfo { hasNextPage endCursor }
-  nodes {
-    oid
-    committedDate
-    messageHeadline
-    author { name user { login } }
-    statusCheckRollup { state }
-    associatedPullRequests(first: 5) {
-      nodes { number mergedAt baseRefName }
-    }
-  }
-}`;
+${HISTORY_PAGE_FRAGMENT}`;
 
 const HISTORY_FRAGMENT = `fragment History on Repository {
   nameWithOwner
@@ -196,20 +199,7 @@ const HISTORY_FRAGMENT = `fragment History on Repository {
     }
   }
 }
-fragment HistoryPage on CommitHistoryConnection {
-  totalCount
-  pageInfo { hasNextPage endCursor }
-  nodes {
-    oid
-    committedDate
-    messageHeadline
-    author { name user { login } }
-    statusCheckRollup { state }
-    associatedPullRequests(first: 5) {
-      nodes { number mergedAt baseRefName }
-    }
-  }
-}`;
+${HISTORY_PAGE_FRAGMENT}`;
 
 /** Every query a collector may send, with sample variables: the schema test validates each. */
 export function allQueries(): Array<{ name: string; query: string }> {
