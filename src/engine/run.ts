@@ -180,12 +180,19 @@ export function criteriaCoverage(controls: readonly ControlResult[]): CriterionC
 async function warnAboutMissingPermissions(ctx: GitHubContext, plan: readonly PlannedCall[], warn: (m: string) => void): Promise<void> {
   const missing = new Set(ctx.capabilities.missing);
   if (!missing.size) return;
+  const { GITHUB_PERMISSIONS, isGitHubPermission } = await import('../collectors/github/permissions.js');
+  // "Repository Administration: read (classic: repo)" — the words GitHub's token settings use.
+  const describe = (p: string) => {
+    if (!isGitHubPermission(p)) return p;
+    const info = GITHUB_PERMISSIONS[p];
+    return `${info.fineGrained.scope === 'organization' ? 'organisation' : 'repository'} ${info.fineGrained.name}: ${info.fineGrained.access} (classic: ${info.classicScope})`;
+  };
   const lines: string[] = [];
   for (const call of plan) {
     if (!call.collectorId.startsWith('github.')) continue;
     const collector = await loadCollector(call.collectorId);
     const lacking = collector.permissions.filter((p) => missing.has(p));
-    if (lacking.length) lines.push(`  ${call.controls.map((c) => c.id).join(', ')}: needs ${lacking.join(', ')}`);
+    if (lacking.length) lines.push(`  ${call.controls.map((c) => c.id).join(', ')}: needs ${lacking.map(describe).join('; ')}`);
   }
   if (lines.length) {
     warn(`The GitHub token cannot evaluate these controls; they will end in error:\n${lines.join('\n')}\nGrant the permissions to the token (\`soc2 permissions\` lists them all) and run again.`);
