@@ -71,6 +71,7 @@ export const controlResultSchema = z.object({
   remediation: z.string(),
   references: z.array(z.string()),
   source: z.string().describe('The control file, as given.'),
+  builtin: z.boolean().optional().describe('True for a control from the library shipped with soc2 (its file is not in the assessed repository).'),
   collector: z.string().optional(),
   params: z.unknown().optional(),
   evidenceRequired: z.array(z.string()).optional(),

@@ -11,7 +11,7 @@ import { evaluateAssertion, getPath } from './assert.js';
 import { findingMessage, formatValue } from './messages.js';
 import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
-import { relativeSource } from './source-name.js';
+import { isBuiltinControl, relativeSource } from './source-name.js';
 
 export type CollectionOutcome =
   | { kind: 'evidence'; evidence: Evidence<Record<string, unknown>>; ref: EvidenceRef }
@@ -36,6 +36,7 @@ export function evaluateControl(
     remediation: control.remediation.trim(),
     references: control.references ?? [],
     source: relativeSource(control.file),
+    builtin: isBuiltinControl(control.file),
     collector: control.collector,
     params: control.type === 'automated' ? control.resolvedParams : undefined,
   };

@@ -8,3 +8,8 @@ export function relativeSource(file: string): string {
   const fromCwd = relative(process.cwd(), file);
   return fromCwd.startsWith('..') ? file : fromCwd;
 }
+
+/** Whether a control file is part of the library shipped with soc2. */
+export function isBuiltinControl(file: string): boolean {
+  return !relative(builtinControlsDir, file).startsWith('..');
+}

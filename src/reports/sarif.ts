@@ -108,6 +108,12 @@ function messageText(s: string): string {
     .replace(/[[\]]/g, '\\$&');
 }
 
+function isInside(file: string, root: string): boolean {
+  const f = file.replace(/\\/g, '/');
+  const r = root.replace(/\\/g, '/').replace(/\/+$/, '');
+  return r !== '' && f.startsWith(`${r}/`);
+}
+
 function location(uri: string): SarifResult['locations'][number] {
   return { physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } } };
 }
@@ -173,7 +179,11 @@ function results(r: Results, controls: readonly ControlResult[]): SarifResult[] 
   const repoRoot = r.run.scope.repo.path;
   const out: SarifResult[] = [];
   controls.forEach((c, ruleIndex) => {
-    const controlLocation = location(controlUri(c.source, repoRoot));
+    // A built-in control's YAML is not in the scanned repository; its findings are anchored to the
+    // configuration that put it in scope, when that file is in the repository, so GitHub can show them.
+    const configFile = r.run.config.file;
+    const anchor = c.builtin && configFile && isInside(configFile, repoRoot) ? configFile : c.source;
+    const controlLocation = location(controlUri(anchor, repoRoot));
     const base = { ruleId: c.id, ruleIndex };
     if (c.status === 'error') {
       const gaps = sortedGaps(c).map((g) => `${g.kind}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`);

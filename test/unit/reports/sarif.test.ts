@@ -186,4 +186,20 @@ describe('reports/sarif', () => {
     expect(uriFor('.github/workflows/ci.yml', { collector: 'github.workflows' })).toBe('.github/workflows/ci.yml');
     expect(uriFor('src/Füße 🚀.ts')).toBe('src/F%C3%BC%C3%9Fe%20%F0%9F%9A%80.ts');
   });
+
+  it('anchors a built-in control to the configuration file in the repository, since its own YAML is not there', () => {
+    const base = loadResults('sample');
+    const failing = base.controls.find((c) => c.status === 'fail' && !c.collector?.startsWith('repo.'))!;
+    const r: Results = {
+      ...base,
+      run: { ...base.run, config: { file: `${base.run.scope.repo.path}/soc2.config.yaml`, sha256: null } },
+      controls: [{ ...failing, builtin: true }],
+    };
+    const uris = render(r).runs[0]!.results.map((x) => x.locations[0]!.physicalLocation.artifactLocation.uri);
+    expect(uris.length).toBeGreaterThan(0);
+    expect(new Set(uris)).toEqual(new Set(['soc2.config.yaml']));
+    // a user's own control keeps its own file
+    const own = render({ ...r, controls: [{ ...failing, builtin: false }] }).runs[0]!.results[0]!;
+    expect(own.locations[0]!.physicalLocation.artifactLocation.uri).toBe(failing.source);
+  });
 });
