@@ -18,7 +18,8 @@ const NO_STACK = /\n\s+at .+:\d+:\d+/;
 describe('soc2 run against AWS Config (through the real SDK)', () => {
   let throttled: FakeAwsConfig;
   beforeAll(async () => {
-    throttled = await startFakeAwsConfig(demoAwsEstate(), { faults: [{ kind: 'throttle', operation: 'GetComplianceDetailsByConfigRule' }] });
+    // Dated relative to the moment the test runs, so the CLI's real clock never sees a stale evaluation.
+    throttled = await startFakeAwsConfig(demoAwsEstate({ now: new Date().toISOString() }), { faults: [{ kind: 'throttle', operation: 'GetComplianceDetailsByConfigRule' }] });
   });
   afterAll(() => throttled.close());
 
