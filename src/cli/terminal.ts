@@ -66,16 +66,16 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
       const [reason, list] = entry;
       if (list.length === 1) lines.push(`${tag.error} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
       else lines.push(`${tag.error} ${c.bold(`${list.length} controls`)}: ${list.map((x) => x.id).join(', ')}`);
-      lines.push(`          ${c.dim('•')} ${reason}`);
+      lines.push(`          ${c.dim('•')} ${terminalSafe(reason)}`);
       continue;
     }
     lines.push(`${tag[ctl.status]} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
     if (ctl.status === 'fail') {
       const fails = ctl.findings.filter((f) => f.status === 'fail');
-      for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${f.message}`);
+      for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${terminalSafe(f.message)}`);
       if (fails.length > 3) lines.push(`          ${c.dim(`… and ${fails.length - 3} more in the report`)}`);
     } else if (ctl.status === 'excepted') {
-      lines.push(`          ${c.dim('•')} ${ctl.statusReason}`);
+      lines.push(`          ${c.dim('•')} ${terminalSafe(ctl.statusReason)}`);
     }
   }
   const passed = results.controls.filter((x) => x.status === 'pass').length;
@@ -87,6 +87,14 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   lines.push(opts.exitCodeNote ?? exitNote(results));
   lines.push(`${c.bold('Report:')}  ${opts.files[0]}${opts.files.length > 1 ? c.dim(`  (also ${opts.files.slice(1).join(', ')})`) : ''}`);
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Text that came from an API (a pull request title, an annotation) may hold control characters; an
+ * escape sequence printed as is could rewrite the terminal. Each becomes a visible U+FFFD.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
 }
 
 export function exitNote(results: Results): string {

@@ -43,4 +43,12 @@ describe('cli/terminal', () => {
     expect(out).not.toMatch(/\x1b\[/);
     expect(out).toContain('SAMPLE DATA');
   });
+
+  it('prints control characters from API data as visible replacements, never as escape sequences', () => {
+    const out = renderSummary(withControls([
+      ctl({ id: 'GH-028', status: 'fail', findings: [{ resource: 'nw/api#7', status: 'fail', message: 'nw/api#7 “\u001b[2Jcleared\u0007”: not approved.' }] }),
+    ]), { outDir: 'r', files: ['r/report.html'], c: plain });
+    expect(out).toContain('nw/api#7 “\ufffd[2Jcleared\ufffd”: not approved.');
+    expect(out).not.toMatch(/[\u001b\u0007]/);
+  });
 });
