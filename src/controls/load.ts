@@ -6,7 +6,7 @@ import { readdirSync, statSync, existsSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { ControlDefinitionError, type SourceIssue } from '../errors.js';
-import { builtinControlsDir } from '../paths.js';
+import { builtinControlsDir, packageRoot } from '../paths.js';
 import { didYouMean } from '../text.js';
 import { readYamlFile, issueAt, zodIssuesToSource, type YamlSource } from '../yaml-source.js';
 import { collectors, isCollectorId, loadCollector } from '../collectors/index.js';
@@ -42,11 +42,15 @@ export function resolveControlFiles(paths: readonly string[], cwd: string): { fi
   return { files: [...new Set(files)], issues };
 }
 
+function isBuiltin(file: string): boolean {
+  return !relative(builtinControlsDir, file).startsWith('..');
+}
+
+/** The built-in library is named relative to the package (controls/GH-002.yaml); other files relative to cwd when inside it. */
 function displayName(file: string, cwd: string): string {
+  if (isBuiltin(file)) return relative(packageRoot, file);
   const rel = relative(cwd, file);
-  if (!rel.startsWith('..')) return rel;
-  const rb = relative(join(builtinControlsDir, '..'), file);
-  return rb.startsWith('..') ? file : rb;
+  return rel.startsWith('..') ? file : rel;
 }
 
 export async function loadControls(opts: LoadOptions): Promise<Control[]> {
@@ -67,7 +71,7 @@ export async function loadControls(opts: LoadOptions): Promise<Control[]> {
       continue;
     }
     seen.set(c.id, here);
-    controls.push({ ...c, file });
+    controls.push({ ...c, file, source: src.file, builtin: isBuiltin(file) });
   }
   if (issues.length) throw new ControlDefinitionError(issues);
   const exclude = new Set(opts.exclude ?? []);
@@ -75,7 +79,7 @@ export async function loadControls(opts: LoadOptions): Promise<Control[]> {
 }
 
 /** Validates one parsed file; returns the control when it has no problems. */
-export async function validateControlSource(src: YamlSource): Promise<{ control?: Omit<Control, 'file'>; issues: SourceIssue[] }> {
+export async function validateControlSource(src: YamlSource): Promise<{ control?: Omit<Control, 'file' | 'source' | 'builtin'>; issues: SourceIssue[] }> {
   if (src.syntaxIssues.length) return { issues: src.syntaxIssues };
   const issues: SourceIssue[] = [];
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) {
@@ -127,7 +131,7 @@ export async function validateControlSource(src: YamlSource): Promise<{ control?
   if (issues.length || !parsed.success) return { issues };
   return {
     control: {
-      ...(parsed.data as Omit<Control, 'file' | 'resolvedParams' | 'whenEmptyResolved' | 'assert'>),
+      ...(parsed.data as Omit<Control, 'file' | 'source' | 'builtin' | 'resolvedParams' | 'whenEmptyResolved' | 'assert'>),
       assert: raw.assert as Assertion | undefined,
       resolvedParams,
       whenEmptyResolved,

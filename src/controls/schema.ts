@@ -60,6 +60,10 @@ export type ControlFile = z.infer<typeof controlSchema>;
 export interface Control extends ControlFile {
   /** Absolute path of the YAML file. */
   file: string;
+  /** How messages and results name the file: relative to the package for the built-in library, else to the working directory. */
+  source: string;
+  /** From the library shipped with soc2 (its file is not in the assessed repository). */
+  builtin: boolean;
   /** Params after the collector's defaults were applied. */
   resolvedParams: unknown;
   whenEmptyResolved: 'not_applicable' | 'fail' | 'error';

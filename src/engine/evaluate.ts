@@ -11,7 +11,6 @@ import { evaluateAssertion, getPath } from './assert.js';
 import { findingMessage, formatValue } from './messages.js';
 import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
-import { isBuiltinControl, relativeSource } from './source-name.js';
 
 export type CollectionOutcome =
   | { kind: 'evidence'; evidence: Evidence<Record<string, unknown>>; ref: EvidenceRef }
@@ -35,8 +34,8 @@ export function evaluateControl(
     rationale: control.rationale?.trim(),
     remediation: control.remediation.trim(),
     references: control.references ?? [],
-    source: relativeSource(control.file),
-    builtin: isBuiltinControl(control.file),
+    source: control.source,
+    builtin: control.builtin,
     collector: control.collector,
     params: control.type === 'automated' ? control.resolvedParams : undefined,
   };

@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { readYamlFile, zodIssuesToSource } from '../yaml-source.js';
+import { issueAt, readYamlFile, zodIssuesToSource } from '../yaml-source.js';
+import { isCalendarDate } from '../config/load.js';
+
+const REMEDIATION = 'Fix the exceptions file: each entry needs control, justification, approvedBy and expires (YYYY-MM-DD); resources is optional.';
 
 const entrySchema = z.strictObject({
   control: z.string().regex(/^[A-Z][A-Z0-9]*-\d{3}$/, 'expected a control id like GH-002'),
@@ -23,8 +26,10 @@ export function loadExceptions(file: string, displayName = file): ExceptionEntry
       'Create it, or remove the `exceptions` key from soc2.config.yaml.');
   }
   const src = readYamlFile(file, displayName);
-  if (src.syntaxIssues.length) throw new ConfigError(src.syntaxIssues);
+  if (src.syntaxIssues.length) throw new ConfigError(src.syntaxIssues, REMEDIATION);
   const parsed = exceptionsFileSchema.safeParse(src.value ?? {});
-  if (!parsed.success) throw new ConfigError(zodIssuesToSource(src, parsed.error.issues, { schema: exceptionsFileSchema }));
+  if (!parsed.success) throw new ConfigError(zodIssuesToSource(src, parsed.error.issues, { schema: exceptionsFileSchema }), REMEDIATION);
+  const badDates = parsed.data.exceptions.flatMap((e, i) => (isCalendarDate(e.expires) ? [] : [issueAt(src, ['exceptions', i, 'expires'], `"${e.expires}" is not a calendar date.`, 'value')]));
+  if (badDates.length) throw new ConfigError(badDates, REMEDIATION);
   return parsed.data.exceptions;
 }

@@ -82,22 +82,18 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     if (failure instanceof Soc2Error && failure.exitCode === 2) throw failure;
   }
 
+  // A client that could not be set up (no credentials, no region) rejects here; the collection
+  // step turns that into `error` on the control, with the message and what to do.
   const contextFor: ContextFor = async (collector: AnyCollector) => {
-    try {
-      switch (collector.source) {
-        case 'repo':
-          return { ok: true, ctx: base };
-        case 'aws':
-          if (!awsCtx) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
-          return { ok: true, ctx: { ...base, aws: await awsCtx } };
-        case 'github':
-          if (!githubCtx) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
-          return { ok: true, ctx: { ...base, github: await githubCtx } };
-      }
-    } catch (e) {
-      if (e instanceof Soc2Error && e.exitCode === 2) throw e; // a bad token is a usage error: stop the run
-      const msg = e instanceof Soc2Error ? [e.message, e.remediation].filter(Boolean).join(' ') : (e as Error).message;
-      return { ok: false, status: 'error', reason: msg };
+    switch (collector.source) {
+      case 'repo':
+        return { ok: true, ctx: base };
+      case 'aws':
+        if (!awsCtx) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
+        return { ok: true, ctx: { ...base, aws: await awsCtx } };
+      case 'github':
+        if (!githubCtx) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
+        return { ok: true, ctx: { ...base, github: await githubCtx } };
     }
   };
 

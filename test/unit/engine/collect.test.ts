@@ -7,7 +7,7 @@ import type { Control } from '../../../src/controls/schema.js';
 import { CollectorError, UsageError } from '../../../src/errors.js';
 
 function control(id: string, collector: string, params: unknown): Control {
-  return { id, title: id, criteria: ['CC8.1'], severity: 'high', type: 'automated', description: 'd', remediation: 'r', collector, assert: { key: 'x', op: 'eq', value: 1 }, file: `/c/${id}.yaml`, resolvedParams: params, whenEmptyResolved: 'error' };
+  return { id, title: id, criteria: ['CC8.1'], severity: 'high', type: 'automated', description: 'd', remediation: 'r', collector, assert: { key: 'x', op: 'eq', value: 1 }, file: `/c/${id}.yaml`, source: `c/${id}.yaml`, builtin: false, resolvedParams: params, whenEmptyResolved: 'error' };
 }
 
 function fakeCollector(id: string, collect: (params: unknown, signal: AbortSignal) => Promise<Evidence<Record<string, unknown>>>, timeoutMs?: number): AnyCollector {

@@ -13,7 +13,7 @@ function control(over: Partial<Control> = {}): Control {
     id: 'GH-002', title: 'Default branches require review', criteria: ['CC8.1'], severity: 'high', type: 'automated',
     description: 'd', remediation: 'r', collector: 'github.branch-rules', params: {},
     assert: { key: 'requiredApprovals', op: 'gte', value: 1 },
-    file: '/x/controls/GH-002.yaml', resolvedParams: {}, whenEmptyResolved: 'error', ...over,
+    file: '/x/controls/GH-002.yaml', source: 'controls/GH-002.yaml', builtin: false, resolvedParams: {}, whenEmptyResolved: 'error', ...over,
   };
 }
 
