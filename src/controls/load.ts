@@ -11,6 +11,7 @@ import { didYouMean } from '../text.js';
 import { readYamlFile, issueAt, zodIssuesToSource, type YamlSource } from '../yaml-source.js';
 import { collectors, isCollectorId, loadCollector } from '../collectors/index.js';
 import { criteriaCatalogue } from './criteria.js';
+import type { LoadedConfig } from '../config/load.js';
 import { controlSchema, type Control, type Assertion } from './schema.js';
 import { validateAssertion } from './validate-assertion.js';
 
@@ -24,6 +25,11 @@ export interface LoadOptions {
   exclude?: readonly string[];
   /** Base for relative paths and for file names in messages. */
   cwd?: string;
+}
+
+/** The controls a configuration puts in scope (controls.paths less controls.exclude). */
+export function loadConfiguredControls(loaded: Pick<LoadedConfig, 'config' | 'baseDir'>): Promise<Control[]> {
+  return loadControls({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
 }
 
 export function resolveControlFiles(paths: readonly string[], cwd: string): { files: string[]; issues: SourceIssue[] } {

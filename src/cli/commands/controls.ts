@@ -1,6 +1,6 @@
 /** `soc2 controls validate|list|show|collectors`: work with control definitions, collecting nothing. */
 import { loadConfig } from '../../config/load.js';
-import { loadControls } from '../../controls/load.js';
+import { loadConfiguredControls, loadControls } from '../../controls/load.js';
 import type { Control, Assertion } from '../../controls/schema.js';
 import { collectors, loadCollector, type CollectorId } from '../../collectors/index.js';
 import { criteriaCatalogue } from '../../controls/criteria.js';
@@ -16,7 +16,7 @@ async function controlsFor(paths: string[], opts: PathsOptions): Promise<Control
   const cwd = process.cwd();
   if (paths.length) return loadControls({ paths, cwd });
   const loaded = loadConfig({ cwd, file: opts.config, today: new Date() });
-  return loadControls({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
+  return loadConfiguredControls(loaded);
 }
 
 export async function validateCommand(paths: string[], opts: PathsOptions): Promise<void> {

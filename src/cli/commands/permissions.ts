@@ -3,7 +3,7 @@
  * in scope, derived from what their collectors declare (never written by hand).
  */
 import { loadConfig } from '../../config/load.js';
-import { loadControls } from '../../controls/load.js';
+import { loadConfiguredControls } from '../../controls/load.js';
 import { loadCollector, type CollectorId } from '../../collectors/index.js';
 import { iamPolicyFor } from '../../collectors/aws/permissions.js';
 import { githubTokenNeeds } from '../../collectors/github/permissions.js';
@@ -16,7 +16,7 @@ export interface PermissionsReport {
 
 export async function permissionsReport(opts: { config?: string; cwd: string }): Promise<PermissionsReport> {
   const loaded = loadConfig({ cwd: opts.cwd, file: opts.config, today: new Date() });
-  const controls = await loadControls({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
+  const controls = await loadConfiguredControls(loaded);
   const bySource = { aws: { controls: [] as string[], permissions: new Set<string>() }, github: { controls: [] as string[], permissions: new Set<string>() } };
   for (const c of controls) {
     if (c.type !== 'automated' || !c.collector) continue;

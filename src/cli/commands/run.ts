@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
-import { loadControls } from '../../controls/load.js';
+import { loadConfiguredControls } from '../../controls/load.js';
 import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
 import { writeManifest } from '../../evidence/write.js';
@@ -51,7 +51,7 @@ export interface ExecuteRunOptions {
 
 export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const { config } = o.loaded;
-  let controls = await loadControls({ paths: config.controls.paths, exclude: config.controls.exclude, cwd: o.loaded.baseDir });
+  let controls = await loadConfiguredControls(o.loaded);
   if (o.only) {
     const wanted = new Set(o.only.split(',').map((s) => s.trim()).filter(Boolean));
     const unknown = [...wanted].filter((id) => !controls.some((c) => c.id === id));
