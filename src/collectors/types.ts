@@ -140,6 +140,13 @@ export interface Collector<P = unknown, R extends object = Record<string, unknow
   readonly resource: z.ZodType<R>;
   /** What the credentials must allow, e.g. 'config:DescribeConfigRules', 'github:administration:read'. */
   readonly permissions: readonly string[];
+  /**
+   * Fields an API may leave out. A collector sets such a field to `null` (and declares it
+   * `.nullable()` in `resource`) when the API did not say: the engine then reports "could not
+   * tell" (`error`) for that resource, never `false`. The value names the permission that would
+   * reveal the field, by dotted key, e.g. `{ twoFactorRequirementEnabled: 'github:org_administration:read' }`.
+   */
+  readonly revealedBy?: Readonly<Record<string, string>>;
   /** What an empty population means when a control does not say (`whenEmpty`). */
   readonly defaultWhenEmpty: 'not_applicable' | 'fail' | 'error';
   /** Timeout for one call of this collector, in milliseconds (default: the engine's). */
