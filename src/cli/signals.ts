@@ -39,7 +39,9 @@ export function handleSignals(): void {
   for (const [signal, code] of Object.entries(EXIT_CODES)) {
     process.on(signal, () => {
       const notes = undoPending();
-      process.stderr.write(`soc2: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}${notes.length ? `; ${notes.join('; ')}` : ''}\n`);
+      // On a terminal, first clear the progress line the message would otherwise be appended to.
+      const clearLine = process.stderr.isTTY ? '\r\x1b[2K' : '';
+      process.stderr.write(`${clearLine}soc2: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}${notes.length ? `; ${notes.join('; ')}` : ''}\n`);
       process.exit(code);
     });
   }
