@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../collectors/types.js';
 import type { EvidenceRef } from '../results.js';
-import type { ReportDir } from './out-dir.js';
+import { REPORT_MARKER, type ReportDir } from './out-dir.js';
 import { redactDeep, redactString } from './redact.js';
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -81,10 +81,12 @@ export const MANIFEST_PATH = 'evidence/manifest.json';
 /**
  * Hash this run's files into evidence/manifest.json: exactly the files the run wrote (taken from
  * what it wrote, never from a directory walk, so nothing planted in --out can be vouched for).
+ * The marker file is left out: it says nothing about the run, and CI artifact uploads commonly
+ * skip hidden files, which would make `soc2 verify` fail on a complete report.
  */
 export function writeManifest(out: ReportDir, runId: string): Manifest {
   const files = out.written()
-    .filter((f) => f.path !== MANIFEST_PATH)
+    .filter((f) => f.path !== MANIFEST_PATH && f.path !== REPORT_MARKER)
     .map(({ path, sha256, size }) => ({ path, sha256, size }))
     .sort((a, b) => a.path.localeCompare(b.path));
   const manifest: Manifest = { kind: 'soc2-manifest', runId, algorithm: 'sha256', files };

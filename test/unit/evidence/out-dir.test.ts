@@ -35,14 +35,14 @@ describe('evidence/out-dir', () => {
     expect(readFileSync(join(dir, 'soc2-report', 'evidence', 'repo', 'a.json'), 'utf8')).toBe('{}\n');
   });
 
-  it('builds the manifest from what it wrote: a file slipped into the staging directory is not listed', () => {
+  it('builds the manifest from what it wrote: a file slipped into the staging directory is not listed, nor the marker', () => {
     const dir = tempDir();
     const staged = stage(dir);
     staged.write('results.json', '{"a":1}\n');
     writeFileSync(join(staged.root, 'slipped-in.json'), '{}');
     const manifest = writeManifest(staged, 'run-1');
-    expect(manifest.files.map((f) => f.path)).toEqual([REPORT_MARKER, 'results.json']);
-    expect(manifest.files[1]).toEqual({ path: 'results.json', sha256: createHash('sha256').update('{"a":1}\n').digest('hex'), size: 8 });
+    expect(manifest.files.map((f) => f.path)).toEqual(['results.json']);
+    expect(manifest.files[0]).toEqual({ path: 'results.json', sha256: createHash('sha256').update('{"a":1}\n').digest('hex'), size: 8 });
     staged.discard();
   });
 
