@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { handleSignals } from './signals.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -28,6 +29,7 @@ Exit codes:
   2  usage, configuration or control definition error (nothing was collected)
   3  no such failure, but some control ended in error (evidence incomplete)
   4  internal error (a bug in soc2)
+  130, 143  interrupted (SIGINT, SIGTERM); the previous report is left as it was
 
 Quick start:
   soc2 demo            run everything against the bundled sample estate
@@ -116,6 +118,7 @@ function quietSdkNodeVersionWarning(): void {
 
 export async function main(argv: string[]): Promise<void> {
   quietSdkNodeVersionWarning();
+  handleSignals();
   const program = buildProgram();
   const debug = argv.includes('--debug');
   try {

@@ -11,6 +11,7 @@ import { toolVersion, userAgent } from '../paths.js';
 import { SCHEMA_VERSION, type ControlResult, type Results, type CriterionCoverage } from '../results.js';
 import { criteriaCatalogue } from '../controls/criteria.js';
 import { writeEvidence } from '../evidence/write.js';
+import type { ReportDir } from '../evidence/out-dir.js';
 import { planCollection, type PlannedCall } from './plan.js';
 import { createMemo } from './memo.js';
 import { loadCollector } from '../collectors/index.js';
@@ -22,7 +23,8 @@ export interface RunOptions {
   loaded: LoadedConfig;
   controls: Control[];
   exceptions: ExceptionEntry[];
-  outDir: string;
+  /** Where evidence files go (the run's staging directory). */
+  outDir: ReportDir;
   failOn: Severity;
   now(): Date;
   env: NodeJS.ProcessEnv;

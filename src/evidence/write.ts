@@ -3,16 +3,17 @@
  * each recording the API calls that produced it, hashed into evidence/manifest.json.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, dirname, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Evidence } from '../collectors/types.js';
 import type { EvidenceRef } from '../results.js';
+import { REPORT_MARKER, type ReportDir } from './out-dir.js';
 import { redactDeep, redactString } from './redact.js';
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 export interface EvidenceWriteInput {
-  outDir: string;
+  outDir: ReportDir;
   collectorId: string;
   params: unknown;
   key: string;
@@ -44,15 +45,13 @@ export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
     resources: clean.resources,
   };
   const text = JSON.stringify(body, null, 2) + '\n';
-  const abs = join(outDir, rel);
-  mkdirSync(dirname(abs), { recursive: true });
-  writeFileSync(abs, text);
+  outDir.write(rel, text);
   const attachments: Array<{ file: string; sha256: string }> = [];
   for (const [name, contents] of Object.entries(clean.attachments ?? {})) {
     const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
     const arel = ['evidence', collectorId.split('.')[0]!, `${stem}-${safe}`].join('/');
     const redacted = redactString(contents);
-    writeFileSync(join(outDir, arel), redacted);
+    outDir.write(arel, redacted);
     attachments.push({ file: arel, sha256: sha256(redacted) });
   }
   return {
@@ -77,33 +76,21 @@ export interface Manifest {
   files: Array<{ path: string; sha256: string; size: number }>;
 }
 
+export const MANIFEST_PATH = 'evidence/manifest.json';
+
 /**
- * Hash this run's files — everything under evidence/ plus the named report files — into
- * evidence/manifest.json. Only our own files: the out directory may hold other things.
+ * Hash this run's files into evidence/manifest.json: exactly the files the run wrote (taken from
+ * what it wrote, never from a directory walk, so nothing planted in --out can be vouched for).
+ * The marker file is left out: it says nothing about the run, and CI artifact uploads commonly
+ * skip hidden files, which would make `soc2 verify` fail on a complete report.
  */
-export function writeManifest(outDir: string, runId: string, reportFiles: readonly string[]): Manifest {
-  const files: Manifest['files'] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = join(dir, name);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else {
-        const path = relative(outDir, abs).split(sep).join('/');
-        if (path === 'evidence/manifest.json') continue;
-        const data = readFileSync(abs);
-        files.push({ path, sha256: sha256(data), size: data.length });
-      }
-    }
-  };
-  if (statSafe(join(outDir, 'evidence'))) walk(join(outDir, 'evidence'));
-  for (const name of reportFiles) {
-    const data = readFileSync(join(outDir, name));
-    files.push({ path: name, sha256: sha256(data), size: data.length });
-  }
-  files.sort((a, b) => a.path.localeCompare(b.path));
+export function writeManifest(out: ReportDir, runId: string): Manifest {
+  const files = out.written()
+    .filter((f) => f.path !== MANIFEST_PATH && f.path !== REPORT_MARKER)
+    .map(({ path, sha256, size }) => ({ path, sha256, size }))
+    .sort((a, b) => a.path.localeCompare(b.path));
   const manifest: Manifest = { kind: 'soc2-manifest', runId, algorithm: 'sha256', files };
-  mkdirSync(join(outDir, 'evidence'), { recursive: true });
-  writeFileSync(join(outDir, 'evidence', 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  out.write(MANIFEST_PATH, JSON.stringify(manifest, null, 2) + '\n');
   return manifest;
 }
 
@@ -122,12 +109,4 @@ export function verifyManifest(outDir: string): string[] {
     if (sha256(data) !== f.sha256) problems.push(`${f.path}: contents changed since the run (sha256 differs).`);
   }
   return problems;
-}
-
-function statSafe(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }

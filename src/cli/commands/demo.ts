@@ -12,34 +12,45 @@ import type { LoadedConfig } from '../../config/load.js';
 import { executeRun } from './run.js';
 import { exitNote } from '../terminal.js';
 import { startSandbox } from '../../sandbox/index.js';
+import { undoOnInterrupt } from '../signals.js';
 
 export async function demoCommand(opts: { out: string; failOn: Severity; strictExit?: boolean }): Promise<void> {
   const cwd = process.cwd();
   const work = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
-  process.stderr.write('Starting the sample estate (Northwind Analytics: fake AWS Config and GitHub on 127.0.0.1)…\n');
-  const sandbox = await startSandbox({ dir: work });
+  const removeWork = () => rmSync(work, { recursive: true, force: true });
+  // Interrupted, the sample checkout and cache must not stay behind in the temp directory.
+  const stopUndo = undoOnInterrupt(() => {
+    removeWork();
+    return undefined;
+  });
   try {
-    const config = configSchema.parse({
-      aws: { regions: sandbox.aws.regions },
-      github: { org: sandbox.github.org, cacheDir: join(work, 'github-cache') },
-      repo: { path: sandbox.repoDir },
-    });
-    const loaded: LoadedConfig = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
-    const results = await executeRun({
-      loaded,
-      cwd,
-      outDir: resolve(cwd, opts.out),
-      failOn: opts.failOn,
-      extraFormats: ['sarif'],
-      env: { ...withoutCredentials(process.env), ...sandbox.env },
-      sample: true,
-      now: sandbox.now,
-      exitCodeNote: (r) => opts.strictExit ? exitNote(r) : `${exitNote(r).replace(/^Exit code (\d)/, 'A real run would exit $1')} The demo exits 0 (use --strict-exit for the real code).`,
-    });
-    process.exitCode = opts.strictExit ? results.summary.exitCode : 0;
+    process.stderr.write('Starting the sample estate (Northwind Analytics: fake AWS Config and GitHub on 127.0.0.1)…\n');
+    const sandbox = await startSandbox({ dir: work });
+    try {
+      const config = configSchema.parse({
+        aws: { regions: sandbox.aws.regions },
+        github: { org: sandbox.github.org, cacheDir: join(work, 'github-cache') },
+        repo: { path: sandbox.repoDir },
+      });
+      const loaded: LoadedConfig = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
+      const results = await executeRun({
+        loaded,
+        cwd,
+        outDir: resolve(cwd, opts.out),
+        failOn: opts.failOn,
+        extraFormats: ['sarif'],
+        env: { ...withoutCredentials(process.env), ...sandbox.env },
+        sample: true,
+        now: sandbox.now,
+        exitCodeNote: (r) => opts.strictExit ? exitNote(r) : `${exitNote(r).replace(/^Exit code (\d)/, 'A real run would exit $1')} The demo exits 0 (use --strict-exit for the real code).`,
+      });
+      process.exitCode = opts.strictExit ? results.summary.exitCode : 0;
+    } finally {
+      await sandbox.close();
+    }
   } finally {
-    await sandbox.close();
-    rmSync(work, { recursive: true, force: true });
+    stopUndo();
+    removeWork();
   }
 }
 

@@ -1,10 +1,11 @@
 /** `soc2 report`: re-render reports from an existing results.json (renderers are pure). */
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { resultsSchema } from '../../results.js';
 import { renderers } from '../../reports/index.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from './run.js';
+import { OutputPathError, describeFsError, writeFileAtomic } from '../../fs-safe.js';
 
 export async function reportCommand(file: string, opts: { out?: string; format: string }): Promise<void> {
   const abs = resolve(process.cwd(), file);
@@ -20,11 +21,30 @@ export async function reportCommand(file: string, opts: { out?: string; format: 
     const first = parsed.error.issues[0]!;
     throw new UsageError(`${file} is not a soc2 results file (${first.path.join('.')}: ${first.message}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
   }
-  const outDir = resolve(process.cwd(), opts.out ?? dirname(abs));
-  mkdirSync(outDir, { recursive: true });
-  for (const f of parseFormats(opts.format)) {
+  const formats = parseFormats(opts.format);
+  const shown = opts.out ?? dirname(file);
+  const outDir = resolve(process.cwd(), shown);
+  ensureDirectory(outDir, shown);
+  for (const f of formats) {
     const r = renderers[f];
-    writeFileSync(join(outDir, r.fileName), r.render(parsed.data));
-    process.stdout.write(`Wrote ${join(opts.out ?? dirname(file), r.fileName)}\n`);
+    const target = join(shown, r.fileName);
+    try {
+      // Atomic, and never through a link planted where a report goes (writeFileAtomic refuses one).
+      writeFileAtomic(join(outDir, r.fileName), r.render(parsed.data));
+    } catch (e) {
+      if (e instanceof OutputPathError) throw e;
+      throw new OutputPathError(`Cannot write ${target}: ${describeFsError(e)}.`, 'Choose an --out directory you can write.');
+    }
+    process.stdout.write(`Wrote ${target}\n`);
+  }
+}
+
+/** The directory to re-render into exists (made if need be) and is a directory; otherwise exit 2. */
+function ensureDirectory(dir: string, shown: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new OutputPathError(`--out ${shown} is a file, not a directory.`, 'Choose an --out directory you can write.');
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputPathError(`Cannot create --out ${shown}: ${describeFsError(e)}.`, 'Choose an --out directory you can write.');
   }
 }

@@ -1,16 +1,17 @@
 /** `soc2 run`: the tool's main job. Also the pipeline `soc2 demo` drives. */
-import { mkdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
 import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
 import { writeManifest } from '../../evidence/write.js';
+import { stageReport } from '../../evidence/out-dir.js';
 import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
 import { UsageError } from '../../errors.js';
 import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
+import { undoOnInterrupt } from '../signals.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -60,51 +61,52 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   }
   const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
 
-  prepareOutDir(o.outDir);
-  const progress = makeProgress();
-  const warnings: string[] = [];
-  const results = await runAssessment({
-    loaded: o.loaded,
-    controls,
-    exceptions,
-    outDir: o.outDir,
-    failOn: o.failOn,
-    now: o.now,
-    env: o.env,
-    sample: o.sample,
-    progress: progress.line,
-    warn: (m) => {
-      progress.done();
-      warnings.push(m);
-      process.stderr.write(`soc2: warning: ${m}\n`);
-    },
-  });
-  progress.done();
-
-  const formats = [...new Set([...DEFAULT_FORMATS, ...o.extraFormats])];
-  const files: string[] = [];
-  for (const f of formats) {
-    const r = renderers[f];
-    writeFileSync(join(o.outDir, r.fileName), r.render(results));
-    files.push(r.fileName);
-  }
-  writeManifest(o.outDir, results.run.id, files);
   const rel = relative(o.cwd, o.outDir);
   const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;
+  // Everything goes to a staging directory that replaces --out only when the run has finished.
+  const staged = stageReport(o.outDir, { cwd: o.cwd, shown: display });
+  const stopUndo = undoOnInterrupt(() => {
+    staged.discard();
+    return staged.replacesPrevious ? `the previous report in ${join(display, '/')} is unchanged` : `no report was written to ${join(display, '/')}`;
+  });
+  const formats = [...new Set([...DEFAULT_FORMATS, ...o.extraFormats])];
+  const files: string[] = [];
+  let results: Results;
+  try {
+    const progress = makeProgress();
+    const warnings: string[] = [];
+    results = await runAssessment({
+      loaded: o.loaded,
+      controls,
+      exceptions,
+      outDir: staged,
+      failOn: o.failOn,
+      now: o.now,
+      env: o.env,
+      sample: o.sample,
+      progress: progress.line,
+      warn: (m) => {
+        progress.done();
+        warnings.push(m);
+        process.stderr.write(`soc2: warning: ${m}\n`);
+      },
+    });
+    progress.done();
+
+    for (const f of formats) {
+      const r = renderers[f];
+      staged.write(r.fileName, r.render(results));
+      files.push(r.fileName);
+    }
+    writeManifest(staged, results.run.id);
+    const leftover = staged.commit();
+    if (leftover) process.stderr.write(`soc2: warning: ${leftover}\n`);
+  } finally {
+    stopUndo();
+    staged.discard();
+  }
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
   const shown = ordered.map((f) => join(display, f));
   process.stdout.write('\n' + renderSummary(results, { outDir: display, files: [...shown, join(display, 'evidence/')], c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
   return results;
-}
-
-/** Clear what a previous run left (so the manifest lists only this run's files), but never a foreign directory. */
-function prepareOutDir(outDir: string): void {
-  if (existsSync(outDir)) {
-    const ours = existsSync(join(outDir, 'results.json')) || existsSync(join(outDir, 'evidence', 'manifest.json'));
-    if (ours) {
-      rmSync(join(outDir, 'evidence'), { recursive: true, force: true });
-      for (const r of Object.values(renderers)) rmSync(join(outDir, r.fileName), { force: true });
-    }
-  }
-  mkdirSync(outDir, { recursive: true });
 }
