@@ -9,8 +9,6 @@
  */
 import type { CollectContext } from '../collectors/types.js';
 
-export type Memo = CollectContext['memo'];
-
 /** A collection context before the engine gives it a signal and a memo. */
 export type ContextBase = Omit<CollectContext, 'signal' | 'memo'>;
 
