@@ -66,6 +66,8 @@ export const controlResultSchema = z.object({
   type: z.enum(['automated', 'manual']),
   status: z.enum(CONTROL_STATUSES),
   statusReason: z.string().describe('One sentence: why the control has this status.'),
+  incomplete: z.literal(true).optional()
+    .describe('Part of the evidence could not be read (gaps, resources the source did not say enough about, or a collection that failed). A `fail` control can be incomplete: its failing resources are known, others could not be checked. Absent when the evidence is complete.'),
   description: z.string(),
   rationale: z.string().optional(),
   remediation: z.string(),

@@ -20,14 +20,6 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
  */
 const SOCKETS_PER_CLIENT = 50;
 
-function memoMap() {
-  const m = new Map();
-  return (key, fn) => {
-    if (!m.has(key)) m.set(key, fn());
-    return m.get(key);
-  };
-}
-
 const pages = (items, cap) => Math.max(1, Math.ceil(items / cap));
 
 /**
@@ -144,12 +136,13 @@ async function bareSdkMs(url, estate, credentials) {
 }
 
 export async function benchAws({ regions = ['us-east-1', 'us-west-2', 'eu-west-1'], rules = 60, evaluatedResources = 6000, latencyMs = 30, log = console.log } = {}) {
-  const [{ benchAwsEstate }, { PAGE_SIZES }, { createAwsContext }, { loadCollector }, { awsSettingsSchema }] = await Promise.all([
+  const [{ benchAwsEstate }, { PAGE_SIZES }, { createAwsContext }, { loadCollector }, { awsSettingsSchema }, { standaloneContext }] = await Promise.all([
     dist('sandbox/estate/aws.js'),
     dist('sandbox/aws-config-ops.js'),
     dist('collectors/aws/client.js'),
     dist('collectors/index.js'),
     dist('config/schema.js'),
+    dist('engine/memo.js'),
   ]);
   const estateOptions = { regions, rules, evaluatedResources };
   const estate = benchAwsEstate(estateOptions);
@@ -174,7 +167,7 @@ export async function benchAws({ regions = ['us-east-1', 'us-west-2', 'eu-west-1
         credentials: estate.demoCredentials,
         now: () => new Date(estate.now),
       });
-      const ctx = { repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(estate.now), signal: new AbortController().signal, progress: () => {}, memo: memoMap(), aws };
+      const ctx = standaloneContext({ repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(estate.now), progress: () => {}, aws });
       await aws.client(estate.regions[0]).send(new DescribeConfigurationAggregatorsCommand({}));
       const before = (await server.stats()).requests;
       const t0 = performance.now();

@@ -13,21 +13,14 @@ const TARGETS = { requestsPerRepo: 3, wallSeconds: 60, share304: 0.8 };
 /** GraphQL operations only the change population sends (its requests are reported apart). */
 const CHANGE_OPERATIONS = /MergedPulls|DefaultBranchHistory/;
 
-function memoMap() {
-  const m = new Map();
-  return (key, fn) => {
-    if (!m.has(key)) m.set(key, fn());
-    return m.get(key);
-  };
-}
-
 export async function benchGitHub({ repos = 1000, latencyMs = 50, log = console.log } = {}) {
-  const [{ startFakeGitHub }, { benchGitHubEstate }, { createGitHubContext }, { collectors, loadCollector }, { githubSettingsSchema }] = await Promise.all([
+  const [{ startFakeGitHub }, { benchGitHubEstate }, { createGitHubContext }, { collectors, loadCollector }, { githubSettingsSchema }, { standaloneContext }] = await Promise.all([
     dist('sandbox/github-server.js'),
     dist('sandbox/estate/github-bench.js'),
     dist('collectors/github/client.js'),
     dist('collectors/index.js'),
     dist('config/schema.js'),
+    dist('engine/memo.js'),
   ]);
   const estate = benchGitHubEstate(repos);
   const server = await startFakeGitHub(estate, { latencyMs });
@@ -43,15 +36,13 @@ export async function benchGitHub({ repos = 1000, latencyMs = 50, log = console.
       userAgent: 'soc2-bench',
       cacheDir,
     });
-    const ctx = {
+    const ctx = standaloneContext({
       repoRoot: root,
       period: estate.period,
       now: () => new Date(estate.now),
-      signal: new AbortController().signal,
       progress: () => {},
-      memo: memoMap(),
       github,
-    };
+    });
     const evidence = await Promise.all(mods.map(async (c) => [c.id, await c.collect(ctx, c.params.parse({}))]));
     const wallSeconds = (performance.now() - t0) / 1000;
     const requests = server.stats.requests - before.requests;

@@ -49,7 +49,7 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   const errorGroups = new Map<string, ControlResult[]>();
   for (const ctl of sorted) {
     if (ctl.status !== 'error') continue;
-    const key = ctl.statusReason.replace(/( \(and \d+ more problems?\))?( \d+ resources? already fails?\.)?$/, '');
+    const key = ctl.statusReason.replace(/ \(and \d+ more problems?\)$/, '');
     errorGroups.set(key, [...(errorGroups.get(key) ?? []), ctl]);
   }
   const manual = sorted.filter((x) => x.status === 'manual');
@@ -74,6 +74,7 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
       const fails = ctl.findings.filter((f) => f.status === 'fail');
       for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${terminalSafe(f.message)}`);
       if (fails.length > 3) lines.push(`          ${c.dim(`… and ${fails.length - 3} more in the report`)}`);
+      if (ctl.incomplete) lines.push(`          ${c.yellow('•')} ${c.yellow('evidence incomplete, so more may fail:')} ${terminalSafe(incompleteness(ctl))}`);
     } else if (ctl.status === 'excepted') {
       lines.push(`          ${c.dim('•')} ${terminalSafe(ctl.statusReason)}`);
     }
@@ -83,10 +84,19 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   if (passed || na) lines.push(c.dim(`  ${passed} passing and ${na} not applicable control${passed + na === 1 ? '' : 's'} not listed here.`));
   for (const reason of results.run.scope.notInScope) lines.push(c.dim(`  Not in scope — ${reason}`));
   const s = results.summary;
-  lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(`${s.fail} fail`)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual · ${s.not_applicable} not applicable (${s.total} controls)`);
+  const incompleteFails = results.controls.filter((x) => x.status === 'fail' && x.incomplete).length;
+  const failText = `${s.fail} fail${incompleteFails ? ` (${incompleteFails} on incomplete evidence)` : ''}`;
+  lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(failText)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual · ${s.not_applicable} not applicable (${s.total} controls)`);
   lines.push(opts.exitCodeNote ?? exitNote(results));
   lines.push(`${c.bold('Report:')}  ${opts.files[0]}${opts.files.length > 1 ? c.dim(`  (also ${opts.files.slice(1).join(', ')})`) : ''}`);
   return lines.join('\n') + '\n';
+}
+
+/** What a failing control could not read: its first gap or unread resource, and how many more. */
+function incompleteness(ctl: ControlResult): string {
+  const problems = [...new Set([...ctl.evidence.flatMap((e) => e.gaps.map((g) => g.message)), ...ctl.findings.filter((f) => f.status === 'error').map((f) => f.message)])];
+  if (!problems.length) return 'the collector reported its evidence as incomplete.';
+  return `${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more in the report)` : ''}`;
 }
 
 /**
@@ -101,7 +111,7 @@ export function exitNote(results: Results): string {
   switch (results.summary.exitCode) {
     case 0: return 'Exit code 0: nothing fails at or above --fail-on ' + results.run.failOn + ' and every control could be evaluated.';
     case 1: return `Exit code 1: at least one control fails at or above --fail-on ${results.run.failOn}.`;
-    case 3: return 'Exit code 3: no failure at the threshold, but some controls could not be evaluated (error).';
+    case 3: return 'Exit code 3: no failure at the threshold, but some controls could not be evaluated completely (error, or a failure below the threshold on incomplete evidence).';
     default: return `Exit code ${results.summary.exitCode}.`;
   }
 }

@@ -96,8 +96,13 @@ export interface CollectContext {
    * callers get the same promise. Use it for reads many controls share (the rule list of a region,
    * the recorder status, the repository list) so nothing is fetched twice. Results should carry
    * the ApiCalls they made so each evidence file can still list the calls it relied on.
+   *
+   * The work is shared, so it must not run under the caller's signal (one caller's timeout would
+   * fail every other caller): `fn` gets the run's context, the same as the caller's but with the
+   * run's signal. Name its parameter `ctx`, shadowing the caller's, so the shared work cannot reach
+   * the caller's signal by mistake. A caller whose own signal aborts stops waiting; the work goes on.
    */
-  memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  memo<T>(key: string, fn: (ctx: CollectContext) => Promise<T>): Promise<T>;
   /** Present when the config has an `aws` section and credentials were found. */
   aws?: AwsContext;
   /** Present when the config has a `github` section and a token was found. */

@@ -1,8 +1,15 @@
 /**
  * Pure assertion evaluation: (Assertion, resource data) → outcome with the reasons. Never throws.
  *
- * Three outcomes, not two: a key that is missing from the resource is `missing`, which is a
- * failure that `not` cannot turn into a pass — "we could not see it" must never read as "fine".
+ * Three outcomes, not two: `missing` means the source did not say (the key is absent or null), so
+ * the assertion can be neither shown to hold nor shown to fail. The combinators follow three-valued
+ * (Kleene) logic, so an unknown part decides the outcome only when the known parts do not:
+ * - `all`: fail if any part fails (one known deviation is enough); else missing if any part is
+ *   missing; else pass.
+ * - `any`: pass if any part passes (one part that holds is enough); else missing if any part is
+ *   missing; else fail.
+ * - `not`: swaps pass and fail; missing stays missing, so "we could not see it" never reads as "fine".
+ * docs/verdicts.md states these rules for control authors.
  */
 import type { Assertion, Operator } from '../controls/schema.js';
 import { operators } from './operators.js';
@@ -14,15 +21,27 @@ export interface LeafFailure {
   op: Operator;
   expected: unknown;
   actual: unknown;
-  /** 'missing': the key is absent; 'mismatch': present but wrong; 'negated': a `not` whose inner assertion held. */
-  reason: 'missing' | 'mismatch' | 'negated';
+  /**
+   * 'missing': the source did not say (absent or null); 'mismatch': present but wrong; 'negated': a
+   * `not` whose inner assertion held; 'unevaluable': the operator could not run on the value.
+   */
+  reason: 'missing' | 'mismatch' | 'negated' | 'unevaluable';
   /** The control author's wording of what is required, if given. */
   requirement?: string;
 }
 
 export interface AssertOutcome {
   verdict: Verdict;
+  /** Why the verdict is not `pass`: the failing leaves for `fail`, the unknown ones for `missing`. */
   failures: LeafFailure[];
+}
+
+export interface AssertOptions {
+  /**
+   * Whether a key is one an API may leave out (the collector's `revealedBy`). For such a key even
+   * `present` and `absent` cannot answer from a null or absent value: the source did not say.
+   */
+  mayBeUnreported?(key: string): boolean;
 }
 
 export function getPath(data: unknown, key: string): unknown {
@@ -34,33 +53,45 @@ export function getPath(data: unknown, key: string): unknown {
   return v;
 }
 
-export function evaluateAssertion(a: Assertion, data: unknown): AssertOutcome {
+/** Absent and null both mean that the source sent no value. */
+export function isUnreported(v: unknown): v is null | undefined {
+  return v === undefined || v === null;
+}
+
+export function evaluateAssertion(a: Assertion, data: unknown, opts: AssertOptions = {}): AssertOutcome {
   if ('all' in a) {
-    const outs = a.all.map((x) => evaluateAssertion(x, data));
-    const verdict: Verdict = outs.some((o) => o.verdict === 'missing') ? 'missing' : outs.every((o) => o.verdict === 'pass') ? 'pass' : 'fail';
-    return { verdict, failures: outs.flatMap((o) => o.failures) };
+    const outs = a.all.map((x) => evaluateAssertion(x, data, opts));
+    const failed = outs.filter((o) => o.verdict === 'fail');
+    if (failed.length) return { verdict: 'fail', failures: failed.flatMap((o) => o.failures) };
+    const unknown = outs.filter((o) => o.verdict === 'missing');
+    if (unknown.length) return { verdict: 'missing', failures: unknown.flatMap((o) => o.failures) };
+    return { verdict: 'pass', failures: [] };
   }
   if ('any' in a) {
-    const outs = a.any.map((x) => evaluateAssertion(x, data));
+    const outs = a.any.map((x) => evaluateAssertion(x, data, opts));
     if (outs.some((o) => o.verdict === 'pass')) return { verdict: 'pass', failures: [] };
-    return { verdict: outs.some((o) => o.verdict === 'missing') ? 'missing' : 'fail', failures: outs.flatMap((o) => o.failures) };
+    const unknown = outs.filter((o) => o.verdict === 'missing');
+    if (unknown.length) return { verdict: 'missing', failures: unknown.flatMap((o) => o.failures) };
+    return { verdict: 'fail', failures: outs.flatMap((o) => o.failures) };
   }
   if ('not' in a) {
-    const inner = evaluateAssertion(a.not, data);
+    const inner = evaluateAssertion(a.not, data, opts);
     if (inner.verdict === 'missing') return inner;
     if (inner.verdict === 'fail') return { verdict: 'pass', failures: [] };
     return { verdict: 'fail', failures: leaves(a.not).map((l) => ({ key: l.key, op: l.op, expected: l.value, actual: getPath(data, l.key), reason: 'negated' as const, requirement: l.message })) };
   }
   const actual = getPath(data, a.key);
-  const isPresenceOp = a.op === 'present' || a.op === 'absent';
-  if (actual === undefined && !isPresenceOp) {
+  const asksAboutPresence = a.op === 'present' || a.op === 'absent';
+  if (isUnreported(actual) && (!asksAboutPresence || opts.mayBeUnreported?.(a.key))) {
     return { verdict: 'missing', failures: [{ key: a.key, op: a.op, expected: a.value, actual, reason: 'missing', requirement: a.message }] };
   }
   let ok: boolean;
   try {
     ok = operators[a.op](actual, a.value);
   } catch {
-    ok = false; // e.g. a regular expression that cannot run: never a pass
+    // e.g. a regular expression that cannot run: the check could not be made, which is neither a
+    // pass nor (under `not`) a reason to pass.
+    return { verdict: 'missing', failures: [{ key: a.key, op: a.op, expected: a.value, actual, reason: 'unevaluable', requirement: a.message }] };
   }
   return ok ? { verdict: 'pass', failures: [] } : { verdict: 'fail', failures: [{ key: a.key, op: a.op, expected: a.value, actual, reason: 'mismatch', requirement: a.message }] };
 }

@@ -6,6 +6,7 @@ import type { AnyCollector, CollectContext, Evidence } from '../collectors/types
 import { loadCollector } from '../collectors/index.js';
 import { CollectorError, Soc2Error } from '../errors.js';
 import type { PlannedCall } from './plan.js';
+import { createSharedReads, type ContextBase, type SharedReads } from './memo.js';
 
 export type CallOutcome =
   | { kind: 'evidence'; collector: AnyCollector; evidence: Evidence<Record<string, unknown>>; startedAt: Date; finishedAt: Date }
@@ -14,7 +15,7 @@ export type CallOutcome =
 
 /** For a collector's source: the context to collect with, or why the source is out of scope / unusable. */
 export type ContextFor = (collector: AnyCollector) => Promise<
-  { ok: true; ctx: Omit<CollectContext, 'signal'> } | { ok: false; status: 'not_applicable' | 'error'; reason: string }
+  { ok: true; ctx: ContextBase } | { ok: false; status: 'not_applicable' | 'error'; reason: string }
 >;
 
 export interface CollectOptions {
@@ -22,6 +23,8 @@ export interface CollectOptions {
   timeoutMs: number;
   contextFor: ContextFor;
   now(): Date;
+  /** Aborted when the run is cancelled: every call stops, and so does the work they share. */
+  signal?: AbortSignal;
   /** How to get a collector by id (tests inject fakes; default: the static registry). */
   load?(id: string): Promise<AnyCollector>;
   onStart?(call: PlannedCall, index: number): void;
@@ -35,13 +38,16 @@ export async function collectAll(calls: readonly PlannedCall[], opts: CollectOpt
   // A usage error (a bad token) stops the run: workers take no new calls, and it is thrown once
   // the calls in flight have settled, so nothing keeps running behind the CLI's exit.
   let fatal: unknown;
+  // Reads shared through ctx.memo run under the run's signal, not under the first caller's.
+  const runSignal = opts.signal ?? new AbortController().signal;
+  const shared = createSharedReads(runSignal);
   const worker = async () => {
     while (next < calls.length && fatal === undefined) {
       const index = next++;
       const call = calls[index]!;
       opts.onStart?.(call, index);
       try {
-        const outcome = await collectOne(call, opts);
+        const outcome = await collectOne(call, opts, shared, runSignal);
         results.set(call.key, outcome);
         opts.onDone?.(call, outcome, ++done, calls.length);
       } catch (e) {
@@ -54,7 +60,7 @@ export async function collectAll(calls: readonly PlannedCall[], opts: CollectOpt
   return results;
 }
 
-async function collectOne(call: PlannedCall, opts: CollectOptions): Promise<CallOutcome> {
+async function collectOne(call: PlannedCall, opts: CollectOptions, shared: SharedReads, runSignal: AbortSignal): Promise<CallOutcome> {
   let collector: AnyCollector | undefined;
   try {
     collector = await (opts.load ?? ((id: string) => loadCollector(id as PlannedCall['collectorId'])))(call.collectorId);
@@ -76,18 +82,24 @@ async function collectOne(call: PlannedCall, opts: CollectOptions): Promise<Call
       }, timeoutMs);
       timer.unref?.();
     });
+    if (runSignal.aborted) return { kind: 'error', collector, reason: CANCELLED };
+    const cancel = () => controller.abort(runSignal.reason);
+    runSignal.addEventListener('abort', cancel, { once: true });
     const startedAt = opts.now();
     try {
-      const evidence = await Promise.race([collector.collect({ ...ctxResult.ctx, signal: controller.signal }, call.params), timeout]);
+      const evidence = await Promise.race([collector.collect(shared.contextFor(ctxResult.ctx, controller.signal), call.params), timeout]);
       return { kind: 'evidence', collector, evidence, startedAt, finishedAt: opts.now() };
     } finally {
       clearTimeout(timer);
+      runSignal.removeEventListener('abort', cancel);
     }
   } catch (e) {
     if (e instanceof Soc2Error && e.exitCode === 2) throw e;
-    return { kind: 'error', collector, reason: reasonOf(call, e) };
+    return { kind: 'error', collector, reason: runSignal.aborted ? CANCELLED : reasonOf(call, e) };
   }
 }
+
+const CANCELLED = 'The run was cancelled before this evidence was collected.';
 
 function reasonOf(call: PlannedCall, e: unknown): string {
   if (e instanceof Soc2Error) return [e.message, e.remediation].filter(Boolean).join(' ');

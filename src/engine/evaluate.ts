@@ -1,14 +1,18 @@
 /**
  * Pure: (Control, collection outcome, exceptions, now) → ControlResult. No I/O, no clock.
- * Incomplete evidence can only end in `error`; no path through here reaches `pass` without every
- * resource having passed its assertion.
+ *
+ * The verdict rules (docs/verdicts.md): a field the source did not send is `error` for that
+ * resource, never a pass or a fail; a control with a failing resource is `fail` even when other
+ * evidence is incomplete (and says so); otherwise incomplete evidence can only end in `error`. No
+ * path through here reaches `pass` without every resource in scope having passed its assertion.
  */
 import type { Control, Assertion } from '../controls/schema.js';
 import type { AnyCollector, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
 import { evaluateAssertion, getPath } from './assert.js';
-import { findingMessage, formatValue } from './messages.js';
+import { findingMessage, formatValue, SOURCE_NAMES, unreportedMessage, type UnreportedField } from './messages.js';
+import { applyExceptions } from './exception-match.js';
 import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
 
@@ -43,7 +47,7 @@ export function evaluateControl(
 
   if (control.type === 'automated' && (!outcome || !control.assert)) {
     // Cannot happen through the engine; if it ever does, it must not read as anything but an error.
-    return { ...base, status: 'error', statusReason: 'No evidence was collected for this control. This is a bug in soc2; please report it.', counts: { ...counts, error: 1 }, findings: [], evidence: [] };
+    return { ...base, status: 'error', statusReason: 'No evidence was collected for this control. This is a bug in soc2; please report it.', incomplete: true, counts: { ...counts, error: 1 }, findings: [], evidence: [] };
   }
   if (control.type === 'manual' || !outcome || !control.assert) {
     const needed = control.evidenceRequired ?? [];
@@ -61,11 +65,18 @@ export function evaluateControl(
     return { ...base, status: 'not_applicable', statusReason: outcome.reason, counts, findings: [], evidence: [] };
   }
   if (outcome.kind === 'error') {
-    return { ...base, status: 'error', statusReason: outcome.reason, counts: { ...counts, error: 1 }, findings: [], evidence: [] };
+    return { ...base, status: 'error', statusReason: outcome.reason, incomplete: true, counts: { ...counts, error: 1 }, findings: [], evidence: [] };
   }
 
   const { evidence, ref } = outcome;
   const label = (key: string) => (collector ? fieldAt(collector.resource, key.split('.'))?.label : undefined);
+  const unreported = (key: string): UnreportedField => {
+    const info = collector ? fieldAt(collector.resource, key.split('.')) : undefined;
+    const revealing = revealedBy(collector, key);
+    return { label: info?.label, yesNo: info?.kind === 'boolean', permissions: revealing ? [revealing] : collector?.permissions ?? [] };
+  };
+  const source = collector ? SOURCE_NAMES[collector.source] : 'the source';
+  const mayBeUnreported = (key: string) => revealedBy(collector, key) !== undefined;
   const gapsByResource = new Map<string, string[]>();
   for (const g of evidence.gaps) {
     if (g.resource) gapsByResource.set(g.resource, [...(gapsByResource.get(g.resource) ?? []), g.message]);
@@ -82,9 +93,10 @@ export function evaluateControl(
     } else if (gaps) {
       findings.push({ ...where, status: 'error', message: gaps.join(' ') });
     } else {
-      const out = evaluateAssertion(control.assert, r.data);
+      const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported });
       if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, control.assert, r.data, label) });
-      else findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label) });
+      else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label) });
+      else findings.push({ ...where, status: 'error', message: unreportedMessage(name, source, out.failures, unreported) });
     }
   }
   for (const [resource, messages] of gapsByResource) {
@@ -99,25 +111,29 @@ export function evaluateControl(
   }
   counts.resources = evidence.resources.length;
 
+  const problems = [...globalGaps.map((g) => g.message), ...findings.filter((f) => f.status === 'error').map((f) => f.message)];
+  const incomplete = !evidence.complete || problems.length > 0;
   const result = (status: ControlResult['status'], statusReason: string): ControlResult => ({
     ...base,
     status,
     statusReason,
+    ...(incomplete ? { incomplete: true } : {}),
     counts,
     findings,
     evidence: [ref],
   });
+  const incompleteness = () => {
+    const first = problems[0] ?? 'the collector reported its evidence as incomplete.';
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    return `${first}${more}`;
+  };
 
-  if (!evidence.complete || globalGaps.length || counts.error) {
-    const reasons = [...globalGaps.map((g) => g.message), ...findings.filter((f) => f.status === 'error').map((f) => f.message)];
-    const first = reasons[0] ?? 'the collector reported its evidence as incomplete.';
-    const more = reasons.length > 1 ? ` (and ${reasons.length - 1} more problem${reasons.length > 2 ? 's' : ''})` : '';
-    const failNote = counts.fail ? ` ${counts.fail} resource${counts.fail === 1 ? '' : 's'} already fail${counts.fail === 1 ? 's' : ''}.` : '';
-    return result('error', `Evidence is incomplete: ${first}${more}${failNote}`);
-  }
+  // Fail before error: a known deviation is reported as one even when other evidence is missing.
   if (counts.fail) {
-    return result('fail', `${counts.fail} of ${counts.resources - counts.notApplicable} resource${counts.resources === 1 ? '' : 's'} fail${counts.fail === 1 ? 's' : ''}: ${findings.find((f) => f.status === 'fail')!.message}`);
+    const failing = `${counts.fail} of ${counts.resources - counts.notApplicable} resource${counts.resources === 1 ? '' : 's'} fail${counts.fail === 1 ? 's' : ''}: ${findings.find((f) => f.status === 'fail')!.message}`;
+    return result('fail', incomplete ? `${failing} The evidence is also incomplete, so more may fail: ${incompleteness()}` : failing);
   }
+  if (incomplete) return result('error', `Evidence is incomplete: ${incompleteness()}`);
   if (counts.excepted) {
     return result('excepted', `${counts.excepted} failing resource${counts.excepted === 1 ? ' is' : 's are'} covered by an approved exception; nothing else fails.`);
   }
@@ -153,16 +169,14 @@ function passMessage(resource: string, a: Assertion, data: unknown, label: (k: s
   return `${resource}: meets the requirement (${facts.join('; ')}${keys.length > 4 ? '; …' : ''}).`;
 }
 
-function applyExceptions(controlId: string, findings: Finding[], exceptions: readonly ExceptionEntry[], today: string): void {
-  for (const f of findings) {
-    if (f.status !== 'fail') continue;
-    const match = exceptions.find((e) => e.control === controlId && (!e.resources || e.resources.includes(f.resource)));
-    if (!match) continue;
-    if (match.expires < today) {
-      f.message += ` (An exception for this expired on ${match.expires}; it no longer applies.)`;
-      continue;
-    }
-    f.status = 'excepted';
-    f.exception = `${match.justification} — approved by ${match.approvedBy}, expires ${match.expires}`;
+/** The permission that reveals a key an API may leave out: the entry for the key or for the object that holds it. */
+function revealedBy(collector: AnyCollector | undefined, key: string): string | undefined {
+  const map = collector?.revealedBy;
+  if (!map) return undefined;
+  const segs = key.split('.');
+  for (let n = segs.length; n > 0; n--) {
+    const hit = map[segs.slice(0, n).join('.')];
+    if (hit) return hit;
   }
+  return undefined;
 }

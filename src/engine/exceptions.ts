@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { issueAt, readYamlFile, zodIssuesToSource } from '../yaml-source.js';
+import { issueAt, locate, readYamlFile, zodIssuesToSource } from '../yaml-source.js';
 import { isCalendarDate } from '../config/load.js';
 
 const REMEDIATION = 'Fix the exceptions file: each entry needs control, justification, approvedBy and expires (YYYY-MM-DD); resources is optional.';
@@ -18,7 +18,10 @@ const entrySchema = z.strictObject({
   expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD'),
 });
 export const exceptionsFileSchema = z.strictObject({ exceptions: z.array(entrySchema) });
-export type ExceptionEntry = z.infer<typeof entrySchema>;
+export type ExceptionEntry = z.infer<typeof entrySchema> & {
+  /** Where the entry is written (file:line), so warnings and findings can point at it. */
+  at?: string;
+};
 
 export function loadExceptions(file: string, displayName = file): ExceptionEntry[] {
   if (!existsSync(file)) {
@@ -31,5 +34,5 @@ export function loadExceptions(file: string, displayName = file): ExceptionEntry
   if (!parsed.success) throw new ConfigError(zodIssuesToSource(src, parsed.error.issues, { schema: exceptionsFileSchema }), REMEDIATION);
   const badDates = parsed.data.exceptions.flatMap((e, i) => (isCalendarDate(e.expires) ? [] : [issueAt(src, ['exceptions', i, 'expires'], `"${e.expires}" is not a calendar date.`, 'value')]));
   if (badDates.length) throw new ConfigError(badDates, REMEDIATION);
-  return parsed.data.exceptions;
+  return parsed.data.exceptions.map((e, i) => ({ ...e, at: `${src.file}:${locate(src, ['exceptions', i]).line}` }));
 }

@@ -1,12 +1,80 @@
-/** The run-scoped memo behind `ctx.memo`: the first caller of a key runs the work, later callers share its promise. */
-export function createMemo(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
+/**
+ * The run-scoped memo behind `ctx.memo`: the first caller of a key starts the work, later callers
+ * share its promise.
+ *
+ * The shared work belongs to the run, not to whichever collector asked first: it runs with a
+ * context whose signal is the run's (aborted only when the run is cancelled or over), so one
+ * collector's timeout never fails another that waits for the same read. Each caller still stops
+ * *waiting* when its own signal aborts.
+ */
+import type { CollectContext } from '../collectors/types.js';
+
+/** A collection context before the engine gives it a signal and a memo. */
+export type ContextBase = Omit<CollectContext, 'signal' | 'memo'>;
+
+export interface SharedReads {
+  /** The context one caller collects with: its own signal, and a memo that shares work under the run's signal. */
+  contextFor(base: ContextBase, callerSignal: AbortSignal): CollectContext;
+}
+
+export function createSharedReads(runSignal: AbortSignal): SharedReads {
   const cache = new Map<string, Promise<unknown>>();
-  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
-    let p = cache.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn();
-      cache.set(key, p);
-    }
-    return p;
-  };
+  const contextFor = (base: ContextBase, callerSignal: AbortSignal): CollectContext => ({
+    ...base,
+    signal: callerSignal,
+    memo: <T>(key: string, fn: (shared: CollectContext) => Promise<T>): Promise<T> => {
+      let p = cache.get(key) as Promise<T> | undefined;
+      if (!p) {
+        try {
+          p = fn(contextFor(base, runSignal));
+        } catch (e) {
+          p = Promise.reject(e);
+        }
+        cache.set(key, p);
+      }
+      return untilAborted(p, callerSignal);
+    },
+  });
+  return { contextFor };
+}
+
+/** A fresh run's context with no cancellation: for tests, benchmarks and one-off collection. */
+export function standaloneContext(base: ContextBase, signal: AbortSignal = new AbortController().signal): CollectContext {
+  return createSharedReads(new AbortController().signal).contextFor(base, signal);
+}
+
+/** `p`, or a rejection with the signal's reason as soon as `signal` aborts (the work itself goes on). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    // The shared work may still settle later; keep its outcome from surfacing as unhandled.
+    p.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const stopWaiting = whenAborted(signal, reject);
+    p.then(
+      (v) => { stopWaiting(); resolve(v); },
+      (e: unknown) => { stopWaiting(); reject(e); },
+    );
+  });
+}
+
+// One abort listener per signal, however many reads a collector waits for at once (a listener
+// each would trip Node's "possible EventTarget memory leak" warning past ten).
+const waiters = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+function whenAborted(signal: AbortSignal, onAbort: (reason: unknown) => void): () => void {
+  let set = waiters.get(signal);
+  if (!set) {
+    const fresh = new Set<(reason: unknown) => void>();
+    signal.addEventListener('abort', () => {
+      for (const f of fresh) f(signal.reason);
+      fresh.clear();
+    }, { once: true });
+    waiters.set(signal, fresh);
+    set = fresh;
+  }
+  set.add(onAbort);
+  const registered = set;
+  return () => registered.delete(onAbort);
 }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Control, Severity } from '../controls/schema.js';
-import type { AnyCollector, AwsContext, CollectContext, GitHubContext } from '../collectors/types.js';
+import type { AnyCollector, AwsContext, GitHubContext } from '../collectors/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { Soc2Error } from '../errors.js';
 import { toolVersion, userAgent } from '../paths.js';
@@ -13,11 +13,12 @@ import { criteriaCatalogue } from '../controls/criteria.js';
 import { writeEvidence } from '../evidence/write.js';
 import type { ReportDir } from '../evidence/out-dir.js';
 import { planCollection, type PlannedCall } from './plan.js';
-import { createMemo } from './memo.js';
+import type { ContextBase } from './memo.js';
 import { loadCollector } from '../collectors/index.js';
 import { collectAll, type ContextFor } from './collect.js';
 import { evaluateControl, type CollectionOutcome } from './evaluate.js';
 import type { ExceptionEntry } from './exceptions.js';
+import { overlappingExceptions } from './exception-match.js';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -33,13 +34,20 @@ export interface RunOptions {
   progress(message: string): void;
   /** Warnings the user must see (e.g. controls the token cannot evaluate). */
   warn(message: string): void;
+  /** Aborted when the run is cancelled: collection stops, and so do the reads collectors share. */
+  signal?: AbortSignal;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
-export function exitCodeFor(controls: readonly Pick<ControlResult, 'status' | 'severity'>[], failOn: Severity): number {
+/**
+ * 1 when a control fails at or above the threshold; else 3 when any control could not be evaluated
+ * completely (an `error`, or a failure below the threshold decided from incomplete evidence, which
+ * would otherwise have been an error); else 0.
+ */
+export function exitCodeFor(controls: readonly Pick<ControlResult, 'status' | 'severity' | 'incomplete'>[], failOn: Severity): number {
   if (controls.some((c) => c.status === 'fail' && SEVERITY_RANK[c.severity] >= SEVERITY_RANK[failOn])) return 1;
-  if (controls.some((c) => c.status === 'error')) return 3;
+  if (controls.some((c) => c.status === 'error' || c.incomplete)) return 3;
   return 0;
 }
 
@@ -49,13 +57,14 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const runId = randomUUID();
   const startedAt = opts.now();
   const repoRoot = resolve(loaded.baseDir, config.repo.path);
-  const base: Omit<CollectContext, 'signal'> = {
+  const base: ContextBase = {
     repoRoot,
     period: loaded.period,
     now: opts.now,
     progress: opts.progress,
-    memo: createMemo(),
   };
+  const today = opts.now().toISOString().slice(0, 10);
+  for (const overlap of overlappingExceptions(opts.exceptions, today)) opts.warn(`Overlapping exceptions: ${overlap}`);
 
   const plan = planCollection(opts.controls);
   const notInScope: string[] = [];
@@ -99,14 +108,27 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     }
   };
 
-  const outcomes = await collectAll(plan, {
-    concurrency: config.concurrency,
-    timeoutMs: config.timeoutSeconds * 1000,
-    contextFor,
-    now: opts.now,
-    onStart: (call) => opts.progress(`collecting ${call.collectorId} for ${call.controls.map((c) => c.id).join(', ')}`),
-    onDone: (call, _o, done, total) => opts.progress(`[${done}/${total}] ${call.collectorId} done`),
-  });
+  // The run's own signal: aborted when the caller cancels, and once collection is over, so that a
+  // shared read whose callers all gave up (timed out) does not keep running behind the run.
+  const run = new AbortController();
+  const cancel = () => run.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  let outcomes: Awaited<ReturnType<typeof collectAll>>;
+  try {
+    if (opts.signal?.aborted) cancel();
+    outcomes = await collectAll(plan, {
+      concurrency: config.concurrency,
+      timeoutMs: config.timeoutSeconds * 1000,
+      contextFor,
+      now: opts.now,
+      signal: run.signal,
+      onStart: (call) => opts.progress(`collecting ${call.collectorId} for ${call.controls.map((c) => c.id).join(', ')}`),
+      onDone: (call, _o, done, total) => opts.progress(`[${done}/${total}] ${call.collectorId} done`),
+    });
+  } finally {
+    opts.signal?.removeEventListener('abort', cancel);
+    run.abort(new Error('The run is over.'));
+  }
 
   const byControl = new Map<string, { outcome: CollectionOutcome; collector: AnyCollector | undefined }>();
   for (const call of plan) {
@@ -119,7 +141,6 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     for (const c of call.controls) byControl.set(c.id, { outcome, collector: o.collector });
   }
 
-  const today = opts.now().toISOString().slice(0, 10);
   const controls = opts.controls.map((c) => {
     const hit = byControl.get(c.id);
     return evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today);

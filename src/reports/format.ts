@@ -206,7 +206,7 @@ export function exitCodeMeaning(code: number, failOn: Severity): string {
     case 2:
       return 'a usage, configuration or control definition error stopped the run before anything was collected';
     case 3:
-      return `no control fails at or above the fail-on threshold (${failOn}), but at least one control ended in error: its evidence is incomplete, so it was not evaluated`;
+      return `no control fails at or above the fail-on threshold (${failOn}), but the evidence of at least one control is incomplete: it ended in error (not evaluated), or it fails below the threshold and could not check everything`;
     default:
       return 'an exit code this version of soc2 does not define';
   }
@@ -284,13 +284,39 @@ export function operationCounts(calls: readonly ApiCall[]): Array<{ operation: s
 
 type ApiCall = EvidenceRef['calls'][number];
 
-/** What to do about an error, from the evidence gaps: the permissions to grant come first. */
+/**
+ * What to do about incomplete evidence (an error, or a failure that could not check everything),
+ * from the evidence gaps: the permissions to grant come first.
+ */
 export function errorActions(c: ControlResult): string[] {
   const permissions = [...new Set(c.evidence.flatMap((e) => e.gaps.map((g) => g.permission).filter((p): p is string => !!p)))].sort(compareText);
   const actions: string[] = [];
   if (permissions.length) actions.push(`Grant ${permissions.join(', ')} to the credentials soc2 runs with.`);
-  actions.push('Fix the cause above and run soc2 again. Until then this control counts as not evaluated, never as passing.');
+  actions.push(
+    c.status === 'fail'
+      ? 'Fix the cause above and run soc2 again to check what could not be read. The deviations found stand either way.'
+      : 'Fix the cause above and run soc2 again. Until then this control counts as not evaluated, never as passing.',
+  );
   return actions;
+}
+
+/** A failing control whose evidence is incomplete: its deviations are known, the rest could not all be checked. */
+export function isIncompleteFailure(c: Pick<ControlResult, 'status' | 'incomplete'>): boolean {
+  return c.status === 'fail' && c.incomplete === true;
+}
+
+export const INCOMPLETE_FAILURE_TEXT = 'evidence incomplete: the deviations shown are known, and what could not be read may hold more';
+
+/** ", 2 of them on incomplete evidence" for the headline of the human reports; empty when none. */
+export function incompleteFailuresText(r: Pick<Results, 'controls'>): string {
+  const n = r.controls.filter(isIncompleteFailure).length;
+  return n ? ` (${n} of them on incomplete evidence)` : '';
+}
+
+/** Error findings whose sentence is not already one of the gaps (a resource-level gap is both). */
+export function unreadFindings(c: ControlResult): Finding[] {
+  const said = new Set(c.evidence.flatMap((e) => e.gaps.map((g) => g.message)));
+  return sortFindings(c.findings.filter((f) => f.status === 'error' && !said.has(f.message)));
 }
 
 export function sortedGaps(c: ControlResult): Array<EvidenceRef['gaps'][number]> {

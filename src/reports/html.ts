@@ -27,6 +27,9 @@ import {
   exitCodeMeaning,
   failOnMeaning,
   findingCounts,
+  incompleteFailuresText,
+  INCOMPLETE_FAILURE_TEXT,
+  isIncompleteFailure,
   isSafeUrl,
   operationCounts,
   periodText,
@@ -194,7 +197,7 @@ function headline(r: Results): string {
   const s = r.summary;
   if (s.fail > 0) {
     const err = s.error ? `, and ${plural(s.error, 'control')} could not be evaluated (evidence incomplete)` : '';
-    return `${plural(s.fail, 'control')} with deviations${err}.`;
+    return `${plural(s.fail, 'control')} with deviations${incompleteFailuresText(r)}${err}.`;
   }
   if (s.error > 0) return `No deviations found, but ${plural(s.error, 'control')} could not be evaluated (evidence incomplete).`;
   const manual = s.manual ? ` ${plural(s.manual, 'manual control')} still need${s.manual === 1 ? 's' : ''} evidence attached by a person.` : '';
@@ -324,7 +327,7 @@ function facts(c: ControlResult): Markup {
       ? markup`<dt>Parameters</dt><dd><code>${JSON.stringify(c.params) ?? 'null'}</code></dd>`
       : '';
   return markup`<dl class="facts">
-<dt>Status</dt><dd>${badge(c.status)} ${STATUS_MEANING[c.status]}</dd>
+<dt>Status</dt><dd>${badge(c.status)} ${STATUS_MEANING[c.status]}${isIncompleteFailure(c) ? markup`; <strong>${INCOMPLETE_FAILURE_TEXT}</strong>` : ''}</dd>
 <dt>Severity</dt><dd>${SEVERITY_LABEL[c.severity]}</dd>
 <dt>Criteria</dt><dd>${c.criteria.length ? c.criteria.map((id, i) => markup`${i ? ', ' : ''}<a href="#${anchor('crit', id)}">${id}</a>`) : 'none mapped'}</dd>
 <dt>Control file</dt><dd><code>${c.source}</code></dd>
@@ -348,6 +351,21 @@ function closing(c: ControlResult, withRemediation: boolean): Markup {
   }`;
 }
 
+/** The gaps in a control's evidence and what to do about them (an error, or a failure that could not check everything). */
+function incompleteness(c: ControlResult): Markup {
+  const gaps = sortedGaps(c);
+  return markup`${
+    gaps.length
+      ? markup`<h4>Gaps in the evidence</h4>
+<ul>
+${gaps.map((g) => markup`<li><strong>${g.kind}</strong>${g.resource ? markup` · <code>${g.resource}</code>` : ''}: <span class="text">${g.message}</span>${g.permission ? markup` (needs <code>${g.permission}</code>)` : ''}</li>\n`)}</ul>\n`
+      : ''
+  }<h4>What to do</h4>
+<ol>
+${errorActions(c).map((a) => markup`<li>${a}</li>\n`)}</ol>
+`;
+}
+
 function controlBody(c: ControlResult): Markup {
   switch (c.status) {
     case 'fail':
@@ -355,28 +373,17 @@ function controlBody(c: ControlResult): Markup {
       return markup`<p><strong>Result:</strong> ${deviationText(c)}.</p>
 <p><strong>Why:</strong> <span class="text">${c.statusReason}</span></p>
 ${about(c)}
-${findingGroups(c)}${closing(c, c.status === 'fail')}`;
+${c.status === 'fail' && c.incomplete ? incompleteness(c) : ''}${findingGroups(c)}${closing(c, c.status === 'fail')}`;
     case 'excepted':
       return markup`<p><strong>Result:</strong> ${deviationText(c)}.</p>
 <p><strong>Why:</strong> <span class="text">${c.statusReason}</span></p>
 <p class="exception-note">An exception is management’s acceptance of a known deviation, not a test result; the auditor evaluates it.</p>
 ${about(c)}
 ${findingGroups(c)}${closing(c, true)}`;
-    case 'error': {
-      const gaps = sortedGaps(c);
+    case 'error':
       return markup`<p><strong>Why it could not be evaluated:</strong> <span class="text">${c.statusReason}</span></p>
 ${about(c)}
-${
-  gaps.length
-    ? markup`<h4>Gaps in the evidence</h4>
-<ul>
-${gaps.map((g) => markup`<li><strong>${g.kind}</strong>${g.resource ? markup` · <code>${g.resource}</code>` : ''}: <span class="text">${g.message}</span>${g.permission ? markup` (needs <code>${g.permission}</code>)` : ''}</li>\n`)}</ul>\n`
-    : ''
-}<h4>What to do</h4>
-<ol>
-${errorActions(c).map((a) => markup`<li>${a}</li>\n`)}</ol>
-${findingGroups(c)}${closing(c, findingCounts(c).deviations > 0)}`;
-    }
+${incompleteness(c)}${findingGroups(c)}${closing(c, findingCounts(c).deviations > 0)}`;
     case 'manual': {
       const needed = c.evidenceRequired ?? [];
       return markup`${about(c, 'What is required')}

@@ -21,6 +21,7 @@ import {
   sortControlsById,
   sortFindings,
   sortedGaps,
+  unreadFindings,
 } from './format.js';
 import type { Renderer } from './types.js';
 
@@ -68,20 +69,27 @@ function findingLine(f: Finding): string {
   return f.message.includes(f.resource) ? `${f.message}${where(f)}` : `${f.resource}${where(f)}: ${f.message}`;
 }
 
+function gapLines(c: ControlResult): string[] {
+  return sortedGaps(c).map((g) => `- ${g.kind}${g.resource ? ` (${g.resource})` : ''}: ${g.message}${g.permission ? ` Needs ${g.permission}.` : ''}`);
+}
+
 function failureText(c: ControlResult): string {
   const lines = [`${deviationText(c)}.`];
   for (const f of sortFindings(c.findings.filter((x) => x.status === 'fail'))) lines.push(`- ${findingLine(f)}`);
+  if (c.incomplete) {
+    // The failure stands; what could not be read is said, as it would be for an error.
+    lines.push('Evidence is incomplete, so more may fail:', ...gapLines(c), ...unreadFindings(c).map((f) => `- could not be read: ${findingLine(f)}`));
+    lines.push(...errorActions(c).map((a) => `What to do: ${a}`));
+  }
   lines.push(`Remediation: ${c.remediation}`, ...evidenceLines(c));
   return lines.join('\n');
 }
 
 function errorText(c: ControlResult): string {
-  const lines = [c.statusReason];
-  const gaps = sortedGaps(c);
-  for (const g of gaps) lines.push(`- ${g.kind}${g.resource ? ` (${g.resource})` : ''}: ${g.message}${g.permission ? ` Needs ${g.permission}.` : ''}`);
+  const lines = [c.statusReason, ...gapLines(c)];
   // A resource-level gap also appears as an error finding with the same sentence; say it once.
-  const said = new Set(gaps.map((g) => g.message));
-  for (const f of sortFindings(c.findings.filter((x) => x.status === 'fail' || (x.status === 'error' && !said.has(x.message))))) {
+  const unread = new Set(unreadFindings(c));
+  for (const f of sortFindings(c.findings.filter((x) => x.status === 'fail' || unread.has(x)))) {
     lines.push(`- ${f.status === 'fail' ? 'deviation' : 'could not be read'}: ${findingLine(f)}`);
   }
   lines.push(...errorActions(c).map((a) => `What to do: ${a}`), ...evidenceLines(c));

@@ -24,6 +24,9 @@ import {
   exitCodeMeaning,
   failOnMeaning,
   findingCounts,
+  incompleteFailuresText,
+  INCOMPLETE_FAILURE_TEXT,
+  isIncompleteFailure,
   isSafeUrl,
   mdCode,
   mdText,
@@ -81,7 +84,7 @@ function headline(r: Results): string {
   const s = r.summary;
   if (s.fail > 0) {
     const err = s.error ? `, and ${plural(s.error, 'control')} could not be evaluated (evidence incomplete)` : '';
-    return `**${plural(s.fail, 'control')} with deviations${err}.**`;
+    return `**${plural(s.fail, 'control')} with deviations${incompleteFailuresText(r)}${err}.**`;
   }
   if (s.error > 0) return `**No deviations found, but ${plural(s.error, 'control')} could not be evaluated (evidence incomplete).**`;
   const manual = s.manual ? ` ${plural(s.manual, 'manual control')} still need${s.manual === 1 ? 's' : ''} evidence attached by a person.` : '';
@@ -155,7 +158,9 @@ function findingsTable(findings: readonly Finding[], withException = false): str
 }
 
 function statusLine(c: ControlResult): string {
-  const parts = [`**${STATUS_LABEL[c.status]}** — ${STATUS_MEANING[c.status]}`, `severity **${SEVERITY_LABEL[c.severity]}**`];
+  const parts = [`**${STATUS_LABEL[c.status]}** — ${STATUS_MEANING[c.status]}`];
+  if (isIncompleteFailure(c)) parts.push(`**${INCOMPLETE_FAILURE_TEXT}**`);
+  parts.push(`severity **${SEVERITY_LABEL[c.severity]}**`);
   parts.push(c.criteria.length ? `criteria ${c.criteria.map(mdText).join(', ')}` : 'no criteria mapped');
   parts.push(`control file ${mdCode(c.source)}`);
   if (c.collector) parts.push(`collector ${mdCode(c.collector)}`);
@@ -208,27 +213,35 @@ function mdHeading(s: string): string {
   return mdText(s).replace(/(\s)(#+)$/, '$1\\$2');
 }
 
+/** The gaps in a control's evidence and what to do about them. */
+function incompleteness(c: ControlResult): string[] {
+  const blocks: string[] = [];
+  const gaps = sortedGaps(c);
+  if (gaps.length) {
+    blocks.push(
+      '**Gaps in the evidence:**\n' +
+        gaps
+          .map((g) => `- ${mdText(g.kind)}${g.resource ? ` · ${mdText(g.resource)}` : ''}: ${mdText(g.message)}${g.permission ? ` (needs ${mdCode(g.permission)})` : ''}`)
+          .join('\n'),
+    );
+  }
+  blocks.push('**What to do:**\n' + errorActions(c).map((a, i) => `${i + 1}. ${mdText(a)}`).join('\n'));
+  return blocks;
+}
+
 function controlBlock(c: ControlResult): string[] {
   const blocks = [`### ${mdText(c.id)} — ${mdHeading(c.title)}`, statusLine(c)];
   switch (c.status) {
     case 'fail':
-      blocks.push(`**Result:** ${deviationText(c)}.  \n**Why:** ${mdText(c.statusReason)}`, ...about(c), ...findingGroups(c), ...closing(c, true));
+      blocks.push(`**Result:** ${deviationText(c)}.  \n**Why:** ${mdText(c.statusReason)}`, ...about(c));
+      // A failure decided on incomplete evidence says what could not be read, as an error would.
+      if (c.incomplete) blocks.push(...incompleteness(c));
+      blocks.push(...findingGroups(c), ...closing(c, true));
       break;
-    case 'error': {
-      blocks.push(`**Why it could not be evaluated:** ${mdText(c.statusReason)}`, ...about(c));
-      const gaps = sortedGaps(c);
-      if (gaps.length) {
-        blocks.push(
-          '**Gaps in the evidence:**\n' +
-            gaps
-              .map((g) => `- ${mdText(g.kind)}${g.resource ? ` · ${mdText(g.resource)}` : ''}: ${mdText(g.message)}${g.permission ? ` (needs ${mdCode(g.permission)})` : ''}`)
-              .join('\n'),
-        );
-      }
-      blocks.push('**What to do:**\n' + errorActions(c).map((a, i) => `${i + 1}. ${mdText(a)}`).join('\n'));
+    case 'error':
+      blocks.push(`**Why it could not be evaluated:** ${mdText(c.statusReason)}`, ...about(c), ...incompleteness(c));
       blocks.push(...findingGroups(c), ...closing(c, findingCounts(c).deviations > 0));
       break;
-    }
     case 'manual': {
       blocks.push(`**What is required:** ${mdText(c.description)}${c.rationale ? `  \n**Why it matters:** ${mdText(c.rationale)}` : ''}`);
       const needed = c.evidenceRequired ?? [];

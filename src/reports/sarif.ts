@@ -185,12 +185,15 @@ function results(r: Results, controls: readonly ControlResult[]): SarifResult[] 
     const anchor = c.builtin && configFile && isInside(configFile, repoRoot) ? configFile : c.source;
     const controlLocation = location(controlUri(anchor, repoRoot));
     const base = { ruleId: c.id, ruleIndex };
-    if (c.status === 'error') {
+    // Incomplete evidence is one result at the control, whether it left the control in error or
+    // the control fails on what could be read; the fingerprint is the same in both cases.
+    if (c.status === 'error' || (c.status === 'fail' && c.incomplete)) {
       const gaps = sortedGaps(c).map((g) => `${g.kind}${g.resource ? ` (${g.resource})` : ''}: ${g.message}`);
+      const what = c.status === 'error' ? `${c.id} could not be evaluated: ${c.statusReason}` : `${c.id} fails on incomplete evidence: ${c.statusReason}`;
       out.push({
         ...base,
         level: 'error',
-        message: { text: messageText(`${prefix}${c.id} could not be evaluated: ${c.statusReason} ${errorActions(c).join(' ')}`) },
+        message: { text: messageText(`${prefix}${what} ${errorActions(c).join(' ')}`) },
         locations: [controlLocation],
         partialFingerprints: { primaryLocationLineHash: fingerprint([c.id, 'evidence-incomplete']) },
         properties: { controlId: c.id, controlStatus: c.status, criteria: [...c.criteria], ...(gaps.length ? { gaps } : {}) },

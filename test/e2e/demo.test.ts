@@ -48,6 +48,21 @@ describe('soc2 demo (the README quick start)', () => {
     expect(status('AWS-001').findings.some((f: { region?: string; status: string }) => f.region === 'eu-west-1' && f.status === 'fail')).toBe(true);
   });
 
+  it('fails every control with a known deviation, even beside the stopped recorder region, and shows what it could not read', () => {
+    type C = { id: string; status: string; incomplete?: boolean; statusReason: string; findings: Array<{ status: string }> };
+    const controls = results.controls as C[];
+    const withDeviation = controls.filter((c) => c.findings.some((f) => f.status === 'fail'));
+    expect(withDeviation.filter((c) => c.status !== 'fail').map((c) => c.id)).toEqual([]);
+    // eu-west-1's recorder is stopped: these fail on what the trusted regions show, and say the rest is incomplete.
+    const incompleteFailures = controls.filter((c) => c.status === 'fail' && c.incomplete).map((c) => c.id).sort();
+    expect(incompleteFailures).toEqual(['AWS-009', 'AWS-012', 'AWS-015', 'AWS-019']);
+    const aws019 = controls.find((c) => c.id === 'AWS-019')!;
+    expect(aws019.statusReason).toMatch(/^1 of 17 resources fails: nw-analytics-exports .* The evidence is also incomplete, so more may fail: AWS Config is not recording in eu-west-1 \(recorder stopped\)/);
+    // Without a known deviation, the stopped region leaves the control in error, never passing.
+    expect(controls.find((c) => c.id === 'AWS-010')).toMatchObject({ status: 'error', incomplete: true });
+    expect(run.stdout).toMatch(/\d+ fail \(4 on incomplete evidence\)/);
+  });
+
   it('says plainly in every report that it is sample data', () => {
     expect(run.stdout).toContain('SAMPLE DATA');
     for (const f of ['report.md', 'report.html', 'junit.xml', 'results.sarif']) {

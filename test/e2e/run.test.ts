@@ -49,6 +49,25 @@ describe('soc2 run (end to end, through bin/)', () => {
     expect(r.stdout).toContain('1 pass');
   });
 
+  it('applies the renewal of an expired exception, and warns about overlapping exceptions with both lines', async () => {
+    const entry = (justification: string, approvedBy: string, expires: string) =>
+      `  - control: SEC-001\n    justification: ${justification}\n    approvedBy: ${approvedBy}\n    expires: ${expires}\n`;
+    const dir = tempTree({
+      'soc2.config.yaml': `${config}exceptions: exceptions.yaml\n`,
+      'controls/SEC-001.yaml': policyControl('SEC-001'),
+      'exceptions.yaml': 'exceptions:\n' +
+        entry('Legal is rewriting the policy this quarter.', 'cto@example.com', '2020-01-31') +
+        entry('Legal review extended; the policy lands next quarter.', 'ciso@example.com', '2999-12-31') +
+        entry('Waived while the repository is being retired.', 'cto@example.com', '2998-12-31'),
+    });
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.stderr).toBe('soc2: warning: Overlapping exceptions: exceptions.yaml:6 and exceptions.yaml:10 both cover SEC-001 for every resource (expiring 2999-12-31 and 2998-12-31); the one that expires last applies. Remove one, or narrow their resources.\n');
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8'));
+    expect(results.controls[0].status).toBe('excepted');
+    expect(results.controls[0].findings[0].exception).toBe('Legal review extended; the policy lands next quarter. — approved by ciso@example.com, expires 2999-12-31. Overlapping exceptions: exceptions.yaml:10 (expires 2998-12-31) also covers this; the one that expires last applies');
+  });
+
   it('exits 2 with every located problem and no stack trace when a control is invalid, collecting nothing', async () => {
     const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001').replace('severity:', 'severty:').replace('op: eq', 'op: equals') });
     const r = await runCli(['run'], { cwd: dir });

@@ -3,7 +3,7 @@
  * SDK client: signing, retries, error parsing, pagination) pointed at it, plus a CollectContext
  * with the estate's fixed clock and a run-scoped memo, the way the engine builds them.
  */
-import { createMemo } from '../../src/engine/memo.js';
+import { standaloneContext } from '../../src/engine/memo.js';
 import { createAwsContext } from '../../src/collectors/aws/client.js';
 import type { AwsContext, CollectContext } from '../../src/collectors/types.js';
 import { awsSettingsSchema, type AwsSettings } from '../../src/config/schema.js';
@@ -19,8 +19,10 @@ export interface AwsHarness {
   close(): Promise<void>;
 }
 
-/** A fresh run-scoped memo, as the engine gives each run. */
-export const memoMap = createMemo;
+/** A CollectContext for one fresh "run" (its own memo), as the engine builds them. */
+export function runContext(aws: AwsContext, now: () => Date): CollectContext {
+  return standaloneContext({ repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now, progress: () => {}, aws });
+}
 
 export interface AwsHarnessOptions extends FakeAwsConfigOptions {
   settings?: Partial<AwsSettings>;
@@ -46,15 +48,7 @@ export async function startAwsHarness(estate: AwsEstate, opts: AwsHarnessOptions
       server,
       estate,
       aws,
-      ctx: () => ({
-        repoRoot: '.',
-        period: { start: '2026-01-01', end: '2026-03-31' },
-        now,
-        signal: new AbortController().signal,
-        progress: () => {},
-        memo: memoMap(),
-        aws,
-      }),
+      ctx: () => runContext(aws, now),
       close: async () => {
         for (const region of new Set([...aws.regions, ...estate.regions])) aws.client(region).destroy();
         await server.close();

@@ -3,7 +3,7 @@
  * throttling, retry, ETag cache) pointed at it, plus a CollectContext with a fixed clock and a
  * run-scoped memo, the way the engine builds them.
  */
-import { createMemo } from '../../src/engine/memo.js';
+import { standaloneContext } from '../../src/engine/memo.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +25,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A fresh run-scoped memo, as the engine gives each run. */
-export const memoMap = createMemo;
-
 export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: FakeGitHubOptions = {}): Promise<Harness> {
   const server = await startFakeGitHub(estate, opts);
   const cacheDir = mkdtempSync(join(tmpdir(), 'soc2-gh-test-'));
@@ -45,13 +42,11 @@ export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), op
         progress: (m) => progress.push(m),
         ...(fetch ? { fetch } : {}),
       }),
-    ctx: (github, period = DEMO_PERIOD) => ({
+    ctx: (github, period = DEMO_PERIOD) => standaloneContext({
       repoRoot: '.',
       period,
       now: () => new Date(DEMO_NOW),
-      signal: new AbortController().signal,
       progress: (m) => progress.push(m),
-      memo: memoMap(),
       github,
     }),
     close: async () => {

@@ -26,7 +26,7 @@ export function aggregatorScope(ctx: CollectContext): AggregatorScope | undefine
 
 /** Every account and region the aggregator collects from, with how current its data is. */
 export function aggregatorSources(ctx: CollectContext, agg: AggregatorScope): Promise<Shared<AggregatedSourceStatus[]>> {
-  return ctx.memo(`aws:aggregator-sources:${agg.name}`, async () => {
+  return ctx.memo(`aws:aggregator-sources:${agg.name}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: agg.name },
       'AggregatedSourceStatusList', { region: agg.homeRegion, resource: agg.name },
       { pageSizeKey: 'Limit', pageSize: PAGE.DescribeConfigurationAggregatorSourcesStatus });
@@ -38,7 +38,7 @@ export function aggregatorSources(ctx: CollectContext, agg: AggregatorScope): Pr
 
 /** Rule-level compliance of every rule in every source that has results (others are omitted by AWS). */
 export function aggregateRuleCompliance(ctx: CollectContext, agg: AggregatorScope): Promise<Shared<AggregateComplianceByConfigRule[]>> {
-  return ctx.memo(`aws:aggregate-rule-compliance:${agg.name}`, async () => {
+  return ctx.memo(`aws:aggregate-rule-compliance:${agg.name}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeAggregateComplianceByConfigRules', { ConfigurationAggregatorName: agg.name },
       'AggregateComplianceByConfigRules', { region: agg.homeRegion, resource: agg.name },
       { pageSizeKey: 'Limit', pageSize: PAGE.DescribeAggregateComplianceByConfigRules });
@@ -50,7 +50,7 @@ export function aggregateRuleCompliance(ctx: CollectContext, agg: AggregatorScop
 export function aggregateComplianceDetails(
   ctx: CollectContext, agg: AggregatorScope, ruleName: string, account: string, region: string,
 ): Promise<Shared<AggregateEvaluationResult[]>> {
-  return ctx.memo(`aws:aggregate-compliance-details:${agg.name}:${account}:${region}:${ruleName}`, async () => {
+  return ctx.memo(`aws:aggregate-compliance-details:${agg.name}:${account}:${region}:${ruleName}`, async (ctx) => {
     const r = await paginateAws(ctx, 'GetAggregateComplianceDetailsByConfigRule',
       { ConfigurationAggregatorName: agg.name, ConfigRuleName: ruleName, AccountId: account, AwsRegion: region },
       'AggregateEvaluationResults', { region: agg.homeRegion, account, resource: `${ruleName}@${account}/${region}` },

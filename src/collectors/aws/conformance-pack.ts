@@ -47,7 +47,7 @@ interface PackRead {
 
 /** The pack's rule list and per-resource results in one region, read once per run. */
 function packIn(ctx: CollectContext, region: string, pack: string): Promise<Shared<PackRead>> {
-  return ctx.memo(`aws:conformance-pack:${region}:${pack}`, async () => {
+  return ctx.memo(`aws:conformance-pack:${region}:${pack}`, async (ctx) => {
     const target = { region, resource: `${pack}@${region}` };
     // Both reads in flight together: a missing pack fails both the same way, and one gap says so.
     const [rules, details] = await Promise.all([
@@ -144,7 +144,7 @@ async function collectRegion(ctx: CollectContext, region: string, params: Confor
 async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, params: ConformancePackParams, out: EvidenceBuilder<PackResult>, withheld: { n: number }): Promise<void> {
   const [sourcesRead, packsRead, rowsRead] = await Promise.all([
     aggregatorSources(ctx, agg),
-    ctx.memo(`aws:aggregate-packs:${agg.name}`, async (): Promise<Shared<Array<{ pack: string; account: string; region: string; compliance: string }>>> => {
+    ctx.memo(`aws:aggregate-packs:${agg.name}`, async (ctx): Promise<Shared<Array<{ pack: string; account: string; region: string; compliance: string }>>> => {
       const r = await paginateAws(ctx, 'DescribeAggregateComplianceByConformancePacks', { ConfigurationAggregatorName: agg.name }, 'AggregateComplianceByConformancePacks',
         { region: agg.homeRegion, resource: agg.name }, { pageSizeKey: 'Limit', pageSize: PAGE.DescribeAggregateComplianceByConformancePacks });
       if (!r.ok) return { calls: [r.call], gaps: [r.gap] };

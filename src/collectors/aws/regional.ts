@@ -40,7 +40,7 @@ interface RuleListing {
 }
 
 function ruleListing(ctx: CollectContext, region: string): Promise<RuleListing> {
-  return ctx.memo(`aws:rules:${region}`, async () => {
+  return ctx.memo(`aws:rules:${region}`, async (ctx) => {
     const listing: RuleListing = { listed: [], listeners: [], result: undefined as unknown as RuleListing['result'] };
     listing.result = paginateAws(ctx, 'DescribeConfigRules', {}, 'ConfigRules', { region }, {
       onPage: (items) => {
@@ -71,7 +71,7 @@ export async function onRulesListed(ctx: CollectContext, region: string, onRules
 
 /** Last successful and failed evaluation of every rule in a region, by rule name. */
 export function evaluationStatusIn(ctx: CollectContext, region: string): Promise<Shared<Map<string, ConfigRuleEvaluationStatus>>> {
-  return ctx.memo(`aws:rule-evaluation-status:${region}`, async () => {
+  return ctx.memo(`aws:rule-evaluation-status:${region}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeConfigRuleEvaluationStatus', {}, 'ConfigRulesEvaluationStatus', { region },
       { pageSizeKey: 'Limit', pageSize: PAGE.DescribeConfigRuleEvaluationStatus });
     if (!r.ok) return { calls: [r.call], gaps: [r.gap] };
@@ -81,7 +81,7 @@ export function evaluationStatusIn(ctx: CollectContext, region: string): Promise
 
 /** Rule-level compliance (COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA) of every rule in a region. */
 export function ruleComplianceIn(ctx: CollectContext, region: string): Promise<Shared<Map<string, ComplianceType | undefined>>> {
-  return ctx.memo(`aws:rule-compliance:${region}`, async () => {
+  return ctx.memo(`aws:rule-compliance:${region}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeComplianceByConfigRule', {}, 'ComplianceByConfigRules', { region });
     if (!r.ok) return { calls: [r.call], gaps: [r.gap] };
     return { value: new Map(r.items.map((c) => [c.ConfigRuleName ?? '', c.Compliance?.ComplianceType])), calls: [r.call], gaps: [] };
@@ -93,7 +93,7 @@ export function ruleComplianceIn(ctx: CollectContext, region: string): Promise<S
  * explicitly rather than relying on the service's default filter.
  */
 export function complianceDetails(ctx: CollectContext, region: string, ruleName: string): Promise<Shared<EvaluationResult[]>> {
-  return ctx.memo(`aws:compliance-details:${region}:${ruleName}`, async () => {
+  return ctx.memo(`aws:compliance-details:${region}:${ruleName}`, async (ctx) => {
     const r = await paginateAws(ctx, 'GetComplianceDetailsByConfigRule',
       { ConfigRuleName: ruleName, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] }, 'EvaluationResults',
       { region, resource: `${ruleName}@${region}` }, { pageSizeKey: 'Limit', pageSize: PAGE.GetComplianceDetailsByConfigRule });
@@ -109,7 +109,7 @@ export interface RecorderRead extends RecorderSnapshot {
 
 /** The recorder, its status, the delivery channel and its status: four calls, made together. */
 export function recorderIn(ctx: CollectContext, region: string): Promise<Shared<RecorderRead>> {
-  return ctx.memo(`aws:recorder:${region}`, async () => {
+  return ctx.memo(`aws:recorder:${region}`, async (ctx) => {
     const target = { region };
     const [rec, st, ch, chs] = await Promise.all([
       callAws(ctx, 'DescribeConfigurationRecorders', {}, target),

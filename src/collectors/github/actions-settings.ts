@@ -36,7 +36,7 @@ interface OrgPolicy {
 /** The organisation's Actions policy, or what of it the token can read (owners only). */
 function orgPolicy(ctx: CollectContext): Promise<OrgPolicy> {
   const org = ctx.github!.org;
-  return ctx.memo(`github:actions-policy:${org}`, async () => {
+  return ctx.memo(`github:actions-policy:${org}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const policy: OrgPolicy = { calls };
     try {

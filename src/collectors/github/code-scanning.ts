@@ -22,7 +22,7 @@ interface RestCodeAlert {
 }
 
 export function codeScanningFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<CodeScanningFacts>> {
-  return ctx.memo(`github:rest:code-scanning:${repo.fullName}`, async (): Promise<Section<CodeScanningFacts>> => {
+  return ctx.memo(`github:rest:code-scanning:${repo.fullName}`, async (ctx): Promise<Section<CodeScanningFacts>> => {
     const calls: ApiCall[] = [];
     try {
       const alerts = await restList<RestCodeAlert>(ctx, calls, '/repos/{owner}/{repo}/code-scanning/alerts', { owner: repo.fullName.split('/')[0]!, repo: repo.name, state: 'open' });

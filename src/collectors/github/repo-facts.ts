@@ -110,7 +110,7 @@ function isSchemaMismatch(errors: GraphQLErrorItem[]): boolean {
 /** Reads the facts of every active repository in scope, BATCH_SIZE per query, once per run. */
 export function repositoryGraph(ctx: CollectContext): Promise<Graph> {
   const gh = ctx.github!;
-  return ctx.memo(`github:graph:${gh.org}`, async (): Promise<Graph> => {
+  return ctx.memo(`github:graph:${gh.org}`, async (ctx): Promise<Graph> => {
     const inv = await repositoryInventory(ctx);
     const active = inv.repos.filter((r) => !r.archived);
     const byRepo = new Map<string, GraphEntry>();
@@ -262,7 +262,7 @@ interface RestRule {
 }
 
 async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
-  return ctx.memo(`github:rest:branch:${repo.fullName}`, async () => {
+  return ctx.memo(`github:rest:branch:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const owner = repo.fullName.split('/')[0]!;
     const r = { owner, repo: repo.name, branch: repo.defaultBranch };
@@ -380,7 +380,7 @@ interface RestAlert {
 }
 
 async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<DependabotFacts>> {
-  return ctx.memo(`github:rest:dependabot:${repo.fullName}`, async () => {
+  return ctx.memo(`github:rest:dependabot:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const owner = repo.fullName.split('/')[0]!;
     try {
@@ -420,7 +420,7 @@ export async function deployKeyFacts(ctx: CollectContext, repo: RepoInfo): Promi
   if (entry?.failure) return { ok: false, gaps: [entry.failure], calls: [entry.call] };
   const err = entry && fieldError(entry, 'deployKeys');
   if (entry && err) return { ok: false, gaps: [gapFromGraphQLError(err, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'deploy keys' })], calls: [entry.call] };
-  return ctx.memo(`github:rest:keys:${repo.fullName}`, async () => {
+  return ctx.memo(`github:rest:keys:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
       const keys = await restList<{ title: string; read_only: boolean; created_at: string }>(ctx, calls, '/repos/{owner}/{repo}/keys', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
@@ -441,7 +441,7 @@ export async function outsideCollaboratorFacts(ctx: CollectContext, repo: RepoIn
   if (entry?.failure) return { ok: false, gaps: [entry.failure], calls: [entry.call] };
   const err = entry && fieldError(entry, 'outsideCollaborators');
   if (entry && err) return { ok: false, gaps: [gapFromGraphQLError(err, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'outside collaborators (GitHub shows them to users with push access)' })], calls: [entry.call] };
-  return ctx.memo(`github:rest:outside:${repo.fullName}`, async () => {
+  return ctx.memo(`github:rest:outside:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
       const list = await restList<{ login: string; role_name?: string; permissions?: Record<string, boolean> }>(ctx, calls, '/repos/{owner}/{repo}/collaborators', { owner: repo.fullName.split('/')[0]!, repo: repo.name, affiliation: 'outside' });

@@ -50,7 +50,7 @@ interface RawRepo {
 
 export function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
   const gh = ctx.github!;
-  return ctx.memo(`github:repos:${gh.org}`, async () => {
+  return ctx.memo(`github:repos:${gh.org}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
       const raw = await restList<RawRepo>(ctx, calls, '/orgs/{org}/repos', { org: gh.org, type: 'all', sort: 'full_name' });

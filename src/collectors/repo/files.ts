@@ -165,7 +165,7 @@ async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
 
 /** The checkout's file list and name, computed once per run and shared by every repo.* collector. */
 export function loadRepo(ctx: CollectContext): Promise<RepoSnapshot> {
-  return ctx.memo(`repo:snapshot:${path.resolve(ctx.repoRoot)}`, () => snapshot(ctx));
+  return ctx.memo(`repo:snapshot:${path.resolve(ctx.repoRoot)}`, (ctx) => snapshot(ctx));
 }
 
 /**

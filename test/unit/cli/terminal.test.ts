@@ -19,7 +19,7 @@ describe('cli/terminal', () => {
     const reason = 'Evidence is incomplete: AWS Config is not recording in eu-west-1 (recorder stopped).';
     const out = renderSummary(withControls([
       ctl({ id: 'AWS-010', status: 'error', statusReason: reason }),
-      ctl({ id: 'AWS-011', status: 'error', statusReason: `${reason} 1 resource already fails.` }),
+      ctl({ id: 'AWS-011', status: 'error', statusReason: `${reason} (and 2 more problems)` }),
       ctl({ id: 'AWS-012', status: 'error', statusReason: 'Evidence is incomplete: token lacks administration:read.' }),
     ]), { outDir: 'soc2-report', files: ['soc2-report/report.html', 'soc2-report/report.md'], c: plain });
     expect(out).toContain(' ERROR  2 controls: AWS-010, AWS-011\n          • ' + reason);
@@ -36,6 +36,21 @@ describe('cli/terminal', () => {
     expect(out).toContain('MANUAL 2 controls need evidence attached by a person (listed in the report): MAN-001, MAN-002');
     expect(out).toContain('• nw/api: required approvals is 0; required: at least 1.');
     expect(out.indexOf('GH-002')).toBeLessThan(out.indexOf('MANUAL'));
+  });
+
+  it('shows that a failing control\'s evidence is incomplete, with what could not be read', () => {
+    const gap = { kind: 'precondition' as const, message: 'eu-west-1: AWS Config is not recording (recorder stopped).' };
+    const evidence = [{ ...base.controls[0]!.evidence[0]!, complete: false, gaps: [gap] }];
+    const out = renderSummary(withControls([
+      ctl({ id: 'AWS-004', status: 'fail', incomplete: true, evidence, findings: [
+        { resource: 'sg-0a1b', status: 'fail', message: 'sg-0a1b: SSH open to the internet.' },
+        { resource: 'sg-0c2d', status: 'error', message: 'sg-0c2d: AWS Config did not report its evaluation.' },
+      ] }),
+      ctl({ id: 'AWS-005', status: 'fail', findings: [{ resource: 'b', status: 'fail', message: 'b: public.' }] }),
+    ]), { outDir: 'r', files: ['r/report.html'], c: plain });
+    expect(out).toContain('• sg-0a1b: SSH open to the internet.\n          • evidence incomplete, so more may fail: eu-west-1: AWS Config is not recording (recorder stopped). (and 1 more in the report)\n');
+    expect(out.match(/evidence incomplete/g)).toHaveLength(1);
+    expect(out).toMatch(/ · \d+ fail \(1 on incomplete evidence\) · /);
   });
 
   it('writes no colour codes with a level-0 chalk (NO_COLOR or not a terminal)', () => {

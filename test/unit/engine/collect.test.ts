@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { collectAll } from '../../../src/engine/collect.js';
 import { planCollection } from '../../../src/engine/plan.js';
-import type { AnyCollector, Evidence } from '../../../src/collectors/types.js';
+import type { AnyCollector, CollectContext, Evidence } from '../../../src/collectors/types.js';
+import { collector as codeowners } from '../../../src/collectors/repo/codeowners.js';
+import { collector as securityPolicy } from '../../../src/collectors/repo/security-policy.js';
+import { makeRepo } from '../collectors/repo/helpers.js';
 import type { Control } from '../../../src/controls/schema.js';
 import { CollectorError, UsageError } from '../../../src/errors.js';
 
@@ -15,7 +18,22 @@ function fakeCollector(id: string, collect: (params: unknown, signal: AbortSigna
 }
 
 const empty = (): Evidence<Record<string, unknown>> => ({ resources: [{ id: 'r', data: { x: 1 } }], complete: true, gaps: [], calls: [] });
-const baseCtx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(0), progress: () => {}, memo: <T,>(_k: string, fn: () => Promise<T>) => fn() };
+const baseCtx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(0), progress: () => {} };
+
+/** A collector that reads `key` through ctx.memo; the shared read takes `ms` and stops when its own context's signal aborts. */
+function sharingCollector(id: string, key: string, ms: number, timeoutMs?: number): AnyCollector {
+  const read = (ctx: CollectContext) => new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => resolve(42), ms);
+    ctx.signal.addEventListener('abort', () => { clearTimeout(timer); reject(ctx.signal.reason); }, { once: true });
+  });
+  return {
+    ...fakeCollector(id, async () => empty(), timeoutMs),
+    collect: async (ctx: CollectContext) => {
+      const x = await ctx.memo(key, (ctx) => read(ctx));
+      return { resources: [{ id: 'r', data: { x } }], complete: true, gaps: [], calls: [] };
+    },
+  } as AnyCollector;
+}
 
 describe('engine/plan', () => {
   it('makes identical collector calls once, whatever the key order of their params', () => {
@@ -95,5 +113,44 @@ describe('engine/collect', () => {
     const run = collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => { throw new UsageError('GitHub rejected the token (401 Bad credentials).'); } });
     await expect(run).rejects.toThrow('GitHub rejected the token');
     expect(started).toBe(0);
+  });
+
+  describe('reads shared through ctx.memo', () => {
+    it('run under the run\'s signal: the first caller\'s timeout does not fail the other caller', async () => {
+      const first = sharingCollector('repo.first', 'shared-list', 80, 20);
+      const second = sharingCollector('repo.second', 'shared-list', 80);
+      const plan = planCollection([control('A-001', 'repo.first', {}), control('A-002', 'repo.second', {})]);
+      const out = await collectAll(plan, { concurrency: 2, timeoutMs: 5000, now: () => new Date(0), load: async (id) => (id === 'repo.first' ? first : second), contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+      expect(out.get(plan[0]!.key)).toMatchObject({ kind: 'error', reason: expect.stringContaining('repo.first did not finish within 20 ms') });
+      const o = out.get(plan[1]!.key)!;
+      expect(o.kind === 'evidence' ? o.evidence.resources[0]!.data : o).toEqual({ x: 42 });
+    });
+
+    it('stop when the run is cancelled, and so do the calls waiting for them', async () => {
+      const run = new AbortController();
+      const col = sharingCollector('repo.slow', 'shared-list', 60_000);
+      const plan = planCollection([control('A-001', 'repo.slow', { a: 1 }), control('A-002', 'repo.slow', { a: 2 })]);
+      const collecting = collectAll(plan, { concurrency: 2, timeoutMs: 60_000, signal: run.signal, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+      setTimeout(() => run.abort(new Error('cancelled by the user')), 20);
+      const out = await collecting;
+      expect([...out.values()].map((o) => o.kind === 'error' && o.reason)).toEqual(['The run was cancelled before this evidence was collected.', 'The run was cancelled before this evidence was collected.']);
+    });
+
+    it('keep the repo.* collectors\' shared checkout listing alive when the first of them times out', async () => {
+      const dir = await makeRepo({ 'SECURITY.md': '# Security\n\nReport vulnerabilities to security@acme.example.\n', '.github/CODEOWNERS': '* @acme/platform\n' });
+      const hasty = { ...codeowners, timeoutMs: 1 } as AnyCollector;
+      const plan = planCollection([control('A-001', 'repo.codeowners', {}), control('A-002', 'repo.security-policy', {})]);
+      const out = await collectAll(plan, {
+        concurrency: 2, timeoutMs: 60_000, now: () => new Date(0),
+        load: async (id) => (id === 'repo.codeowners' ? hasty : securityPolicy as AnyCollector),
+        contextFor: async () => ({ ok: true, ctx: { ...baseCtx, repoRoot: dir } }),
+      });
+      expect(out.get(plan[0]!.key)).toMatchObject({ kind: 'error', reason: expect.stringContaining('did not finish within 1 ms') });
+      const o = out.get(plan[1]!.key)!;
+      expect(o.kind === 'error' ? o.reason : o.kind).toBe('evidence');
+      // The listing came from git, not from a fallback taken because git was killed.
+      expect(o.kind === 'evidence' && o.evidence.calls.map((c) => c.operation)).toContain('git ls-files');
+      expect(o.kind === 'evidence' && o.evidence.resources[0]!.data).toMatchObject({ securityPolicyPresent: true });
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../../src/engine/run.js';
 
-type C = { status: 'pass' | 'fail' | 'error' | 'excepted' | 'manual' | 'not_applicable'; severity: 'critical' | 'high' | 'medium' | 'low' };
-const c = (status: C['status'], severity: C['severity'] = 'medium'): C => ({ status, severity });
+type C = { status: 'pass' | 'fail' | 'error' | 'excepted' | 'manual' | 'not_applicable'; severity: 'critical' | 'high' | 'medium' | 'low'; incomplete?: true };
+const c = (status: C['status'], severity: C['severity'] = 'medium', incomplete = false): C => ({ status, severity, ...(incomplete ? { incomplete: true as const } : {}) });
 
 describe('engine/run exitCodeFor', () => {
   it.each([
@@ -13,6 +13,9 @@ describe('engine/run exitCodeFor', () => {
     ['an error and no failure at the threshold', [c('fail', 'low'), c('error')], 'high', 3],
     ['an error only', [c('pass'), c('error', 'low')], 'low', 3],
     ['a failure beats an error', [c('error'), c('fail', 'high')], 'low', 1],
+    ['an incomplete failure at the threshold', [c('fail', 'high', true)], 'high', 1],
+    // It would have been an error before fail-before-error; the pipeline still hears of the gap.
+    ['an incomplete failure below the threshold only', [c('pass'), c('fail', 'low', true)], 'high', 3],
   ] as const)('%s → %i', (_name, controls, failOn, code) => {
     expect(exitCodeFor(controls, failOn)).toBe(code);
   });

@@ -56,6 +56,16 @@ describe('reports/html', () => {
     for (const s of ['all', ...groups]) expect(page).toContain(`id="filter-${s}"`);
   });
 
+  it('shows that a failing control\'s evidence is incomplete, with its gaps and what to do', () => {
+    const aws010 = page.slice(page.indexOf('id="control-AWS-010"'), page.indexOf('id="control-GH-002"'));
+    expect(aws010).toContain('<strong>evidence incomplete: the deviations shown are known, and what could not be read may hold more</strong>');
+    expect(aws010).toContain('<h4>Gaps in the evidence</h4>');
+    expect(aws010).toContain('<li>Fix the cause above and run soc2 again to check what could not be read. The deviations found stand either way.</li>');
+    expect(aws010).toContain('<h4>Items that could not be read (1)</h4>');
+    const gh002 = page.slice(page.indexOf('id="control-GH-002"'), page.indexOf('id="control-REPO-003"'));
+    expect(gh002).not.toContain('Gaps in the evidence');
+  });
+
   it('shows the criteria matrix with all 61 criteria, and the evidence table with full hashes', () => {
     expect([...page.matchAll(/<a class="tile st-/g)]).toHaveLength(61);
     expect([...page.matchAll(/<tr id="crit-/g)]).toHaveLength(61);

@@ -93,6 +93,15 @@ describe('reports/junit', () => {
     expect(childElements(byId('GH-001'))).toHaveLength(0);
   });
 
+  it('keeps a failing control with incomplete evidence a failure, and says what could not be read', () => {
+    const tc = cases(doc).find((c) => c.attrs['name']!.startsWith('AWS-010 '))!;
+    const failure = childElements(tc)[0]!;
+    expect(failure.name).toBe('failure');
+    expect(failure.attrs['message']).toContain('The evidence is also incomplete, so more may fail:');
+    expect(textOf(failure)).toContain('Evidence is incomplete, so more may fail:\n- permission (123456789012/ap-southeast-2): ');
+    expect(textOf(failure)).toContain('- could not be read: acme-backups: AWS Config did not report');
+  });
+
   it('records period, tool version, run id and sample flag on every suite', () => {
     for (const s of suites(doc)) {
       const props = Object.fromEntries(childElements(childElements(s, 'properties')[0]!, 'property').map((p) => [p.attrs['name'], p.attrs['value']]));

@@ -72,6 +72,19 @@ describe('reports/markdown', () => {
     expect(gh002).toContain('Frozen legacy service');
   });
 
+  it('shows that a failing control\'s evidence is incomplete: what could not be read and what to do', () => {
+    const aws010 = md.slice(md.indexOf('### AWS-010'), md.indexOf('### GH-002'));
+    expect(aws010).toContain('**Fail** — deviations found · **evidence incomplete: the deviations shown are known, and what could not be read may hold more** · severity');
+    expect(aws010).toContain('**Result:** 1 deviation of 4 items; 1 could not be read.');
+    expect(aws010).toContain('**Gaps in the evidence:**\n- permission · 123456789012/ap-southeast-2: ');
+    expect(aws010).toContain('#### Items that could not be read (1)');
+    expect(aws010).toContain('2. Fix the cause above and run soc2 again to check what could not be read. The deviations found stand either way.');
+    expect(md).toContain('**3 controls with deviations (1 of them on incomplete evidence), and 1 control could not be evaluated');
+    // A complete failure shows none of it.
+    const gh002 = md.slice(md.indexOf('### GH-002'), md.indexOf('### REPO-003'));
+    expect(gh002).not.toMatch(/incomplete|Gaps in the evidence/);
+  });
+
   it('says why a control errored and which permission to grant', () => {
     const aws001 = md.slice(md.indexOf('### AWS-001'), md.indexOf('## Manual controls'));
     expect(aws001).toContain('AccessDeniedException');

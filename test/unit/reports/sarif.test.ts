@@ -93,9 +93,9 @@ describe('reports/sarif', () => {
     expect(run.automationDetails.id).toBe('soc2/');
   });
 
-  it('reports only deviations and controls in error', () => {
+  it('reports only deviations, controls in error and failing controls with incomplete evidence', () => {
     const expected =
-      sample.controls.flatMap((c) => c.findings.filter((f) => f.status === 'fail')).length + sample.controls.filter((c) => c.status === 'error').length;
+      sample.controls.flatMap((c) => c.findings.filter((f) => f.status === 'fail')).length + sample.controls.filter((c) => c.status === 'error' || c.incomplete).length;
     expect(run.results).toHaveLength(expected);
     const statuses = new Set(run.results.map((r) => r.properties['controlStatus']));
     expect([...statuses].sort()).toEqual(['error', 'fail']);
@@ -118,8 +118,15 @@ describe('reports/sarif', () => {
     expect(uri('REPO-003', '.github/workflows/ci.yml').artifactLocation.uri).toBe('.github/workflows/ci.yml');
   });
 
+  it('reports the incomplete evidence of a failing control once, at the control, beside its deviations', () => {
+    const aws = run.results.filter((r) => r.ruleId === 'AWS-010');
+    expect(aws.map((r) => r.properties['resource'] ?? 'control')).toEqual(['control', 'acme-public-assets']);
+    expect(aws[0]).toMatchObject({ level: 'error', properties: { controlStatus: 'fail', gaps: [expect.stringContaining('ap-southeast-2')] } });
+    expect(aws[0]!.message.text).toMatch(/^SAMPLE DATA: AWS-010 fails on incomplete evidence: 1 of 4 resources fails: .* Grant config:SelectAggregateResourceConfig/);
+  });
+
   it('puts resource, region and account in properties', () => {
-    const aws = run.results.find((r) => r.ruleId === 'AWS-010')!;
+    const aws = run.results.find((r) => r.ruleId === 'AWS-010' && r.properties['resource'])!;
     expect(aws.properties).toMatchObject({ resource: 'acme-public-assets', resourceType: 'AWS::S3::Bucket', region: 'us-east-1', account: '123456789012' });
     expect(aws.message.text).toContain('(account 123456789012, region us-east-1)');
   });

@@ -6,7 +6,7 @@ import { collector as rules } from '../../../../src/collectors/aws/config-rules.
 import { CollectorError } from '../../../../src/errors.js';
 import { awsSettingsSchema } from '../../../../src/config/schema.js';
 import { startFakeAwsConfig, type FakeAwsConfig } from '../../../../src/sandbox/aws-config-server.js';
-import { startAwsHarness, memoMap, type AwsHarness } from '../../../fakes/aws-harness.js';
+import { startAwsHarness, runContext, type AwsHarness } from '../../../fakes/aws-harness.js';
 import { ACCOUNT, KEY, NOW, buckets, estate, region, rule } from '../../../fakes/aws-estates.js';
 
 const nowhere = join(tmpdir(), 'soc2-test-no-such-dir', 'none');
@@ -87,7 +87,7 @@ describe('collectors/aws/client', () => {
     const strategy = (await client.config.retryStrategy()) as { mode?: string };
     expect(strategy.mode).toBe('adaptive');
     expect(await client.config.maxAttempts()).toBe(5);
-    const ctx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(NOW), signal: new AbortController().signal, progress: () => {}, memo: memoMap(), aws };
+    const ctx = runContext(aws, () => new Date(NOW));
     const ev = await rules.collect(ctx, rules.params.parse({ rules: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'] }));
     expect(ev.gaps[0]?.message).toContain('is not deployed in us-west-2');
     expect(server.stats.byRegion).toEqual({ 'us-west-2': server.stats.requests });
@@ -105,7 +105,7 @@ describe('collectors/aws/client', () => {
     expect(suppliedEnvSettings(env, process.env)).toMatchObject({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: KEY } });
     expect(suppliedEnvSettings(process.env, process.env)).toEqual({});
     const aws = await createAwsContext(settings(), { env, userAgent: 'soc2/1.2.3' });
-    const ctx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(NOW), signal: new AbortController().signal, progress: () => {}, memo: memoMap(), aws };
+    const ctx = runContext(aws, () => new Date(NOW));
     await rules.collect(ctx, rules.params.parse({ rules: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED'] }));
     expect(server.stats.requests).toBeGreaterThan(0);
     aws.client('us-east-1').destroy();

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import type { CollectContext } from '../../../../src/collectors/types.js';
+import { standaloneContext } from '../../../../src/engine/memo.js';
 
 const created: string[] = [];
 
@@ -17,22 +18,15 @@ afterEach(async () => {
 });
 
 export function makeCtx(repoRoot: string, overrides: Partial<CollectContext> = {}): CollectContext {
-  const cache = new Map<string, Promise<unknown>>();
+  const { signal, ...rest } = overrides;
   return {
-    repoRoot,
-    period: { start: '2026-04-01', end: '2026-06-30' },
-    now: () => new Date('2026-06-30T00:00:00Z'),
-    signal: new AbortController().signal,
-    progress: () => {},
-    memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
-      let p = cache.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = fn();
-        cache.set(key, p);
-      }
-      return p;
-    },
-    ...overrides,
+    ...standaloneContext({
+      repoRoot,
+      period: { start: '2026-04-01', end: '2026-06-30' },
+      now: () => new Date('2026-06-30T00:00:00Z'),
+      progress: () => {},
+    }, signal),
+    ...rest,
   };
 }
 
