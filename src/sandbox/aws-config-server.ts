@@ -46,6 +46,12 @@ export interface FakeAwsConfigStats {
   userAgents: string[];
   /** Operations in the order their requests arrived (capped), so tests can check what overlaps what. */
   sequence: string[];
+  /**
+   * Requests for operations this fake does not serve (or not AWS JSON 1.1 at all). They are answered
+   * with UnknownOperationException, which a collector would read as a failure of AWS; tests assert
+   * this list is empty, so a missing operation fails the test instead of passing as a gap.
+   */
+  unknownOperations: string[];
 }
 
 export interface FakeAwsConfig {
@@ -102,7 +108,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** Starts the fake on an ephemeral port of 127.0.0.1. */
 export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigOptions = {}): Promise<FakeAwsConfig> {
-  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [] };
+  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [], unknownOperations: [] };
   const faults = (opts.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
   const latency = opts.latencyMs ?? 0;
   let requestCounter = 0;
@@ -124,6 +130,7 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
+      stats.unknownOperations.push(`${req.method ?? '?'} ${target || req.url || '/'}`);
       return fail(res, new AwsApiError('UnknownOperationException', 'Unknown operation', req.method === 'POST' ? 400 : 404));
     }
     const op = target.slice(TARGET_PREFIX.length);
@@ -153,7 +160,10 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
     }
 
     const handler = OPERATIONS[op];
-    if (!handler) return fail(res, new AwsApiError('UnknownOperationException', `Operation ${op} is not supported by this fake.`));
+    if (!handler) {
+      stats.unknownOperations.push(op);
+      return fail(res, new AwsApiError('UnknownOperationException', `Operation ${op} is not supported by this fake.`));
+    }
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);

@@ -174,12 +174,12 @@ describe('collectors/aws/config-rules', () => {
     expect(relaxed.resources).toHaveLength(2);
   });
 
-  it('finds rules deployed by a conformance pack under their suffixed names', async () => {
+  it('finds rules deployed by a conformance pack under their suffixed names, cut to 64 characters', async () => {
     const pack = { name: 'soc2-pack', id: 'conformance-pack-abc123xyz', lastUpdateRequestedTime: NOW };
     const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 2, ['bkt-us-east-1-00001'], { pack })], { conformancePacks: [pack] }) });
     expect(ev.complete).toBe(true);
     expect(ev.resources[1]!.data).toMatchObject({
-      rule: 's3-bucket-server-side-encryption-enabled-conformance-pack-abc123xyz', conformancePack: 'conformance-pack-abc123xyz', compliance: 'NON_COMPLIANT',
+      rule: 's3-bucket-server-side-encryption-enab-conformance-pack-abc123xyz', conformancePack: 'conformance-pack-abc123xyz', compliance: 'NON_COMPLIANT',
     });
   });
 
@@ -275,6 +275,7 @@ describe('collectors/aws/config-rules', () => {
       // Only aggregate operations, all in the home region; empty first pages were followed.
       expect(Object.keys(harness.server.stats.byOperation).sort()).toEqual([
         'DescribeAggregateComplianceByConfigRules', 'DescribeConfigurationAggregatorSourcesStatus', 'GetAggregateComplianceDetailsByConfigRule',
+        'SelectAggregateResourceConfig',
       ]);
       expect(harness.server.stats.byRegion).toEqual({ 'us-east-1': harness.server.stats.requests });
       expect(ev.calls.find((c) => c.operation === 'config:DescribeAggregateComplianceByConfigRules')?.pages).toBe(2);

@@ -34,8 +34,8 @@ describe('collectors/aws/conformance-pack', () => {
     expect(failing).toEqual([expect.objectContaining({
       id: `${ACCOUNT}-b-00001`, type: 'AWS::S3::Bucket', region: 'us-east-1', account: ACCOUNT,
       data: expect.objectContaining({
-        pack: 'soc2-pack', rule: 's3-bucket-server-side-encryption-enabled-conformance-pack-q1w2e3r4t', controls: ['CC6.1'],
-        evaluation: 'NON_COMPLIANT with rule s3-bucket-server-side-encryption-enabled-conformance-pack-q1w2e3r4t (pack soc2-pack): not encrypted',
+        pack: 'soc2-pack', rule: 's3-bucket-server-side-encryption-enab-conformance-pack-q1w2e3r4t', controls: ['CC6.1'],
+        evaluation: 'NON_COMPLIANT with rule s3-bucket-server-side-encryption-enab-conformance-pack-q1w2e3r4t (pack soc2-pack): not encrypted',
       }),
     })]);
   });
@@ -54,7 +54,7 @@ describe('collectors/aws/conformance-pack', () => {
     expect(ev.complete).toBe(false);
     expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'precondition', resource: 's3-bucket-versioning-enabled-conformance-pack-q1w2e3r4t@us-east-1' })]);
     expect(ev.gaps[0]!.message).toMatch(/reports INSUFFICIENT_DATA: its last evaluation failed at .* \(InternalError: evaluation failed\)/);
-    expect(ev.resources.map((r) => r.data.rule)).toEqual(Array(3).fill('s3-bucket-server-side-encryption-enabled-conformance-pack-q1w2e3r4t'));
+    expect(ev.resources.map((r) => r.data.rule)).toEqual(Array(3).fill('s3-bucket-server-side-encryption-enab-conformance-pack-q1w2e3r4t'));
   });
 
   it('reads only the rules a control names, and says when a name is not in the pack', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RECORDER_QUERY } from '../../../../src/collectors/aws/aggregate.js';
 import { collector, withNamingFields } from '../../../../src/collectors/aws/resource-query.js';
 import type { AwsConfigItem } from '../../../../src/sandbox/estate/aws.js';
 import { startAwsHarness, type AwsHarness } from '../../../fakes/aws-harness.js';
@@ -86,7 +87,9 @@ describe('collectors/aws/resource-query', () => {
     expect(ev.complete).toBe(true);
     expect(ev.resources.map((r) => [r.account, r.region, r.id])).toEqual([[ACCOUNT, 'us-east-1', 'a-0000'], [ACCOUNT, 'us-east-1', 'a-0001'], [OTHER_ACCOUNT, 'eu-west-1', 'b-0000']]);
     expect(ev.facts?.expression).toBe(`SELECT accountId, awsRegion, ${QUERY.slice('SELECT '.length)}`);
-    expect(harness.server.stats.byOperation.SelectAggregateResourceConfig).toBe(1);
+    // The control's query, and the one for each source's recorder (its configuration item).
+    expect(harness.server.stats.byOperation.SelectAggregateResourceConfig).toBe(2);
+    expect(ev.calls.map((c) => c.params.Expression)).toContain(RECORDER_QUERY);
   });
 
   it('validates its params', () => {
