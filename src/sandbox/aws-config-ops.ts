@@ -516,9 +516,8 @@ const describeConfigurationAggregatorSourcesStatus: Handler = (estate, caller, i
     if (!UPDATE_STATUSES.includes(st)) throw validation('updateStatus', st, `Member must satisfy enum value set: [${UPDATE_STATUSES.join(', ')}]`);
   }
   // An organization source reports per region, not per account: the first source in a region stands for it.
-  const sources = agg.organizationId
-    ? agg.sources.filter((s, i) => agg.sources.findIndex((t) => t.region === s.region) === i)
-    : agg.sources;
+  const listed = agg.sources.filter((s) => s.listed !== false);
+  const sources = agg.organizationId ? listed.filter((s, i) => listed.findIndex((t) => t.region === s.region) === i) : listed;
   const rows = sources.filter((s) => !statuses || statuses.includes(s.status)).map((s) => clean({
     SourceId: agg.organizationId ?? s.account, SourceType: agg.organizationId ? 'ORGANIZATION' : 'ACCOUNT', AwsRegion: s.region, LastUpdateStatus: s.status,
     LastUpdateTime: ts(s.lastUpdateTime), LastErrorCode: s.errorCode, LastErrorMessage: s.errorMessage,

@@ -115,10 +115,10 @@ export interface AwsEvaluation {
   resourceId: string;
   compliance: ResourceCompliance;
   annotation?: string;
-  /** ResultRecordedTime */
-  recordedAt: string;
-  /** ConfigRuleInvokedTime */
-  invokedAt: string;
+  /** ResultRecordedTime; absent to model an answer that leaves it out (the model marks it optional). */
+  recordedAt?: string;
+  /** ConfigRuleInvokedTime; absent likewise. */
+  invokedAt?: string;
 }
 
 export interface AwsConformancePack {
@@ -144,6 +144,8 @@ export interface AwsConfigItem {
 export interface AwsAggregatorSource {
   account: string;
   region: string;
+  /** False: the aggregator serves this source's data but leaves it out of its source status list. */
+  listed?: boolean;
   status: SourceUpdateStatus;
   lastUpdateTime: string;
   errorCode?: string;

@@ -290,6 +290,57 @@ describe('collectors/aws/config-rules', () => {
       expect(ev.resources.filter((r) => r.account === OTHER_ACCOUNT).map((r) => r.data.compliance)).toEqual(['NON_COMPLIANT']);
     });
 
+    it('reads an organization aggregator: accounts come from their data, trust from their region\'s organization status', async () => {
+      const agg = { ...aggregator(), organizationId: 'o-a1b2c3d4e5' };
+      harness = await startAwsHarness(estate(twoAccounts(), { aggregators: [agg] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      expect(ev.facts?.sources).toEqual([`${ACCOUNT}/us-east-1`, `${ACCOUNT}/us-west-2`, `${OTHER_ACCOUNT}/us-east-1`]);
+      expect(ev.resources.map((r) => [r.account, r.id, r.data.compliance])).toEqual([
+        [ACCOUNT, 'bkt-us-east-1-00000', 'COMPLIANT'], [ACCOUNT, 'bkt-us-east-1-00001', 'COMPLIANT'],
+        [OTHER_ACCOUNT, 'other-00000', 'COMPLIANT'], [OTHER_ACCOUNT, 'other-00001', 'COMPLIANT'], [OTHER_ACCOUNT, 'other-00002', 'NON_COMPLIANT'],
+      ]);
+      expect(ev.gaps.map((g) => g.resource)).toEqual([`${SSE}@${ACCOUNT}/us-west-2`]);
+    });
+
+    it('does not trust a place whose data arrives but whose status the aggregator does not list', async () => {
+      const agg = aggregator();
+      agg.sources = agg.sources.map((x) => (x.account === OTHER_ACCOUNT ? { ...x, listed: false } : x));
+      harness = await startAwsHarness(estate(twoAccounts(), { aggregators: [agg] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      const gap = ev.gaps.find((g) => g.resource === `${OTHER_ACCOUNT}/us-east-1`);
+      expect(gap?.message).toContain('the aggregator lists no source status for it, so whether its data is current could not be told');
+      expect(ev.resources.filter((r) => r.account === OTHER_ACCOUNT).map((r) => r.data.compliance)).toEqual(['NON_COMPLIANT']);
+    });
+
+    it('treats a rule whose aggregate results carry no time as "could not tell", never as fresh', async () => {
+      const accounts = twoAccounts();
+      for (const r of accounts[1]!.regions['us-east-1']!.rules[0]!.results) {
+        delete r.recordedAt;
+        delete r.invokedAt;
+      }
+      harness = await startAwsHarness(estate(accounts, { aggregators: [aggregator()] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      const gap = ev.gaps.find((g) => g.resource === `s3-bucket-server-side-encryption-enabled@${OTHER_ACCOUNT}/us-east-1`);
+      expect(gap?.message).toContain('none of its 3 results says when it was recorded (ResultRecordedTime is missing)');
+      expect(ev.resources.filter((r) => r.account === OTHER_ACCOUNT).map((r) => r.data.compliance)).toEqual(['NON_COMPLIANT']);
+      expect(ev.facts?.compliantResultsWithheld).toBe(2);
+    });
+
+    it('does not guess which rule a cut name stands for when two rules\' names start the same way', async () => {
+      const cut = 's3-account-level-public-access-bloc-conformance-pack-abcdefghijk';
+      const blocks = rule(ACCOUNT, 'us-east-1', {
+        identifier: 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS', name: cut,
+        resources: [{ resourceType: 'AWS::S3::AccountPublicAccessBlock', resourceId: ACCOUNT }],
+      });
+      const accounts = [{ id: ACCOUNT, regions: { 'us-east-1': region(ACCOUNT, 'us-east-1', [blocks]) } }];
+      const agg = { ...aggregator(), sources: [aggregator().sources[0]!] };
+      harness = await startAwsHarness(estate(accounts, { aggregators: [agg] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: ['S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS'] }));
+      expect(ev.resources).toEqual([]);
+      expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'other', resource: `${cut}@${ACCOUNT}/us-east-1` })]);
+      expect(ev.gaps[0]!.message).toContain('could stand for any of S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS, S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC');
+    });
+
     it('says which setting to fix when the aggregator does not exist', async () => {
       harness = await startAwsHarness(estate(twoAccounts()), { settings: { regions: ['us-east-1'], aggregator: 'nope' } });
       const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
