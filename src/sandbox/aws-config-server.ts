@@ -33,6 +33,12 @@ export interface FakeAwsConfigOptions {
    * documents they may; clients that stop on an empty page lose data.
    */
   emptyAggregatePages?: boolean;
+  /**
+   * Members to leave out of successful answers, as the service may for members its model marks
+   * optional: a dotted path where `*` stands for every element of a list, e.g.
+   * `{ operation: 'DescribeConfigurationRecorderStatus', member: 'ConfigurationRecordersStatus.*.recording' }`.
+   */
+  omitMembers?: Array<{ operation: string; member: string }>;
 }
 
 export interface FakeAwsConfigStats {
@@ -70,6 +76,19 @@ const AGGREGATE_LISTS: Record<string, string> = {
   DescribeAggregateComplianceByConformancePacks: 'AggregateComplianceByConformancePacks',
 };
 const EMPTY_PAGE_TOKEN = 'soc2-fake-empty-page';
+
+/** Deletes a dotted member path from a response body; `*` walks every element of a list. */
+function omitMember(body: unknown, path: readonly string[]): void {
+  if (body === null || typeof body !== 'object' || path.length === 0) return;
+  const [head, ...rest] = path;
+  if (head === '*' && Array.isArray(body)) {
+    for (const item of body) omitMember(item, rest);
+    return;
+  }
+  const obj = body as Record<string, unknown>;
+  if (rest.length === 0) delete obj[head!];
+  else omitMember(obj[head!], rest);
+}
 
 function parseScope(authorization: string | undefined): { accessKeyId: string; region: string; service: string } | undefined {
   const m = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
@@ -178,7 +197,9 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
       if (input.NextToken === undefined) return respond(res, 200, { [list]: [], NextToken: EMPTY_PAGE_TOKEN });
       if (input.NextToken === EMPTY_PAGE_TOKEN) delete input.NextToken;
     }
-    return respond(res, 200, handler(estate, caller, input));
+    const answer = handler(estate, caller, input);
+    for (const o of opts.omitMembers ?? []) if (o.operation === op) omitMember(answer, o.member.split('.'));
+    return respond(res, 200, answer);
   };
 
   const server = createServer((req, res) => {

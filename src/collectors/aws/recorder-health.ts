@@ -114,7 +114,7 @@ const WORDS: Record<RecorderProblem, string> = {
   'last-recording-failed': 'last recording attempt failed',
   'no-delivery-channel': 'no delivery channel',
   'delivery-failing': 'delivery to S3 failing',
-  'status-unknown': 'AWS did not report whether the recorder is recording',
+  'status-unknown': "AWS did not report the recorder's status",
   'recording-group-unknown': 'AWS did not report which resource types it records',
   'delivery-status-unknown': 'AWS did not report the delivery status',
   'no-recorder-record': 'no record of a configuration recorder reached the aggregator',

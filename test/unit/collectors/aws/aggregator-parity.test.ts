@@ -109,7 +109,7 @@ describe('collectors/aws/config-rules: aggregator mode holds the per-region rule
     expect(ev.facts?.compliantResultsWithheld).toBe(4);
     const msg = (place: string) => ev.gaps.filter((g) => g.resource === place).map((g) => g.message).join(' ');
     expect(msg(`${ACCOUNT}/eu-west-1`)).toContain(`soc2 could not tell whether AWS Config is recording in account ${ACCOUNT} in eu-west-1 (no record of a configuration recorder reached the aggregator)`);
-    expect(msg(`${ACCOUNT}/us-west-2`)).toContain(`(AWS did not report whether the recorder is recording)`);
+    expect(msg(`${ACCOUNT}/us-west-2`)).toContain(`(AWS did not report the recorder's status)`);
     expect(msg(`${ACCOUNT}/us-west-2`)).toContain(`run soc2 with credentials for account ${ACCOUNT} (without aws.aggregator) so that config:DescribeConfigurationRecorderStatus can read`);
   });
 });

@@ -107,6 +107,18 @@ describe('collectors/aws/config-recorder', () => {
     expect(harness.server.stats.byOperation.SelectAggregateResourceConfig).toBe(1);
   });
 
+  it.each([
+    ['whether the recorder is recording', 'DescribeConfigurationRecorderStatus', 'ConfigurationRecordersStatus.*.recording', { recording: null }, "AWS did not report the recorder's status"],
+    ['the recorder\'s status at all', 'DescribeConfigurationRecorderStatus', 'ConfigurationRecordersStatus', { recording: null, lastStatus: null }, "AWS did not report the recorder's status"],
+    ['the last recording status', 'DescribeConfigurationRecorderStatus', 'ConfigurationRecordersStatus.*.lastStatus', { recording: true, lastStatus: null }, "AWS did not report the recorder's status"],
+    ['the recording group', 'DescribeConfigurationRecorders', 'ConfigurationRecorders.*.recordingGroup', { allSupported: null, includesGlobalResourceTypes: null, globalResourceTypesRecordedInScope: null }, 'AWS did not report which resource types it records'],
+    ['the delivery status', 'DescribeDeliveryChannelStatus', 'DeliveryChannelsStatus.*.configHistoryDeliveryInfo', { lastDeliveryStatus: null }, 'AWS did not report the delivery status'],
+  ] as const)('reports %s, when AWS leaves it out, as null ("could not tell"), never as false', async (_what, operation, member, expected, problem) => {
+    const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1') }, { omitMembers: [{ operation, member }] });
+    expect(ev.resources[0]!.data).toMatchObject({ ...expected, exists: true, trusted: false, problems: [problem] });
+    for (const key of Object.keys(expected)) expect(collector.revealedBy?.[key], key).toMatch(/^config:Describe/);
+  });
+
   it('takes no parameters', () => {
     expect(collector.params.parse({})).toEqual({});
     expect(collector.params.safeParse({ regions: ['x'] }).success).toBe(false);

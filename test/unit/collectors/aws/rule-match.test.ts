@@ -109,7 +109,7 @@ describe('collectors/aws/recorder-health', () => {
     const { channelStatus: _c, ...noDelivery } = healthy;
     expect(regionHealth(noDelivery).problems).toEqual(['delivery-status-unknown']);
     const gap = untrustedRegionGap(noStatus, regionHealth(noStatus));
-    expect(gap.message).toMatch(/^soc2 could not tell whether AWS Config is recording in us-east-1 \(AWS did not report whether the recorder is recording\)/);
+    expect(gap.message).toMatch(/^soc2 could not tell whether AWS Config is recording in us-east-1 \(AWS did not report the recorder's status\)/);
     expect(gap.message).toContain('config:DescribeConfigurationRecorderStatus');
   });
 
