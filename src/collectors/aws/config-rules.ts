@@ -92,7 +92,7 @@ interface Counters {
 /** Adds one rule's results; withholds COMPLIANT/NOT_APPLICABLE ones when `reliable` is false. */
 function addResults(
   out: EvidenceBuilder<RuleResult>, counters: Counters, results: readonly EvaluationResult[],
-  where: { rule: string; identifier: string | null; region: string; account?: string; reliable: boolean },
+  where: { rule: string; identifier: string | null; region: string; account?: string; reliable: boolean; aggregated?: boolean },
 ): void {
   let unreadable = 0;
   for (const r of results) {
@@ -127,10 +127,10 @@ function addResults(
   }
   // A result without a resource or a compliance type could be a failure: it is a gap, never dropped in silence.
   if (unreadable > 0) {
-    const place = where.account ? `${where.account}/${where.region}` : where.region;
+    const inAccount = where.aggregated && where.account;
     out.addGap({
-      kind: 'other', resource: `${where.rule}@${place}`,
-      message: `${unreadable} result(s) of AWS Config rule ${where.rule} in ${where.account ? `account ${where.account} in ` : ''}${where.region} did not say which resource ` +
+      kind: 'other', resource: `${where.rule}@${inAccount ? `${where.account}/` : ''}${where.region}`,
+      message: `${unreadable} result(s) of AWS Config rule ${where.rule} in ${inAccount ? `account ${where.account} in ` : ''}${where.region} did not say which resource ` +
         'they concern or whether it complies, so they could not be read. Re-evaluate the rule and run soc2 again.',
     });
   }
@@ -303,7 +303,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
           reliable = false;
           out.addGap({ kind: 'precondition', resource: `${name}@${account}/${region}`, message: `AWS Config rule ${name} in ${where} reports INSUFFICIENT_DATA: its results cannot be relied on. Re-evaluate it (${reEvaluate(name, region)} in that account).` });
         }
-        addResults(out, counters, results, { rule: name, identifier: isManagedIdentifier(requested) ? requested : null, region, account, reliable });
+        addResults(out, counters, results, { rule: name, identifier: isManagedIdentifier(requested) ? requested : null, region, account, reliable, aggregated: true });
       });
     });
   });

@@ -237,6 +237,15 @@ describe('collectors/aws/config-rules', () => {
     expect(ev.resources).toEqual([]);
   });
 
+  it('reports results that do not say which resource or what compliance as a gap, never drops them in silence', async () => {
+    const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 3, ['bkt-us-east-1-00001'])]) }, { rules: [SSE] },
+      { omitMembers: [{ operation: 'GetComplianceDetailsByConfigRule', member: 'EvaluationResults.*.ComplianceType' }] });
+    expect(ev.complete).toBe(false);
+    expect(ev.resources).toEqual([]);
+    expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'other', resource: 's3-bucket-server-side-encryption-enabled@us-east-1' })]);
+    expect(ev.gaps[0]!.message).toContain('3 result(s) of AWS Config rule s3-bucket-server-side-encryption-enabled in us-east-1 did not say which resource');
+  });
+
   it('rejects params it does not know, so a typo in a control fails when controls load', () => {
     expect(collector.params.safeParse({ rule: [SSE] }).success).toBe(false);
     expect(collector.params.parse({ rules: [SSE] })).toEqual({ rules: [SSE], global: false });
@@ -339,6 +348,17 @@ describe('collectors/aws/config-rules', () => {
       expect(ev.resources).toEqual([]);
       expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'other', resource: `${cut}@${ACCOUNT}/us-east-1` })]);
       expect(ev.gaps[0]!.message).toContain('could stand for any of S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS, S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC');
+    });
+
+    it('reports aggregate rows that do not say where they come from as a gap', async () => {
+      harness = await startAwsHarness(estate(twoAccounts(), { aggregators: [aggregator()] }), {
+        settings: { regions: ['us-east-1'], aggregator: 'org-agg' },
+        omitMembers: [{ operation: 'DescribeAggregateComplianceByConfigRules', member: 'AggregateComplianceByConfigRules.*.AccountId' }],
+      });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      expect(ev.complete).toBe(false);
+      expect(ev.resources).toEqual([]);
+      expect(ev.gaps.find((g) => g.resource === 'org-agg')?.message).toContain('2 rule compliance row(s) from aggregator "org-agg" did not say which account, region or rule');
     });
 
     it('says which setting to fix when the aggregator does not exist', async () => {
