@@ -135,7 +135,8 @@ function todo(problem: RecorderProblem, region: string, s: RecorderSnapshot, acc
     case 'delivery-status-unknown':
       return `${inAccount} config:DescribeDeliveryChannelStatus can read the delivery channel's status in ${region}`;
     case 'no-recorder-record':
-      return `set up and start AWS Config in ${region}${account ? ` of account ${account}` : ''} if it has none (Config console → Get started), and check that the account still authorizes the aggregator`;
+      return `set up and start AWS Config in ${region}${account ? ` of account ${account}` : ''} if it has none (Config console → Get started), check that the account ` +
+        'still authorizes the aggregator, and, if the aggregator collects only some resource types, add AWS::Config::ConfigurationRecorder to them';
     case 'no-recorder':
       return `set up AWS Config in ${region} (Config console → Get started → record all resource types, or deploy it with CloudFormation StackSets / Control Tower)`;
     case 'stopped':

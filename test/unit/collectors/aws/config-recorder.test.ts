@@ -119,6 +119,13 @@ describe('collectors/aws/config-recorder', () => {
     for (const key of Object.keys(expected)) expect(collector.revealedBy?.[key], key).toMatch(/^config:Describe/);
   });
 
+  it('does not read an answer without its recorder list as "no recorder"', async () => {
+    const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1') }, { omitMembers: [{ operation: 'DescribeConfigurationRecorders', member: 'ConfigurationRecorders' }] });
+    expect(ev.resources).toEqual([]);
+    expect(ev.complete).toBe(false);
+    expect(ev.gaps).toEqual([expect.objectContaining({ resource: 'us-east-1', message: expect.stringContaining('could not tell whether AWS Config is set up there') })]);
+  });
+
   it('takes no parameters', () => {
     expect(collector.params.parse({})).toEqual({});
     expect(collector.params.safeParse({ regions: ['x'] }).success).toBe(false);
