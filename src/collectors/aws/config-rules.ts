@@ -19,7 +19,9 @@ import {
   accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
 } from './regional.js';
 import { untrustedRegionGap } from './recorder-health.js';
-import { evaluationProblem, isManagedIdentifier, matchRuleName, matchRules, resultsProblem, type EvaluationProblem } from './rule-match.js';
+import {
+  evaluationProblem, isManagedIdentifier, matchRuleName, matchRules, newestResultTime, resultsProblem, type EvaluationProblem,
+} from './rule-match.js';
 import { MAX_RULE_NAME, namesFor } from './rule-names.js';
 
 const ID = 'aws.config-rules';
@@ -291,7 +293,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
         let reliable = trust.trusted;
         // The same age rule as region by region, asked of the results: the aggregate APIs have no evaluation status.
         const problem = resultsProblem(results, now, maxAge);
-        const newest = results.map((r) => r.ResultRecordedTime ?? r.ConfigRuleInvokedTime).filter((d): d is Date => d !== undefined).sort((a, b) => b.getTime() - a.getTime())[0];
+        const newest = newestResultTime(results);
         if (newest) deployment.lastEvaluatedAt = newest.toISOString();
         if (problem) {
           reliable = false;

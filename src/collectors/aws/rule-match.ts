@@ -62,12 +62,18 @@ export function evaluationProblem(status: ConfigRuleEvaluationStatus | undefined
  */
 export function resultsProblem(results: readonly AggregateEvaluationResult[], now: Date, maxAgeHours: number): EvaluationProblem | undefined {
   if (results.length === 0) return undefined;
-  let newest: Date | undefined;
-  for (const r of results) newest = later(newest, later(r.ResultRecordedTime, r.ConfigRuleInvokedTime));
+  const newest = newestResultTime(results);
   if (!newest) return { kind: 'undated', message: `none of its ${results.length} results says when it was recorded (ResultRecordedTime is missing), so their age could not be told` };
   const ageHours = (now.getTime() - newest.getTime()) / 3_600_000;
   if (ageHours > maxAgeHours) {
     return { kind: 'stale', at: newest, message: `its newest result was recorded at ${newest.toISOString()}, ${Math.floor(ageHours)} hours before this run (the limit is ${maxAgeHours})` };
   }
   return undefined;
+}
+
+/** When the newest of these results was recorded (or its rule invoked, when later); undefined when none says. */
+export function newestResultTime(results: readonly AggregateEvaluationResult[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const r of results) newest = later(newest, later(r.ResultRecordedTime, r.ConfigRuleInvokedTime));
+  return newest;
 }
