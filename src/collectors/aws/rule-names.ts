@@ -5,7 +5,10 @@
  * A managed rule deployed by hand or by a template is named after its identifier
  * (S3_BUCKET_VERSIONING_ENABLED → s3-bucket-versioning-enabled), except for the rules AWS names
  * differently (INCOMING_SSH_DISABLED → restricted-ssh) and the rules the SOC 2 conformance pack
- * names its own way. Both lists are data shipped in data/. On top of that name:
+ * names its own way. Both lists are data shipped in data/: aws-soc2-conformance-pack.tsv (the pack's
+ * rule names and identifiers) and aws-config-rule-names.tsv (from the AWS Config managed-rules
+ * documentation: the rules whose name is not their identifier's, and the "-periodic" rules whose
+ * names extend a pack rule's). On top of that name:
  * - a conformance pack appends `-conformance-pack-<pack id>` and cuts the name in front so the
  *   whole fits the 64 characters a rule name may have in the compliance APIs
  *   (`s3-bucket-server-side-encryption-enab-conformance-pack-k3x9q2ab1`);
