@@ -177,9 +177,52 @@ function aggregatorArn(agg: AwsAggregator): string {
   return `arn:aws:config:${agg.region}:${agg.account}:config-aggregator/config-aggregator-${stableId(agg.name, 8)}`;
 }
 
+/**
+ * The recorder's own configuration item, with the property names of its Config resource schema
+ * (configuration.Recording, configuration.RecordingGroup.AllSupported, …).
+ */
+function recorderItemRow(account: string, region: string, estate: AwsRegionEstate): Record<string, unknown> | undefined {
+  const rec = estate.recorder;
+  if (estate.recorderItem === null || (!rec && !estate.recorderItem)) return undefined;
+  const name = rec?.name ?? 'default';
+  const configuration = estate.recorderItem?.configuration ?? {
+    Name: name,
+    RoleARN: rec!.roleARN,
+    Recording: rec!.recording,
+    RecordingGroup: {
+      AllSupported: rec!.allSupported,
+      IncludeGlobalResourceTypes: rec!.includeGlobalResourceTypes,
+      ResourceTypes: rec!.resourceTypes ?? [],
+      ExclusionByResourceTypes: { ResourceTypes: [] },
+      RecordingStrategy: { UseOnly: rec!.allSupported ? 'ALL_SUPPORTED_RESOURCE_TYPES' : 'INCLUSION_BY_RESOURCE_TYPES' },
+    },
+    RecordingMode: { RecordingFrequency: 'CONTINUOUS', RecordingModeOverrides: [] },
+  };
+  return {
+    accountId: account,
+    awsRegion: region,
+    resourceId: name,
+    resourceName: name,
+    resourceType: 'AWS::Config::ConfigurationRecorder',
+    arn: `arn:aws:config:${region}:${account}:configuration-recorder/${name}/${stableId(account + region, 16)}`,
+    configurationItemCaptureTime: rec?.lastStatusChangeTime,
+    configurationItemStatus: estate.recorderItem?.status ?? 'OK',
+    tags: [],
+    configuration,
+    supplementaryConfiguration: {},
+  };
+}
+
 /** Rows an advanced query sees: one per configuration item, with the common top-level properties. */
 function queryRows(estate: AwsEstate, sources: Array<{ account: string; region: string }>): Array<Record<string, unknown>> {
-  return sources.flatMap(({ account, region }) => regionOf(estate, account, region).resources.map((r) => clean({
+  return sources.flatMap(({ account, region }) => {
+    const recorder = recorderItemRow(account, region, regionOf(estate, account, region));
+    return recorder ? [clean(recorder), ...resourceRows(estate, account, region)] : resourceRows(estate, account, region);
+  });
+}
+
+function resourceRows(estate: AwsEstate, account: string, region: string): Array<Record<string, unknown>> {
+  return regionOf(estate, account, region).resources.map((r) => clean({
     accountId: account,
     awsRegion: region,
     resourceId: r.resourceId,
@@ -192,7 +235,7 @@ function queryRows(estate: AwsEstate, sources: Array<{ account: string; region: 
     tags: Object.entries(r.tags ?? {}).map(([key, value]) => ({ key, value, tag: `${key}=${value}` })),
     configuration: r.configuration,
     supplementaryConfiguration: r.supplementaryConfiguration ?? {},
-  })));
+  }));
 }
 
 function runQuery(op: string, input: Input, rows: Array<Record<string, unknown>>, spec: PageSpec): Record<string, unknown> {
@@ -463,11 +506,20 @@ const describeConfigurationAggregators: Handler = (estate, caller, input) => {
   });
 };
 
+const UPDATE_STATUSES = ['FAILED', 'SUCCEEDED', 'OUTDATED'];
+
 const describeConfigurationAggregatorSourcesStatus: Handler = (estate, caller, input) => {
   const agg = findAggregator(estate, caller, required(input, 'ConfigurationAggregatorName'));
   const statuses = stringList(input, 'UpdateStatus', 3);
-  const rows = agg.sources.filter((s) => !statuses || statuses.includes(s.status)).map((s) => clean({
-    SourceId: s.account, SourceType: 'ACCOUNT', AwsRegion: s.region, LastUpdateStatus: s.status,
+  if (statuses?.length === 0) throw validation('updateStatus', '[]', 'Member must have length greater than or equal to 1');
+  for (const st of statuses ?? []) {
+    if (!UPDATE_STATUSES.includes(st)) throw validation('updateStatus', st, `Member must satisfy enum value set: [${UPDATE_STATUSES.join(', ')}]`);
+  }
+  // An organization source reports per region, not per account: the first source in a region stands for it.
+  const listed = agg.sources.filter((s) => s.listed !== false);
+  const sources = agg.organizationId ? listed.filter((s, i) => listed.findIndex((t) => t.region === s.region) === i) : listed;
+  const rows = sources.filter((s) => !statuses || statuses.includes(s.status)).map((s) => clean({
+    SourceId: agg.organizationId ?? s.account, SourceType: agg.organizationId ? 'ORGANIZATION' : 'ACCOUNT', AwsRegion: s.region, LastUpdateStatus: s.status,
     LastUpdateTime: ts(s.lastUpdateTime), LastErrorCode: s.errorCode, LastErrorMessage: s.errorMessage,
   }));
   const { page: list, NextToken } = page('DescribeConfigurationAggregatorSourcesStatus', input, rows, { sizeKeys: ['Limit'], max: 100, default: 100, limitError: 'InvalidLimitException' });
@@ -500,13 +552,14 @@ const getAggregateComplianceDetailsByConfigRule: Handler = (estate, caller, inpu
   const account = required(input, 'AccountId');
   const region = required(input, 'AwsRegion');
   if (!/^\d{12}$/.test(account)) throw validation('accountId', account, 'Member must satisfy regular expression pattern: \\d{12}');
+  // "Config supports only the COMPLIANT and NON_COMPLIANT" for aggregate results and their filter.
   const type = input.ComplianceType as string | undefined;
-  if (type !== undefined && !['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'].includes(type)) {
-    throw validation('complianceType', type, 'Member must satisfy enum value set: [COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE]');
+  if (type !== undefined && !['COMPLIANT', 'NON_COMPLIANT'].includes(type)) {
+    throw validation('complianceType', type, 'Member must satisfy enum value set: [COMPLIANT, NON_COMPLIANT]');
   }
   const inScope = agg.sources.some((s) => s.account === account && s.region === region);
   const rule = inScope ? regionOf(estate, account, region).rules.find((r) => r.name === ruleName) : undefined;
-  const rows = (rule?.results ?? []).filter((r) => !type || r.compliance === type)
+  const rows = (rule?.results ?? []).filter((r) => r.compliance !== 'NOT_APPLICABLE' && (!type || r.compliance === type))
     .map((r) => ({ ...evaluationResult(rule!, r), AccountId: account, AwsRegion: region }));
   const { page: list, NextToken } = page('GetAggregateComplianceDetailsByConfigRule', input, rows, { sizeKeys: ['Limit'], max: 100, default: 50, limitError: 'InvalidLimitException' });
   return clean({ AggregateEvaluationResults: list, NextToken });

@@ -33,6 +33,12 @@ export interface FakeAwsConfigOptions {
    * documents they may; clients that stop on an empty page lose data.
    */
   emptyAggregatePages?: boolean;
+  /**
+   * Members to leave out of successful answers, as the service may for members its model marks
+   * optional: a dotted path where `*` stands for every element of a list, e.g.
+   * `{ operation: 'DescribeConfigurationRecorderStatus', member: 'ConfigurationRecordersStatus.*.recording' }`.
+   */
+  omitMembers?: Array<{ operation: string; member: string }>;
 }
 
 export interface FakeAwsConfigStats {
@@ -46,6 +52,12 @@ export interface FakeAwsConfigStats {
   userAgents: string[];
   /** Operations in the order their requests arrived (capped), so tests can check what overlaps what. */
   sequence: string[];
+  /**
+   * Requests for operations this fake does not serve (or not AWS JSON 1.1 at all). They are answered
+   * with UnknownOperationException, which a collector would read as a failure of AWS; tests assert
+   * this list is empty, so a missing operation fails the test instead of passing as a gap.
+   */
+  unknownOperations: string[];
 }
 
 export interface FakeAwsConfig {
@@ -64,6 +76,19 @@ const AGGREGATE_LISTS: Record<string, string> = {
   DescribeAggregateComplianceByConformancePacks: 'AggregateComplianceByConformancePacks',
 };
 const EMPTY_PAGE_TOKEN = 'soc2-fake-empty-page';
+
+/** Deletes a dotted member path from a response body; `*` walks every element of a list. */
+function omitMember(body: unknown, path: readonly string[]): void {
+  if (body === null || typeof body !== 'object' || path.length === 0) return;
+  const [head, ...rest] = path;
+  if (head === '*' && Array.isArray(body)) {
+    for (const item of body) omitMember(item, rest);
+    return;
+  }
+  const obj = body as Record<string, unknown>;
+  if (rest.length === 0) delete obj[head!];
+  else omitMember(obj[head!], rest);
+}
 
 function parseScope(authorization: string | undefined): { accessKeyId: string; region: string; service: string } | undefined {
   const m = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
@@ -102,7 +127,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** Starts the fake on an ephemeral port of 127.0.0.1. */
 export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigOptions = {}): Promise<FakeAwsConfig> {
-  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [] };
+  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [], unknownOperations: [] };
   const faults = (opts.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
   const latency = opts.latencyMs ?? 0;
   let requestCounter = 0;
@@ -124,6 +149,7 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
     const body = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
+      stats.unknownOperations.push(`${req.method ?? '?'} ${target || req.url || '/'}`);
       return fail(res, new AwsApiError('UnknownOperationException', 'Unknown operation', req.method === 'POST' ? 400 : 404));
     }
     const op = target.slice(TARGET_PREFIX.length);
@@ -153,7 +179,10 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
     }
 
     const handler = OPERATIONS[op];
-    if (!handler) return fail(res, new AwsApiError('UnknownOperationException', `Operation ${op} is not supported by this fake.`));
+    if (!handler) {
+      stats.unknownOperations.push(op);
+      return fail(res, new AwsApiError('UnknownOperationException', `Operation ${op} is not supported by this fake.`));
+    }
     let input: Record<string, unknown>;
     try {
       const parsed: unknown = body.trim() === '' ? {} : JSON.parse(body);
@@ -168,7 +197,9 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
       if (input.NextToken === undefined) return respond(res, 200, { [list]: [], NextToken: EMPTY_PAGE_TOKEN });
       if (input.NextToken === EMPTY_PAGE_TOKEN) delete input.NextToken;
     }
-    return respond(res, 200, handler(estate, caller, input));
+    const answer = handler(estate, caller, input);
+    for (const o of opts.omitMembers ?? []) if (o.operation === op) omitMember(answer, o.member.split('.'));
+    return respond(res, 200, answer);
   };
 
   const server = createServer((req, res) => {

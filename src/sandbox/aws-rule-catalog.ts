@@ -11,6 +11,8 @@ export interface CatalogRule {
   periodic?: boolean;
   /** Evaluates global resources (IAM, the root user, CloudFront): deployed in one region only. */
   global?: boolean;
+  /** The name AWS gives the rule (console, managed-rule docs) when it differs from the identifier's. */
+  awsName?: string;
 }
 
 const ACCOUNT = ['AWS::::Account'];
@@ -44,7 +46,7 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
   BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED: { resourceTypes: ['AWS::Backup::BackupVault'] },
   BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK: { resourceTypes: ['AWS::Backup::RecoveryPoint'] },
   CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED: { resourceTypes: TRAIL, periodic: true },
-  CLOUD_TRAIL_ENABLED: { resourceTypes: ACCOUNT, periodic: true },
+  CLOUD_TRAIL_ENABLED: { resourceTypes: ACCOUNT, periodic: true, awsName: 'cloudtrail-enabled' },
   CLOUD_TRAIL_ENCRYPTION_ENABLED: { resourceTypes: TRAIL, periodic: true },
   CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED: { resourceTypes: TRAIL, periodic: true },
   CLOUDFRONT_VIEWER_POLICY_HTTPS: { resourceTypes: ['AWS::CloudFront::Distribution'], global: true },
@@ -66,7 +68,7 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
   EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK: { resourceTypes: ACCOUNT, periodic: true },
   EC2_EBS_ENCRYPTION_BY_DEFAULT: { resourceTypes: ACCOUNT, periodic: true },
   EC2_INSTANCE_DETAILED_MONITORING_ENABLED: { resourceTypes: INSTANCE },
-  EC2_INSTANCE_MANAGED_BY_SSM: { resourceTypes: INSTANCE },
+  EC2_INSTANCE_MANAGED_BY_SSM: { resourceTypes: INSTANCE, awsName: 'ec2-instance-managed-by-systems-manager' },
   EC2_INSTANCE_NO_PUBLIC_IP: { resourceTypes: INSTANCE },
   EC2_MANAGEDINSTANCE_ASSOCIATION_COMPLIANCE_STATUS_CHECK: { resourceTypes: ['AWS::SSM::AssociationCompliance'] },
   EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN: { resourceTypes: INSTANCE, periodic: true },
@@ -99,8 +101,8 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
   IAM_USER_MFA_ENABLED: { resourceTypes: IAM_USER, periodic: true, global: true },
   IAM_USER_NO_POLICIES_CHECK: { resourceTypes: IAM_USER, global: true },
   IAM_USER_UNUSED_CREDENTIALS_CHECK: { resourceTypes: IAM_USER, periodic: true, global: true },
-  INCOMING_SSH_DISABLED: { resourceTypes: SG },
-  INSTANCES_IN_VPC: { resourceTypes: INSTANCE },
+  INCOMING_SSH_DISABLED: { resourceTypes: SG, awsName: 'restricted-ssh' },
+  INSTANCES_IN_VPC: { resourceTypes: INSTANCE, awsName: 'ec2-instances-in-vpc' },
   INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY: { resourceTypes: ['AWS::EC2::InternetGateway'] },
   KMS_CMK_NOT_SCHEDULED_FOR_DELETION: { resourceTypes: ['AWS::KMS::Key'] },
   LAMBDA_CONCURRENCY_CHECK: { resourceTypes: LAMBDA },
@@ -108,7 +110,7 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
   LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED: { resourceTypes: LAMBDA },
   LAMBDA_INSIDE_VPC: { resourceTypes: LAMBDA },
   MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS: { resourceTypes: IAM_USER, periodic: true, global: true },
-  MULTI_REGION_CLOUD_TRAIL_ENABLED: { resourceTypes: ACCOUNT, periodic: true, global: true },
+  MULTI_REGION_CLOUD_TRAIL_ENABLED: { resourceTypes: ACCOUNT, periodic: true, global: true, awsName: 'multi-region-cloudtrail-enabled' },
   RDS_IN_BACKUP_PLAN: { resourceTypes: DB, periodic: true },
   RDS_INSTANCE_DELETION_PROTECTION_ENABLED: { resourceTypes: DB },
   RDS_INSTANCE_PUBLIC_ACCESS_CHECK: { resourceTypes: DB },
@@ -121,7 +123,7 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
   REDSHIFT_CLUSTER_CONFIGURATION_CHECK: { resourceTypes: REDSHIFT },
   REDSHIFT_CLUSTER_PUBLIC_ACCESS_CHECK: { resourceTypes: REDSHIFT },
   REDSHIFT_REQUIRE_TLS_SSL: { resourceTypes: REDSHIFT, periodic: true },
-  RESTRICTED_INCOMING_TRAFFIC: { resourceTypes: SG },
+  RESTRICTED_INCOMING_TRAFFIC: { resourceTypes: SG, awsName: 'restricted-common-ports' },
   ROOT_ACCOUNT_HARDWARE_MFA_ENABLED: { resourceTypes: ACCOUNT, periodic: true, global: true },
   ROOT_ACCOUNT_MFA_ENABLED: { resourceTypes: ACCOUNT, periodic: true, global: true },
   S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS: { resourceTypes: ['AWS::S3::AccountPublicAccessBlock'], global: true },
@@ -151,4 +153,21 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
 /** Managed rule identifier → the name AWS's templates give the rule (S3_BUCKET_X → s3-bucket-x). */
 export function ruleNameOf(identifier: string): string {
   return identifier.toLowerCase().replace(/_/g, '-');
+}
+
+/** The name a rule gets when someone adds it in the Config console: AWS's own name for it. */
+export function consoleNameOf(identifier: string): string {
+  return RULE_CATALOG[identifier]?.awsName ?? ruleNameOf(identifier);
+}
+
+/** Longest rule name Config keeps (ConfigRuleName 1..64 in the compliance APIs). */
+export const MAX_RULE_NAME = 64;
+
+/**
+ * The name a conformance pack gives a rule: `<name>-conformance-pack-<pack id>`, with `<name>` cut
+ * so that the whole fits the 64-character limit.
+ */
+export function packRuleName(name: string, packId: string): string {
+  const suffix = `-${packId}`;
+  return name.slice(0, MAX_RULE_NAME - suffix.length) + suffix;
 }

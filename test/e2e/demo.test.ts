@@ -53,14 +53,14 @@ describe('soc2 demo (the README quick start)', () => {
     const controls = results.controls as C[];
     const withDeviation = controls.filter((c) => c.findings.some((f) => f.status === 'fail'));
     expect(withDeviation.filter((c) => c.status !== 'fail').map((c) => c.id)).toEqual([]);
-    // eu-west-1's recorder is stopped: these fail on what the trusted regions show, and say the rest is incomplete.
+    // eu-west-1's recorder is stopped: these fail (AWS-017: SSH open in us-west-2, a rule named restricted-ssh) on what the trusted regions show, and say the rest is incomplete.
     const incompleteFailures = controls.filter((c) => c.status === 'fail' && c.incomplete).map((c) => c.id).sort();
-    expect(incompleteFailures).toEqual(['AWS-009', 'AWS-012', 'AWS-015', 'AWS-019']);
+    expect(incompleteFailures).toEqual(['AWS-009', 'AWS-012', 'AWS-015', 'AWS-017', 'AWS-019']);
     const aws019 = controls.find((c) => c.id === 'AWS-019')!;
     expect(aws019.statusReason).toMatch(/^1 of 17 resources fails: nw-analytics-exports .* The evidence is also incomplete, so more may fail: AWS Config is not recording in eu-west-1 \(recorder stopped\)/);
     // Without a known deviation, the stopped region leaves the control in error, never passing.
     expect(controls.find((c) => c.id === 'AWS-010')).toMatchObject({ status: 'error', incomplete: true });
-    expect(run.stdout).toMatch(/\d+ fail \(4 on incomplete evidence\)/);
+    expect(run.stdout).toMatch(/\d+ fail \(5 on incomplete evidence\)/);
   });
 
   it('says plainly in every report that it is sample data', () => {

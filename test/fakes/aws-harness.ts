@@ -52,6 +52,10 @@ export async function startAwsHarness(estate: AwsEstate, opts: AwsHarnessOptions
       close: async () => {
         for (const region of new Set([...aws.regions, ...estate.regions])) aws.client(region).destroy();
         await server.close();
+        // Strict fake: an operation it does not serve must fail the test, not pass as a gap.
+        if (server.stats.unknownOperations.length > 0) {
+          throw new Error(`The fake AWS Config was asked for operations it does not serve: ${server.stats.unknownOperations.join(', ')}. Add them to src/sandbox/aws-config-ops.ts.`);
+        }
       },
     };
   } catch (e) {

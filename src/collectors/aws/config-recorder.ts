@@ -9,9 +9,10 @@
  */
 import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
-import { aggregatorScope, aggregatorSources, sourceTrust } from './aggregate.js';
+import type { ConfigurationRecorder } from '@aws-sdk/client-config-service';
+import { aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust } from './aggregate.js';
 import { EvidenceBuilder, inParallel, requireAws } from './evidence.js';
-import { describeProblems, recordsAllTypes, upperStatus } from './recorder-health.js';
+import { describeProblems, recordsAllTypes, upperStatus, type RecorderItem } from './recorder-health.js';
 import { recorderIn, type RecorderRead } from './regional.js';
 
 const ID = 'aws.config-recorder';
@@ -24,17 +25,17 @@ const DELIVERY_STATUS = ['SUCCESS', 'FAILURE', 'NOT_APPLICABLE', 'NONE'] as cons
 
 const resourceSchema = z.object({
   exists: z.boolean().describe('a configuration recorder exists'),
-  recording: z.boolean().describe('recording'),
-  allSupported: z.boolean().describe('records all supported resource types'),
-  includesGlobalResourceTypes: z.boolean().describe('records global resource types (IAM) in this region'),
-  globalResourceTypesRecordedInScope: z.boolean().describe('global resource types are recorded in at least one region in scope'),
-  lastStatus: z.enum(LAST_STATUS).describe('last recording status'),
+  recording: z.boolean().nullable().describe('recording'),
+  allSupported: z.boolean().nullable().describe('records all supported resource types'),
+  includesGlobalResourceTypes: z.boolean().nullable().describe('records global resource types (IAM) in this region'),
+  globalResourceTypesRecordedInScope: z.boolean().nullable().describe('global resource types are recorded in at least one region in scope'),
+  lastStatus: z.enum(LAST_STATUS).nullable().describe('last recording status'),
   lastErrorCode: z.string().nullable().describe('last recording error'),
   lastStatusChangeAt: z.string().nullable().describe('last status change'),
-  deliveryChannelExists: z.boolean().describe('a delivery channel exists'),
+  deliveryChannelExists: z.boolean().nullable().describe('a delivery channel exists'),
   deliveryChannel: z.string().nullable().describe('delivery channel'),
   deliveryBucket: z.string().nullable().describe('delivery S3 bucket'),
-  lastDeliveryStatus: z.enum(DELIVERY_STATUS).describe('last delivery status'),
+  lastDeliveryStatus: z.enum(DELIVERY_STATUS).nullable().describe('last delivery status'),
   trusted: z.boolean().describe('AWS Config evidence from this region can be trusted'),
   problems: z.array(z.string()).describe('problems found'),
 });
@@ -44,51 +45,100 @@ function pick<T extends string>(allowed: readonly T[], value: string): T {
   return (allowed as readonly string[]).includes(value) ? (value as T) : ('NONE' as T);
 }
 
-function stateOf(read: RecorderRead, globalInScope: boolean): RecorderState {
+/** Null when a recorder exists but AWS did not send the value: "could not tell", never false. */
+function stateOf(read: RecorderRead, globalInScope: boolean | null): RecorderState {
   const { recorder, status, channel, channelStatus } = read;
+  const lastDelivery = channelStatus?.configHistoryDeliveryInfo?.lastStatus;
   return {
     exists: recorder !== undefined,
-    recording: status?.recording === true,
+    recording: recorder ? status?.recording ?? null : false,
     allSupported: recordsAllTypes(recorder),
-    includesGlobalResourceTypes: recorder?.recordingGroup?.includeGlobalResourceTypes === true,
+    includesGlobalResourceTypes: recorder ? recorder.recordingGroup?.includeGlobalResourceTypes ?? null : false,
     globalResourceTypesRecordedInScope: globalInScope,
-    lastStatus: pick(LAST_STATUS, recorder ? upperStatus(status?.lastStatus) : 'NONE'),
+    lastStatus: !recorder ? 'NONE' : status?.lastStatus === undefined ? null : pick(LAST_STATUS, upperStatus(status.lastStatus)),
     lastErrorCode: status?.lastErrorCode ?? null,
     lastStatusChangeAt: status?.lastStatusChangeTime?.toISOString() ?? null,
     deliveryChannelExists: channel !== undefined,
     deliveryChannel: channel?.name ?? null,
     deliveryBucket: channel?.s3BucketName ?? null,
-    lastDeliveryStatus: pick(DELIVERY_STATUS, channel ? upperStatus(channelStatus?.configHistoryDeliveryInfo?.lastStatus) : 'NONE'),
+    lastDeliveryStatus: !channel ? 'NONE' : lastDelivery === undefined ? null : pick(DELIVERY_STATUS, upperStatus(lastDelivery)),
     trusted: read.health.trusted,
     problems: read.health.problems.length ? describeProblems(read.health.problems).split(', ') : [],
   };
 }
 
+/** True when one place records global types; null when none does for sure but one might. */
+function anyRecordsGlobal(states: ReadonlyArray<Pick<RecorderState, 'recording' | 'includesGlobalResourceTypes'>>): boolean | null {
+  if (states.some((s) => s.recording === true && s.includesGlobalResourceTypes === true)) return true;
+  if (states.some((s) => s.recording !== false && s.includesGlobalResourceTypes !== false)) return null;
+  return false;
+}
+
 /**
- * Aggregator mode: the aggregate APIs do not expose member accounts' recorders, only whether each
- * account and region still sends data. soc2 reports that, and says plainly that recording groups
- * could not be verified (evidence incomplete) rather than guessing them.
+ * Aggregator mode: one resource per account and region, from the recorder's own configuration
+ * item in the aggregator. That item says whether the recorder exists, records, and what; it does
+ * not carry the last recording status or the delivery channel, which stay null (could not tell:
+ * only the member account's own Describe calls reveal them).
  */
 async function collectAggregate(ctx: CollectContext, out: EvidenceBuilder<RecorderState>): Promise<void> {
   const agg = aggregatorScope(ctx)!;
-  const sources = out.use(await aggregatorSources(ctx, agg));
-  if (!sources) return;
+  const view = out.use(await aggregatorView(ctx, agg)) ?? {};
   const now = ctx.now();
+  const places = aggregatorPlaces(view);
   out.facts.aggregator = agg.name;
-  out.facts.sources = sources.map((s) => ({
-    account: s.SourceId, region: s.AwsRegion, status: s.LastUpdateStatus ?? 'NONE', lastUpdate: s.LastUpdateTime?.toISOString() ?? null,
+  out.facts.sources = (view.statuses ?? []).map((s) => ({
+    source: s.SourceId ?? null, type: s.SourceType ?? null, region: s.AwsRegion ?? null,
+    status: s.LastUpdateStatus ?? null, lastUpdate: s.LastUpdateTime?.toISOString() ?? null,
   }));
-  for (const s of sources) {
-    const trust = sourceTrust(s, agg, now, ctx.aws!.maxEvaluationAgeHours);
-    if (trust.gap) out.addGap(trust.gap);
-  }
-  out.addGap({
-    kind: 'other',
-    resource: agg.name,
-    message: `Through aggregator "${agg.name}" soc2 can see that ${sources.length} account/region sources send AWS Config data, but not how each ` +
-      `recorder is set up (all resource types, global types, delivery channel): AWS exposes no aggregate API for that. Run soc2 once per ` +
-      `account without aws.aggregator (for example from a CI matrix with one role per account) to verify the recorders.`,
+  if (!view.recorders) return;
+  const states = places.map((place) => {
+    const trust = placeTrust(place, view, agg, now, ctx.aws!.maxEvaluationAgeHours);
+    // The aggregator's status is about data arriving, not about the recorder: it is a gap, while
+    // the recorder's own state below is what the control judges.
+    if (trust.statusGap) out.addGap(trust.statusGap);
+    const item = trust.recorder;
+    const exists = item !== undefined && !item.itemStatus?.startsWith('ResourceDeleted');
+    const state: RecorderState = {
+      exists,
+      recording: exists ? item.recording : false,
+      allSupported: exists ? recordsAllTypes({ recordingGroup: groupOf(item) }) : false,
+      includesGlobalResourceTypes: exists ? item.includeGlobalResourceTypes : false,
+      globalResourceTypesRecordedInScope: null,
+      lastStatus: exists ? null : 'NONE',
+      lastErrorCode: null,
+      lastStatusChangeAt: null,
+      deliveryChannelExists: null,
+      deliveryChannel: null,
+      deliveryBucket: null,
+      lastDeliveryStatus: null,
+      trusted: trust.trusted,
+      problems: trust.health && trust.health.problems.length ? describeProblems(trust.health.problems).split(', ') : [],
+    };
+    return { place, state, item };
   });
+  for (const { place, state, item } of states) {
+    const sameAccount = states.filter((s) => s.place.account === place.account).map((s) => s.state);
+    state.globalResourceTypesRecordedInScope = anyRecordsGlobal(sameAccount);
+    // No configuration item at all: whether a recorder exists could not be told.
+    if (!item) {
+      out.addGap({
+        kind: 'precondition', resource: placeKey(place),
+        message: `Aggregator "${agg.name}" holds no configuration item for a recorder in account ${place.account} in ${place.region}, so soc2 could not tell ` +
+          `whether AWS Config is set up and recording there. Set up and start AWS Config in that account and region, or check that the account still authorizes the aggregator, then run soc2 again.`,
+      });
+      continue;
+    }
+    out.resources.push({
+      id: item.name ?? 'config-recorder', type: 'AWS::Config::ConfigurationRecorder', region: place.region, account: place.account, data: state,
+    });
+  }
+}
+
+function groupOf(item: RecorderItem): NonNullable<ConfigurationRecorder['recordingGroup']> {
+  const group: NonNullable<ConfigurationRecorder['recordingGroup']> = {};
+  if (item.allSupported !== null) group.allSupported = item.allSupported;
+  if (item.useOnly !== null) group.recordingStrategy = { useOnly: item.useOnly as 'ALL_SUPPORTED_RESOURCE_TYPES' };
+  return group;
 }
 
 export const collector: Collector<ConfigRecorderParams, RecorderState> = {
@@ -103,7 +153,17 @@ export const collector: Collector<ConfigRecorderParams, RecorderState> = {
     'config:DescribeDeliveryChannels',
     'config:DescribeDeliveryChannelStatus',
     'config:DescribeConfigurationAggregatorSourcesStatus',
+    'config:SelectAggregateResourceConfig',
   ],
+  revealedBy: {
+    recording: 'config:DescribeConfigurationRecorderStatus',
+    allSupported: 'config:DescribeConfigurationRecorders',
+    includesGlobalResourceTypes: 'config:DescribeConfigurationRecorders',
+    globalResourceTypesRecordedInScope: 'config:DescribeConfigurationRecorders',
+    lastStatus: 'config:DescribeConfigurationRecorderStatus',
+    deliveryChannelExists: 'config:DescribeDeliveryChannels',
+    lastDeliveryStatus: 'config:DescribeDeliveryChannelStatus',
+  },
   defaultWhenEmpty: 'error',
   example: [
     'collector: aws.config-recorder',
@@ -124,22 +184,19 @@ export const collector: Collector<ConfigRecorderParams, RecorderState> = {
     }
     const reads = await inParallel(aws.regions, async (region) => ({ region, read: out.use(await recorderIn(ctx, region)) }));
     const known = reads.filter((r): r is { region: string; read: RecorderRead } => r.read !== undefined);
-    const globalInScope = known.some(({ read }) => read.status?.recording === true && read.recorder?.recordingGroup?.includeGlobalResourceTypes === true);
+    const states = known.map(({ read }) => stateOf(read, null));
+    const globalInScope = anyRecordsGlobal(states);
     // Every region's recorder belongs to the same account; one that has none borrows it.
     const account = known.find((r) => r.read.account)?.read.account ?? aws.accountId;
-    for (const { region, read } of known) {
-      const resource: CollectedResource<RecorderState> = {
-        id: read.recorder?.name ?? 'config-recorder',
-        type: 'AWS::Config::ConfigurationRecorder',
-        region,
-        data: stateOf(read, globalInScope),
-      };
+    known.forEach(({ region, read }, i) => {
+      const data = { ...states[i]!, globalResourceTypesRecordedInScope: globalInScope };
+      const resource: CollectedResource<RecorderState> = { id: read.recorder?.name ?? 'config-recorder', type: 'AWS::Config::ConfigurationRecorder', region, data };
       const owner = read.account ?? account;
       if (owner) resource.account = owner;
       out.resources.push(resource);
-    }
+    });
     out.facts.regionsWithoutRecorder = known.filter((r) => !r.read.recorder).map((r) => r.region);
-    out.facts.regionsNotRecording = known.filter((r) => r.read.recorder && r.read.status?.recording !== true).map((r) => r.region);
+    out.facts.regionsNotRecording = known.filter((r) => r.read.recorder && r.read.status?.recording === false).map((r) => r.region);
     out.facts.untrustedRegions = known.filter((r) => !r.read.health.trusted).map((r) => r.region);
     out.facts.globalResourceTypesRecorded = globalInScope;
     return out.build();

@@ -9,17 +9,20 @@
  * results are kept, because a failure is a failure whatever the state of the recorder.
  */
 import { z } from 'zod';
-import type { ConfigRule, EvaluationResult } from '@aws-sdk/client-config-service';
+import type { AggregateComplianceByConfigRule, ConfigRule, EvaluationResult } from '@aws-sdk/client-config-service';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import {
-  aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorSources, sourceTrust, type AggregatorScope,
+  aggregateComplianceDetails, aggregateRuleCompliance, aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope,
 } from './aggregate.js';
 import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
 import {
   accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
 } from './regional.js';
 import { untrustedRegionGap } from './recorder-health.js';
-import { evaluationProblem, isManagedIdentifier, matchRules, nameMatches, type EvaluationProblem } from './rule-match.js';
+import {
+  evaluationProblem, isManagedIdentifier, matchRuleName, matchRules, newestResultTime, resultsProblem, type EvaluationProblem,
+} from './rule-match.js';
+import { MAX_RULE_NAME, namesFor } from './rule-names.js';
 
 const ID = 'aws.config-rules';
 
@@ -77,6 +80,8 @@ function evaluationGapMessage(rule: string, region: string, where: string, probl
       return `${head} Re-evaluate it (${reEvaluate(rule, region)}), or raise aws.maxEvaluationAgeHours if its schedule is longer.`;
     case 'never':
       return `${head} Start an evaluation (${reEvaluate(rule, region)}) and run soc2 again once it has finished.`;
+    case 'undated':
+      return `${head} Re-evaluate it (${reEvaluate(rule, region)}) and run soc2 again; if its results still carry no time, report it to AWS Support.`;
   }
 }
 
@@ -89,12 +94,16 @@ interface Counters {
 /** Adds one rule's results; withholds COMPLIANT/NOT_APPLICABLE ones when `reliable` is false. */
 function addResults(
   out: EvidenceBuilder<RuleResult>, counters: Counters, results: readonly EvaluationResult[],
-  where: { rule: string; identifier: string | null; region: string; account?: string; reliable: boolean },
+  where: { rule: string; identifier: string | null; region: string; account?: string; reliable: boolean; aggregated?: boolean },
 ): void {
+  let unreadable = 0;
   for (const r of results) {
     const q = r.EvaluationResultIdentifier?.EvaluationResultQualifier;
     const compliance = r.ComplianceType;
-    if (!q?.ResourceId || (compliance !== 'COMPLIANT' && compliance !== 'NON_COMPLIANT' && compliance !== 'NOT_APPLICABLE')) continue;
+    if (!q?.ResourceId || (compliance !== 'COMPLIANT' && compliance !== 'NON_COMPLIANT' && compliance !== 'NOT_APPLICABLE')) {
+      unreadable++;
+      continue;
+    }
     if (!where.reliable && compliance !== 'NON_COMPLIANT') {
       counters.withheld++;
       continue;
@@ -117,6 +126,15 @@ function addResults(
     if (where.account) resource.account = where.account;
     if (compliance === 'NOT_APPLICABLE') resource.notApplicable = `AWS Config rule ${where.rule} reports NOT_APPLICABLE for this resource.`;
     out.resources.push(resource);
+  }
+  // A result without a resource or a compliance type could be a failure: it is a gap, never dropped in silence.
+  if (unreadable > 0) {
+    const inAccount = where.aggregated && where.account;
+    out.addGap({
+      kind: 'other', resource: `${where.rule}@${inAccount ? `${where.account}/` : ''}${where.region}`,
+      message: `${unreadable} result(s) of AWS Config rule ${where.rule} in ${inAccount ? `account ${where.account} in ` : ''}${where.region} did not say which resource ` +
+        'they concern or whether it complies, so they could not be read. Re-evaluate the rule and run soc2 again.',
+    });
   }
 }
 
@@ -202,51 +220,92 @@ function recordsNoGlobalTypes(includeGlobal: boolean | undefined, rule: ConfigRu
 
 // ── Aggregator: every account and region it collects from ─────────────────────────────────────
 
+/** Aggregate rows that say which account, region and rule they belong to; the others are counted. */
+function placedRows(rows: readonly AggregateComplianceByConfigRule[]): { placed: Array<AggregateComplianceByConfigRule & { AccountId: string; AwsRegion: string; ConfigRuleName: string }>; unplaced: number } {
+  const placed = rows.filter((r): r is AggregateComplianceByConfigRule & { AccountId: string; AwsRegion: string; ConfigRuleName: string } =>
+    Boolean(r.AccountId && r.AwsRegion && r.ConfigRuleName));
+  return { placed, unplaced: rows.length - placed.length };
+}
+
 async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, params: ConfigRulesParams, out: EvidenceBuilder<RuleResult>, counters: Counters, found: Map<string, string[]>): Promise<void> {
   const aws = ctx.aws!;
   const maxAge = params.maxEvaluationAgeHours ?? aws.maxEvaluationAgeHours;
-  const [sourcesRead, rowsRead] = await Promise.all([aggregatorSources(ctx, agg), aggregateRuleCompliance(ctx, agg)]);
-  const sources = out.use(sourcesRead);
-  const rows = out.use(rowsRead);
-  if (!sources || !rows) return;
+  const [viewRead, rowsRead] = await Promise.all([aggregatorView(ctx, agg), aggregateRuleCompliance(ctx, agg)]);
+  const view = out.use(viewRead) ?? {};
+  const rowList = out.use(rowsRead);
+  if (!rowList) return;
+  const { placed: rows, unplaced } = placedRows(rowList);
+  if (unplaced > 0) {
+    out.addGap({
+      kind: 'other', resource: agg.name,
+      message: `${unplaced} rule compliance row(s) from aggregator "${agg.name}" did not say which account, region or rule they belong to, ` +
+        'so their results could not be read. Run soc2 again; if it persists, report it to AWS Support.',
+    });
+  }
+  const places = aggregatorPlaces(view, rows.map((r) => ({ account: r.AccountId, region: r.AwsRegion })));
   out.facts.aggregator = agg.name;
-  out.facts.sources = sources.map((s) => `${s.SourceId}/${s.AwsRegion}`);
+  out.facts.sources = places.map(placeKey);
+  const now = ctx.now();
 
-  await inParallel(sources, async (source) => {
-    const account = source.SourceId!;
-    const region = source.AwsRegion!;
+  await inParallel(places, async (place) => {
+    const { account, region } = place;
     const where = `account ${account} in ${region}`;
     const here = rows.filter((r) => r.AccountId === account && r.AwsRegion === region);
-    const matched = params.rules.map((requested) => ({ requested, rows: here.filter((r) => nameMatches(requested, r.ConfigRuleName ?? '')) }));
-    const trust = sourceTrust(source, agg, ctx.now(), maxAge);
-    if (trust.gap && (!params.global || matched.some((m) => m.rows.length > 0))) out.addGap(trust.gap);
+    const matched = params.rules.map((requested) => {
+      const verdicts = here.map((row) => ({ row, match: matchRuleName(requested, row.ConfigRuleName) }));
+      return {
+        requested,
+        rows: verdicts.filter((v) => v.match.kind === 'match').map((v) => v.row),
+        ambiguous: verdicts.flatMap((v) => (v.match.kind === 'ambiguous' ? [{ name: v.row.ConfigRuleName, candidates: v.match.candidates }] : [])),
+      };
+    });
+    const trust = placeTrust(place, view, agg, now, maxAge);
+    if (!params.global || matched.some((m) => m.rows.length > 0)) trust.gaps.forEach((g) => out.addGap(g));
 
-    await inParallel(matched, async ({ requested, rows: deployed }) => {
+    await inParallel(matched, async ({ requested, rows: deployed, ambiguous }) => {
+      for (const a of ambiguous) {
+        out.addGap({
+          kind: 'other', resource: `${a.name}@${account}/${region}`,
+          message: `AWS Config rule ${a.name} in ${where} has a name cut to ${MAX_RULE_NAME} characters that could stand for any of ${a.candidates.join(', ')}; ` +
+            `the aggregate APIs do not say which, and soc2 does not guess. Give the rule a shorter name in the conformance pack template, or run soc2 in that account without aws.aggregator.`,
+        });
+      }
       if (deployed.length === 0) {
-        if (!params.global) {
+        if (!params.global && ambiguous.length === 0) {
+          const names = isManagedIdentifier(requested) ? namesFor(requested).join(' or ') : requested;
           out.addGap({
             kind: 'not-found', resource: `${requested}@${account}/${region}`,
-            message: `AWS Config rule ${requested} has no results from ${where} in aggregator "${agg.name}": it is not deployed there, or has never ` +
-              `produced a result. Deploy it or the SOC 2 conformance pack in that account and region, then run soc2 again.`,
+            message: `AWS Config rule ${requested} has no results from ${where} in aggregator "${agg.name}": no rule there named ${names} ` +
+              `(alone, with a conformance pack's suffix, or as an organization rule) has produced a result, and the aggregate APIs list only rules ` +
+              `with results. Deploy it or the SOC 2 conformance pack in that account and region, then run soc2 again.`,
           });
         }
         return;
       }
-      found.set(requested, [...(found.get(requested) ?? []), `${account}/${region}`]);
+      found.set(requested, [...(found.get(requested) ?? []), placeKey(place)]);
       await inParallel(deployed, async (row) => {
-        const name = row.ConfigRuleName!;
+        const name = row.ConfigRuleName;
         const level = row.Compliance?.ComplianceType;
-        counters.deployments.push({ requested, rule: name, region, account, ...(level ? { compliance: level } : {}) });
         const results = out.use(await aggregateComplianceDetails(ctx, agg, name, account, region));
+        const deployment: Deployment = { requested, rule: name, region, account, ...(level ? { compliance: level } : {}) };
+        counters.deployments.push(deployment);
         if (!results) return;
         let reliable = trust.trusted;
+        // The same age rule as region by region, asked of the results: the aggregate APIs have no evaluation status.
+        const problem = resultsProblem(results, now, maxAge);
+        const newest = newestResultTime(results);
+        if (newest) deployment.lastEvaluatedAt = newest.toISOString();
+        if (problem) {
+          reliable = false;
+          out.addGap({ kind: 'precondition', resource: `${name}@${account}/${region}`, message: evaluationGapMessage(name, region, where, problem, level) });
+        }
         // Rules without results are omitted by AWS, so INSUFFICIENT_DATA here has only
         // NOT_APPLICABLE results behind it; anything else is an inconsistent answer.
         if (level === 'INSUFFICIENT_DATA' && results.some((r) => r.ComplianceType !== 'NOT_APPLICABLE')) {
           reliable = false;
           out.addGap({ kind: 'precondition', resource: `${name}@${account}/${region}`, message: `AWS Config rule ${name} in ${where} reports INSUFFICIENT_DATA: its results cannot be relied on. Re-evaluate it (${reEvaluate(name, region)} in that account).` });
         }
-        addResults(out, counters, results, { rule: name, identifier: isManagedIdentifier(requested) ? requested : null, region, account, reliable });
+        addResults(out, counters, results, { rule: name, identifier: isManagedIdentifier(requested) ? requested : null, region, account, reliable, aggregated: true });
       });
     });
   });
@@ -272,6 +331,7 @@ export const collector: Collector<ConfigRulesParams, RuleResult> = {
     'config:DescribeConfigurationAggregatorSourcesStatus',
     'config:DescribeAggregateComplianceByConfigRules',
     'config:GetAggregateComplianceDetailsByConfigRule',
+    'config:SelectAggregateResourceConfig',
   ],
   defaultWhenEmpty: 'error',
   example: [

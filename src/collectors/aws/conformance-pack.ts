@@ -8,15 +8,15 @@
  */
 import { z } from 'zod';
 import type { AggregateEvaluationResult, ConformancePackEvaluationResult } from '@aws-sdk/client-config-service';
-import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
+import type { CollectContext, CollectedResource, Collector, Evidence, Gap } from '../types.js';
 import {
-  aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorSources, sourceTrust, type AggregatorScope,
+  aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorView, placeTrust, type AggregatorScope,
 } from './aggregate.js';
 import { paginateAws } from './call.js';
 import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, evaluationStatusIn, recorderIn, type Shared } from './regional.js';
-import { evaluationProblem } from './rule-match.js';
+import { evaluationProblem, resultsProblem } from './rule-match.js';
 
 const ID = 'aws.conformance-pack';
 
@@ -122,17 +122,22 @@ async function collectRegion(ctx: CollectContext, region: string, params: Confor
     }
   }
   const account = recorder?.account ?? aws.accountId;
+  const unreadable = new Map<string, number>();
   for (const r of pack.results) {
     const name = r.EvaluationResultIdentifier?.EvaluationResultQualifier?.ConfigRuleName ?? '';
-    if (!wanted.includes(name)) continue;
-    const resource = toResource(params.pack, name, pack.rules.get(name)?.controls ?? [], r, { region, ...(account ? { account } : {}) });
-    if (!resource) continue;
+    if (name && !wanted.includes(name)) continue;
+    const resource = name ? toResource(params.pack, name, pack.rules.get(name)?.controls ?? [], r, { region, ...(account ? { account } : {}) }) : undefined;
+    if (!resource) {
+      unreadable.set(name, (unreadable.get(name) ?? 0) + 1);
+      continue;
+    }
     if ((!trusted || unreliable.has(name) || !statuses) && resource.data.compliance !== 'NON_COMPLIANT') {
       withheld.n++;
       continue;
     }
     out.resources.push(resource);
   }
+  for (const [name, count] of unreadable) out.addGap(unreadableGap(count, name || '(unnamed)', params.pack, region, `${name || params.pack}@${region}`));
 }
 
 /**
@@ -142,8 +147,9 @@ async function collectRegion(ctx: CollectContext, region: string, params: Confor
  * source with several packs is a gap rather than a guess.
  */
 async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, params: ConformancePackParams, out: EvidenceBuilder<PackResult>, withheld: { n: number }): Promise<void> {
-  const [sourcesRead, packsRead, rowsRead] = await Promise.all([
-    aggregatorSources(ctx, agg),
+  const maxAge = ctx.aws!.maxEvaluationAgeHours;
+  const [viewRead, packsRead, rowsRead] = await Promise.all([
+    aggregatorView(ctx, agg),
     ctx.memo(`aws:aggregate-packs:${agg.name}`, async (ctx): Promise<Shared<Array<{ pack: string; account: string; region: string; compliance: string }>>> => {
       const r = await paginateAws(ctx, 'DescribeAggregateComplianceByConformancePacks', { ConfigurationAggregatorName: agg.name }, 'AggregateComplianceByConformancePacks',
         { region: agg.homeRegion, resource: agg.name }, { pageSizeKey: 'Limit', pageSize: PAGE.DescribeAggregateComplianceByConformancePacks });
@@ -152,10 +158,10 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
     }),
     aggregateRuleCompliance(ctx, agg),
   ]);
-  const sources = out.use(sourcesRead);
+  const view = out.use(viewRead) ?? {};
   const packs = out.use(packsRead);
   const rows = out.use(rowsRead);
-  if (!sources || !packs || !rows) return;
+  if (!packs || !rows) return;
   const holders = packs.filter((p) => p.pack === params.pack);
   out.facts.aggregator = agg.name;
   out.facts.sourcesWithPack = holders.map((h) => `${h.account}/${h.region}`);
@@ -163,11 +169,11 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
     out.addGap(notDeployed({ kind: 'not-found', resource: params.pack, message: '' }, params.pack, `any account or region of aggregator "${agg.name}"`));
     return;
   }
+  const now = ctx.now();
   await inParallel(holders, async (holder) => {
     const where = `${holder.account}/${holder.region}`;
-    const source = sources.find((s) => s.SourceId === holder.account && s.AwsRegion === holder.region);
-    const trust = source ? sourceTrust(source, agg, ctx.now(), ctx.aws!.maxEvaluationAgeHours) : { trusted: false, gap: undefined };
-    if (trust.gap) out.addGap(trust.gap);
+    const trust = placeTrust({ account: holder.account, region: holder.region }, view, agg, now, maxAge);
+    trust.gaps.forEach((g) => out.addGap(g));
     if (packs.filter((p) => p.account === holder.account && p.region === holder.region).length > 1) {
       out.addGap({ kind: 'other', resource: where, message: `Account ${holder.account} in ${holder.region} has several conformance packs, and the aggregate APIs do not say which rule belongs to which; run soc2 in that account without aws.aggregator to read ${params.pack}.` });
       return;
@@ -180,17 +186,40 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
       if (!results) return;
       const insufficient = row.Compliance?.ComplianceType === 'INSUFFICIENT_DATA' && results.some((r) => r.ComplianceType !== 'NOT_APPLICABLE');
       if (insufficient) out.addGap({ kind: 'precondition', resource: `${name}@${where}`, message: `Rule ${name} of conformance pack ${params.pack} in account ${holder.account} in ${holder.region} reports INSUFFICIENT_DATA; re-evaluate it in that account.` });
+      // The aggregate APIs have no evaluation status: the age of the rule's newest result stands in for it.
+      const problem = resultsProblem(results, now, maxAge);
+      if (problem) {
+        out.addGap({
+          kind: 'precondition', resource: `${name}@${where}`,
+          message: `Rule ${name} of conformance pack ${params.pack} in account ${holder.account} in ${holder.region} cannot be relied on: ${problem.message}. ` +
+            `Re-evaluate it in that account (Config console → Conformance packs → ${params.pack} → ${name}) and run soc2 again.`,
+        });
+      }
+      let unreadable = 0;
       for (const r of results) {
         const resource = toResource(params.pack, name, [], r, { region: holder.region, account: holder.account });
-        if (!resource) continue;
-        if ((!trust.trusted || insufficient) && resource.data.compliance !== 'NON_COMPLIANT') {
+        if (!resource) {
+          if (r.ComplianceType !== 'NOT_APPLICABLE') unreadable++;
+          continue;
+        }
+        if ((!trust.trusted || insufficient || problem) && resource.data.compliance !== 'NON_COMPLIANT') {
           withheld.n++;
           continue;
         }
         out.resources.push(resource);
       }
+      if (unreadable) out.addGap(unreadableGap(unreadable, name, params.pack, `account ${holder.account} in ${holder.region}`, `${name}@${where}`));
     });
   });
+}
+
+/** Results without a resource or a compliance type could be failures: a gap, never dropped in silence. */
+function unreadableGap(count: number, rule: string, pack: string, where: string, resource: string): Gap {
+  return {
+    kind: 'other', resource,
+    message: `${count} result(s) of rule ${rule} of conformance pack ${pack} in ${where} did not say which resource they concern or whether it complies, ` +
+      'so they could not be read. Re-evaluate the rule and run soc2 again.',
+  };
 }
 
 export const collector: Collector<ConformancePackParams, PackResult> = {
@@ -211,6 +240,7 @@ export const collector: Collector<ConformancePackParams, PackResult> = {
     'config:DescribeAggregateComplianceByConformancePacks',
     'config:DescribeAggregateComplianceByConfigRules',
     'config:GetAggregateComplianceDetailsByConfigRule',
+    'config:SelectAggregateResourceConfig',
   ],
   defaultWhenEmpty: 'error',
   example: [

@@ -120,6 +120,20 @@ export function recorderIn(ctx: CollectContext, region: string): Promise<Shared<
     const calls = [rec.call, st.call, ch.call, chs.call];
     const gaps = [rec, st, ch, chs].flatMap((r) => (r.ok ? [] : [r.gap]));
     if (!rec.ok || !st.ok || !ch.ok || !chs.ok) return { calls, gaps };
+    // An answer without its list is not "none": whether a recorder or channel exists could not be told.
+    const unsaid = [
+      rec.value.ConfigurationRecorders === undefined ? 'DescribeConfigurationRecorders (ConfigurationRecorders)' : '',
+      ch.value.DeliveryChannels === undefined ? 'DescribeDeliveryChannels (DeliveryChannels)' : '',
+    ].filter(Boolean);
+    if (unsaid.length > 0) {
+      return {
+        calls,
+        gaps: [{
+          kind: 'other', resource: region,
+          message: `AWS answered ${unsaid.join(' and ')} in ${region} without the list, so soc2 could not tell whether AWS Config is set up there. Run soc2 again; if it persists, report it to AWS Support.`,
+        }],
+      };
+    }
     const recorder = rec.value.ConfigurationRecorders?.[0];
     const snapshot: RecorderSnapshot = { region };
     if (recorder) snapshot.recorder = recorder;

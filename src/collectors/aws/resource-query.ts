@@ -9,9 +9,8 @@
  * recorder last saw, not what is there now.
  */
 import { z } from 'zod';
-import type { AggregatedSourceStatus } from '@aws-sdk/client-config-service';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
-import { aggregatorScope, aggregatorSources, sourceTrust, type AggregatorScope } from './aggregate.js';
+import { aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope, type PlaceTrust } from './aggregate.js';
 import { paginateAws } from './call.js';
 import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
 import { untrustedRegionGap } from './recorder-health.js';
@@ -134,12 +133,12 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
   const expression = withNamingFields(params.expression, ['resourceId', 'resourceType', 'accountId', 'awsRegion']);
   out.facts.expression = expression;
   out.facts.aggregator = agg.name;
-  const [sourcesRead, page] = await Promise.all([
-    aggregatorSources(ctx, agg),
+  const [viewRead, page] = await Promise.all([
+    aggregatorView(ctx, agg),
     paginateAws(ctx, 'SelectAggregateResourceConfig', { Expression: expression, ConfigurationAggregatorName: agg.name }, 'Results',
       { region: agg.homeRegion, resource: agg.name, signal: ctx.signal }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectAggregateResourceConfig }),
   ]);
-  const sources = out.use(sourcesRead) ?? [];
+  const view = out.use(viewRead) ?? {};
   out.addCalls([page.call]);
   if (!page.ok) {
     out.addGap(page.gap);
@@ -148,20 +147,35 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
   const { rows, unparsable } = parseRows(page.items);
   if (unparsable > 0) out.addGap({ kind: 'other', resource: agg.name, message: `${unparsable} row(s) of the advanced query through "${agg.name}" were not JSON objects and could not be read.` });
   out.facts.rows = rows.length;
-  const trust = new Map<string, ReturnType<typeof sourceTrust>>();
-  const keyOf = (s: AggregatedSourceStatus) => `${s.SourceId}/${s.AwsRegion}`;
-  for (const s of sources) trust.set(keyOf(s), sourceTrust(s, agg, ctx.now(), ctx.aws!.maxEvaluationAgeHours));
+  const now = ctx.now();
+  const trust = new Map<string, PlaceTrust>();
   let withheld = 0;
+  let unplaced = 0;
   rows.forEach((row, index) => {
-    const t = trust.get(`${String(row.accountId)}/${String(row.awsRegion)}`);
-    if (t && !t.trusted) {
+    // A row that does not say where it comes from cannot be checked against its recorder: withheld.
+    if (typeof row.accountId !== 'string' || typeof row.awsRegion !== 'string') {
+      unplaced++;
+      return;
+    }
+    const place = { account: row.accountId, region: row.awsRegion };
+    const key = placeKey(place);
+    if (!trust.has(key)) trust.set(key, placeTrust(place, view, agg, now, ctx.aws!.maxEvaluationAgeHours));
+    const t = trust.get(key)!;
+    if (!t.trusted) {
       withheld++;
-      out.addGap(t.gap!);
+      t.gaps.forEach((g) => out.addGap(g));
       return;
     }
     out.resources.push(toResource(row, params, { region: agg.homeRegion, index }));
   });
-  if (withheld) out.facts.rowsWithheld = withheld;
+  if (unplaced > 0) {
+    out.addGap({
+      kind: 'other', resource: agg.name,
+      message: `${unplaced} row(s) of the advanced query through "${agg.name}" did not say which account and region they come from, so whether their recorder is ` +
+        'recording could not be told; they are left out. Select accountId and awsRegion in the query (soc2 adds them unless the query uses functions or GROUP BY).',
+    });
+  }
+  if (withheld + unplaced) out.facts.rowsWithheld = withheld + unplaced;
 }
 
 export const collector: Collector<ResourceQueryParams, QueryRow> = {

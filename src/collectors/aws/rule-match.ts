@@ -5,16 +5,15 @@
  * A control names a managed rule identifier (S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED) or a rule
  * name. Matching by identifier finds the rule whatever it was called: deployed by hand
  * ('s3-bucket-server-side-encryption-enabled'), by a conformance pack (name + '-conformance-pack-
- * <id>'), or under a custom name.
+ * <id>'), or under a custom name. Aggregator mode has names only: see rule-names.ts.
  */
-import type { ConfigRule, ConfigRuleEvaluationStatus } from '@aws-sdk/client-config-service';
+import type { AggregateEvaluationResult, ConfigRule, ConfigRuleEvaluationStatus } from '@aws-sdk/client-config-service';
+import { isManagedIdentifier } from './rule-names.js';
+
+export { isManagedIdentifier, matchRuleName, type NameMatch } from './rule-names.js';
 
 /** Rules being deleted no longer evaluate anything: they do not count as deployed. */
 const GONE_STATES = new Set(['DELETING', 'DELETING_RESULTS']);
-
-export function isManagedIdentifier(requested: string): boolean {
-  return /^[A-Z0-9]+(_[A-Z0-9]+)+$/.test(requested);
-}
 
 /** Rules in `deployed` that answer `requested` (by source identifier or by exact name). */
 export function matchRules(requested: string, deployed: readonly ConfigRule[]): ConfigRule[] {
@@ -22,22 +21,12 @@ export function matchRules(requested: string, deployed: readonly ConfigRule[]): 
     && ((isManagedIdentifier(requested) && rule.Source?.SourceIdentifier === requested) || rule.ConfigRuleName === requested));
 }
 
-/**
- * Aggregate APIs return rule names only, not source identifiers, so aggregator mode matches names:
- * the exact name, the template name of a managed rule (S3_X → s3-x), that name with a
- * conformance-pack suffix, or with the prefix and suffix AWS Organizations gives organization rules.
- */
-export function nameMatches(requested: string, name: string): boolean {
-  if (name === requested) return true;
-  if (!isManagedIdentifier(requested)) return false;
-  const base = requested.toLowerCase().replace(/_/g, '-');
-  return name === base || new RegExp(`^(OrgConfigRule-)?${base}(-conformance-pack-[a-z0-9]+|-[a-z0-9]{6,})?$`).test(name);
-}
-
 export type EvaluationProblem =
   | { kind: 'never'; message: string }
   | { kind: 'failed'; message: string; at: Date }
-  | { kind: 'stale'; message: string; at: Date };
+  | { kind: 'stale'; message: string; at: Date }
+  /** Results that do not say when they were recorded: their age could not be told. */
+  | { kind: 'undated'; message: string };
 
 function later(a: Date | undefined, b: Date | undefined): Date | undefined {
   if (!a) return b;
@@ -62,4 +51,29 @@ export function evaluationProblem(status: ConfigRuleEvaluationStatus | undefined
     return { kind: 'stale', at: lastOk, message: `its last successful evaluation was at ${lastOk.toISOString()}, ${Math.floor(ageHours)} hours before this run (the limit is ${maxAgeHours})` };
   }
   return undefined;
+}
+
+/**
+ * The aggregate APIs have no rule evaluation status; the same question is asked of the results
+ * themselves. A rule's newest result (ResultRecordedTime, or ConfigRuleInvokedTime when that is
+ * later) is when it last evaluated successfully in that account and region, at the latest: older
+ * than `maxAgeHours` is stale, exactly as a stale LastSuccessfulEvaluationTime is per region.
+ * Results that carry neither time cannot be dated: "could not tell", never fresh.
+ */
+export function resultsProblem(results: readonly AggregateEvaluationResult[], now: Date, maxAgeHours: number): EvaluationProblem | undefined {
+  if (results.length === 0) return undefined;
+  const newest = newestResultTime(results);
+  if (!newest) return { kind: 'undated', message: `none of its ${results.length} results says when it was recorded (ResultRecordedTime is missing), so their age could not be told` };
+  const ageHours = (now.getTime() - newest.getTime()) / 3_600_000;
+  if (ageHours > maxAgeHours) {
+    return { kind: 'stale', at: newest, message: `its newest result was recorded at ${newest.toISOString()}, ${Math.floor(ageHours)} hours before this run (the limit is ${maxAgeHours})` };
+  }
+  return undefined;
+}
+
+/** When the newest of these results was recorded (or its rule invoked, when later); undefined when none says. */
+export function newestResultTime(results: readonly AggregateEvaluationResult[]): Date | undefined {
+  let newest: Date | undefined;
+  for (const r of results) newest = later(newest, later(r.ResultRecordedTime, r.ConfigRuleInvokedTime));
+  return newest;
 }

@@ -4,7 +4,7 @@
  * generates a large, healthy estate for the benchmark. All dates are derived from one clock, so
  * the estate is deterministic for a given `now`.
  */
-import { RULE_CATALOG, ruleNameOf } from '../aws-rule-catalog.js';
+import { RULE_CATALOG, consoleNameOf, packRuleName, ruleNameOf } from '../aws-rule-catalog.js';
 
 // ── Types ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -40,6 +40,13 @@ export interface AwsRegionEstate {
   conformancePacks: AwsConformancePack[];
   /** Configuration items, for SelectResourceConfig. */
   resources: AwsConfigItem[];
+  /**
+   * The configuration item Config keeps of the recorder itself (AWS::Config::ConfigurationRecorder,
+   * a system resource type recorded by default), served to advanced queries. Derived from
+   * `recorder` unless set: null when Config holds none, or a replacement `configuration` to model
+   * members AWS leaves out.
+   */
+  recorderItem?: null | { configuration: Record<string, unknown>; status?: string };
 }
 
 export interface AwsRecorder {
@@ -108,10 +115,10 @@ export interface AwsEvaluation {
   resourceId: string;
   compliance: ResourceCompliance;
   annotation?: string;
-  /** ResultRecordedTime */
-  recordedAt: string;
-  /** ConfigRuleInvokedTime */
-  invokedAt: string;
+  /** ResultRecordedTime; absent to model an answer that leaves it out (the model marks it optional). */
+  recordedAt?: string;
+  /** ConfigRuleInvokedTime; absent likewise. */
+  invokedAt?: string;
 }
 
 export interface AwsConformancePack {
@@ -137,6 +144,8 @@ export interface AwsConfigItem {
 export interface AwsAggregatorSource {
   account: string;
   region: string;
+  /** False: the aggregator serves this source's data but leaves it out of its source status list. */
+  listed?: boolean;
   status: SourceUpdateStatus;
   lastUpdateTime: string;
   errorCode?: string;
@@ -145,6 +154,11 @@ export interface AwsAggregatorSource {
 
 export interface AwsAggregator {
   name: string;
+  /**
+   * Set for an organization aggregator: its source status then lists one ORGANIZATION row per
+   * region (SourceId = this id), not one row per account, as AWS does.
+   */
+  organizationId?: string;
   /** Account and region the aggregator lives in (its API only answers there). */
   account: string;
   region: string;
@@ -194,7 +208,7 @@ export interface RuleSpec {
 export function managedRule(now: string, account: string, region: string, spec: RuleSpec): AwsRule {
   const catalog = RULE_CATALOG[spec.identifier];
   const types = catalog?.resourceTypes ?? [];
-  const name = spec.name ?? (spec.pack ? `${ruleNameOf(spec.identifier)}-${spec.pack.id}` : ruleNameOf(spec.identifier));
+  const name = spec.name ?? (spec.pack ? packRuleName(ruleNameOf(spec.identifier), spec.pack.id) : ruleNameOf(spec.identifier));
   const evaluatedAt = hoursBefore(now, spec.evaluatedHoursAgo ?? 2);
   const activated = hoursBefore(now, 24 * 200);
   const evaluation: AwsRuleEvaluationStatus = spec.failedWith
@@ -398,6 +412,7 @@ function outcomesFor(identifier: string, region: string): RuleSpec['outcomes'] {
     ACCESS_KEYS_ROTATED: { AIDA5NWDEPLOYER0003: fail('Access key AKIA…7QX2 is 212 days old (maximum 90).') },
     IAM_USER_NO_POLICIES_CHECK: { AIDA5NWDEPLOYER0003: fail('Policy AdministratorAccess is attached directly to the user.') },
     EC2_INSTANCE_NO_PUBLIC_IP: region === 'us-east-1' ? { 'i-0b45c7e9d1f2a3b4c': fail('Instance nw-bastion has public IP 54.210.17.9.') } : {},
+    INCOMING_SSH_DISABLED: region === 'us-west-2' ? { [`sg-0${stableId(region + 'sg-app', 16)}`]: fail('Security group nw-app allows SSH (port 22) from 0.0.0.0/0.') } : {},
   };
   return table[identifier];
 }
@@ -415,7 +430,10 @@ function northwindProdRegion(now: string, region: string, pack: AwsConformancePa
     const spec: RuleSpec = { identifier, resources: inventory.map((i) => ({ resourceType: i.t, resourceId: i.id })) };
     const outcomes = outcomesFor(identifier, region);
     if (outcomes) spec.outcomes = outcomes;
+    // The pack names rules its own way (cut to 64 characters); elsewhere they were added in the
+    // console, under AWS's name for them (INCOMING_SSH_DISABLED is restricted-ssh).
     if (home && pack) spec.pack = pack;
+    else spec.name = consoleNameOf(identifier);
     // Seeded INSUFFICIENT_DATA: the alarm rule's evaluations fail in the DR region.
     if (identifier === 'CLOUDWATCH_ALARM_ACTION_CHECK' && region === 'us-west-2') {
       spec.failedWith = { code: 'InvalidParameterValueException', message: 'The value for alarmActionRequired must be true or false.' };
@@ -466,9 +484,10 @@ function northwindStaging(now: string): AwsAccount {
 /**
  * Northwind Analytics: a production account in three regions and a staging account, joined by an
  * aggregator in production's us-east-1. Seeded problems: an unencrypted bucket, a root user without
- * MFA, a stopped recorder in eu-west-1, a rule not deployed in
- * us-west-2, a rule with INSUFFICIENT_DATA in us-west-2, and the SOC 2 conformance pack deployed in
- * us-east-1 with suffixed rule names.
+ * MFA, a stopped recorder in eu-west-1, a rule not deployed in us-west-2, a rule with
+ * INSUFFICIENT_DATA in us-west-2, SSH open to the world in us-west-2 (rule restricted-ssh, AWS's
+ * name for INCOMING_SSH_DISABLED), and the SOC 2 conformance pack deployed in us-east-1 with
+ * suffixed rule names, the longest cut to 64 characters.
  */
 export function demoAwsEstate(opts: { now?: string } = {}): AwsEstate {
   const now = opts.now ?? DEMO_AWS_NOW;

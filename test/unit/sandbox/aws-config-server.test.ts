@@ -91,6 +91,8 @@ describe('sandbox/aws-config-server', () => {
     expect((await call('DescribeConfigRules', null, { rawBody: '{not json' })).body.__type).toBe('SerializationException');
     expect(await call('ListTagsForResource', {})).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
     expect(await call('DescribeConfigRules', {}, { target: 'Other.DescribeConfigRules' })).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
+    // Strict: what it does not serve is counted, so a test can fail on it instead of reading a gap.
+    expect(server!.stats.unknownOperations).toEqual(['ListTagsForResource', 'POST Other.DescribeConfigRules']);
   });
 
   it('rejects requests without credentials or with unknown or expired keys, as AWS does', async () => {
@@ -120,6 +122,66 @@ describe('sandbox/aws-config-server', () => {
       [ACCOUNT, 's3-bucket-server-side-encryption-enabled'], [OTHER_ACCOUNT, 's3-bucket-server-side-encryption-enabled'],
     ]);
     expect(second.body.NextToken).toBeUndefined();
+  });
+
+  it('serves every source\'s recorder to advanced queries as its configuration item, with the property names of its Config schema', async () => {
+    const e = testEstate();
+    const eu = e.accounts[0]!.regions['eu-west-1']!;
+    eu.recorder = { ...eu.recorder!, recording: false };
+    e.accounts[1]!.regions['us-east-1']!.recorderItem = null;
+    e.aggregators[0]!.sources.push({ account: ACCOUNT, region: 'eu-west-1', status: 'SUCCEEDED', lastUpdateTime: NOW });
+    await start({}, e);
+    const expression = "SELECT accountId, awsRegion, configuration.Recording, configuration.RecordingGroup.AllSupported, configuration.RecordingGroup.RecordingStrategy.UseOnly WHERE resourceType = 'AWS::Config::ConfigurationRecorder'";
+    const r = await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: expression, Limit: 100 });
+    expect((r.body.Results as string[]).map((x) => JSON.parse(x))).toEqual([
+      { accountId: ACCOUNT, awsRegion: 'us-east-1', configuration: { Recording: true, RecordingGroup: { AllSupported: true, RecordingStrategy: { UseOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } } } },
+      { accountId: ACCOUNT, awsRegion: 'eu-west-1', configuration: { Recording: false, RecordingGroup: { AllSupported: true, RecordingStrategy: { UseOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } } } },
+    ]);
+    // The same item in the account's own region, for SelectResourceConfig.
+    const own = await call('SelectResourceConfig', { Expression: "SELECT resourceType, configurationItemStatus WHERE resourceType = 'AWS::Config::ConfigurationRecorder'" }, { region: 'eu-west-1' });
+    expect(own.body.Results).toEqual(['{"resourceType":"AWS::Config::ConfigurationRecorder","configurationItemStatus":"OK"}']);
+    expect((await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: expression, Limit: 101 })).body.__type).toBe('InvalidLimitException');
+    expect((await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: expression, MaxResults: 1 })).body.NextToken).toEqual(expect.any(String));
+  });
+
+  it('answers aggregate per-resource results with COMPLIANT and NON_COMPLIANT only, as the service model says', async () => {
+    const e = testEstate();
+    e.accounts[0]!.regions['us-east-1']!.rules[0]!.results[0]!.compliance = 'NOT_APPLICABLE';
+    await start({}, e);
+    const input = { ConfigurationAggregatorName: 'agg', ConfigRuleName: 's3-bucket-server-side-encryption-enabled', AccountId: ACCOUNT, AwsRegion: 'us-east-1', Limit: 100 };
+    const r = await call('GetAggregateComplianceDetailsByConfigRule', input);
+    const results = r.body.AggregateEvaluationResults as Array<{ ComplianceType: string; AccountId: string; AwsRegion: string; ResultRecordedTime: number }>;
+    expect(results).toHaveLength(24);
+    expect(new Set(results.map((x) => x.ComplianceType))).toEqual(new Set(['COMPLIANT', 'NON_COMPLIANT']));
+    expect(results[0]).toMatchObject({ AccountId: ACCOUNT, AwsRegion: 'us-east-1', ResultRecordedTime: expect.any(Number) });
+    expect((await call('GetAggregateComplianceDetailsByConfigRule', { ...input, ComplianceType: 'NOT_APPLICABLE' })).body.__type).toBe('ValidationException');
+    expect((await call('GetAggregateComplianceDetailsByConfigRule', { ...input, AccountId: '123' })).body.__type).toBe('ValidationException');
+    const paged = await call('GetAggregateComplianceDetailsByConfigRule', { ...input, Limit: undefined });
+    expect((paged.body.AggregateEvaluationResults as unknown[]).length).toBe(24); // default page 50
+    expect((await call('GetAggregateComplianceDetailsByConfigRule', { ...input, Limit: 101 })).body.__type).toBe('InvalidLimitException');
+  });
+
+  it('lists source status per account, or per region for an organization source, and checks the status filter', async () => {
+    const e = testEstate();
+    e.aggregators[0]!.sources[1]!.status = 'FAILED';
+    await start({}, e);
+    const all = await call('DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: 'agg' });
+    expect(all.body.AggregatedSourceStatusList).toEqual([
+      { SourceId: ACCOUNT, SourceType: 'ACCOUNT', AwsRegion: 'us-east-1', LastUpdateStatus: 'SUCCEEDED', LastUpdateTime: Date.parse(NOW) / 1000 },
+      { SourceId: OTHER_ACCOUNT, SourceType: 'ACCOUNT', AwsRegion: 'us-east-1', LastUpdateStatus: 'FAILED', LastUpdateTime: Date.parse(NOW) / 1000 },
+    ]);
+    const failed = await call('DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: 'agg', UpdateStatus: ['FAILED'] });
+    expect((failed.body.AggregatedSourceStatusList as Array<{ SourceId: string }>).map((x) => x.SourceId)).toEqual([OTHER_ACCOUNT]);
+    expect((await call('DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: 'agg', UpdateStatus: ['BROKEN'] })).body.__type).toBe('ValidationException');
+    expect((await call('DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: 'agg', Limit: 101 })).body.__type).toBe('InvalidLimitException');
+    await server!.close();
+    const org = testEstate();
+    org.aggregators[0]!.organizationId = 'o-a1b2c3d4e5';
+    await start({}, org);
+    const rows = await call('DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: 'agg' });
+    expect(rows.body.AggregatedSourceStatusList).toEqual([
+      { SourceId: 'o-a1b2c3d4e5', SourceType: 'ORGANIZATION', AwsRegion: 'us-east-1', LastUpdateStatus: 'SUCCEEDED', LastUpdateTime: Date.parse(NOW) / 1000 },
+    ]);
   });
 
   it('returns advanced-query rows as JSON strings', async () => {

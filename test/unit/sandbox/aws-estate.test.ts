@@ -29,11 +29,22 @@ describe('sandbox/estate/aws', () => {
     expect(Object.keys(RULE_CATALOG)).toHaveLength(115);
   });
 
-  it('deploys the whole pack in us-east-1 with suffixed names', () => {
+  it('deploys the whole pack in us-east-1 with suffixed names, cut to the 64 characters Config allows', () => {
     const us = prod.regions['us-east-1']!;
     expect(us.conformancePacks.map((p) => p.name)).toEqual(['soc2-automated-controls']);
     expect(us.rules).toHaveLength(115);
     expect(us.rules.every((r) => r.name.endsWith('-conformance-pack-k3x9q2ab1'))).toBe(true);
+    expect(Math.max(...us.rules.map((r) => r.name.length))).toBe(64);
+    expect(us.rules.find((r) => r.identifier === 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED')!.name).toBe('s3-bucket-server-side-encryption-enab-conformance-pack-k3x9q2ab1');
+  });
+
+  it('names rules added in the console the way AWS does, as the shipped name list says', () => {
+    const shipped = readFileSync(join(packageRoot, 'data', 'aws-config-rule-names.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    const differing = Object.entries(RULE_CATALOG).filter(([, c]) => c.awsName).map(([id, c]) => [c.awsName, id]);
+    expect(differing.sort()).toEqual(shipped.filter(([, id]) => RULE_CATALOG[id!]).map(([name, id]) => [name, id]).sort());
+    const west = prod.regions['us-west-2']!;
+    expect(west.rules.find((r) => r.identifier === 'INCOMING_SSH_DISABLED')!.name).toBe('restricted-ssh');
+    expect(west.rules.find((r) => r.identifier === 'INCOMING_SSH_DISABLED')!.results.filter((x) => x.compliance === 'NON_COMPLIANT')).toHaveLength(1);
   });
 
   it('seeds the problems an auditor should find', () => {
@@ -86,6 +97,27 @@ describe('sandbox/estate/aws', () => {
       expect(ssl.gaps.map((g) => g.resource)).toContain('S3_BUCKET_SSL_REQUESTS_ONLY@us-west-2');
       const alarm = await rules.collect(harness.ctx(), rules.params.parse({ rules: ['CLOUDWATCH_ALARM_ACTION_CHECK'] }));
       expect(alarm.gaps.find((g) => g.resource === 'cloudwatch-alarm-action-check@us-west-2')?.message).toContain('INSUFFICIENT_DATA');
+    });
+
+    it('through the aggregator, finds the unencrypted bucket and the open SSH port, and passes nothing from eu-west-1', async () => {
+      const agg = await startAwsHarness(demoAwsEstate(), { settings: { regions: ['us-east-1'], aggregator: 'northwind-org' } });
+      try {
+        const ev = await rules.collect(agg.ctx(), rules.params.parse({ rules: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'INCOMING_SSH_DISABLED'] }));
+        expect(ev.resources.filter((r) => r.data.compliance === 'NON_COMPLIANT').map((r) => [r.account, r.region, r.data.rule])).toEqual([
+          [NORTHWIND_PROD, 'us-east-1', 's3-bucket-server-side-encryption-enab-conformance-pack-k3x9q2ab1'],
+          [NORTHWIND_PROD, 'us-west-2', 'restricted-ssh'],
+          [NORTHWIND_STAGING, 'us-east-1', 's3-bucket-server-side-encryption-enabled'],
+        ]);
+        expect(ev.resources.some((r) => r.region === 'eu-west-1')).toBe(false);
+        expect(ev.gaps.filter((g) => g.resource === `${NORTHWIND_PROD}/eu-west-1`).map((g) => g.message)).toEqual([
+          expect.stringContaining(`AWS Config is not recording in account ${NORTHWIND_PROD} in eu-west-1 (recorder stopped)`),
+          expect.stringContaining('is outdated'),
+        ]);
+        // Staging has no SSH rule: that, and only that, is not found.
+        expect(ev.gaps.filter((g) => g.kind === 'not-found').map((g) => g.resource)).toEqual([`INCOMING_SSH_DISABLED@${NORTHWIND_STAGING}/us-east-1`]);
+      } finally {
+        await agg.close();
+      }
     });
 
     it('reports the root user without MFA from the global rule in us-east-1', async () => {

@@ -174,12 +174,12 @@ describe('collectors/aws/config-rules', () => {
     expect(relaxed.resources).toHaveLength(2);
   });
 
-  it('finds rules deployed by a conformance pack under their suffixed names', async () => {
+  it('finds rules deployed by a conformance pack under their suffixed names, cut to 64 characters', async () => {
     const pack = { name: 'soc2-pack', id: 'conformance-pack-abc123xyz', lastUpdateRequestedTime: NOW };
     const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 2, ['bkt-us-east-1-00001'], { pack })], { conformancePacks: [pack] }) });
     expect(ev.complete).toBe(true);
     expect(ev.resources[1]!.data).toMatchObject({
-      rule: 's3-bucket-server-side-encryption-enabled-conformance-pack-abc123xyz', conformancePack: 'conformance-pack-abc123xyz', compliance: 'NON_COMPLIANT',
+      rule: 's3-bucket-server-side-encryption-enab-conformance-pack-abc123xyz', conformancePack: 'conformance-pack-abc123xyz', compliance: 'NON_COMPLIANT',
     });
   });
 
@@ -237,6 +237,15 @@ describe('collectors/aws/config-rules', () => {
     expect(ev.resources).toEqual([]);
   });
 
+  it('reports results that do not say which resource or what compliance as a gap, never drops them in silence', async () => {
+    const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 3, ['bkt-us-east-1-00001'])]) }, { rules: [SSE] },
+      { omitMembers: [{ operation: 'GetComplianceDetailsByConfigRule', member: 'EvaluationResults.*.ComplianceType' }] });
+    expect(ev.complete).toBe(false);
+    expect(ev.resources).toEqual([]);
+    expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'other', resource: 's3-bucket-server-side-encryption-enabled@us-east-1' })]);
+    expect(ev.gaps[0]!.message).toContain('3 result(s) of AWS Config rule s3-bucket-server-side-encryption-enabled in us-east-1 did not say which resource');
+  });
+
   it('rejects params it does not know, so a typo in a control fails when controls load', () => {
     expect(collector.params.safeParse({ rule: [SSE] }).success).toBe(false);
     expect(collector.params.parse({ rules: [SSE] })).toEqual({ rules: [SSE], global: false });
@@ -275,6 +284,7 @@ describe('collectors/aws/config-rules', () => {
       // Only aggregate operations, all in the home region; empty first pages were followed.
       expect(Object.keys(harness.server.stats.byOperation).sort()).toEqual([
         'DescribeAggregateComplianceByConfigRules', 'DescribeConfigurationAggregatorSourcesStatus', 'GetAggregateComplianceDetailsByConfigRule',
+        'SelectAggregateResourceConfig',
       ]);
       expect(harness.server.stats.byRegion).toEqual({ 'us-east-1': harness.server.stats.requests });
       expect(ev.calls.find((c) => c.operation === 'config:DescribeAggregateComplianceByConfigRules')?.pages).toBe(2);
@@ -287,6 +297,68 @@ describe('collectors/aws/config-rules', () => {
       expect(gap?.kind).toBe('precondition');
       expect(gap?.message).toContain('is outdated');
       expect(ev.resources.filter((r) => r.account === OTHER_ACCOUNT).map((r) => r.data.compliance)).toEqual(['NON_COMPLIANT']);
+    });
+
+    it('reads an organization aggregator: accounts come from their data, trust from their region\'s organization status', async () => {
+      const agg = { ...aggregator(), organizationId: 'o-a1b2c3d4e5' };
+      harness = await startAwsHarness(estate(twoAccounts(), { aggregators: [agg] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      expect(ev.facts?.sources).toEqual([`${ACCOUNT}/us-east-1`, `${ACCOUNT}/us-west-2`, `${OTHER_ACCOUNT}/us-east-1`]);
+      expect(ev.resources.map((r) => [r.account, r.id, r.data.compliance])).toEqual([
+        [ACCOUNT, 'bkt-us-east-1-00000', 'COMPLIANT'], [ACCOUNT, 'bkt-us-east-1-00001', 'COMPLIANT'],
+        [OTHER_ACCOUNT, 'other-00000', 'COMPLIANT'], [OTHER_ACCOUNT, 'other-00001', 'COMPLIANT'], [OTHER_ACCOUNT, 'other-00002', 'NON_COMPLIANT'],
+      ]);
+      expect(ev.gaps.map((g) => g.resource)).toEqual([`${SSE}@${ACCOUNT}/us-west-2`]);
+    });
+
+    it('does not trust a place whose data arrives but whose status the aggregator does not list', async () => {
+      const agg = aggregator();
+      agg.sources = agg.sources.map((x) => (x.account === OTHER_ACCOUNT ? { ...x, listed: false } : x));
+      harness = await startAwsHarness(estate(twoAccounts(), { aggregators: [agg] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      const gap = ev.gaps.find((g) => g.resource === `${OTHER_ACCOUNT}/us-east-1`);
+      expect(gap?.message).toContain('the aggregator lists no source status for it, so whether its data is current could not be told');
+      expect(ev.resources.filter((r) => r.account === OTHER_ACCOUNT).map((r) => r.data.compliance)).toEqual(['NON_COMPLIANT']);
+    });
+
+    it('treats a rule whose aggregate results carry no time as "could not tell", never as fresh', async () => {
+      const accounts = twoAccounts();
+      for (const r of accounts[1]!.regions['us-east-1']!.rules[0]!.results) {
+        delete r.recordedAt;
+        delete r.invokedAt;
+      }
+      harness = await startAwsHarness(estate(accounts, { aggregators: [aggregator()] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      const gap = ev.gaps.find((g) => g.resource === `s3-bucket-server-side-encryption-enabled@${OTHER_ACCOUNT}/us-east-1`);
+      expect(gap?.message).toContain('none of its 3 results says when it was recorded (ResultRecordedTime is missing)');
+      expect(ev.resources.filter((r) => r.account === OTHER_ACCOUNT).map((r) => r.data.compliance)).toEqual(['NON_COMPLIANT']);
+      expect(ev.facts?.compliantResultsWithheld).toBe(2);
+    });
+
+    it('does not guess which rule a cut name stands for when two rules\' names start the same way', async () => {
+      const cut = 's3-account-level-public-access-bloc-conformance-pack-abcdefghijk';
+      const blocks = rule(ACCOUNT, 'us-east-1', {
+        identifier: 'S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS', name: cut,
+        resources: [{ resourceType: 'AWS::S3::AccountPublicAccessBlock', resourceId: ACCOUNT }],
+      });
+      const accounts = [{ id: ACCOUNT, regions: { 'us-east-1': region(ACCOUNT, 'us-east-1', [blocks]) } }];
+      const agg = { ...aggregator(), sources: [aggregator().sources[0]!] };
+      harness = await startAwsHarness(estate(accounts, { aggregators: [agg] }), { settings: { regions: ['us-east-1'], aggregator: 'org-agg' } });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: ['S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS'] }));
+      expect(ev.resources).toEqual([]);
+      expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'other', resource: `${cut}@${ACCOUNT}/us-east-1` })]);
+      expect(ev.gaps[0]!.message).toContain('could stand for any of S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS, S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC');
+    });
+
+    it('reports aggregate rows that do not say where they come from as a gap', async () => {
+      harness = await startAwsHarness(estate(twoAccounts(), { aggregators: [aggregator()] }), {
+        settings: { regions: ['us-east-1'], aggregator: 'org-agg' },
+        omitMembers: [{ operation: 'DescribeAggregateComplianceByConfigRules', member: 'AggregateComplianceByConfigRules.*.AccountId' }],
+      });
+      const ev = await collector.collect(harness.ctx(), collector.params.parse({ rules: [SSE] }));
+      expect(ev.complete).toBe(false);
+      expect(ev.resources).toEqual([]);
+      expect(ev.gaps.find((g) => g.resource === 'org-agg')?.message).toContain('2 rule compliance row(s) from aggregator "org-agg" did not say which account, region or rule');
     });
 
     it('says which setting to fix when the aggregator does not exist', async () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { RECORDER_QUERY } from '../../../../src/collectors/aws/aggregate.js';
 import { collector, withNamingFields } from '../../../../src/collectors/aws/resource-query.js';
 import type { AwsConfigItem } from '../../../../src/sandbox/estate/aws.js';
 import { startAwsHarness, type AwsHarness } from '../../../fakes/aws-harness.js';
@@ -86,7 +87,29 @@ describe('collectors/aws/resource-query', () => {
     expect(ev.complete).toBe(true);
     expect(ev.resources.map((r) => [r.account, r.region, r.id])).toEqual([[ACCOUNT, 'us-east-1', 'a-0000'], [ACCOUNT, 'us-east-1', 'a-0001'], [OTHER_ACCOUNT, 'eu-west-1', 'b-0000']]);
     expect(ev.facts?.expression).toBe(`SELECT accountId, awsRegion, ${QUERY.slice('SELECT '.length)}`);
-    expect(harness.server.stats.byOperation.SelectAggregateResourceConfig).toBe(1);
+    // The control's query, and the one for each source's recorder (its configuration item).
+    expect(harness.server.stats.byOperation.SelectAggregateResourceConfig).toBe(2);
+    expect(ev.calls.map((c) => c.params.Expression)).toContain(RECORDER_QUERY);
+  });
+
+  it('through an aggregator, withholds rows from a place whose recorder is stopped or whose status the aggregator does not list', async () => {
+    const stopped = region(OTHER_ACCOUNT, 'eu-west-1', [], { resources: bucketItems('b', 2) });
+    stopped.recorder = { ...stopped.recorder!, recording: false };
+    harness = await startAwsHarness(estate(
+      [{ id: ACCOUNT, regions: { 'us-east-1': region(ACCOUNT, 'us-east-1', [], { resources: bucketItems('a', 1) }), 'us-west-2': region(ACCOUNT, 'us-west-2', [], { resources: bucketItems('c', 1) }) } },
+        { id: OTHER_ACCOUNT, regions: { 'eu-west-1': stopped } }],
+      { aggregators: [{ name: 'org', account: ACCOUNT, region: 'us-east-1', createdAt: NOW, sources: [
+        { account: ACCOUNT, region: 'us-east-1', status: 'SUCCEEDED', lastUpdateTime: NOW },
+        { account: ACCOUNT, region: 'us-west-2', status: 'SUCCEEDED', lastUpdateTime: NOW, listed: false },
+        { account: OTHER_ACCOUNT, region: 'eu-west-1', status: 'SUCCEEDED', lastUpdateTime: NOW },
+      ] }] },
+    ), { settings: { regions: ['us-east-1'], aggregator: 'org' } });
+    const ev = await collector.collect(harness.ctx(), collector.params.parse({ expression: QUERY }));
+    expect(ev.complete).toBe(false);
+    expect(ev.resources.map((r) => [r.account, r.region, r.id])).toEqual([[ACCOUNT, 'us-east-1', 'a-0000']]);
+    expect(ev.facts).toMatchObject({ rows: 4, rowsWithheld: 3 });
+    expect(ev.gaps.map((g) => g.resource).sort()).toEqual([`${ACCOUNT}/us-west-2`, `${OTHER_ACCOUNT}/eu-west-1`]);
+    expect(ev.gaps.find((g) => g.resource === `${OTHER_ACCOUNT}/eu-west-1`)?.message).toContain('(recorder stopped)');
   });
 
   it('validates its params', () => {
