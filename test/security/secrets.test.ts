@@ -10,9 +10,19 @@
  *
  * Fake secrets are assembled at run time so that this file holds none for a scanner to find.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { REDACTED, redactBody, redactDeep, redactString } from '../../src/evidence/redact.js';
+import { ForeignOriginError, refuseForeignOrigin, resolveGitHubApiUrl } from '../../src/collectors/github/endpoint.js';
+import { startFakeAwsConfig, type FakeAwsConfig } from '../../src/sandbox/aws-config-server.js';
+import { demoAwsEstate, DEMO_AWS_KEYS } from '../../src/sandbox/estate/aws.js';
+import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/github-server.js';
+import { demoGitHubEstate, DEMO_TOKENS } from '../../src/sandbox/estate/github.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { tempTree } from '../helpers/tmp.js';
+import { filesUnder, startLinkingProxy, startThief, type Thief } from './servers.js';
 
 const GHP = 'ghp' + '_' + 'R3alLook1ngT0kenValue0123456789abcdef'.slice(0, 36);
 const AKIA = 'AKIA' + 'Q3EXAMPLEKEY7X2Z'.replace('EXAMPLE', 'ZZZZZZZ');
@@ -107,5 +117,151 @@ describe('evidence/redact', () => {
     expect(out).not.toContain('p4ssw0rd');
     expect(JSON.parse(out).n).toBe(42);
     expect(redactBody(out)).toBe(out);
+  });
+});
+
+// ── Through the CLI: the real AWS SDK and Octokit against the sandbox servers ──────────────────
+
+const NO_STACK = /\n\s+at .+:\d+:\d+/;
+const readResults = (dir: string) => JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8')) as {
+  controls: Array<{ id: string; status: string; statusReason: string; findings: Array<{ status: string; message: string }>; evidence: Array<{ calls: Array<{ operation: string; cache?: string }> }> }>;
+};
+
+describe('soc2 run: a secret in collected data never leaves redacted form', () => {
+  let aws: FakeAwsConfig;
+  beforeAll(async () => {
+    // An AWS Config annotation that names a whole access key id, as a custom rule might.
+    const estate = demoAwsEstate({ now: new Date().toISOString() });
+    const rule = estate.accounts[0]!.regions['us-east-1']!.rules.find((r) => r.identifier === 'ACCESS_KEYS_ROTATED')!;
+    rule.results.find((r) => r.resourceId === 'AIDA5NWDEPLOYER0003')!.annotation = `Access key ${AKIA} is 212 days old (maximum 90).`;
+    aws = await startFakeAwsConfig(estate);
+  });
+  afterAll(() => aws.close());
+
+  it('shows neither a token from CODEOWNERS nor a key from AWS in any report, evidence file or terminal line, and keeps both findings', async () => {
+    const dir = tempTree({
+      'soc2.config.yaml': 'aws: { regions: [us-east-1] }\n',
+      '.github/CODEOWNERS': `* @northwind/platform ${GHP}\n`,
+    });
+    const r = await runCli(['run', '--only', 'REPO-001,AWS-004', '--format', 'sarif'], {
+      cwd: dir,
+      env: cleanEnv({ AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.url, AWS_ACCESS_KEY_ID: DEMO_AWS_KEYS.prod, AWS_SECRET_ACCESS_KEY: 'demo-secret-not-checked', AWS_REGION: 'us-east-1' }),
+    });
+    expect(r.code).toBe(1);
+    const files = filesUnder(join(dir, 'soc2-report'));
+    expect([...files.keys()].map((f) => f.slice(dir.length + 1)).sort()).toEqual(expect.arrayContaining([
+      'soc2-report/results.json', 'soc2-report/report.html', 'soc2-report/report.md', 'soc2-report/junit.xml', 'soc2-report/results.sarif',
+    ]));
+    for (const [file, text] of [...files, ['stdout', r.stdout], ['stderr', r.stderr]]) {
+      expect(text, file).not.toContain(GHP);
+      expect(text, file).not.toContain(AKIA);
+    }
+    const results = readResults(dir);
+    const codeowners = results.controls.find((c) => c.id === 'REPO-001')!;
+    expect(codeowners.status).toBe('fail');
+    expect(codeowners.findings.find((f) => f.status === 'fail')!.message).toContain(`ghp_${REDACTED}`);
+    const keys = results.controls.find((c) => c.id === 'AWS-004')!;
+    expect(keys.status).toBe('fail');
+    expect(keys.findings.filter((f) => f.status === 'fail').map((f) => f.message).join('\n')).toContain(`AKIA${REDACTED}`);
+    expect(r.stdout).toContain(`ghp_${REDACTED}`);
+  });
+});
+
+describe('collectors/github/endpoint: where the token may go', () => {
+  const DEFAULT = 'https://api.github.com';
+  it.each([
+    ['nothing configured: GitHub', undefined, {}, DEFAULT],
+    ['GITHUB_API_URL alone (Actions on GitHub Enterprise Server)', undefined, { GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }, 'https://ghe.example.com/api/v3'],
+    ['the default written in the file', DEFAULT, {}, DEFAULT],
+    ['a file URL confirmed by GITHUB_API_URL', 'https://ghe.example.com/api/v3', { GITHUB_API_URL: 'https://ghe.example.com/api/v3/' }, 'https://ghe.example.com/api/v3'],
+    ['plain http on loopback', undefined, { GITHUB_API_URL: 'http://127.0.0.1:8080' }, 'http://127.0.0.1:8080'],
+    ['plain http on localhost', undefined, { GITHUB_API_URL: 'http://localhost:3000' }, 'http://localhost:3000'],
+    ['plain http on ::1', undefined, { GITHUB_API_URL: 'http://[::1]:3000' }, 'http://[::1]:3000'],
+  ])('accepts %s', (_what, configured, env, url) => {
+    expect(resolveGitHubApiUrl(configured, env)).toMatchObject({ ok: true, url });
+  });
+
+  it.each([
+    ['a file URL nobody confirmed', 'https://evil.example.com', {}, /not GitHub's API.*configuration file alone/],
+    ['a file URL that differs from GITHUB_API_URL', 'https://evil.example.com', { GITHUB_API_URL: 'https://ghe.example.com/api/v3' }, /differs from GITHUB_API_URL/],
+    ['plain http to another host, even when confirmed', 'http://ghe.example.com/api/v3', { GITHUB_API_URL: 'http://ghe.example.com/api/v3' }, /plain http:\/\/ would send the GitHub token unencrypted/],
+    ['plain http from the environment', undefined, { GITHUB_API_URL: 'http://10.0.0.5' }, /plain http/],
+    ['a host that only starts like loopback', undefined, { GITHUB_API_URL: 'http://127.0.0.1.evil.example' }, /plain http/],
+    ['credentials in the URL', undefined, { GITHUB_API_URL: 'https://u:p@ghe.example.com' }, /user name or password/],
+    ['not a URL', undefined, { GITHUB_API_URL: 'ftp://ghe.example.com' }, /not an http\(s\) URL/],
+  ])('refuses %s', (_what, configured, env, why) => {
+    const out = resolveGitHubApiUrl(configured, env);
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.message).toMatch(why);
+  });
+
+  it('refuses a request to any origin but the API\'s, naming the host', () => {
+    const allowed = refuseForeignOrigin('http://127.0.0.1:8080');
+    expect(() => allowed('http://127.0.0.1:8080/orgs/acme/repos?page=2')).not.toThrow();
+    expect(() => allowed('http://127.0.0.1:9090/orgs/acme/repos?page=2')).toThrow(/127\.0\.0\.1:9090/);
+    expect(() => allowed('https://127.0.0.1:8080/x')).toThrow(ForeignOriginError);
+  });
+});
+
+describe('soc2 run: a configuration file alone never sends a credential somewhere new', () => {
+  let gh: FakeGitHub;
+  let thief: Thief;
+  beforeAll(async () => {
+    [gh, thief] = await Promise.all([startFakeGitHub(demoGitHubEstate()), startThief()]);
+  });
+  afterAll(async () => {
+    await Promise.all([gh.close(), thief.close()]);
+  });
+  const period = 'period: { start: 2026-01-01, end: 2026-03-31 }\n';
+
+  it('refuses a tokenEnv that names another credential, with file, line and key, before any request', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': `${period}github:\n  org: northwind-analytics\n  tokenEnv: AWS_SECRET_ACCESS_KEY\n` });
+    const r = await runCli(['run', '--only', 'GH-018'], { cwd: dir, env: cleanEnv({ AWS_SECRET_ACCESS_KEY: 'aws-secret-value-0123456789', GITHUB_API_URL: thief.url }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/soc2\.config\.yaml:4:\d+ github\.tokenEnv: must name an environment variable starting with GITHUB_, GH_ or SOC2_/);
+    expect(r.stderr).not.toMatch(NO_STACK);
+    expect(thief.seen).toEqual([]);
+  });
+
+  it('refuses a github.apiUrl the environment does not confirm, saying how to confirm it, before any request', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': `${period}github:\n  org: northwind-analytics\n  apiUrl: ${thief.url}\n` });
+    const r = await runCli(['run', '--only', 'GH-018'], { cwd: dir, env: cleanEnv({ GITHUB_TOKEN: DEMO_TOKENS.owner }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/soc2\.config\.yaml:4:\d+ github\.apiUrl: .*a configuration file alone may not send the GitHub token to another host/);
+    expect(r.stderr).toContain(`GITHUB_API_URL=${thief.url}`);
+    expect(r.stderr).toContain(`--github-api-url ${thief.url}`);
+    expect(r.stderr).not.toMatch(NO_STACK);
+    expect(existsSync(join(dir, 'soc2-report'))).toBe(false);
+    expect(thief.seen).toEqual([]);
+    const perms = await runCli(['permissions'], { cwd: dir, env: cleanEnv() });
+    expect(perms.code).toBe(2);
+    expect(perms.stderr).toMatch(/github\.apiUrl/);
+  });
+
+  it('uses a github.apiUrl that --github-api-url or GITHUB_API_URL confirms', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': `${period}github:\n  org: northwind-analytics\n  apiUrl: ${gh.url}\n` });
+    const byFlag = await runCli(['run', '--only', 'GH-018', '--github-api-url', gh.url], { cwd: dir, env: cleanEnv({ GITHUB_TOKEN: DEMO_TOKENS.owner }) });
+    expect(byFlag.stderr).toBe('');
+    expect(byFlag.code).toBe(1);
+    expect(readResults(dir).controls[0]!.status).toBe('fail');
+    const byEnv = await runCli(['run', '--only', 'GH-018'], { cwd: dir, env: cleanEnv({ GITHUB_TOKEN: DEMO_TOKENS.owner, GITHUB_API_URL: `${gh.url}/` }) });
+    expect(byEnv.code).toBe(1);
+    const perms = await runCli(['permissions', '--json', '--github-api-url', gh.url], { cwd: dir, env: cleanEnv() });
+    expect(perms.code).toBe(0);
+  });
+
+  it('never follows a pagination Link to another host with the token: the control ends in error naming the host', async () => {
+    const proxy = await startLinkingProxy(gh.url, thief.url);
+    try {
+      const dir = tempTree({ 'soc2.config.yaml': `${period}github: { org: northwind-analytics }\n` });
+      const r = await runCli(['run', '--only', 'GH-018'], { cwd: dir, env: cleanEnv({ GITHUB_TOKEN: DEMO_TOKENS.owner, GITHUB_API_URL: proxy.url }) });
+      expect(thief.seen).toEqual([]);
+      expect(r.code).toBe(3);
+      const control = readResults(dir).controls[0]!;
+      expect(control.status).toBe('error');
+      expect(control.statusReason).toContain(`refused to send the GitHub token to ${thief.url}`);
+    } finally {
+      await proxy.close();
+    }
   });
 });
