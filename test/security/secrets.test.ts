@@ -50,6 +50,10 @@ const SECRETS: Array<[string, string, string]> = [
   ['SecretAccessKey in JSON text', '{"SecretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz"}', 'wJalrXUtnFEMI/K7MDENG'],
   ['Authorization header', 'authorization: token 0123456789abcdef0123456789abcdef01234567', '0123456789abcdef0123456789abcdef01234567'],
   ['Slack webhook URL', 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXX', 'XXXXXXXXXXXXXXXXXXXX'],
+  ['API key assignment', 'ApiKey: 0123456789abcdefGHIJ', '0123456789abcdefGHIJ'],
+  ['Basic credential', 'curl -H "Authorization: Basic dXNlcjpwYXNzd29yZDEyMzQ1Ng=="', 'dXNlcjpwYXNzd29yZDEyMzQ1Ng'],
+  ['npm token', 'npm_' + 'a'.repeat(36), 'a'.repeat(36)],
+  ['Google API key', 'AIza' + 'Sy'.padEnd(35, 'B'), 'Sy'.padEnd(35, 'B')],
 ];
 
 describe('evidence/redact', () => {
