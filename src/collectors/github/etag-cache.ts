@@ -210,6 +210,7 @@ export function cachingFetch(opts: EtagCacheOptions): { fetch: typeof fetch; sta
     try {
       const st = await lstat(file);
       if (!st.isFile()) return { kind: 'discard', reason: 'the cache entry is not a regular file' };
+      if (st.size > maxBytes) return { kind: 'discard', reason: 'the cache entry is larger than the whole cache may be' };
       text = await readFile(file, 'utf8');
     } catch (e) {
       return errCode(e) === 'ENOENT' ? { kind: 'miss' } : { kind: 'discard', reason: `the cache entry could not be read (${errCode(e) ?? 'error'})` };
