@@ -22,6 +22,9 @@ const apiCallSchema = z.object({
   region: z.string().optional(),
   pages: z.number().optional(),
   items: z.number().optional(),
+  cache: z.enum(['revalidated', 'discarded']).optional()
+    .describe("GitHub ETag cache: 'revalidated' (304; the cached body's MAC verified) or 'discarded' (a cached entry failed verification and the request was sent again without it)."),
+  cacheNote: z.string().optional().describe('Why a cache entry was discarded.'),
 });
 
 const gapSchema = z.object({

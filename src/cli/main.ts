@@ -12,6 +12,8 @@ function version(): string {
 }
 
 const FAIL_ON = ['critical', 'high', 'medium', 'low'];
+/** The flag is how a person or CI confirms a github.apiUrl from the configuration file (see README, Security). */
+const GITHUB_API_URL_HELP = 'GitHub API base URL (as GITHUB_API_URL, which it overrides); confirms a non-default github.apiUrl in the configuration';
 
 export function buildProgram(): Command {
   const program = new Command('soc2')
@@ -44,6 +46,7 @@ Quick start:
     .addOption(new Option('--fail-on <severity>', 'lowest severity whose failure makes the exit code 1').choices(FAIL_ON).default('low'))
     .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif)', '')
     .option('--only <ids>', 'run only these control ids, comma-separated')
+    .option('--github-api-url <url>', GITHUB_API_URL_HELP)
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program
@@ -87,6 +90,7 @@ Quick start:
     .description('print the least-privilege IAM policy and GitHub token permissions the controls in scope need')
     .option('-c, --config <file>', 'configuration file')
     .option('--json', 'print JSON only')
+    .option('--github-api-url <url>', GITHUB_API_URL_HELP)
     .action(async (opts) => (await import('./commands/permissions.js')).permissionsCommand(opts));
 
   program
@@ -134,17 +138,19 @@ export async function exitCodeForError(e: unknown, debug: boolean): Promise<numb
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     return 2;
   }
-  const { Soc2Error } = await import('../errors.js');
+  const [{ Soc2Error }, { redactString }] = await Promise.all([import('../errors.js'), import('../evidence/redact.js')]);
+  // Messages may carry what an API answered; they pass the same redactor as the evidence.
+  const say = (text: string) => process.stderr.write(`${redactString(text)}\n`);
   if (e instanceof Soc2Error) {
-    process.stderr.write(`soc2: ${e.message}\n`);
-    if (e.remediation) process.stderr.write(`${e.remediation}\n`);
-    if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+    say(`soc2: ${e.message}`);
+    if (e.remediation) say(e.remediation);
+    if (debug && e.stack) say(e.stack);
     return e.exitCode;
   }
   // Anything else is a bug in soc2 (exit 4), never blamed on the user's input.
   const err = e as Error;
-  process.stderr.write(`soc2: internal error: ${err?.message ?? String(e)}\n`);
-  process.stderr.write('This is a bug in soc2, not in your configuration. Please report it with the command you ran and the output of --debug.\n');
-  if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
+  say(`soc2: internal error: ${err?.message ?? String(e)}`);
+  say('This is a bug in soc2, not in your configuration. Please report it with the command you ran and the output of --debug.');
+  if (debug && err?.stack) say(err.stack);
   return 4;
 }

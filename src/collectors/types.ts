@@ -30,6 +30,14 @@ export interface ApiCall {
   pages?: number;
   /** Number of items returned across all pages. */
   items?: number;
+  /**
+   * How the ETag cache took part: 'revalidated' — GitHub answered 304 and the cached body (its MAC
+   * verified) was used; 'discarded' — a cached entry failed verification, was deleted and the
+   * request was sent again without it. Absent when the cache played no part.
+   */
+  cache?: 'revalidated' | 'discarded';
+  /** Why a cache entry was discarded. */
+  cacheNote?: string;
 }
 
 /** Why part of the evidence could not be read. A gap always makes the evidence incomplete. */

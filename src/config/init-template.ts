@@ -20,7 +20,11 @@ export const STARTER_CONFIG = `# soc2.config.yaml — what soc2 checks and over 
 #   org: acme
 #   repos: { include: ["*"], exclude: ["sandbox-*"] }
 #   includeForks: false
-#   # apiUrl: https://github.example.com/api/v3   # GitHub Enterprise Server
+#   # tokenEnv: SOC2_GITHUB_TOKEN                  # another variable; its name must start with GITHUB_, GH_ or SOC2_
+#   # apiUrl: https://github.example.com/api/v3   # GitHub Enterprise Server: used only when GITHUB_API_URL
+#   #                                             # or --github-api-url gives the same URL (this file alone
+#   #                                             # never sends the token to a new host); https unless loopback
+#   # cacheMaxMegabytes: 100                      # ETag cache budget (.soc2-cache/github; 0 = no cache)
 
 # The local checkout the repo.* controls read.
 repo:

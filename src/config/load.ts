@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
-import { ConfigError, UsageError } from '../errors.js';
-import { issueAt, readYamlFile, zodIssuesToSource } from '../yaml-source.js';
+import { ConfigError, UsageError, type SourceIssue } from '../errors.js';
+import { issueAt, readYamlFile, zodIssuesToSource, type PathSegment } from '../yaml-source.js';
 import { configSchema, type Config } from './schema.js';
 import { sha256 } from '../evidence/write.js';
 
@@ -19,6 +19,8 @@ export interface LoadedConfig {
   /** Directory relative paths in the config are resolved against. */
   baseDir: string;
   period: { start: string; end: string };
+  /** A problem located at a key of the file (file:line:col), for checks made after loading; absent without a file. */
+  issueAt?(path: PathSegment[], message: string): SourceIssue;
 }
 
 export function loadConfig(opts: { cwd: string; file?: string; today: Date }): LoadedConfig {
@@ -46,7 +48,7 @@ export function loadConfig(opts: { cwd: string; file?: string; today: Date }): L
     if (problems.length) throw new ConfigError(problems);
     period = { start, end };
   }
-  return { config, file: abs, sha256: sha256(readFileSync(abs)), baseDir: resolve(abs, '..'), period };
+  return { config, file: abs, sha256: sha256(readFileSync(abs)), baseDir: resolve(abs, '..'), period, issueAt: (path, message) => issueAt(src, path, message, 'value') };
 }
 
 /** The 90 days before today: from today−90 to yesterday, inclusive. */

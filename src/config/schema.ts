@@ -18,17 +18,24 @@ export const awsSettingsSchema = z.strictObject({
 });
 export type AwsSettings = z.infer<typeof awsSettingsSchema>;
 
+/**
+ * Variables a configuration file may name as holding the GitHub token. A file from a pull request
+ * must not be able to pick another credential (AWS_SECRET_ACCESS_KEY…) and send it to GitHub.
+ */
+export const TOKEN_ENV_NAME = /^(?:GITHUB|GH|SOC2)_[A-Z0-9_]+$/;
+
 export const githubSettingsSchema = z.strictObject({
   org: z.string().min(1).describe('GitHub organisation login.'),
-  apiUrl: z.string().url().optional().describe('API base URL for GitHub Enterprise Server (default: GITHUB_API_URL or https://api.github.com).'),
-  tokenEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an environment variable name').optional()
-    .describe('Name of an environment variable holding the token (default: GITHUB_TOKEN, then GH_TOKEN). Tokens never go in this file.'),
+  apiUrl: z.string().url().optional().describe('API base URL for GitHub Enterprise Server (default: GITHUB_API_URL or https://api.github.com). Any other URL than https://api.github.com is used only when GITHUB_API_URL or --github-api-url gives the same URL: this file alone never sends the token to a new host. Plain http:// only for loopback.'),
+  tokenEnv: z.string().regex(TOKEN_ENV_NAME, 'must name an environment variable starting with GITHUB_, GH_ or SOC2_ (a configuration file may not choose another credential to send to GitHub)').optional()
+    .describe('Name of an environment variable holding the token, starting with GITHUB_, GH_ or SOC2_ (default: GITHUB_TOKEN, then GH_TOKEN). Tokens never go in this file.'),
   repos: z.strictObject({
     include: z.array(z.string()).default(['*']),
     exclude: z.array(z.string()).default([]),
   }).default({ include: ['*'], exclude: [] }),
   includeForks: z.boolean().default(false),
-  cacheDir: z.string().default('.soc2-cache/github').describe('Where ETags and cached responses are kept between runs.'),
+  cacheDir: z.string().default('.soc2-cache/github').describe('Where ETags and cached responses are kept between runs (directory 0700, files 0600; every entry carries a MAC keyed from the token).'),
+  cacheMaxMegabytes: z.number().min(0).default(100).describe('Size budget of the ETag cache; the least recently used entries are pruned beyond it. 0 turns the cache off.'),
 });
 export type GitHubSettings = z.infer<typeof githubSettingsSchema>;
 

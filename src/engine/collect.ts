@@ -5,6 +5,7 @@
 import type { AnyCollector, CollectContext, Evidence } from '../collectors/types.js';
 import { loadCollector } from '../collectors/index.js';
 import { CollectorError, Soc2Error } from '../errors.js';
+import { redactDeep, redactString } from '../evidence/redact.js';
 import type { PlannedCall } from './plan.js';
 import { createSharedReads, type ContextBase, type SharedReads } from './memo.js';
 
@@ -67,8 +68,8 @@ async function collectOne(call: PlannedCall, opts: CollectOptions, shared: Share
     const ctxResult = await opts.contextFor(collector);
     if (!ctxResult.ok) {
       return ctxResult.status === 'not_applicable'
-        ? { kind: 'not_applicable', collector, reason: ctxResult.reason }
-        : { kind: 'error', collector, reason: ctxResult.reason };
+        ? { kind: 'not_applicable', collector, reason: redactString(ctxResult.reason) }
+        : { kind: 'error', collector, reason: redactString(ctxResult.reason) };
     }
     const timeoutMs = collector.timeoutMs ?? opts.timeoutMs;
     const controller = new AbortController();
@@ -88,14 +89,16 @@ async function collectOne(call: PlannedCall, opts: CollectOptions, shared: Share
     const startedAt = opts.now();
     try {
       const evidence = await Promise.race([collector.collect(shared.contextFor(ctxResult.ctx, controller.signal), call.params), timeout]);
-      return { kind: 'evidence', collector, evidence, startedAt, finishedAt: opts.now() };
+      // Where evidence enters the engine: everything downstream (evaluation, results.json, reports,
+      // the terminal, evidence/) sees only the redacted copy.
+      return { kind: 'evidence', collector, evidence: redactDeep(evidence), startedAt, finishedAt: opts.now() };
     } finally {
       clearTimeout(timer);
       runSignal.removeEventListener('abort', cancel);
     }
   } catch (e) {
     if (e instanceof Soc2Error && e.exitCode === 2) throw e;
-    return { kind: 'error', collector, reason: runSignal.aborted ? CANCELLED : reasonOf(call, e) };
+    return { kind: 'error', collector, reason: runSignal.aborted ? CANCELLED : redactString(reasonOf(call, e)) };
   }
 }
 

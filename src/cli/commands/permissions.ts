@@ -8,14 +8,17 @@ import { loadCollector, type CollectorId } from '../../collectors/index.js';
 import { iamPolicyFor } from '../../collectors/aws/permissions.js';
 import { githubTokenNeeds } from '../../collectors/github/permissions.js';
 import { makeChalk } from '../terminal.js';
+import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
 
 export interface PermissionsReport {
   aws: { inScope: boolean; controls: string[]; policy: object };
   github: { inScope: boolean; controls: string[] } & ReturnType<typeof githubTokenNeeds>;
 }
 
-export async function permissionsReport(opts: { config?: string; cwd: string }): Promise<PermissionsReport> {
+export async function permissionsReport(opts: { config?: string; cwd: string; env?: NodeJS.ProcessEnv }): Promise<PermissionsReport> {
   const loaded = loadConfig({ cwd: opts.cwd, file: opts.config, today: new Date() });
+  // The same endpoint rule as `soc2 run`, so that setting up a token finds a refused apiUrl early.
+  assertGitHubEndpoint(loaded, opts.env ?? process.env);
   const controls = await loadConfiguredControls(loaded);
   const bySource = { aws: { controls: [] as string[], permissions: new Set<string>() }, github: { controls: [] as string[], permissions: new Set<string>() } };
   for (const c of controls) {
@@ -32,8 +35,8 @@ export async function permissionsReport(opts: { config?: string; cwd: string }):
   };
 }
 
-export async function permissionsCommand(opts: { config?: string; json?: boolean }): Promise<void> {
-  const report = await permissionsReport({ config: opts.config, cwd: process.cwd() });
+export async function permissionsCommand(opts: { config?: string; json?: boolean; githubApiUrl?: string }): Promise<void> {
+  const report = await permissionsReport({ config: opts.config, cwd: process.cwd(), env: withGitHubApiUrl(process.env, opts.githubApiUrl) });
   if (opts.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     return;

@@ -10,6 +10,7 @@ import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
 import { UsageError } from '../../errors.js';
+import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
 import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
 import { undoOnInterrupt } from '../signals.js';
 
@@ -19,13 +20,15 @@ export interface RunCommandOptions {
   failOn: Severity;
   format: string;
   only?: string;
+  githubApiUrl?: string;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const cwd = process.cwd();
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
-  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env: process.env, sample: false, now });
+  const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
+  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now });
   process.exitCode = results.summary.exitCode;
 }
 
@@ -60,6 +63,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     controls = controls.filter((c) => wanted.has(c.id));
   }
   const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
+  assertGitHubEndpoint(o.loaded, o.env);
 
   const rel = relative(o.cwd, o.outDir);
   const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;

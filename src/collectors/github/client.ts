@@ -1,18 +1,20 @@
 /**
  * The one Octokit factory: token from the environment, base URL from the config or
- * GITHUB_API_URL (GitHub Enterprise Server works), throttling and retry plugins, ETag conditional
- * requests cached on disk, a user agent naming soc2 — and, before any collector runs, what the
- * token can do. This is the only module that loads Octokit at runtime.
+ * GITHUB_API_URL (GitHub Enterprise Server works) under the rules of endpoint.ts, throttling and
+ * retry plugins, ETag conditional requests cached on disk, a user agent naming soc2, a request
+ * hook that keeps the token on the API's origin — and, before any collector runs, what the token
+ * can do. This is the only module that loads Octokit at runtime.
  */
 import { randomUUID } from 'node:crypto';
 import { Octokit } from '@octokit/rest';
 import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { CollectorError, UsageError } from '../../errors.js';
-import type { GitHubSettings } from '../../config/schema.js';
+import { TOKEN_ENV_NAME, type GitHubSettings } from '../../config/schema.js';
 import type { GitHubContext } from '../types.js';
 import { probeCapabilities } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
+import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
 import { serialGate } from './gate.js';
 
 const Soc2OctokitClass = Octokit.plugin(throttling, retry);
@@ -52,6 +54,10 @@ const MAX_PRIMARY_WAIT_SECONDS = 15 * 60;
 const GRAPHQL_SPACING_MS = 250;
 
 export function findToken(settings: Pick<GitHubSettings, 'tokenEnv'>, env: NodeJS.ProcessEnv): { token: string; from: string } | undefined {
+  // The schema already refuses other names; settings built in code get the same rule.
+  if (settings.tokenEnv && !TOKEN_ENV_NAME.test(settings.tokenEnv)) {
+    throw new UsageError(`github.tokenEnv names ${settings.tokenEnv}, which does not start with GITHUB_, GH_ or SOC2_.`, 'Put the GitHub token in a variable whose name starts with GITHUB_, GH_ or SOC2_ and name that one.');
+  }
   const names = settings.tokenEnv ? [settings.tokenEnv] : ['GITHUB_TOKEN', 'GH_TOKEN'];
   for (const name of names) {
     const value = env[name]?.trim();
@@ -60,15 +66,13 @@ export function findToken(settings: Pick<GitHubSettings, 'tokenEnv'>, env: NodeJ
   return undefined;
 }
 
-export function apiUrlFor(settings: Pick<GitHubSettings, 'apiUrl'>, env: NodeJS.ProcessEnv): string {
-  return (settings.apiUrl ?? env['GITHUB_API_URL'] ?? 'https://api.github.com').replace(/\/+$/, '');
-}
-
 export interface OctokitOptions {
   token: string;
   apiUrl: string;
   userAgent: string;
   cacheDir: string;
+  /** ETag cache budget in bytes (default: the cache's own; 0: no cache). */
+  cacheMaxBytes?: number;
   progress?: (msg: string) => void;
   /** Injected fetch (tests); defaults to the global fetch. */
   fetch?: typeof fetch;
@@ -76,9 +80,15 @@ export interface OctokitOptions {
 
 export function createOctokit(opts: OctokitOptions): Soc2Octokit {
   const say = opts.progress ?? (() => {});
-  const cache = cachingFetch(opts.cacheDir, opts.fetch ?? globalThis.fetch);
+  const cache = cachingFetch({
+    dir: opts.cacheDir,
+    token: opts.token,
+    inner: opts.fetch ?? globalThis.fetch,
+    note: say,
+    ...(opts.cacheMaxBytes !== undefined ? { maxBytes: opts.cacheMaxBytes } : {}),
+  });
   const gate = serialGate(GRAPHQL_SPACING_MS);
-  return new Soc2OctokitClass({
+  const octokit = new Soc2OctokitClass({
     auth: opts.token,
     baseUrl: opts.apiUrl,
     userAgent: opts.userAgent,
@@ -103,6 +113,13 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
     },
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
   });
+  // Registered last, so it runs first: before throttling, retries and the token are applied. A
+  // pagination Link (or any URL from an answer) to another host is refused, never followed.
+  const allowed = refuseForeignOrigin(new URL(opts.apiUrl).origin);
+  octokit.hook.before('request', (options) => {
+    allowed(octokit.request.endpoint.parse(options).url);
+  });
+  return octokit;
 }
 
 function httpStatus(e: unknown): number | undefined {
@@ -122,8 +139,18 @@ export async function createGitHubContext(
       `Set ${settings.tokenEnv ?? 'GITHUB_TOKEN'} to a token with read access to ${settings.org} (\`soc2 permissions\` lists what it needs).`,
     );
   }
-  const apiUrl = apiUrlFor(settings, opts.env);
-  const octokit = createOctokit({ token: found.token, apiUrl, userAgent: opts.userAgent, cacheDir: opts.cacheDir, ...(opts.progress ? { progress: opts.progress } : {}), ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const endpoint = resolveGitHubApiUrl(settings.apiUrl, opts.env);
+  if (!endpoint.ok) throw endpointError(endpoint);
+  const apiUrl = endpoint.url;
+  const octokit = createOctokit({
+    token: found.token,
+    apiUrl,
+    userAgent: opts.userAgent,
+    cacheDir: opts.cacheDir,
+    cacheMaxBytes: Math.round(settings.cacheMaxMegabytes * 1024 * 1024),
+    ...(opts.progress ? { progress: opts.progress } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
 
   let capabilities: TokenCapabilities;
   try {

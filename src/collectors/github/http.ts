@@ -5,7 +5,8 @@
  * lists the calls it relied on. Type-only Octokit imports: loading this module loads no SDK.
  */
 import type { ApiCall, CollectContext, Gap } from '../types.js';
-import { REVALIDATED_HEADER } from './etag-cache.js';
+import { CACHE_HEADER, CACHE_NOTE_HEADER } from './etag-cache.js';
+import { ForeignOriginError } from './endpoint.js';
 
 export type ResponseHeaders = Record<string, string | number | undefined>;
 
@@ -37,9 +38,18 @@ export function hostOf(ctx: CollectContext): string {
   }
 }
 
+/** What the ETag cache did for one response (from the markers etag-cache.ts sets). */
+function cacheOf(headers: ResponseHeaders): Pick<ApiCall, 'cache' | 'cacheNote'> {
+  const mark = headers[CACHE_HEADER];
+  if (mark === 'revalidated') return { cache: 'revalidated' };
+  if (mark === 'discarded') return { cache: 'discarded', cacheNote: String(headers[CACHE_NOTE_HEADER] ?? 'the cache entry did not verify') };
+  return {};
+}
+
 function call(ctx: CollectContext, source: string, operation: string, params: Record<string, unknown>, at: string, headers: ResponseHeaders, status: number | undefined, extra: Partial<ApiCall> = {}): ApiCall {
   const requestId = headers['x-github-request-id'];
-  const revalidated = headers[REVALIDATED_HEADER] === 'revalidated';
+  const recorded = { ...cacheOf(headers), ...extra };
+  const revalidated = recorded.cache === 'revalidated';
   return {
     source,
     operation,
@@ -48,7 +58,7 @@ function call(ctx: CollectContext, source: string, operation: string, params: Re
     ...(requestId !== undefined ? { requestId: String(requestId) } : {}),
     ...(status !== undefined ? { status: revalidated ? 304 : status } : {}),
     region: hostOf(ctx),
-    ...extra,
+    ...recorded,
   };
 }
 
@@ -76,24 +86,34 @@ export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[
   const items: T[] = [];
   let pages = 0;
   let last: { headers: ResponseHeaders; status: number } | undefined;
-  const allRevalidated: boolean[] = [];
+  const cachePerPage: Array<Pick<ApiCall, 'cache' | 'cacheNote'>> = [];
   try {
     const iterator = octokitOf(ctx).paginate.iterator(`GET ${route}`, { per_page: 100, ...params, request: { signal: ctx.signal } } as never) as AsyncIterable<{ data: unknown; headers: ResponseHeaders; status: number }>;
     for await (const page of iterator) {
       pages++;
       items.push(...(page.data as T[]));
       last = { headers: page.headers, status: page.status };
-      allRevalidated.push(page.headers[REVALIDATED_HEADER] === 'revalidated');
+      cachePerPage.push(cacheOf(page.headers));
     }
   } catch (e) {
-    calls.push(call(ctx, 'github-rest', `GET ${route}`, { per_page: 100, ...params }, at, errorHeaders(e), errorStatus(e), { pages, items: items.length }));
+    cachePerPage.push(cacheOf(errorHeaders(e)));
+    calls.push(call(ctx, 'github-rest', `GET ${route}`, { per_page: 100, ...params }, at, withoutCacheMarks(errorHeaders(e)), errorStatus(e), { pages, items: items.length, ...pagesCache(cachePerPage) }));
     throw e;
   }
-  const headers = { ...(last?.headers ?? {}) };
-  // Report 304 only when every page was revalidated from the cache.
-  if (!allRevalidated.every(Boolean)) delete headers[REVALIDATED_HEADER];
-  calls.push(call(ctx, 'github-rest', `GET ${route}`, { per_page: 100, ...params }, at, headers, last?.status ?? 200, { pages, items: items.length }));
+  calls.push(call(ctx, 'github-rest', `GET ${route}`, { per_page: 100, ...params }, at, withoutCacheMarks(last?.headers ?? {}), last?.status ?? 200, { pages, items: items.length, ...pagesCache(cachePerPage) }));
   return items;
+}
+
+/** A list is 'revalidated' only when every page was; 'discarded' when any page's entry was. */
+function pagesCache(pages: ReadonlyArray<Pick<ApiCall, 'cache' | 'cacheNote'>>): Pick<ApiCall, 'cache' | 'cacheNote'> {
+  const discarded = pages.find((p) => p.cache === 'discarded');
+  if (discarded) return discarded;
+  return pages.length > 0 && pages.every((p) => p.cache === 'revalidated') ? { cache: 'revalidated' } : {};
+}
+
+function withoutCacheMarks(headers: ResponseHeaders): ResponseHeaders {
+  const { [CACHE_HEADER]: _mark, [CACHE_NOTE_HEADER]: _note, ...rest } = headers;
+  return rest;
 }
 
 export interface GraphQLErrorItem {
@@ -144,6 +164,9 @@ export function gapFromError(e: unknown, where: { resource?: string; permission?
   const message = errorMessage(e);
   const subject = where.resource ? `${where.resource}: ` : '';
   const base = { ...(where.resource ? { resource: where.resource } : {}) };
+  if (e instanceof ForeignOriginError) {
+    return { ...base, kind: 'other', message: `${subject}${where.operation}: soc2 ${e.message}; ${where.what} could not be read. Check the API URL, and any proxy in front of GitHub.` };
+  }
   if (isRateLimit(e)) {
     return { ...base, kind: 'rate-limit', message: `${subject}GitHub rate limit exhausted on ${where.operation} ("${message}"); ${where.what} could not be read. Run again after the reset, or shard the run.` };
   }

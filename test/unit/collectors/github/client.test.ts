@@ -33,8 +33,8 @@ describe('collectors/github/client', () => {
 
   it('reads the token from the variable the config names', async () => {
     h = await startHarness();
-    const ctx = await createGitHubContext(githubSettingsSchema.parse({ org: h.estate.org, tokenEnv: 'NORTHWIND_GH' }), {
-      env: { NORTHWIND_GH: DEMO_TOKENS.owner, GITHUB_TOKEN: 'ghp_wrong', GITHUB_API_URL: h.server.url },
+    const ctx = await createGitHubContext(githubSettingsSchema.parse({ org: h.estate.org, tokenEnv: 'SOC2_NORTHWIND_GH' }), {
+      env: { SOC2_NORTHWIND_GH: DEMO_TOKENS.owner, GITHUB_TOKEN: 'ghp_wrong', GITHUB_API_URL: h.server.url },
       userAgent: 'soc2-test',
       cacheDir: h.cacheDir,
     });
