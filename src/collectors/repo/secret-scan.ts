@@ -49,8 +49,11 @@ const KEY_BODY_LOOKAHEAD = 800;
 export const WINDOW_OVERLAP = 4096;
 /** Characters kept before the first position a window reports, so `\b` sees the real neighbour. */
 const LEFT_CONTEXT = 64;
-/** A window is searched once it holds this much text (pieces pushed are normally much larger). */
-const MIN_WINDOW = 4 * WINDOW_OVERLAP;
+
+/** Tests shrink the overlap to put many window boundaries in a small text; nothing else should. */
+export interface ScannerOptions {
+  overlap?: number;
+}
 
 /** Never enough to use: the first four characters (a fixed public prefix for every rule) and the length. */
 export function redact(value: string): string {
@@ -73,7 +76,7 @@ function byPosition(a: SecretHit, b: SecretHit): number {
 
 /**
  * Searches text pushed in pieces of any size. The text held is the window: what was pushed since
- * the last search, plus the last WINDOW_OVERLAP + LEFT_CONTEXT characters before it. Offsets are
+ * the last search, plus the last `overlap` + LEFT_CONTEXT characters before it. Offsets are
  * absolute (from the start of the file), so line and column are exact however the text was cut.
  */
 export class TextScanner {
@@ -86,12 +89,21 @@ export class TextScanner {
   private line = 1;
   private lineStart = 0;
   private readonly hits: SecretHit[] = [];
+  private readonly overlap: number;
+  /** A window is searched once it holds this much text (pieces pushed are normally much larger). */
+  private readonly minWindow: number;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    options: ScannerOptions = {},
+  ) {
+    this.overlap = options.overlap ?? WINDOW_OVERLAP;
+    this.minWindow = 4 * this.overlap;
+  }
 
   push(text: string): void {
     this.window += text;
-    if (this.window.length >= MIN_WINDOW) this.search(false);
+    if (this.window.length >= this.minWindow) this.search(false);
   }
 
   /** Searches what is left and returns every hit, in file order. */
@@ -105,7 +117,7 @@ export class TextScanner {
     const text = this.window;
     const start = this.windowStart;
     // The end of this window's share: later matches may still be cut off, the next window has them.
-    const reportBefore = final ? start + text.length : start + text.length - WINDOW_OVERLAP;
+    const reportBefore = final ? start + text.length : start + text.length - this.overlap;
     const reports = (index: number) => start + index >= this.reportedUpTo && start + index < reportBefore;
     let newlines: number[] | undefined;
     const at = (index: number) => this.position((newlines ??= newlineIndexes(text)), index);
@@ -186,12 +198,15 @@ export class ByteScanner {
   /** Whether a NUL byte was seen: git would call the file binary. It is searched all the same. */
   binary = false;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly options: ScannerOptions = {},
+  ) {}
 
   push(bytes: Uint8Array): void {
     this.readers ??= encodingsFor(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).map((encoding) => ({
       decoder: new TextDecoder(encoding),
-      scanner: new TextScanner(this.file),
+      scanner: new TextScanner(this.file, this.options),
     }));
     if (!this.binary && bytes.includes(0)) this.binary = true;
     // `stream: true` keeps a character cut between two pieces for the next one.
