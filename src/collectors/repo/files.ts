@@ -408,9 +408,9 @@ export async function readRepoFile(
     rel,
     async (file) => {
       if (file.size > maxBytes) return tooLarge(file.size);
-      // One byte more than allowed tells a file that grew after it was opened.
-      const buf = await file.head(maxBytes + 1);
-      if (buf.length > maxBytes) return tooLarge(buf.length);
+      // One byte more than the size tells a file that grew after it was opened.
+      const buf = await file.head(file.size + 1);
+      if (buf.length > file.size) return refuse('changed', `${rel} grew while it was being read, so it was not read`);
       const binary = buf.subarray(0, 8000).includes(0);
       let text = binary ? '' : buf.toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
