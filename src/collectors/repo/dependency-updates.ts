@@ -132,7 +132,7 @@ export function inspectRenovate(file: string, text: string): Problem | undefined
 async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
   const read = await readRepoFile(ctx, file, { calls });
   if (read.ok) return read.binary ? '' : read.text;
-  if (read.reason === 'unreadable') gaps.push(readGap(snap, read));
+  gaps.push(readGap(snap, read));
   return undefined;
 }
 

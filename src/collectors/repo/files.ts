@@ -4,7 +4,8 @@
  * evidence file says exactly what was looked at. Not a collector: it is not registered.
  */
 import { execFile } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CollectorError } from '../../errors.js';
 import type { ApiCall, CollectContext, Gap } from '../types.js';
@@ -210,62 +211,250 @@ export function findAll(snap: RepoSnapshot, candidates: readonly string[], ignor
   return found;
 }
 
-export type ReadResult =
-  | { ok: true; text: string; bytes: number; binary: boolean }
-  | { ok: false; reason: 'missing' | 'too-large' | 'not-a-file' | 'outside-root' | 'unreadable'; bytes?: number; message: string };
+/** Why a file of the checkout was not read. Every collector makes each of these visible in its evidence. */
+export interface Refusal {
+  ok: false;
+  reason: 'missing' | 'too-large' | 'not-a-file' | 'outside-root' | 'changed' | 'unreadable';
+  bytes?: number;
+  /** A sentence naming the path and why it was not read. */
+  message: string;
+}
 
-/** Default cap on one file read: larger files are skipped, and the skip is reported. */
+export type ReadResult = { ok: true; text: string; bytes: number; binary: boolean } | Refusal;
+
+/** Default cap on one whole-file read: larger files are refused as 'too-large', and the refusal is reported. */
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
+/** One file of the checkout, opened after it was proven to lie inside it. */
+export interface OpenedRepoFile {
+  /** Bytes in the file when it was opened (for a link read as a link: in the path it holds). */
+  size: number;
+  /** A symbolic link read as what git stores for it, the path it points to, instead of being followed. */
+  link: boolean;
+  /** The contents in pieces of at most `pieceBytes`, read from the open file descriptor, never by path again. */
+  pieces(pieceBytes: number): AsyncIterable<Buffer>;
+  /** The first `limit` bytes (fewer at the end of the file). */
+  head(limit: number): Promise<Buffer>;
+}
+
+const refuse = (reason: Refusal['reason'], message: string, bytes?: number): Refusal =>
+  bytes === undefined ? { ok: false, reason, message } : { ok: false, reason, bytes, message };
+
+/** `p` is `root` or below it; both are real paths (no symbolic links). */
+function isInside(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+}
+
 /**
- * Reads one file of the checkout. Never throws for ordinary file-system conditions: the caller
- * turns each outcome into a fact or a gap. A symbolic link is followed only when its target stays
- * inside the checkout, so a crafted link cannot pull /etc/shadow into the evidence.
+ * The segments of a '/'-separated relative path, or undefined when it is not a plain path below
+ * the root: git never lists an absolute path or one with an empty, '.' or '..' part, so such a
+ * path can only come from a bug or a crafted index, and is never joined onto the root.
+ */
+function plainSegments(rel: string): string[] | undefined {
+  const segments = rel.split('/');
+  const bad = (s: string) => s === '' || s === '.' || s === '..' || s.includes('\0') || s.includes(path.sep);
+  return segments.some(bad) ? undefined : segments;
+}
+
+function realRoot(ctx: CollectContext): Promise<string> {
+  const root = path.resolve(ctx.repoRoot);
+  // The root itself may sit below a symbolic link (macOS /tmp, a CI workspace link): the user
+  // named it, so it is trusted; everything below it is not.
+  return ctx.memo(`repo:real-root:${root}`, () => fs.realpath(root));
+}
+
+/** The shortest leading part of `segments` whose real path lies outside `root`: the link to blame. */
+async function escapingPrefix(root: string, segments: readonly string[]): Promise<string> {
+  for (let i = 1; i <= segments.length; i++) {
+    const real = await fs.realpath(path.join(root, ...segments.slice(0, i))).catch(() => undefined);
+    if (real !== undefined && !isInside(root, real)) return segments.slice(0, i).join('/');
+  }
+  return segments.join('/');
+}
+
+type Located =
+  | { kind: 'file'; real: string; dev: bigint; ino: bigint }
+  | { kind: 'link'; target: string };
+
+/**
+ * Finds `rel` below the checkout without leaving it. Every directory on the way is resolved to its
+ * real path (fs.realpath resolves each component in turn, links included), so a tracked directory
+ * replaced by a symbolic link (`.github -> /elsewhere`) is caught at whatever depth it sits, as a
+ * file link is; a link that stays inside the checkout is followed. The identity (device, inode)
+ * of the file found is returned so that the open that follows can prove it opened that very file.
+ */
+async function locate(root: string, rel: string, finalLink: 'follow' | 'as-link'): Promise<Located | Refusal> {
+  const segments = plainSegments(rel);
+  if (!segments) return refuse('outside-root', `${rel} is not a plain path inside the checkout (it is absolute or has an empty, "." or ".." part), so it was not read`);
+  const dirs = segments.slice(0, -1);
+  const name = segments[segments.length - 1] as string;
+  const parent = dirs.length ? await fs.realpath(path.join(root, ...dirs)) : root;
+  if (!isInside(root, parent)) {
+    return refuse('outside-root', `${rel} was not read: ${await escapingPrefix(root, dirs)} is a symbolic link that leads outside the checkout`);
+  }
+  let at = path.join(parent, name);
+  let st = await fs.lstat(at, { bigint: true });
+  if (st.isSymbolicLink()) {
+    if (finalLink === 'as-link') return { kind: 'link', target: await fs.readlink(at) };
+    at = await fs.realpath(at);
+    if (!isInside(root, at)) return refuse('outside-root', `${rel} is a symbolic link to a file outside the checkout, so it was not read`);
+    st = await fs.lstat(at, { bigint: true });
+  }
+  if (!st.isFile()) return refuse('not-a-file', `${rel} is not a regular file, so it was not read`);
+  return { kind: 'file', real: at, dev: st.dev, ino: st.ino };
+}
+
+// O_NOFOLLOW: the last component must not have become a link since it was located. O_NONBLOCK:
+// a FIFO swapped in cannot hang the run. Neither exists on Windows, where 0 leaves them out.
+const OPEN_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
+function openedFile(handle: FileHandle, size: number, signal: AbortSignal): OpenedRepoFile {
+  return {
+    size,
+    link: false,
+    async *pieces(pieceBytes) {
+      for (let position = 0; ; ) {
+        signal.throwIfAborted();
+        const buf = Buffer.allocUnsafe(pieceBytes);
+        const { bytesRead } = await handle.read(buf, 0, pieceBytes, position);
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      }
+    },
+    async head(limit) {
+      const buf = Buffer.allocUnsafe(limit);
+      let filled = 0;
+      while (filled < limit) {
+        signal.throwIfAborted();
+        const { bytesRead } = await handle.read(buf, filled, limit - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return buf.subarray(0, filled);
+    },
+  };
+}
+
+function linkAsFile(target: string): OpenedRepoFile {
+  const bytes = Buffer.from(target, 'utf8');
+  return {
+    size: bytes.length,
+    link: true,
+    async *pieces() {
+      yield bytes;
+    },
+    async head(limit) {
+      return bytes.subarray(0, limit);
+    },
+  };
+}
+
+/**
+ * The one way a repo.* collector reads a file of the checkout. Resolves `rel` inside the checkout
+ * (see `locate`), opens what it found and checks, on the open descriptor, that it is the same
+ * regular file (device and inode): a directory swapped for a link between the two steps cannot
+ * redirect the read, because whatever was opened must be the file that was proven to be inside.
+ * Then hands the open file to `use` and closes it. Never throws for ordinary file-system
+ * conditions (including a failure inside `use` while reading): the caller turns each refusal
+ * into a gap or a fact. With `links: 'as-link'` a final symbolic link is not followed but
+ * presented as a file holding the path it points to (what git commits for a link).
+ */
+export async function withRepoFile<T>(
+  ctx: CollectContext,
+  rel: string,
+  use: (file: OpenedRepoFile) => Promise<T>,
+  options: { calls?: ApiCall[]; links?: 'follow' | 'as-link' } = {},
+): Promise<T | Refusal> {
+  options.calls?.push(localCall(ctx, 'read-file', { path: rel }));
+  let handle: FileHandle | undefined;
+  try {
+    const found = await locate(await realRoot(ctx), rel, options.links ?? 'follow');
+    if ('ok' in found) return found;
+    if (found.kind === 'link') return await use(linkAsFile(found.target));
+    handle = await fs.open(found.real, OPEN_FLAGS);
+    const st = await handle.stat({ bigint: true });
+    if (!st.isFile() || st.dev !== found.dev || st.ino !== found.ino) {
+      return refuse('changed', `${rel} changed while it was being opened, so it was not read`);
+    }
+    return await use(openedFile(handle, Number(st.size), ctx.signal));
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return refuse('missing', `${rel} is tracked but missing from the working tree (or a link in its path leads nowhere), so it was not read`);
+    }
+    if (code === 'ELOOP') return refuse('outside-root', `${rel} could not be read: its path has a loop of symbolic links`);
+    return refuse('unreadable', `${rel} could not be read (${code ?? (err instanceof Error ? err.message : 'error')})`);
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/**
+ * Reads one whole file of the checkout (through `withRepoFile`, so never outside it). A file over
+ * `maxBytes` is refused as 'too-large' rather than read. `binary` is git's heuristic: a NUL byte
+ * in the first 8000 bytes; the text of a binary file is left empty.
  */
 export async function readRepoFile(
   ctx: CollectContext,
   rel: string,
   options: { maxBytes?: number; calls?: ApiCall[] } = {},
 ): Promise<ReadResult> {
-  const root = path.resolve(ctx.repoRoot);
-  const abs = path.join(root, rel);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  options.calls?.push(localCall(ctx, 'read-file', { path: rel }));
+  const tooLarge = (bytes: number) => refuse('too-large', `${rel} is ${bytes} bytes, over the ${maxBytes}-byte limit`, bytes);
+  return withRepoFile<ReadResult>(
+    ctx,
+    rel,
+    async (file) => {
+      if (file.size > maxBytes) return tooLarge(file.size);
+      // One byte more than the size tells a file that grew after it was opened.
+      const buf = await file.head(file.size + 1);
+      if (buf.length > file.size) return refuse('changed', `${rel} grew while it was being read, so it was not read`);
+      const binary = buf.subarray(0, 8000).includes(0);
+      let text = binary ? '' : buf.toString('utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      return { ok: true, text, bytes: buf.length, binary };
+    },
+    { calls: options.calls },
+  );
+}
+
+/** Whether `rel` is a regular file inside the checkout (a link leading out of it is not). */
+export async function isRepoFile(ctx: CollectContext, rel: string): Promise<boolean> {
   try {
-    const link = await fs.lstat(abs);
-    if (link.isSymbolicLink()) {
-      const [realRoot, target] = await Promise.all([fs.realpath(root), fs.realpath(abs)]);
-      if (target !== realRoot && !target.startsWith(realRoot + path.sep)) {
-        return { ok: false, reason: 'outside-root', message: `${rel} is a symbolic link to a file outside the checkout` };
-      }
-    }
-    const st = await fs.stat(abs);
-    if (!st.isFile()) return { ok: false, reason: 'not-a-file', message: `${rel} is not a regular file` };
-    if (st.size > maxBytes) {
-      return { ok: false, reason: 'too-large', bytes: st.size, message: `${rel} is ${st.size} bytes, over the ${maxBytes}-byte limit` };
-    }
-    const buf = await fs.readFile(abs, { signal: ctx.signal });
-    // The same heuristic git uses: a NUL byte near the start means binary.
-    const binary = buf.subarray(0, 8000).includes(0);
-    let text = binary ? '' : buf.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { ok: true, text, bytes: buf.length, binary };
+    const found = await locate(await realRoot(ctx), rel, 'follow');
+    return !('ok' in found);
   } catch (err) {
     if (ctx.signal.aborted) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return { ok: false, reason: 'missing', message: `${rel} is tracked but missing from the working tree` };
-    }
-    return { ok: false, reason: 'unreadable', message: `${rel} could not be read (${code ?? 'error'})` };
+    return false;
   }
 }
 
-/** A gap for a file the collector needed but could not read. */
-export function readGap(snap: RepoSnapshot, result: Extract<ReadResult, { ok: false }>): Gap {
+/** What to do about a refusal, for a gap's sentence. */
+function remedy(reason: Refusal['reason']): string {
+  switch (reason) {
+    case 'unreadable':
+      return 'make it readable by the user running soc2';
+    case 'outside-root':
+      return 'soc2 reads only files inside the checkout: replace the symbolic link with the file or directory itself';
+    case 'missing':
+      return 'restore it (git checkout -- <path>) or commit its removal';
+    case 'changed':
+      return 'run soc2 again while nothing else modifies the checkout';
+    case 'too-large':
+      return 'make it smaller';
+    case 'not-a-file':
+      return 'make it a regular file';
+  }
+}
+
+/** A gap for a file the collector needed but did not read. */
+export function readGap(snap: RepoSnapshot, result: Refusal): Gap {
   return {
     kind: result.reason === 'unreadable' ? 'permission' : 'other',
     resource: snap.name,
-    message: `${result.message}; make it readable by the user running soc2.`,
+    message: `${result.message}; ${remedy(result.reason)}.`,
   };
 }
 

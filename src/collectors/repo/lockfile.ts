@@ -5,12 +5,10 @@
  * workspaces). "Committed" means in the git index when the checkout is a git work tree; a lockfile
  * that exists on disk but is not tracked (often a .gitignore entry) is reported separately.
  */
-import { promises as fs } from 'node:fs';
-import nodePath from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
-import { dirGaps, globToRegExp, localCall, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
+import { dirGaps, globToRegExp, isRepoFile, localCall, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
 
 /** Manifest and lockfile directories that hold third-party copies, not this project's manifests. */
 const SKIP_SEGMENTS = new Set(['node_modules', 'vendor', '.git', 'bower_components']);
@@ -270,7 +268,7 @@ assert:
         for (const name of names) {
           const file = join(dir, name);
           calls.push(localCall(ctx, 'stat', { path: file }));
-          const exists = await fs.stat(nodePath.join(snap.root, file)).then((s) => s.isFile(), () => false);
+          const exists = await isRepoFile(ctx, file);
           if (exists) {
             untrackedLockfiles.push(file);
             m.note = `${file} exists but is not committed (is it in .gitignore?)`;
@@ -340,6 +338,8 @@ function declaresDependencies(pkg: Record<string, unknown>): boolean {
 async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
   const r = await readRepoFile(ctx, file, { calls });
   if (r.ok) return r.binary ? undefined : r.text;
-  if (r.reason === 'unreadable') gaps.push(readGap(snap, r));
+  // Callers read an unread manifest as empty, which could excuse it from needing a lockfile: the
+  // gap keeps that from ever passing.
+  gaps.push(readGap(snap, r));
   return undefined;
 }

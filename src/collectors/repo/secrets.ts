@@ -3,38 +3,31 @@
  * secrets by construction are looked for (AWS access key ids, GitHub tokens, Slack tokens, private
  * key blocks with a body), so a hit is worth acting on. The evidence names the file, line and kind
  * of every hit and never the value: only its first four characters (a public prefix such as AKIA
- * or ghp_) and its length. Binary files and files over the size cap are skipped, and listed.
+ * or ghp_) and its length. Every tracked file is scanned: large ones as a stream of pieces, binary
+ * ones as bytes, a symbolic link as the path it holds (what git commits for it). A file that could
+ * not be read at all makes the evidence incomplete and is listed, so the control cannot pass.
  */
 import { z } from 'zod';
-import type { Collector, Evidence, Gap } from '../types.js';
-import { DEFAULT_MAX_BYTES, globToRegExp, loadRepo, localCall, mapLimit, readGap, readRepoFile, repoFacts, dirGaps } from './files.js';
+import type { CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { DEFAULT_MAX_BYTES, dirGaps, globToRegExp, loadRepo, localCall, mapLimit, repoFacts, withRepoFile, type Refusal } from './files.js';
+import { ByteScanner, PRIVATE_KEY_KIND, redact, RULES, scanText, type SecretHit } from './secret-scan.js';
 
 /** Files read at once; enough to keep the disk busy without exhausting file handles. */
 const CONCURRENCY = 16;
-/** Hits listed in full; the count stays exact beyond it. */
+/** Hits, and files not scanned, listed in full; the counts stay exact beyond it. */
 const MAX_LISTED = 500;
-
-interface Rule {
-  kind: string;
-  /** A literal that must occur for the pattern to match: a cheap filter before the regex. */
-  hint: readonly string[];
-  re: RegExp;
-}
-
-const RULES: readonly Rule[] = [
-  { kind: 'aws-access-key-id', hint: ['AKIA', 'ASIA'], re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g },
-  { kind: 'github-token', hint: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'], re: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b/g },
-  { kind: 'github-fine-grained-token', hint: ['github_pat_'], re: /\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b/g },
-  { kind: 'slack-token', hint: ['xox'], re: /\bxox[abprs]-[0-9]{6,}-[A-Za-z0-9-]{10,}[A-Za-z0-9]\b/g },
-];
-
-// Written as `-{5}` so that this file does not itself contain a key header for scanners to find.
-const KEY_HEADER = new RegExp('-{5}BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-{5}', 'g');
-/** A base64 body line: what separates a real key from a header quoted in documentation or code. */
-const BASE64_LINE = /^[A-Za-z0-9+/]{40,}={0,2}$/;
+/** Files not scanned named in the gap's sentence; the evidence lists the rest. */
+const NAMED_IN_GAP = 5;
+/** The smallest piece: a window must hold more than the overlap it carries over (see secret-scan.ts). */
+const MIN_PIECE_BYTES = 16 * 1024;
 
 const params = z.strictObject({
-  maxFileBytes: z.number().int().positive().default(DEFAULT_MAX_BYTES).describe('Files larger than this are not scanned (they are listed).'),
+  maxFileBytes: z
+    .number()
+    .int()
+    .min(MIN_PIECE_BYTES)
+    .default(DEFAULT_MAX_BYTES)
+    .describe('Files are read in pieces of at most this many bytes, so memory stays bounded; a larger file is scanned piece by piece, never skipped.'),
   exclude: z.array(z.string()).default([]).describe('Globs of paths not scanned, e.g. test/fixtures/** for deliberate fake keys.'),
 });
 
@@ -51,76 +44,64 @@ const resource = z.object({
   secretCount: z.number().describe('high-confidence secrets found in tracked files'),
   secrets: z.array(secret).describe('secrets found (values redacted)'),
   filesScanned: z.number().describe('files scanned'),
-  filesSkippedBinary: z.number().describe('binary files skipped'),
+  binaryFilesScanned: z.number().describe('files with a NUL byte ("binary"), scanned like the others'),
+  filesScannedInPieces: z.number().describe('files larger than maxFileBytes, scanned piece by piece'),
+  linksScanned: z.number().describe('symbolic links, scanned as the path they hold'),
   filesNotScanned: z.array(z.object({ path: z.string().describe('file'), reason: z.string().describe('reason') }))
-    .describe('files not scanned'),
+    .describe('files that could not be scanned (any makes the evidence incomplete)'),
+  filesNotScannedCount: z.number().describe('number of files that could not be scanned'),
   excludedFileCount: z.number().describe('files excluded by the exclude parameter'),
   fileListMethod: z.enum(['git', 'walk']).describe('how the files to scan were listed'),
 });
 
 export type SecretsParams = z.infer<typeof params>;
 export type SecretsResource = z.infer<typeof resource>;
-export type SecretHit = z.infer<typeof secret>;
+export type { SecretHit };
+export { redact, scanText };
 
-/** Never enough to use: the first four characters (a fixed public prefix for every rule) and the length. */
-export function redact(value: string): string {
-  return `${value.slice(0, 4)}…(${value.length} chars)`;
+interface Scanned {
+  ok: true;
+  hits: SecretHit[];
+  binary: boolean;
+  inPieces: boolean;
+  link: boolean;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
+/** Scans one file through the checkout's one safe reader, a piece at a time. */
+function scanFile(ctx: CollectContext, file: string, pieceBytes: number): Promise<Scanned | Refusal> {
+  return withRepoFile<Scanned>(
+    ctx,
+    file,
+    async (opened) => {
+      const scanner = new ByteScanner(file);
+      for await (const piece of opened.pieces(pieceBytes)) scanner.push(piece);
+      return { ok: true, hits: scanner.end(), binary: scanner.binary, inPieces: opened.size > pieceBytes, link: opened.link };
+    },
+    // What git commits for a link is the path it holds; following it would scan some other file
+    // (or one outside the checkout) and miss a secret hidden in the link itself.
+    { links: 'as-link' },
+  );
 }
 
-function position(starts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
-}
-
-/** Whether a private key header is followed by key material, on the next lines or after `\n` escapes (JSON). */
-function hasKeyBody(after: string): boolean {
-  const segments = after.slice(0, 800).split(/\r?\n|\\n/).slice(0, 8);
-  return segments.some((s) => BASE64_LINE.test(s.trim().replace(/^["']|["',]+$/g, '')));
-}
-
-function hit(file: string, pos: { line: number; column: number }, kind: string, redacted: string): SecretHit {
-  return { summary: `${file}:${pos.line}: ${kind} ${redacted}`, file, ...pos, kind, redacted };
-}
-
-/** Finds high-confidence secrets in one file's text. Values never leave this function unredacted. */
-export function scanText(file: string, text: string): SecretHit[] {
-  const hits: SecretHit[] = [];
-  let starts: number[] | undefined;
-  const at = (offset: number) => position((starts ??= lineStarts(text)), offset);
-  for (const rule of RULES) {
-    if (!rule.hint.some((h) => text.includes(h))) continue;
-    for (const m of text.matchAll(rule.re)) {
-      // AWS documents AKIAIOSFODNN7EXAMPLE and friends; they appear in countless READMEs.
-      if (rule.kind === 'aws-access-key-id' && m[0].includes('EXAMPLE')) continue;
-      hits.push(hit(file, at(m.index), rule.kind, redact(m[0])));
-    }
-  }
-  if (text.includes('PRIVATE KEY')) {
-    for (const m of text.matchAll(KEY_HEADER)) {
-      if (!hasKeyBody(text.slice(m.index + m[0].length))) continue;
-      const type = (m[1] ?? '').trim();
-      hits.push(hit(file, at(m.index), 'private-key', `${type ? type + ' ' : ''}private key block (contents not shown)`));
-    }
-  }
-  return hits.sort((a, b) => a.line - b.line || a.column - b.column);
+/** One gap for every file that could not be scanned: the evidence holds the full list. */
+function notScannedGap(resource: string, notScanned: ReadonlyArray<{ path: string; refusal: Refusal }>, secretsFound: number): Gap {
+  const named = notScanned.slice(0, NAMED_IN_GAP).map((f) => f.refusal.message);
+  const more = notScanned.length > NAMED_IN_GAP ? `; and ${notScanned.length - NAMED_IN_GAP} more, listed in the evidence (filesNotScanned)` : '';
+  const found = secretsFound ? ` (${secretsFound} secret${secretsFound === 1 ? ' was' : 's were'} found in the files that were scanned; see the evidence)` : '';
+  const count = `${notScanned.length} tracked file${notScanned.length === 1 ? '' : 's'}`;
+  return {
+    kind: notScanned.some((f) => f.refusal.reason === 'unreadable') ? 'permission' : 'other',
+    resource,
+    message:
+      `${count} could not be scanned for secrets, so the repository cannot be called clean${found}: ${named.join('; ')}${more}. ` +
+      'Make each file readable, restore it, or replace a symbolic link that leads out of the checkout with what it points to; a deliberately unscanned path belongs in this control\'s params.exclude.',
+  };
 }
 
 export const collector: Collector<SecretsParams, SecretsResource> = {
   id: 'repo.secrets',
   source: 'repo',
-  description: 'Scans tracked files for high-confidence secrets (AWS access key ids, GitHub and Slack tokens, private key blocks) and reports file, line and kind with the value redacted.',
+  description: 'Scans every tracked file (large ones in pieces, binary ones as bytes) for high-confidence secrets (AWS access key ids, GitHub and Slack tokens, private key blocks) and reports file, line and kind with the value redacted.',
   params,
   resource,
   permissions: ['local:read'],
@@ -142,37 +123,47 @@ assert:
       secretCount: 0,
       secrets: [],
       filesScanned: 0,
-      filesSkippedBinary: 0,
+      binaryFilesScanned: 0,
+      filesScannedInPieces: 0,
+      linksScanned: 0,
       filesNotScanned: [],
+      filesNotScannedCount: 0,
       excludedFileCount: snap.files.length - files.length,
       fileListMethod: snap.method,
     };
     const scanned: string[] = [];
+    const notScanned: Array<{ path: string; refusal: Refusal }> = [];
+    const hits: SecretHit[] = [];
+    // One aggregate call is recorded below instead of one per file: a monorepo has tens of
+    // thousands, and the exact list travels as an attachment.
     const results = await mapLimit(files, CONCURRENCY, async (file) => {
       ctx.signal.throwIfAborted();
-      // One aggregate call is recorded below instead of one per file: a monorepo has tens of
-      // thousands, and the exact list travels as an attachment.
-      return { file, read: await readRepoFile(ctx, file, { maxBytes: p.maxFileBytes }) };
+      return { file, outcome: await scanFile(ctx, file, p.maxFileBytes) };
     });
-    const hits: SecretHit[] = [];
-    for (const { file, read } of results) {
-      if (!read.ok) {
-        if (read.reason === 'unreadable') gaps.push(readGap(snap, read));
-        else data.filesNotScanned.push({ path: file, reason: read.message });
-        continue;
-      }
-      if (read.binary) {
-        data.filesSkippedBinary++;
+    for (const { file, outcome } of results) {
+      if (!outcome.ok) {
+        notScanned.push({ path: file, refusal: outcome });
         continue;
       }
       data.filesScanned++;
+      if (outcome.binary) data.binaryFilesScanned++;
+      if (outcome.inPieces) data.filesScannedInPieces++;
+      if (outcome.link) data.linksScanned++;
       scanned.push(file);
-      hits.push(...scanText(file, read.text));
+      hits.push(...outcome.hits);
     }
     data.secretCount = hits.length;
     data.secrets = hits.slice(0, MAX_LISTED);
+    data.filesNotScannedCount = notScanned.length;
+    data.filesNotScanned = notScanned.slice(0, MAX_LISTED).map((f) => ({ path: f.path, reason: f.refusal.message }));
+    if (notScanned.length > 0) gaps.push(notScannedGap(snap.name, notScanned, hits.length));
     calls.push(
-      localCall(ctx, 'scan-files', { path: '.', files: files.length, maxFileBytes: p.maxFileBytes, exclude: p.exclude, rules: [...RULES.map((r) => r.kind), 'private-key'] }, data.filesScanned),
+      localCall(
+        ctx,
+        'scan-files',
+        { path: '.', files: files.length, maxFileBytes: p.maxFileBytes, exclude: p.exclude, rules: [...RULES.map((r) => r.kind), PRIVATE_KEY_KIND] },
+        data.filesScanned,
+      ),
     );
     return {
       resources: [{ id: snap.name, data }],

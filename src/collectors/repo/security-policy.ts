@@ -74,7 +74,8 @@ assert:
     for (const path of findAll(snap, SECURITY_POLICY_LOCATIONS, true)) {
       const read = await readRepoFile(ctx, path, { calls });
       if (!read.ok) {
-        if (read.reason === 'unreadable') gaps.push(readGap(snap, read));
+        // A policy that could not be read might be the one with content: that is "could not tell".
+        gaps.push(readGap(snap, read));
         continue;
       }
       const text = read.binary ? '' : read.text;

@@ -285,7 +285,9 @@ assert:
       if (read.ok) {
         const data = read.binary ? unparsed(path, 'the file is binary, not YAML') : analyseWorkflow(path, read.text);
         resources.push({ id: path, data });
-      } else if (read.reason === 'too-large' || read.reason === 'outside-root' || read.reason === 'not-a-file') {
+      } else if (read.reason === 'too-large' || read.reason === 'not-a-file') {
+        // GitHub cannot run these either: a finding on the workflow. Anything else (a link out of
+        // the checkout, a missing file) says nothing about the workflow itself: a gap.
         resources.push({ id: path, data: unparsed(path, read.message) });
       } else {
         gaps.push(readGap(snap, read));

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../../../../src/errors.js';
-import { globToRegExp, loadRepo, readRepoFile, repoNameFromRemote } from '../../../../src/collectors/repo/files.js';
+import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
 import { collector as codeowners } from '../../../../src/collectors/repo/codeowners.js';
 import { collector as securityPolicy } from '../../../../src/collectors/repo/security-policy.js';
 import { makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
@@ -72,6 +72,54 @@ describe('collectors/repo/files', () => {
     expect(await readRepoFile(ctx, 'inside-link.txt')).toMatchObject({ ok: true, text: 'hello' });
     expect(await readRepoFile(ctx, 'gone.txt')).toMatchObject({ ok: false, reason: 'missing' });
     expect(calls).toEqual([{ source: 'local', operation: 'read-file', params: { path: 'a.txt' }, at: '2026-06-30T00:00:00.000Z' }]);
+  });
+
+  it('tells whether a path is a regular file inside the checkout, following only links that stay inside', async () => {
+    const dir = await makeRepo({ 'a/b.txt': 'b', 'c/d.txt': 'd' });
+    const outside = await tempDir();
+    await writeFiles(outside, { 'o.txt': 'o' });
+    await fs.symlink(outside, path.join(dir, 'out'));
+    await fs.symlink('c', path.join(dir, 'in'));
+    const ctx = makeCtx(dir);
+    expect(await isRepoFile(ctx, 'a/b.txt')).toBe(true);
+    expect(await isRepoFile(ctx, 'in/d.txt')).toBe(true);
+    expect(await isRepoFile(ctx, 'out/o.txt')).toBe(false);
+    expect(await isRepoFile(ctx, 'a')).toBe(false);
+    expect(await isRepoFile(ctx, 'a/missing.txt')).toBe(false);
+    expect(await isRepoFile(ctx, '../x')).toBe(false);
+  });
+
+  it('hands a link over as the path it holds when asked, without following it', async () => {
+    const dir = await makeRepo({ 'a.txt': 'a' });
+    await fs.symlink('/nowhere/at/all', path.join(dir, 'l'));
+    const ctx = makeCtx(dir);
+    const seen = await withRepoFile(ctx, 'l', async (f) => ({ ok: true as const, link: f.link, size: f.size, text: (await f.head(100)).toString() }), { links: 'as-link' });
+    expect(seen).toEqual({ ok: true, link: true, size: 15, text: '/nowhere/at/all' });
+    expect(await withRepoFile(ctx, 'l', async () => ({ ok: true as const }))).toMatchObject({ ok: false, reason: 'missing' });
+  });
+
+  it('turns a failure while reading an open file into a refusal, never an exception', async () => {
+    const dir = await makeRepo({ 'a.txt': 'a' });
+    const result = await withRepoFile(makeCtx(dir), 'a.txt', async () => {
+      throw Object.assign(new Error('I/O error'), { code: 'EIO' });
+    });
+    expect(result).toEqual({ ok: false, reason: 'unreadable', message: 'a.txt could not be read (EIO)' });
+  });
+
+  it('says in each gap what to do about the refusal', async () => {
+    const dir = await makeRepo({ 'a.txt': 'a' });
+    const outside = await tempDir();
+    await fs.symlink(outside, path.join(dir, 'docs'));
+    const ctx = makeCtx(dir);
+    const snap = await loadRepo(ctx);
+    const read = await readRepoFile(ctx, 'docs/SECURITY.md');
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(readGap(snap, read)).toEqual({
+      kind: 'other',
+      resource: 'acme-api',
+      message: 'docs/SECURITY.md was not read: docs is a symbolic link that leads outside the checkout; soc2 reads only files inside the checkout: replace the symbolic link with the file or directory itself.',
+    });
   });
 
   it('derives owner/repo from remote URLs without keeping credentials', () => {

@@ -75,23 +75,28 @@ describe('collectors/repo/secrets', () => {
     expect(scanText('x', `id=X${aws}\nid=${aws}9\n`)).toEqual([]);
   });
 
-  it('skips binary files, lists files over the size cap, and honours exclude globs', async () => {
+  it('scans binary files and files over maxFileBytes (in pieces), and honours exclude globs', async () => {
     const aws = fake.awsKeyId();
     const dir = await makeRepo({
       'assets/logo.png': Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0]), Buffer.from(aws)]),
-      'data/dump.sql': `-- ${aws}\n` + 'x'.repeat(2000),
+      'data/dump.sql': 'x'.repeat(40_000) + `\n-- ${aws}\n`,
       'test/fixtures/creds.env': `AWS_ACCESS_KEY_ID=${aws}\n`,
       'src/app.ts': 'export const ok = true;\n',
     });
-    const ev = await collector.collect(makeCtx(dir), { maxFileBytes: 1000, exclude: ['test/fixtures/**'] });
+    const ev = await collector.collect(makeCtx(dir), { maxFileBytes: 16_384, exclude: ['test/fixtures/**'] });
+    expect(ev.complete).toBe(true);
     const data = ev.resources[0]!.data;
-    expect(data.secretCount).toBe(0);
-    expect(data.filesScanned).toBe(1);
-    expect(data.filesSkippedBinary).toBe(1);
-    expect(data.excludedFileCount).toBe(1);
-    expect(data.filesNotScanned).toEqual([{ path: 'data/dump.sql', reason: expect.stringContaining('over the 1000-byte limit') }]);
-    expect(ev.attachments?.['scanned-files.txt']).toBe('src/app.ts\n');
-    expect(ev.calls.at(-1)).toMatchObject({ source: 'local', operation: 'scan-files', items: 1, params: { files: 3, maxFileBytes: 1000, exclude: ['test/fixtures/**'] } });
+    expect(data.secrets.map((s) => [s.file, s.line, s.column])).toEqual([
+      ['assets/logo.png', 1, 6],
+      ['data/dump.sql', 2, 4],
+    ]);
+    expect(data).toMatchObject({ filesScanned: 3, binaryFilesScanned: 1, filesScannedInPieces: 1, excludedFileCount: 1, filesNotScanned: [], filesNotScannedCount: 0 });
+    expect(ev.attachments?.['scanned-files.txt']).toBe('assets/logo.png\ndata/dump.sql\nsrc/app.ts\n');
+    expect(ev.calls.at(-1)).toMatchObject({ source: 'local', operation: 'scan-files', items: 3, params: { files: 3, maxFileBytes: 16_384, exclude: ['test/fixtures/**'] } });
+  });
+
+  it('refuses a piece size too small to carry a secret across the boundary', () => {
+    expect(collector.params.safeParse({ maxFileBytes: 1000 }).success).toBe(false);
   });
 
   it('scans only files tracked by git in a git work tree', async () => {
@@ -119,7 +124,7 @@ describe('collectors/repo/secrets', () => {
     expect(ev.facts).toMatchObject({ fileListMethod: 'walk', fileListNote: 'not a git work tree' });
   });
 
-  it('does not follow a tracked symbolic link out of the checkout', async () => {
+  it('scans a tracked symbolic link as the path it holds and never follows it out of the checkout', async () => {
     const outside = await tempDir();
     await fs.writeFile(path.join(outside, 'secret.txt'), `token ${fake.githubToken()}\n`);
     const dir = await makeRepo({ 'README.md': '# x\n' });
@@ -127,10 +132,10 @@ describe('collectors/repo/secrets', () => {
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
     const ev = await collector.collect(makeCtx(dir), defaults);
+    expect(ev.complete).toBe(true);
     const data = ev.resources[0]!.data;
     expect(data.fileListMethod).toBe('git');
-    expect(data.secretCount).toBe(0);
-    expect(data.filesNotScanned).toEqual([{ path: 'linked.txt', reason: 'linked.txt is a symbolic link to a file outside the checkout' }]);
+    expect(data).toMatchObject({ secretCount: 0, filesScanned: 2, linksScanned: 1, filesNotScanned: [] });
   });
 
   it('redacts to the public prefix and the length', () => {
