@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
+import { printableText } from '../printable.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -20,6 +21,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // Before any subcommand is added, so they inherit it: usage errors become exit 2, not 1.
     .exitOverride()
+    // Commander echoes what it could not parse; arguments can hold escape sequences too.
+    .configureOutput({ outputError: (text, write) => write(printableText(text)) })
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', `
 Exit codes:
@@ -133,14 +136,15 @@ export async function exitCodeForError(e: unknown, debug: boolean): Promise<numb
   }
   const { Soc2Error } = await import('../errors.js');
   if (e instanceof Soc2Error) {
-    process.stderr.write(`soc2: ${e.message}\n`);
-    if (e.remediation) process.stderr.write(`${e.remediation}\n`);
+    // Messages quote file names, keys and values from the user's files: printed, never obeyed.
+    process.stderr.write(`soc2: ${printableText(e.message)}\n`);
+    if (e.remediation) process.stderr.write(`${printableText(e.remediation)}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     return e.exitCode;
   }
   // Anything else is a bug in soc2 (exit 4), never blamed on the user's input.
   const err = e as Error;
-  process.stderr.write(`soc2: internal error: ${err?.message ?? String(e)}\n`);
+  process.stderr.write(`soc2: internal error: ${printableText(err?.message ?? String(e))}\n`);
   process.stderr.write('This is a bug in soc2, not in your configuration. Please report it with the command you ran and the output of --debug.\n');
   if (debug && err?.stack) process.stderr.write(`${err.stack}\n`);
   return 4;

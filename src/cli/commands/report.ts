@@ -1,20 +1,16 @@
 /** `soc2 report`: re-render reports from an existing results.json (renderers are pure). */
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { resultsSchema } from '../../results.js';
 import { renderers } from '../../reports/index.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from './run.js';
+import { readJsonInput } from '../../json-input.js';
+import { MAX_RESULTS_BYTES } from '../../input-file.js';
 
 export async function reportCommand(file: string, opts: { out?: string; format: string }): Promise<void> {
   const abs = resolve(process.cwd(), file);
-  if (!existsSync(abs)) throw new UsageError(`No such file: ${file}.`, 'Pass the results.json a `soc2 run` wrote.');
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(abs, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}.`, 'Pass the results.json a `soc2 run` wrote.');
-  }
+  const data = readJsonInput(abs, { display: file, maxBytes: MAX_RESULTS_BYTES, what: 'results file', remediation: 'Pass the results.json a `soc2 run` wrote.' });
   const parsed = resultsSchema.safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;

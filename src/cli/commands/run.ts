@@ -11,6 +11,7 @@ import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
 import { UsageError } from '../../errors.js';
 import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
+import { printableText } from '../../printable.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -76,7 +77,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     warn: (m) => {
       progress.done();
       warnings.push(m);
-      process.stderr.write(`soc2: warning: ${m}\n`);
+      process.stderr.write(`soc2: warning: ${printableText(m)}\n`);
     },
   });
   progress.done();
