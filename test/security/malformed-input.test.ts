@@ -135,13 +135,19 @@ describe('security: malformed input (through bin/)', () => {
   });
 
   describe('as the exceptions file', () => {
-    it.each([['fifo.yaml'], ['zero.yaml'], ['dir.yaml'], ['bomb.yaml'], ['latin1.yaml']])('%s → exit 2 naming it', async (file) => {
+    it.each([
+      ['fifo.yaml', 'fifo.yaml: is a named pipe (FIFO), not a regular file'],
+      ['zero.yaml', 'zero.yaml: is a character device, not a regular file'],
+      ['dir.yaml', 'dir.yaml: is a directory, not a regular file'],
+      ['bomb.yaml', 'bomb.yaml:2:8 YAML aliases here would expand more than 100 times'],
+      ['latin1.yaml', 'latin1.yaml:2:14 is not valid UTF-8 (byte 0xE9); save the exceptions file as UTF-8'],
+    ])('%s → exit 2 naming it', async (file, message) => {
       const dir = hostileTree();
       writeFileSync(join(dir, 'soc2.config.yaml'), `controls: { paths: [controls] }\nexceptions: ${file}\n`);
       mkdirSync(join(dir, 'controls'));
       writeFileSync(join(dir, 'controls', 'SEC-001.yaml'), control('SEC-001'));
       const r = await soc2(['run'], dir);
-      expectCleanExit2(r, file);
+      expectCleanExit2(r, message);
     }, HANG_TEST_TIMEOUT);
   });
 
