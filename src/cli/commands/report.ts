@@ -7,6 +7,7 @@ import { UsageError } from '../../errors.js';
 import { parseFormats } from './run.js';
 import { readJsonInput } from '../../json-input.js';
 import { MAX_RESULTS_BYTES } from '../../input-file.js';
+import { printableLine } from '../../printable.js';
 
 export async function reportCommand(file: string, opts: { out?: string; format: string }): Promise<void> {
   const abs = resolve(process.cwd(), file);
@@ -21,6 +22,6 @@ export async function reportCommand(file: string, opts: { out?: string; format: 
   for (const f of parseFormats(opts.format)) {
     const r = renderers[f];
     writeFileSync(join(outDir, r.fileName), r.render(parsed.data));
-    process.stdout.write(`Wrote ${join(opts.out ?? dirname(file), r.fileName)}\n`);
+    process.stdout.write(`Wrote ${printableLine(join(opts.out ?? dirname(file), r.fileName))}\n`);
   }
 }
