@@ -15,7 +15,7 @@ export async function reportCommand(file: string, opts: { out?: string; format: 
   const parsed = resultsSchema.safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new UsageError(`${file} is not a soc2 results file (${first.path.join('.')}: ${first.message}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
+    throw new UsageError(`${file} is not a soc2 results file (${printableLine(`${first.path.join('.')}: ${first.message}`)}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
   }
   const outDir = resolve(process.cwd(), opts.out ?? dirname(abs));
   mkdirSync(outDir, { recursive: true });
