@@ -7,8 +7,11 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { Soc2Error, formatIssue, type SourceIssue } from './errors.js';
 
-/** Configuration, control and exceptions files are hand-written; a megabyte is far beyond any real one. */
-export const MAX_YAML_BYTES = 1024 * 1024;
+/**
+ * Configuration, control and exceptions files are hand-written (the largest shipped control is
+ * 3 KiB); 256 KiB is far beyond any real one and keeps the worst-case parse near a second.
+ */
+export const MAX_YAML_BYTES = 256 * 1024;
 /** results.json grows with the estate (findings for thousands of repositories); this still fits in memory. */
 export const MAX_RESULTS_BYTES = 256 * 1024 * 1024;
 /** A manifest lists one line per evidence file. */

@@ -93,7 +93,7 @@ describe('security: malformed input (through bin/)', () => {
       ['self-alias.yaml', /self-alias\.yaml:1:\d+ an alias refers to a mapping or list that contains it/],
       ['deep.yaml', /deep\.yaml:1:\d+ YAML nests more than 64 levels deep/],
       ['latin1.yaml', /latin1\.yaml:2:14 is not valid UTF-8 \(byte 0xE9\); save the configuration file as UTF-8/],
-      ['huge.yaml', /huge\.yaml: is 2 MiB; soc2 reads at most 1 MiB from a configuration file/],
+      ['huge.yaml', /huge\.yaml: is 2 MiB; soc2 reads at most 256 KiB from a configuration file/],
       ['dir.yaml', /dir\.yaml: is a directory, not a regular file/],
       ['fifo.yaml', /fifo\.yaml: is a named pipe \(FIFO\), not a regular file/],
       ['zero.yaml', /zero\.yaml: is a character device, not a regular file/],
