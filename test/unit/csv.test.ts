@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { csvCell, csvTable } from '../../src/csv.js';
+import { directCommitRow, toCsv } from '../../src/collectors/github/change-rows.js';
 
 /** An RFC 4180 reader, to check that what is written reads back as the same cells. */
 function parseCsv(text: string): string[][] {
@@ -72,5 +73,14 @@ describe('csv', () => {
         expect(/^[\s]*[=+\-@＝]|^[\t\r]/.test(cell)).toBe(false);
       }));
     }), { numRuns: 1000 });
+  });
+
+  it('the change-population export defuses pull request titles, logins and branches through it', () => {
+    const row = directCommitRow({ repository: 'nw/api', branch: '＝cmd|\' /C calc\'!A0', oid: 'a'.repeat(40), committedDate: '2026-01-02T00:00:00Z', headline: 'fix;=1+1', author: '＠evil', checksState: 'SUCCESS', url: 'https://x' });
+    const cells = parseCsv(toCsv([row]))[1]!;
+    expect(cells).toContain('fix;=1+1');
+    expect(cells).toContain("'＠evil");
+    expect(cells).toContain("'＝cmd|' /C calc'!A0");
+    expect(toCsv([row])).toContain('"fix;=1+1"');
   });
 });
