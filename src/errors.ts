@@ -2,6 +2,7 @@
  * Typed errors. A Soc2Error carries a stable code, the exit code the CLI maps it to, and a
  * remediation sentence printed after the message. User mistakes never print a stack trace.
  */
+import { printableLine } from './printable.js';
 
 export abstract class Soc2Error extends Error {
   abstract readonly code: string;
@@ -25,6 +26,7 @@ export class UsageError extends Soc2Error {
 /** One located problem in a YAML file (config or control). */
 export interface SourceIssue {
   file: string;
+  /** 0 when the problem is the whole file (it is a directory, too large, …). */
   line: number;
   col: number;
   /** Dotted key path, e.g. 'params.minApprovals' or 'assert.all[1].op'. Empty for the whole file. */
@@ -37,9 +39,10 @@ export function sortIssues(issues: readonly SourceIssue[]): SourceIssue[] {
   return [...issues].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col));
 }
 
+/** One line per issue: a file name, key or value that holds a newline or escape cannot forge another line. */
 export function formatIssue(issue: SourceIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.col}`;
-  return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
+  const where = issue.line > 0 ? `${issue.file}:${issue.line}:${issue.col}` : `${issue.file}:`;
+  return printableLine(issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`);
 }
 
 /** soc2.config.yaml (or the exceptions file) is invalid. Exit 2. */

@@ -1,13 +1,19 @@
 /**
  * YAML parsing that keeps positions, so every problem can be reported as file:line:col with the
  * key path, and zod issues can be turned into located, plain-language messages.
+ *
+ * Files come from pull requests, so parsing is bounded: the file is read through readInputFile
+ * (regular files only, a byte limit), collections may nest only so deep before the parser's
+ * recursion sees them, aliases may expand only so often ("billion laughs"), and a value that
+ * contains itself through an alias is refused — each a located error, never a hang or a crash.
  */
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isSeq, isScalar, visit, type CST, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { SourceIssue } from './errors.js';
 import { didYouMean } from './text.js';
 import { objectKeysAt } from './schema-walk.js';
+import { MAX_YAML_BYTES, readInputText } from './input-file.js';
+import { plainDataProblem } from './plain-data.js';
 
 export type PathSegment = string | number;
 
@@ -18,24 +24,115 @@ export interface YamlSource {
   /** Syntax errors, duplicate keys and the like; when non-empty the value should not be trusted. */
   syntaxIssues: SourceIssue[];
   value: unknown;
+  /** The exact bytes parsed (for hashing what was read, not a second read). */
+  bytes: Buffer;
 }
 
-export function readYamlFile(file: string, displayName = file): YamlSource {
-  return parseYamlText(readFileSync(file, 'utf8'), displayName);
+/** Far deeper than any configuration or control, and far below where recursion would run out of stack. */
+export const MAX_YAML_NESTING = 64;
+/** Enough aliases to reuse a block; far too few for an expansion that exhausts memory. */
+const MAX_ALIAS_COUNT = 100;
+const MAX_CONTAINERS = 100_000;
+
+/**
+ * Reads and parses one YAML file. Throws InputFileError (exit 2) when the file cannot be read as
+ * UTF-8 text within the size limit; YAML problems come back in `syntaxIssues`.
+ */
+export function readYamlFile(file: string, displayName = file, opts: { what?: string; remediation?: string } = {}): YamlSource {
+  const { text, bytes } = readInputText(file, { display: displayName, maxBytes: MAX_YAML_BYTES, what: opts.what ?? 'YAML file', remediation: opts.remediation });
+  return { ...parseYamlText(text, displayName), bytes };
 }
 
 export function parseYamlText(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, strict: true });
-  const syntaxIssues: SourceIssue[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    file,
-    line: e.linePos?.[0].line ?? 1,
-    col: e.linePos?.[0].col ?? 1,
-    path: '',
-    message: `YAML ${e.name === 'YAMLWarning' ? 'warning' : 'syntax error'}: ${firstLine(e.message)}`,
-  }));
-  const value = syntaxIssues.length ? undefined : doc.toJS({ maxAliasCount: 100 });
-  return { file, doc, lineCounter, syntaxIssues, value };
+  const at = (offset: number, message: string): SourceIssue => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, col: pos.col, path: '', message };
+  };
+  const result = (doc: Document.Parsed, syntaxIssues: SourceIssue[], value?: unknown): YamlSource =>
+    ({ file, doc, lineCounter, syntaxIssues, value, bytes: Buffer.from(text, 'utf8') });
+
+  // The parser keeps its own stack; the composer after it recurses once per level, so depth is checked in between.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const composer = new Composer({ uniqueKeys: true, strict: true });
+  const deep = firstCollectionDeeperThan(tokens, MAX_YAML_NESTING);
+  if (deep !== undefined) {
+    const empty = [...composer.compose([], true, 0)][0]!;
+    return result(empty, [at(deep, `YAML nests more than ${MAX_YAML_NESTING} levels deep here; soc2 refuses deeper nesting. Flatten the structure.`)]);
+  }
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'the file holds more than one YAML document; remove the "---" separator and keep one'));
+      break;
+    }
+  }
+  doc ??= [...composer.compose([], true, 0)][0]!;
+  const syntaxIssues: SourceIssue[] = [...doc.errors, ...doc.warnings].map((e) =>
+    at(e.pos[0], `YAML ${e.name === 'YAMLWarning' ? 'warning' : 'syntax error'}: ${firstLine(e.message)}`));
+  if (syntaxIssues.length) return result(doc, syntaxIssues);
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    return result(doc, [aliasIssue(doc, e as Error, at)]);
+  }
+  const problem = plainDataProblem(value, { maxDepth: MAX_YAML_NESTING, maxContainers: MAX_CONTAINERS });
+  if (problem) {
+    const where = firstAlias(doc)?.range?.[0] ?? 0;
+    const message = {
+      cycle: 'an alias refers to a mapping or list that contains it, so the value would never end; write the value out instead.',
+      'too-deep': `once its aliases are expanded the YAML nests more than ${MAX_YAML_NESTING} levels deep; write the values out or flatten them.`,
+      'too-large': 'once its aliases are expanded the YAML holds too many mappings and lists; write the values out instead of aliasing them.',
+    }[problem];
+    return result(doc, [at(where, message)]);
+  }
+  return result(doc, [], value);
+}
+
+/** Offset of the first mapping or list nested deeper than `limit`, walking the parser's tokens without recursion. */
+function firstCollectionDeeperThan(tokens: readonly CST.Token[], limit: number): number | undefined {
+  const stack: Array<[CST.Token | null | undefined, number]> = tokens.map((t) => [t, 0]);
+  while (stack.length) {
+    const [token, depth] = stack.pop()!;
+    if (!token) continue;
+    if (token.type === 'document') stack.push([token.value, depth]);
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      if (depth + 1 > limit) return token.offset;
+      for (const item of token.items) {
+        if ('key' in item) stack.push([item.key, depth + 1]);
+        stack.push([item.value, depth + 1]);
+      }
+    }
+  }
+  return undefined;
+}
+
+function firstAlias(doc: Document.Parsed, test: (node: Node) => boolean = () => true): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (!test(node)) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+/** The yaml library throws from toJS for an alias without an anchor and for an alias bomb; both are the author's to fix. */
+function aliasIssue(doc: Document.Parsed, e: Error, at: (offset: number, message: string) => SourceIssue): SourceIssue {
+  const unresolved = firstAlias(doc, (node) => isAlias(node) && node.resolve(doc) === undefined);
+  if (unresolved && isAlias(unresolved)) {
+    return at(unresolved.range?.[0] ?? 0, `YAML alias *${unresolved.source} refers to no anchor: define &${unresolved.source} before it, or write the value out.`);
+  }
+  const where = firstAlias(doc)?.range?.[0] ?? 0;
+  if (/alias count|resource exhaustion/i.test(e.message)) {
+    return at(where, `YAML aliases here would expand more than ${MAX_ALIAS_COUNT} times (an alias bomb); soc2 refuses such files. Write the values out instead of aliasing them.`);
+  }
+  return at(where, `YAML could not be turned into data: ${firstLine(e.message)}.`);
 }
 
 function firstLine(message: string): string {

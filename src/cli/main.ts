@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { handleSignals } from './signals.js';
+import { printableText } from '../printable.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -23,6 +24,8 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // Before any subcommand is added, so they inherit it: usage errors become exit 2, not 1.
     .exitOverride()
+    // Commander echoes what it could not parse; arguments can hold escape sequences too.
+    .configureOutput({ outputError: (text, write) => write(printableText(text)) })
     .configureHelp({ sortSubcommands: false })
     .addHelpText('after', `
 Exit codes:
@@ -140,7 +143,9 @@ export async function exitCodeForError(e: unknown, debug: boolean): Promise<numb
   }
   const [{ Soc2Error }, { redactString }] = await Promise.all([import('../errors.js'), import('../evidence/redact.js')]);
   // Messages may carry what an API answered; they pass the same redactor as the evidence.
-  const say = (text: string) => process.stderr.write(`${redactString(text)}\n`);
+  // Messages quote file names, keys and values from the user's files and what an API answered:
+  // printed, never obeyed, and through the same redactor as the evidence.
+  const say = (text: string) => process.stderr.write(`${printableText(redactString(text))}\n`);
   if (e instanceof Soc2Error) {
     say(`soc2: ${e.message}`);
     if (e.remediation) say(e.remediation);

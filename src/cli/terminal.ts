@@ -4,6 +4,7 @@
  */
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import type { Results, ControlResult } from '../results.js';
+import { printableLine } from '../printable.js';
 
 export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '';
@@ -18,7 +19,8 @@ export function makeProgress(stream: NodeJS.WriteStream = process.stderr): { lin
   return {
     line(msg: string) {
       const width = (stream.columns ?? 80) - 1;
-      stream.write(`\r\x1b[2K${msg.length > width ? msg.slice(0, width - 1) + '…' : msg}`);
+      const safe = terminalSafe(msg);
+      stream.write(`\r\x1b[2K${safe.length > width ? safe.slice(0, width - 1) + '…' : safe}`);
       shown = true;
     },
     done() {
@@ -64,12 +66,12 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
       const entry = [...errorGroups.entries()].find(([, list]) => list[0] === ctl);
       if (!entry) continue;
       const [reason, list] = entry;
-      if (list.length === 1) lines.push(`${tag.error} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
+      if (list.length === 1) lines.push(`${tag.error} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${terminalSafe(ctl.title)}`);
       else lines.push(`${tag.error} ${c.bold(`${list.length} controls`)}: ${list.map((x) => x.id).join(', ')}`);
       lines.push(`          ${c.dim('•')} ${terminalSafe(reason)}`);
       continue;
     }
-    lines.push(`${tag[ctl.status]} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${ctl.title}`);
+    lines.push(`${tag[ctl.status]} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${terminalSafe(ctl.title)}`);
     if (ctl.status === 'fail') {
       const fails = ctl.findings.filter((f) => f.status === 'fail');
       for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${terminalSafe(f.message)}`);
@@ -82,13 +84,14 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   const passed = results.controls.filter((x) => x.status === 'pass').length;
   const na = results.controls.filter((x) => x.status === 'not_applicable').length;
   if (passed || na) lines.push(c.dim(`  ${passed} passing and ${na} not applicable control${passed + na === 1 ? '' : 's'} not listed here.`));
-  for (const reason of results.run.scope.notInScope) lines.push(c.dim(`  Not in scope — ${reason}`));
+  for (const reason of results.run.scope.notInScope) lines.push(c.dim(`  Not in scope — ${terminalSafe(reason)}`));
   const s = results.summary;
   const incompleteFails = results.controls.filter((x) => x.status === 'fail' && x.incomplete).length;
   const failText = `${s.fail} fail${incompleteFails ? ` (${incompleteFails} on incomplete evidence)` : ''}`;
   lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(failText)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual · ${s.not_applicable} not applicable (${s.total} controls)`);
   lines.push(opts.exitCodeNote ?? exitNote(results));
-  lines.push(`${c.bold('Report:')}  ${opts.files[0]}${opts.files.length > 1 ? c.dim(`  (also ${opts.files.slice(1).join(', ')})`) : ''}`);
+  const files = opts.files.map(terminalSafe);
+  lines.push(`${c.bold('Report:')}  ${files[0]}${files.length > 1 ? c.dim(`  (also ${files.slice(1).join(', ')})`) : ''}`);
   return lines.join('\n') + '\n';
 }
 
@@ -100,11 +103,12 @@ function incompleteness(ctl: ControlResult): string {
 }
 
 /**
- * Text that came from an API (a pull request title, an annotation) may hold control characters; an
- * escape sequence printed as is could rewrite the terminal. Each becomes a visible U+FFFD.
+ * Text from outside soc2 — an API (a pull request title, an annotation), a control file (a title),
+ * the configuration or a file name — shown in a one-line slot: escape sequences, newlines and bidi
+ * overrides become a visible U+FFFD (see printable.ts), so it can neither rewrite nor forge lines.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '\ufffd');
+  return printableLine(text);
 }
 
 export function exitNote(results: Results): string {

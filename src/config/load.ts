@@ -2,7 +2,7 @@
  * Finds and validates soc2.config.yaml. A missing file is fine (defaults: only the local checkout
  * is in scope); a present file is validated like controls: unknown keys named, with line and column.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
 import { ConfigError, UsageError, type SourceIssue } from '../errors.js';
 import { issueAt, readYamlFile, zodIssuesToSource, type PathSegment } from '../yaml-source.js';
@@ -32,7 +32,10 @@ export function loadConfig(opts: { cwd: string; file?: string; today: Date }): L
     return { config, file: null, sha256: null, baseDir: opts.cwd, period: defaultPeriod(opts.today) };
   }
   const display = relative(opts.cwd, abs) || abs;
-  const src = readYamlFile(abs, display.startsWith('..') ? abs : display);
+  const src = readYamlFile(abs, display.startsWith('..') ? abs : display, {
+    what: 'configuration file',
+    remediation: 'Pass a regular YAML file with --config, or run `soc2 init` to write a starter soc2.config.yaml.',
+  });
   if (src.syntaxIssues.length) throw new ConfigError(src.syntaxIssues);
   const parsed = configSchema.safeParse(src.value ?? {});
   if (!parsed.success) throw new ConfigError(zodIssuesToSource(src, parsed.error.issues, { schema: configSchema }));
@@ -48,7 +51,7 @@ export function loadConfig(opts: { cwd: string; file?: string; today: Date }): L
     if (problems.length) throw new ConfigError(problems);
     period = { start, end };
   }
-  return { config, file: abs, sha256: sha256(readFileSync(abs)), baseDir: resolve(abs, '..'), period, issueAt: (path, message) => issueAt(src, path, message, 'value') };
+  return { config, file: abs, sha256: sha256(src.bytes), baseDir: resolve(abs, '..'), period, issueAt: (path, message) => issueAt(src, path, message, 'value') };
 }
 
 /** The 90 days before today: from today−90 to yesterday, inclusive. */

@@ -14,6 +14,7 @@ import { criteriaCatalogue } from './criteria.js';
 import type { LoadedConfig } from '../config/load.js';
 import { controlSchema, type Control, type Assertion } from './schema.js';
 import { validateAssertion } from './validate-assertion.js';
+import { InputFileError } from '../input-file.js';
 
 /** The control schema with `assert` and `params` left to the collector-aware checks below. */
 const controlShapeSchema = controlSchema.extend({ assert: z.unknown().optional(), params: z.unknown().optional() });
@@ -38,11 +39,15 @@ export function resolveControlFiles(paths: readonly string[], cwd: string): { fi
   for (const p of paths) {
     const abs = p === 'builtin' ? builtinControlsDir : resolve(cwd, p);
     if (!existsSync(abs)) {
-      issues.push({ file: p, line: 1, col: 1, path: '', message: `no such file or directory; check controls.paths in the configuration or the paths you passed.` });
+      issues.push({ file: p, line: 0, col: 0, path: '', message: `no such file or directory; check controls.paths in the configuration or the paths you passed.` });
       continue;
     }
     if (statSync(abs).isDirectory()) {
-      files.push(...readdirSync(abs).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(abs, f)));
+      try {
+        files.push(...readdirSync(abs).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(abs, f)));
+      } catch (e) {
+        issues.push({ file: p, line: 0, col: 0, path: '', message: `the directory could not be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); make it readable by the user running soc2.` });
+      }
     } else files.push(abs);
   }
   return { files: [...new Set(files)], issues };
@@ -65,7 +70,17 @@ export async function loadControls(opts: LoadOptions): Promise<Control[]> {
   const controls: Control[] = [];
   const seen = new Map<string, SourceIssue>();
   for (const file of files) {
-    const src = readYamlFile(file, displayName(file, cwd));
+    let src: YamlSource;
+    try {
+      src = readYamlFile(file, displayName(file, cwd), { what: 'control file' });
+    } catch (e) {
+      // A file that cannot be read is one more problem to list, not a reason to stop checking the others.
+      if (e instanceof InputFileError) {
+        issues.push(e.issue);
+        continue;
+      }
+      throw e;
+    }
     const result = await validateControlSource(src);
     issues.push(...result.issues);
     if (!result.control) continue;

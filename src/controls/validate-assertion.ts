@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { OPERATORS, UNARY_OPERATORS, type Assertion, type Operator } from './schema.js';
 import { fieldAt, allKeyPaths } from '../schema-walk.js';
 import { didYouMean } from '../text.js';
+import { patternProblem } from '../pattern.js';
 import type { PathSegment } from '../yaml-source.js';
 
 export interface AssertionProblem {
@@ -80,7 +81,8 @@ export function validateAssertion(node: unknown, resource: z.ZodType, path: Path
   if (op === 'matches') {
     if (typeof value !== 'string') problems.push({ path: where, message: 'operator "matches" takes a regular expression as text.', at: 'value' });
     else {
-      try { new RegExp(value); } catch (e) { problems.push({ path: where, message: `invalid regular expression: ${(e as Error).message}.`, at: 'value' }); }
+      const problem = patternProblem(value);
+      if (problem) problems.push({ path: where, message: problem, at: 'value' });
     }
   }
   if (op === 'eq' || op === 'ne' || op === 'in' || op === 'not-in') {

@@ -25,10 +25,10 @@ export type ExceptionEntry = z.infer<typeof entrySchema> & {
 
 export function loadExceptions(file: string, displayName = file): ExceptionEntry[] {
   if (!existsSync(file)) {
-    throw new ConfigError([{ file: displayName, line: 1, col: 1, path: '', message: 'the exceptions file named in the configuration does not exist.' }],
+    throw new ConfigError([{ file: displayName, line: 0, col: 0, path: '', message: 'the exceptions file named in the configuration does not exist.' }],
       'Create it, or remove the `exceptions` key from soc2.config.yaml.');
   }
-  const src = readYamlFile(file, displayName);
+  const src = readYamlFile(file, displayName, { what: 'exceptions file', remediation: 'Point `exceptions` in soc2.config.yaml at a regular YAML file.' });
   if (src.syntaxIssues.length) throw new ConfigError(src.syntaxIssues, REMEDIATION);
   const parsed = exceptionsFileSchema.safeParse(src.value ?? {});
   if (!parsed.success) throw new ConfigError(zodIssuesToSource(src, parsed.error.issues, { schema: exceptionsFileSchema }), REMEDIATION);

@@ -4,6 +4,7 @@
  * except `present` and `absent`, which are about presence itself.
  */
 import type { Operator } from '../controls/schema.js';
+import { compileLinear } from '../pattern.js';
 
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -50,7 +51,8 @@ export const operators: Record<Operator, (actual: unknown, expected: unknown) =>
     if (a && typeof a === 'object') return typeof e === 'string' && Object.prototype.hasOwnProperty.call(a, e);
     return false;
   },
-  matches: (a, e) => typeof a === 'string' && typeof e === 'string' && new RegExp(e).test(a),
+  // RE2, linear in the input: a pattern from a control file can never hang a run.
+  matches: (a, e) => typeof a === 'string' && typeof e === 'string' && compileLinear(e).test(a),
   present: (a) => a !== undefined && a !== null,
   absent: (a) => a === undefined || a === null,
   empty: (a) => sizeOf(a) === 0,

@@ -9,6 +9,7 @@ import type { Evidence } from '../collectors/types.js';
 import type { EvidenceRef } from '../results.js';
 import { REPORT_MARKER, type ReportDir } from './out-dir.js';
 import { redactDeep, redactString } from './redact.js';
+import { InputFileError, readInputFile } from '../input-file.js';
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -95,15 +96,16 @@ export function writeManifest(out: ReportDir, runId: string): Manifest {
 }
 
 /** Re-hash the files a manifest lists; returns the problems found (empty when everything matches). */
-export function verifyManifest(outDir: string): string[] {
-  const manifest = JSON.parse(readFileSync(join(outDir, 'evidence', 'manifest.json'), 'utf8')) as Manifest;
+export function verifyManifest(outDir: string, manifest: Pick<Manifest, 'files'>): string[] {
   const problems: string[] = [];
   for (const f of manifest.files) {
     let data: Buffer;
     try {
-      data = readFileSync(join(outDir, f.path));
-    } catch {
-      problems.push(`${f.path}: listed in the manifest but missing.`);
+      // Regular files only, and no more bytes than the manifest records: a FIFO or /dev/zero planted in a report cannot hang verify.
+      data = readInputFile(join(outDir, f.path), { display: f.path, maxBytes: f.size, what: 'report file' });
+    } catch (e) {
+      if (!(e instanceof InputFileError)) throw e;
+      problems.push(`${f.path}: ${e.problem === 'missing' ? 'listed in the manifest but missing.' : e.problem === 'too-large' ? 'contents changed since the run (larger than the manifest records).' : e.issue.message}`);
       continue;
     }
     if (sha256(data) !== f.sha256) problems.push(`${f.path}: contents changed since the run (sha256 differs).`);

@@ -9,6 +9,7 @@ import { describeRequirement } from '../../engine/messages.js';
 import { UsageError } from '../../errors.js';
 import { didYouMean } from '../../text.js';
 import { makeChalk } from '../terminal.js';
+import { printableJson, printableLine, printableText } from '../../printable.js';
 
 interface PathsOptions { config?: string }
 
@@ -36,11 +37,11 @@ export async function listCommand(paths: string[], opts: PathsOptions & { json?:
     type: ctl.type,
   }));
   if (opts.json) {
-    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    process.stdout.write(printableJson(rows, 2) + '\n');
     return;
   }
   const header = ['ID', 'CRITERIA', 'SEVERITY', 'COLLECTOR', 'TYPE', 'TITLE'];
-  const table = rows.map((r) => [r.id, r.criteria.join(','), r.severity, r.collector ?? '—', r.type, r.title]);
+  const table = rows.map((r) => [r.id, r.criteria.join(','), r.severity, r.collector ?? '—', r.type, r.title].map(printableLine));
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ');
   const c = makeChalk();
@@ -54,7 +55,7 @@ export async function showCommand(id: string, opts: PathsOptions): Promise<void>
   const c = makeChalk();
   const catalogue = criteriaCatalogue();
   const out: string[] = [];
-  out.push(`${c.bold(ctl.id)} — ${ctl.title}`);
+  out.push(`${c.bold(ctl.id)} — ${printableLine(ctl.title)}`);
   out.push(`Severity ${ctl.severity}; ${ctl.type === 'manual' ? 'checked by a person' : 'checked automatically'}.`);
   out.push('', c.bold('Trust Services Criteria'));
   for (const cr of ctl.criteria) out.push(`  ${cr}  ${catalogue.get(cr)?.title ?? ''}`);
@@ -62,18 +63,18 @@ export async function showCommand(id: string, opts: PathsOptions): Promise<void>
   if (ctl.rationale) out.push('', c.bold('Why it matters'), wrap(ctl.rationale));
   if (ctl.type === 'manual') {
     out.push('', c.bold('Evidence a person must attach'));
-    for (const e of ctl.evidenceRequired ?? []) out.push(`  • ${e}`);
+    for (const e of ctl.evidenceRequired ?? []) out.push(`  • ${printableLine(e)}`);
   } else if (ctl.collector && ctl.assert) {
     const collector = await loadCollector(ctl.collector as CollectorId);
     out.push('', c.bold('How'), wrap(`Evidence comes from ${ctl.collector}: ${collector.description}`));
-    if (ctl.resolvedParams && Object.keys(ctl.resolvedParams as object).length) out.push(`  Parameters: ${JSON.stringify(ctl.resolvedParams)}`);
+    if (ctl.resolvedParams && Object.keys(ctl.resolvedParams as object).length) out.push(`  Parameters: ${printableJson(ctl.resolvedParams)}`);
     out.push('', c.bold('Passes when, for every resource,'));
     out.push(...explainAssertion(ctl.assert, (k) => fieldAt(collector.resource, k.split('.'))?.label ?? k, '  '));
     out.push(`  When there is nothing to check, the control is ${ctl.whenEmptyResolved.replace('_', ' ')}.`);
     out.push(`  Needs: ${collector.permissions.join(', ')}`);
   }
   out.push('', c.bold('How to fix a failure'), wrap(ctl.remediation));
-  if (ctl.references?.length) out.push('', c.bold('References'), ...ctl.references.map((r) => `  ${r}`));
+  if (ctl.references?.length) out.push('', c.bold('References'), ...ctl.references.map((r) => `  ${printableLine(r)}`));
   process.stdout.write(out.join('\n') + '\n');
 }
 
@@ -81,13 +82,13 @@ function explainAssertion(a: Assertion, label: (k: string) => string, indent: st
   if ('all' in a) return a.all.length === 1 ? explainAssertion(a.all[0]!, label, indent) : [`${indent}all of:`, ...a.all.flatMap((x) => explainAssertion(x, label, indent + '  '))];
   if ('any' in a) return [`${indent}at least one of:`, ...a.any.flatMap((x) => explainAssertion(x, label, indent + '  '))];
   if ('not' in a) return [`${indent}not:`, ...explainAssertion(a.not, label, indent + '  ')];
-  if (a.message) return [`${indent}• ${label(a.key)}: ${a.message}`];
-  return [`${indent}• ${label(a.key)} is ${describeRequirement({ op: a.op, expected: a.value })}`];
+  if (a.message) return [printableLine(`${indent}• ${label(a.key)}: ${a.message}`)];
+  return [printableLine(`${indent}• ${label(a.key)} is ${describeRequirement({ op: a.op, expected: a.value })}`)];
 }
 
-/** Wraps each line of the text on its own, so numbered steps and paragraphs stay apart. */
+/** Wraps each line of the text on its own, so numbered steps and paragraphs stay apart. Control YAML is printed, never obeyed. */
 function wrap(text: string, width = 96, indent = '  '): string {
-  return text.trim().split('\n').map((l) => wrapLine(l, width, indent)).join('\n');
+  return printableText(text).trim().split('\n').map((l) => wrapLine(l, width, indent)).join('\n');
 }
 
 function wrapLine(text: string, width: number, indent: string): string {

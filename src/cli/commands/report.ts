@@ -1,25 +1,22 @@
 /** `soc2 report`: re-render reports from an existing results.json (renderers are pure). */
-import { readFileSync, mkdirSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { resultsSchema } from '../../results.js';
 import { renderers } from '../../reports/index.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from './run.js';
 import { OutputPathError, describeFsError, writeFileAtomic } from '../../fs-safe.js';
+import { readJsonInput } from '../../json-input.js';
+import { MAX_RESULTS_BYTES } from '../../input-file.js';
+import { printableLine } from '../../printable.js';
 
 export async function reportCommand(file: string, opts: { out?: string; format: string }): Promise<void> {
   const abs = resolve(process.cwd(), file);
-  if (!existsSync(abs)) throw new UsageError(`No such file: ${file}.`, 'Pass the results.json a `soc2 run` wrote.');
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(abs, 'utf8'));
-  } catch (e) {
-    throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}.`, 'Pass the results.json a `soc2 run` wrote.');
-  }
+  const data = readJsonInput(abs, { display: file, maxBytes: MAX_RESULTS_BYTES, what: 'results file', remediation: 'Pass the results.json a `soc2 run` wrote.' });
   const parsed = resultsSchema.safeParse(data);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new UsageError(`${file} is not a soc2 results file (${first.path.join('.')}: ${first.message}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
+    throw new UsageError(`${file} is not a soc2 results file (${printableLine(`${first.path.join('.')}: ${first.message}`)}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
   }
   const formats = parseFormats(opts.format);
   const shown = opts.out ?? dirname(file);
@@ -35,7 +32,7 @@ export async function reportCommand(file: string, opts: { out?: string; format: 
       if (e instanceof OutputPathError) throw e;
       throw new OutputPathError(`Cannot write ${target}: ${describeFsError(e)}.`, 'Choose an --out directory you can write.');
     }
-    process.stdout.write(`Wrote ${target}\n`);
+    process.stdout.write(`Wrote ${printableLine(target)}\n`);
   }
 }
 

@@ -13,6 +13,7 @@ import { UsageError } from '../../errors.js';
 import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
 import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
 import { undoOnInterrupt } from '../signals.js';
+import { printableText } from '../../printable.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -92,7 +93,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       warn: (m) => {
         progress.done();
         warnings.push(m);
-        process.stderr.write(`soc2: warning: ${m}\n`);
+        process.stderr.write(`soc2: warning: ${printableText(m)}\n`);
       },
     });
     progress.done();
@@ -104,7 +105,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     }
     writeManifest(staged, results.run.id);
     const leftover = staged.commit();
-    if (leftover) process.stderr.write(`soc2: warning: ${leftover}\n`);
+    if (leftover) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
   } finally {
     stopUndo();
     staged.discard();

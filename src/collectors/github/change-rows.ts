@@ -3,6 +3,7 @@
  * approval by someone other than the author in force on the final commit?), the per-change row an
  * auditor samples from, and the CSV export. No I/O and no clock here.
  */
+import { csvTable } from '../../csv.js';
 
 export interface ReviewInput {
   author: string | null;
@@ -155,16 +156,7 @@ const CSV_COLUMNS: Array<[string, (r: ChangeRow) => string]> = [
   ['deviations', (r) => r.deviations.join('; ')],
 ];
 
-/**
- * RFC 4180 CSV. A cell starting with = + - @ (or a tab/CR) is prefixed with ' so a spreadsheet
- * does not run a PR title as a formula; the JSON attachment keeps every value byte for byte.
- */
+/** The change population as CSV for sampling in a spreadsheet; the JSON attachment keeps every value byte for byte. */
 export function toCsv(rows: ChangeRow[]): string {
-  const cell = (v: string) => {
-    const safe = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [CSV_COLUMNS.map(([h]) => h).join(',')];
-  for (const r of rows) lines.push(CSV_COLUMNS.map(([, f]) => cell(f(r))).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return csvTable(CSV_COLUMNS.map(([h]) => h), rows.map((r) => CSV_COLUMNS.map(([, f]) => f(r))));
 }

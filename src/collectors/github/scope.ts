@@ -3,6 +3,7 @@
  * repository name, or against owner/name when the pattern has a slash; case-insensitive, as GitHub
  * names are) and whether forks count.
  */
+import { compileLinear } from '../../pattern.js';
 
 export interface RepoScope {
   include: string[];
@@ -17,7 +18,8 @@ export function globMatches(pattern: string, value: string): boolean {
     else if (c === '?') re += '.';
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
-  return new RegExp(`^${re}$`, 'i').test(value);
+  // RE2: a pattern like *a*a*a*a*b would backtrack for hours on a long name with RegExp.
+  return compileLinear(`^${re}$`, { ignoreCase: true }).test(value);
 }
 
 /** Why a repository is out of scope, or undefined when it is in. */

@@ -9,6 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CollectorError } from '../../errors.js';
 import type { ApiCall, CollectContext, Gap } from '../types.js';
+import { compileLinear, type LinearPattern } from '../../pattern.js';
 
 /** How the list of files was obtained; recorded in every repo.* evidence file. */
 export type FileListMethod = 'git' | 'walk';
@@ -462,7 +463,7 @@ export function readGap(snap: RepoSnapshot, result: Refusal): Gap {
  * A glob as a RegExp over '/'-separated relative paths: `**` spans directories, `*` and `?` stay
  * within one segment, and a pattern ending in '/' matches everything below that directory.
  */
-export function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): LinearPattern {
   let g = glob.trim().replace(/^\.\//, '').replace(/^\//, '');
   if (g.endsWith('/')) g += '**';
   let re = '';
@@ -486,7 +487,9 @@ export function globToRegExp(glob: string): RegExp {
       re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
   }
-  return new RegExp(`^${re}$`);
+  // RE2: globs come from control params and from the checkout's own package.json, and a pattern
+  // like **a**a**a**b would make RegExp backtrack for hours on a long path.
+  return compileLinear(`^${re}$`);
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight, keeping the input order in the output. */

@@ -66,4 +66,15 @@ describe('cli/terminal', () => {
     expect(out).toContain('nw/api#7 “\ufffd[2Jcleared\ufffd”: not approved.');
     expect(out).not.toMatch(/[\u001b\u0007]/);
   });
+
+  it('neutralises escape sequences, newlines and bidi overrides in control titles and report paths', () => {
+    const out = renderSummary(withControls([
+      ctl({ id: 'SEC-001', status: 'fail', title: 'Policy\u001b[2J\u202egnp.exe\n PASS  GH-002 forged', findings: [] }),
+    ]), { outDir: 'r', files: ['r\u001b[31m/report.html'], c: plain });
+    expect(out).not.toMatch(/[\u001b\u202e]/);
+    expect(out).toContain('Policy\ufffd[2J\ufffdgnp.exe\ufffd PASS  GH-002 forged');
+    expect(out).toContain('Report:  r\ufffd[31m/report.html');
+    expect(out.split('\n').filter((l) => l.includes('GH-002'))).toHaveLength(1);
+  });
 });
+

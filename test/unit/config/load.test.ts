@@ -54,4 +54,13 @@ describe('config/load', () => {
   it('accepts the starter configuration that `soc2 init` writes', () => {
     expect(issues(STARTER_CONFIG)).toEqual([]);
   });
+
+  it('hashes the bytes it parsed, and refuses a directory given as the configuration with exit 2', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': 'controls: { paths: [builtin] }\n', 'conf.yaml/x': '' });
+    const { createHash } = await import('node:crypto');
+    expect(loadConfig({ cwd: dir, today }).sha256).toBe(createHash('sha256').update('controls: { paths: [builtin] }\n').digest('hex'));
+    const { InputFileError } = await import('../../../src/input-file.js');
+    expect(() => loadConfig({ cwd: dir, file: 'conf.yaml', today })).toThrow(InputFileError);
+    expect(() => loadConfig({ cwd: dir, file: 'conf.yaml', today })).toThrow('conf.yaml: is a directory, not a regular file; soc2 reads a configuration file only from a regular file.');
+  });
 });

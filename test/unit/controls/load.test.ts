@@ -104,8 +104,22 @@ remediation: r
     ]);
   });
 
+  it('reports a matches pattern RE2 cannot run (a backreference) at its value, when loading', async () => {
+    const out = await problems({ 'controls/SEC-001.yaml': good('SEC-001').replace('{ key: securityPolicyPresent, op: eq, value: true }', "{ key: securityPolicyPath, op: matches, value: '(SECURITY)\\.md\\1' }") });
+    expect(out).toEqual([expect.stringMatching(/^controls\/SEC-001\.yaml:9:54 assert\.all\[0\]\.value: invalid regular expression: invalid escape sequence: `\\1`\. soc2 matches with RE2/)]);
+  });
+
+  it('lists a control file it cannot read among the other problems instead of stopping at it', async () => {
+    const dir = tempTree({ 'controls/SEC-001.yaml': good('SEC-001').replace('severity: medium', 'severity: urgent'), 'controls/SEC-002.yaml/README': 'a directory named like a control' });
+    await expect(loadControls({ paths: ['controls'], cwd: dir })).rejects.toSatisfy((e: unknown) => {
+      const out = (e as ControlDefinitionError).issues.map(formatIssue);
+      return out.length === 2 && out[0]!.startsWith('controls/SEC-001.yaml:4:11 severity:')
+        && out[1] === 'controls/SEC-002.yaml: is a directory, not a regular file; soc2 reads a control file only from a regular file.';
+    });
+  });
+
   it('points at a missing path', async () => {
     const dir = tempTree({});
-    await expect(loadControls({ paths: ['nope'], cwd: dir })).rejects.toThrow(/nope:1:1 no such file or directory/);
+    await expect(loadControls({ paths: ['nope'], cwd: dir })).rejects.toThrow(/nope: no such file or directory/);
   });
 });
