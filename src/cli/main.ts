@@ -96,8 +96,17 @@ Quick start:
 
   program
     .command('verify [dir]')
-    .description('check that a report directory\'s files still match its evidence manifest')
-    .action(async (dir: string | undefined) => (await import('./commands/verify.js')).verifyCommand(dir ?? 'soc2-report'));
+    .description('check a report directory offline: the signature, every attested file, and no file added (exit 0 verified, 1 not, 2 usage)')
+    .option('-k, --key <pub>', 'public key (PEM) the attestation must be signed with')
+    .option('--allow-unsigned', 'accept a bundle without a checked signature; the result says it is unsigned')
+    .action(async (dir: string | undefined, opts) => (await import('./commands/verify.js')).verifyCommand(dir ?? 'soc2-report', opts));
+
+  program
+    .command('keygen')
+    .description('write an Ed25519 key pair for signing attestations: PREFIX.key (private, mode 0600) and PREFIX.pub')
+    .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
+    .option('--force', 'replace existing key files')
+    .action(async (opts) => (await import('./commands/keygen.js')).keygenCommand(opts));
 
   return program;
 }

@@ -1,20 +1,107 @@
-/** `soc2 verify`: re-hash a report directory against its evidence manifest, offline. */
-import { existsSync } from 'node:fs';
+/**
+ * `soc2 verify`: check a report directory offline. A directory with `attestation.intoto.jsonl`
+ * is verified against its statement (signature, every subject, no file added). A directory that
+ * has only the older `evidence/manifest.json` is still re-hashed against it, with a warning that
+ * such a manifest is unsigned and blind to added files: `soc2 run` writes only that manifest
+ * until the attestation is wired into the run, and `soc2 run && soc2 verify` must keep working.
+ */
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { verifyManifest } from '../../evidence/write.js';
+import { ATTESTATION_FILE } from '../../evidence/attestation.js';
+import { loadVerifyKey } from '../../evidence/keys.js';
+import { verifyBundle, type BundleVerification, type SignatureStatus } from '../../evidence/verify-bundle.js';
+import { entryKindAt } from '../../evidence/walk.js';
 import { UsageError, Soc2Error } from '../../errors.js';
+import { terminalSafe } from '../terminal.js';
 
 class VerificationFailed extends Soc2Error {
   readonly code = 'SOC2_EVIDENCE_MODIFIED';
   readonly exitCode = 1;
 }
 
-export async function verifyCommand(dir: string): Promise<void> {
+export interface VerifyCommandOptions {
+  key?: string;
+  allowUnsigned?: boolean;
+}
+
+export async function verifyCommand(dir: string, opts: VerifyCommandOptions = {}): Promise<void> {
   const abs = resolve(process.cwd(), dir);
-  if (!existsSync(join(abs, 'evidence', 'manifest.json'))) {
-    throw new UsageError(`No evidence manifest in ${dir}.`, 'Pass the directory a `soc2 run` wrote (default soc2-report).');
+  // The key is read first: an unreadable key is a usage error whatever the directory holds.
+  const publicKey = opts.key === undefined ? undefined : loadVerifyKey(opts.key);
+  assertDirectory(abs, dir);
+  const hasStatement = entryKindAt(abs, ATTESTATION_FILE) !== 'missing';
+  const hasManifest = existsSync(join(abs, 'evidence', 'manifest.json'));
+  if (!hasStatement && !hasManifest) {
+    throw new UsageError(`${dir} has neither ${ATTESTATION_FILE} nor evidence/manifest.json: it is not a soc2 report directory.`, 'Pass the directory a `soc2 run` wrote (default soc2-report).');
   }
-  const problems = verifyManifest(abs);
+  if (hasStatement) {
+    reportBundle(dir, verifyBundle(abs, { publicKey, allowUnsigned: opts.allowUnsigned === true }));
+    return;
+  }
+  if (publicKey) {
+    throw new VerificationFailed(`${dir} has no signed attestation (${ATTESTATION_FILE}), only an unsigned evidence/manifest.json: there is no signature to check with ${opts.key}.`, 'Sign the run (soc2 run --sign), or verify without --key.');
+  }
+  verifyLegacyManifest(abs, dir);
+}
+
+function reportBundle(dir: string, r: BundleVerification): void {
+  if (!r.ok) {
+    const lines = r.problems.map((p) => `  ${p.kind.padEnd(11)} ${terminalSafe(p.message)}`);
+    throw new VerificationFailed(
+      `${dir} does not verify: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}.\n${lines.join('\n')}\n${signatureLine(r.signature)}`,
+      'Treat the files named above as not produced by the run; ask for the original bundle or re-run soc2.',
+    );
+  }
+  const out = [
+    signatureLine(r.signature),
+    `Every one of the ${r.subjects} files the statement lists matches its SHA-256, and the directory holds no other file.`,
+    runLine(r.predicate),
+  ].filter(Boolean);
+  process.stdout.write(`${dir}: verified.\n${out.join('\n')}\n`);
+}
+
+function signatureLine(s: SignatureStatus): string {
+  switch (s.state) {
+    case 'verified':
+      return `Signature: valid, by the key in ${s.keyOrigin} (keyid ${s.keyid}).`;
+    case 'invalid':
+      return `Signature: does not verify with ${s.keyOrigin} (keyid ${s.keyid}).`;
+    case 'not-checked':
+      return `Signature: present (keyid ${s.envelopeKeyids.join(', ')}) but NOT checked: no --key was given.`;
+    case 'unsigned':
+      return 'Signature: none. The bundle is UNSIGNED: the file checks show it is consistent with its statement, not who wrote the statement.';
+    case 'unreadable':
+      return 'Signature: not checked, the statement could not be read.';
+  }
+}
+
+function runLine(predicate: unknown): string {
+  const p = predicate as { tool?: { version?: unknown }; run?: { id?: unknown; sample?: unknown }; period?: { start?: unknown; end?: unknown } } | undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? terminalSafe(v) : '?');
+  if (!p?.run) return '';
+  return `Run ${str(p.run.id)} by soc2 ${str(p.tool?.version)}, period ${str(p.period?.start)} to ${str(p.period?.end)}${p.run.sample === true ? ' (SAMPLE DATA from soc2 demo)' : ''}.`;
+}
+
+/** The older, unsigned manifest: re-hashes the files it lists. */
+function verifyLegacyManifest(abs: string, dir: string): void {
+  const problems = legacyManifestProblems(abs);
   if (problems.length) throw new VerificationFailed(`${problems.length} file(s) do not match the manifest:\n${problems.map((p) => '  ' + p).join('\n')}`, 'The evidence was changed after the run; re-run soc2 to produce trustworthy evidence.');
   process.stdout.write(`Every file listed in ${dir}/evidence/manifest.json matches its SHA-256.\n`);
+  process.stdout.write(`Note: ${dir} has no ${ATTESTATION_FILE}. An evidence manifest is unsigned and does not list files added later, so this check cannot show that nothing else changed.\n`);
+}
+
+/** Reading the legacy manifest goes through here (one place to handle a malformed file). */
+function legacyManifestProblems(abs: string): string[] {
+  return verifyManifest(abs);
+}
+
+function assertDirectory(abs: string, dir: string): void {
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    throw new UsageError(`${dir} does not exist.`, 'Pass the report directory a `soc2 run` wrote (default soc2-report).');
+  }
+  if (!isDir) throw new UsageError(`${dir} is not a directory.`, 'Pass the report directory a `soc2 run` wrote, not a file in it.');
 }
