@@ -102,6 +102,21 @@ Quick start:
     .action(async (dir: string | undefined, opts) => (await import('./commands/verify.js')).verifyCommand(dir ?? 'soc2-report', opts));
 
   program
+    .command('encrypt <dir>')
+    .description('encrypt a report directory with age to the auditor\'s public key (a deterministic tar inside; no plaintext copy is written)')
+    .requiredOption('-r, --to <recipient>', 'age recipient (age1…); repeat for several', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-o, --out <file>', 'encrypted file (default: DIR.tar.age)')
+    .option('--force', 'replace an existing encrypted file')
+    .action(async (dir: string, opts) => (await import('./commands/encrypt.js')).encryptCommand(dir, opts));
+
+  program
+    .command('decrypt <file>')
+    .description('decrypt an age-encrypted bundle into a new directory (no paths outside it, no links, nothing overwritten)')
+    .requiredOption('-i, --identity <keyfile>', 'age identity file (AGE-SECRET-KEY-1…)')
+    .requiredOption('-o, --out <dir>', 'directory to create (must not exist, or be empty)')
+    .action(async (file: string, opts) => (await import('./commands/decrypt.js')).decryptCommand(file, opts));
+
+  program
     .command('keygen')
     .description('write an Ed25519 key pair for signing attestations: PREFIX.key (private, mode 0600) and PREFIX.pub')
     .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
