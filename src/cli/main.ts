@@ -40,7 +40,7 @@ Quick start:
     .option('-c, --config <file>', 'configuration file (default: ./soc2.config.yaml if present)')
     .option('-o, --out <dir>', 'report directory', 'soc2-report')
     .addOption(new Option('--fail-on <severity>', 'lowest severity whose failure makes the exit code 1').choices(FAIL_ON).default('low'))
-    .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif)', '')
+    .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif, oscal, findings-csv)', '')
     .option('--only <ids>', 'run only these control ids, comma-separated')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
@@ -91,7 +91,7 @@ Quick start:
     .command('report <results>')
     .description('re-render reports from a results.json')
     .option('-o, --out <dir>', 'directory for the reports (default: beside results.json)')
-    .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json)', 'markdown,html,junit')
+    .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json,oscal,findings-csv)', 'markdown,html,junit')
     .action(async (file: string, opts) => (await import('./commands/report.js')).reportCommand(file, opts));
 
   program

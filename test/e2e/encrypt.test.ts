@@ -46,7 +46,7 @@ describe('soc2 encrypt and soc2 decrypt', () => {
     expect(again.stderr).toContain('already exists and is not an empty directory');
 
     const cipher = readFileSync(join(cwd, 'report.tar.age'));
-    cipher[cipher.length - 10] ^= 1;
+    cipher[cipher.length - 10] = cipher[cipher.length - 10]! ^ 1;
     writeFileSync(join(cwd, 'damaged.age'), cipher);
     const damaged = await runCli(['decrypt', 'damaged.age', '--identity', 'auditor.txt', '--out', 'from-damaged'], { cwd });
     expect(damaged.code).toBe(1);

@@ -82,7 +82,7 @@ describe('evidence/encrypt', () => {
     await encryptBundle({ dir, recipients: [recipient], outFile: join(parent, 'x.age') });
     const cipher = readFileSync(join(parent, 'x.age'));
     const flipped = Buffer.from(cipher);
-    flipped[flipped.length - 100] ^= 1;
+    flipped[flipped.length - 100] = flipped[flipped.length - 100]! ^ 1;
     writeFileSync(join(parent, 'flipped.age'), flipped);
     writeFileSync(join(parent, 'short.age'), cipher.subarray(0, cipher.length - 300));
     for (const f of ['flipped.age', 'short.age']) {
