@@ -117,6 +117,14 @@ Quick start:
     .action(async (file: string, opts) => (await import('./commands/decrypt.js')).decryptCommand(file, opts));
 
   program
+    .command('sample <population>')
+    .description('draw a reproducible random sample of a population CSV (same file and seed, same rows, on any machine)')
+    .option('-n, --size <n>', 'number of rows to draw')
+    .option('-s, --seed <seed>', 'whole number from 0 to 2^64-1, chosen by whoever draws the sample')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json']).default('text'))
+    .action(async (file: string, opts) => (await import('./commands/sample.js')).sampleCommand(file, opts));
+
+  program
     .command('keygen')
     .description('write an Ed25519 key pair for signing attestations: PREFIX.key (private, mode 0600) and PREFIX.pub')
     .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
