@@ -28,11 +28,17 @@ Exit codes:
   2  usage, configuration or control definition error (nothing was collected)
   3  no such failure, but some control ended in error (evidence incomplete)
   4  internal error (a bug in soc2)
+  (verify and decrypt: 0 verified or decrypted, 1 does not verify or the file is damaged, 2 usage)
 
 Quick start:
   soc2 demo            run everything against the bundled sample estate
   soc2 init            write a starter soc2.config.yaml
-  soc2 run             assess the systems in soc2.config.yaml`);
+  soc2 run             assess the systems in soc2.config.yaml
+
+For the auditor:
+  soc2 verify DIR --key SIGNER.pub           check a signed report directory offline
+  soc2 decrypt FILE -i KEYFILE -o DIR        open a bundle encrypted to you with age
+  soc2 sample FILE.csv --size N --seed S     draw a sample anyone can re-draw`);
 
   program
     .command('run')
@@ -95,6 +101,13 @@ Quick start:
     .action(async (file: string, opts) => (await import('./commands/report.js')).reportCommand(file, opts));
 
   program
+    .command('keygen')
+    .description('write an Ed25519 key pair for signing attestations: PREFIX.key (private, mode 0600) and PREFIX.pub')
+    .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
+    .option('--force', 'replace existing key files')
+    .action(async (opts) => (await import('./commands/keygen.js')).keygenCommand(opts));
+
+  program
     .command('verify [dir]')
     .description('check a report directory offline: the signature, every attested file, and no file added (exit 0 verified, 1 not, 2 usage)')
     .option('-k, --key <pub>', 'public key (PEM) the attestation must be signed with')
@@ -123,13 +136,6 @@ Quick start:
     .option('-s, --seed <seed>', 'whole number from 0 to 2^64-1, chosen by whoever draws the sample')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json']).default('text'))
     .action(async (file: string, opts) => (await import('./commands/sample.js')).sampleCommand(file, opts));
-
-  program
-    .command('keygen')
-    .description('write an Ed25519 key pair for signing attestations: PREFIX.key (private, mode 0600) and PREFIX.pub')
-    .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
-    .option('--force', 'replace existing key files')
-    .action(async (opts) => (await import('./commands/keygen.js')).keygenCommand(opts));
 
   return program;
 }
