@@ -223,6 +223,33 @@ describe('evidence/verify-bundle', () => {
     });
   });
 
+  it('never throws on a mangled statement file, signed or not: it reports a problem (property)', () => {
+    const b = writeBundle({ key });
+    const hex64 = fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 });
+    const subject = fc.record({
+      name: fc.oneof(fc.string(), fc.constantFrom('../x', '/etc/passwd', 'results.json', 'a\\b')),
+      digest: fc.oneof(fc.jsonValue(), fc.record({ sha256: fc.oneof(fc.string(), hex64) })),
+    });
+    const statementish = fc.record(
+      {
+        _type: fc.oneof(fc.constant('https://in-toto.io/Statement/v1'), fc.string()),
+        predicateType: fc.oneof(fc.constant('urn:soc2:predicate:run:v1'), fc.jsonValue()),
+        subject: fc.oneof(fc.array(fc.oneof(fc.jsonValue(), subject)), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    );
+    const signedStatement = statementish.map((st) => JSON.stringify(makeEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(st)), [key])));
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue().map((v) => JSON.stringify(v)), fc.string(), signedStatement), (text) => {
+        writeFileSync(join(b.dir, ATTESTATION_FILE), text);
+        const r = verifyBundle(b.dir, { publicKey: key, allowUnsigned: false });
+        expect(r.ok).toBe(false);
+        expect(r.problems.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   describe('unsigned and unchecked bundles', () => {
     it('fails an unsigned bundle unless unsigned bundles are explicitly allowed, and says it is unsigned', () => {
       const b = writeBundle();

@@ -1,3 +1,9 @@
+/**
+ * The schemas in test/fixtures/schemas/oscal_*_schema.json are NIST's OSCAL 1.1.3 release files
+ * (oscal_assessment-results_schema.json, oscal_catalog_schema.json), taken unchanged from the copy
+ * oscal-compass/compliance-trestle vendors in release-schemas/ (commit ffc17c31, "upgrade to OSCAL
+ * 1.1.3"); their $id names the version.
+ */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
