@@ -5,9 +5,8 @@
  * in an envelope and in messages. Every problem with a key the user gave is a UsageError (exit 2)
  * that says which key, what is wrong and what to do.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 
 /** The environment variable a CI job puts the PEM private key in. */

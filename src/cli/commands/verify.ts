@@ -40,7 +40,7 @@ export async function verifyCommand(dir: string, opts: VerifyCommandOptions = {}
     return;
   }
   if (publicKey) {
-    throw new VerificationFailed(`${dir} has no signed attestation (${ATTESTATION_FILE}), only an unsigned evidence/manifest.json: there is no signature to check with ${opts.key}.`, 'Sign the run (soc2 run --sign), or verify without --key.');
+    throw new VerificationFailed(`${dir} has no signed attestation (${ATTESTATION_FILE}), only an unsigned evidence/manifest.json: there is no signature to check with ${opts.key}.`, 'Ask for a signed report, or verify without --key (the manifest check then shows only that the listed files are unchanged).');
   }
   verifyLegacyManifest(abs, dir);
 }
