@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { loadSigningKey } from '../../src/evidence/keys.js';
+import { writeManifest } from '../../src/evidence/write.js';
 import { writeBundle } from '../unit/evidence/bundle-fixture.js';
 
 describe('soc2 keygen and soc2 verify (attested bundles)', () => {
@@ -77,5 +78,20 @@ describe('soc2 keygen and soc2 verify (attested bundles)', () => {
     const allowed = await runCli(['verify', b.dir, '--allow-unsigned'], { cwd: b.dir });
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain('UNSIGNED');
+  });
+
+  it('still re-hashes a directory with only the older evidence manifest, says what that cannot show, and has no signature for --key', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'report', 'evidence'), { recursive: true });
+    writeFileSync(join(cwd, 'report', 'results.json'), '{}\n');
+    writeManifest(join(cwd, 'report'), 'run-1', ['results.json']);
+    const ok = await runCli(['verify', 'report'], { cwd });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('Every file listed in report/evidence/manifest.json matches its SHA-256.');
+    expect(ok.stdout).toContain('does not list files added later');
+    expect((await runCli(['keygen', '--out', 'k'], { cwd })).code).toBe(0);
+    const withKey = await runCli(['verify', 'report', '--key', 'k.pub'], { cwd });
+    expect(withKey.code).toBe(1);
+    expect(withKey.stderr).toContain('there is no signature to check with k.pub');
   });
 });
