@@ -35,11 +35,17 @@ Exit codes:
   3  no such failure, but some control ended in error (evidence incomplete)
   4  internal error (a bug in soc2)
   130, 143  interrupted (SIGINT, SIGTERM); the previous report is left as it was
+  (verify and decrypt: 0 verified or decrypted, 1 does not verify or the file is damaged, 2 usage)
 
 Quick start:
   soc2 demo            run everything against the bundled sample estate
   soc2 init            write a starter soc2.config.yaml
-  soc2 run             assess the systems in soc2.config.yaml`);
+  soc2 run             assess the systems in soc2.config.yaml
+
+For the auditor:
+  soc2 verify DIR --key SIGNER.pub           check a signed report directory offline
+  soc2 decrypt FILE -i KEYFILE -o DIR        open a bundle encrypted to you with age
+  soc2 sample FILE.csv --size N --seed S     draw a sample anyone can re-draw`);
 
   program
     .command('run')
@@ -47,7 +53,7 @@ Quick start:
     .option('-c, --config <file>', 'configuration file (default: ./soc2.config.yaml if present)')
     .option('-o, --out <dir>', 'report directory', 'soc2-report')
     .addOption(new Option('--fail-on <severity>', 'lowest severity whose failure makes the exit code 1').choices(FAIL_ON).default('low'))
-    .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif)', '')
+    .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif, oscal, findings-csv)', '')
     .option('--only <ids>', 'run only these control ids, comma-separated')
     .option('--github-api-url <url>', GITHUB_API_URL_HELP)
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
@@ -100,13 +106,45 @@ Quick start:
     .command('report <results>')
     .description('re-render reports from a results.json')
     .option('-o, --out <dir>', 'directory for the reports (default: beside results.json)')
-    .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json)', 'markdown,html,junit')
+    .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json,oscal,findings-csv)', 'markdown,html,junit')
     .action(async (file: string, opts) => (await import('./commands/report.js')).reportCommand(file, opts));
 
   program
+    .command('keygen')
+    .description('write an Ed25519 key pair for signing attestations: PREFIX.key (private, mode 0600) and PREFIX.pub')
+    .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
+    .option('--force', 'replace existing key files')
+    .action(async (opts) => (await import('./commands/keygen.js')).keygenCommand(opts));
+
+  program
     .command('verify [dir]')
-    .description('check that a report directory\'s files still match its evidence manifest')
-    .action(async (dir: string | undefined) => (await import('./commands/verify.js')).verifyCommand(dir ?? 'soc2-report'));
+    .description('check a report directory offline: the signature, every attested file, and no file added (exit 0 verified, 1 not, 2 usage)')
+    .option('-k, --key <pub>', 'public key (PEM) the attestation must be signed with')
+    .option('--allow-unsigned', 'accept a bundle without a checked signature; the result says it is unsigned')
+    .action(async (dir: string | undefined, opts) => (await import('./commands/verify.js')).verifyCommand(dir ?? 'soc2-report', opts));
+
+  program
+    .command('encrypt <dir>')
+    .description('encrypt a report directory with age to the auditor\'s public key (a deterministic tar inside; no plaintext copy is written)')
+    .requiredOption('-r, --to <recipient>', 'age recipient (age1…); repeat for several', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-o, --out <file>', 'encrypted file (default: DIR.tar.age)')
+    .option('--force', 'replace an existing encrypted file')
+    .action(async (dir: string, opts) => (await import('./commands/encrypt.js')).encryptCommand(dir, opts));
+
+  program
+    .command('decrypt <file>')
+    .description('decrypt an age-encrypted bundle into a new directory (no paths outside it, no links, nothing overwritten)')
+    .requiredOption('-i, --identity <keyfile>', 'age identity file (AGE-SECRET-KEY-1…)')
+    .requiredOption('-o, --out <dir>', 'directory to create (must not exist, or be empty)')
+    .action(async (file: string, opts) => (await import('./commands/decrypt.js')).decryptCommand(file, opts));
+
+  program
+    .command('sample <population>')
+    .description('draw a reproducible random sample of a population CSV (same file and seed, same rows, on any machine)')
+    .option('-n, --size <n>', 'number of rows to draw')
+    .option('-s, --seed <seed>', 'whole number from 0 to 2^64-1, chosen by whoever draws the sample')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'csv', 'json']).default('text'))
+    .action(async (file: string, opts) => (await import('./commands/sample.js')).sampleCommand(file, opts));
 
   return program;
 }

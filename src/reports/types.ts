@@ -4,7 +4,7 @@
  */
 import type { Results } from '../results.js';
 
-export type ReportFormat = 'markdown' | 'html' | 'junit' | 'sarif' | 'json';
+export type ReportFormat = 'markdown' | 'html' | 'junit' | 'sarif' | 'json' | 'oscal' | 'findings-csv';
 
 export interface Renderer {
   /** Stable format name used on the command line (`--format markdown,html`). */
