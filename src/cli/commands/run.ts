@@ -1,4 +1,5 @@
 /** `soc2 run`: the tool's main job. Also the pipeline `soc2 demo` drives. */
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
@@ -19,13 +20,14 @@ export interface RunCommandOptions {
   failOn: Severity;
   format: string;
   only?: string;
+  history?: string;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const cwd = process.cwd();
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
-  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env: process.env, sample: false, now });
+  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env: process.env, sample: false, now, history: opts.history });
   process.exitCode = results.summary.exitCode;
 }
 
@@ -48,6 +50,8 @@ export interface ExecuteRunOptions {
   sample: boolean;
   now(): Date;
   exitCodeNote?: (r: Results) => string;
+  /** --history: the folder this run is recorded in, as given. */
+  history?: string;
 }
 
 export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
@@ -60,6 +64,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     controls = controls.filter((c) => wanted.has(c.id));
   }
   const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
+  // A history folder that cannot take this run stops it before anything is collected.
+  const history = o.history === undefined ? undefined : (await import('../../history/run-history.js')).openRunHistory(resolve(o.cwd, o.history), o.history);
 
   const rel = relative(o.cwd, o.outDir);
   const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;
@@ -72,6 +78,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const formats = [...new Set([...DEFAULT_FORMATS, ...o.extraFormats])];
   const files: string[] = [];
   let results: Results;
+  let recorded: string | undefined;
   try {
     const progress = makeProgress();
     const warnings: string[] = [];
@@ -92,6 +99,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       },
     });
     progress.done();
+    if (history) results = history.summarise(results, o.now());
 
     for (const f of formats) {
       const r = renderers[f];
@@ -99,6 +107,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       files.push(r.fileName);
     }
     writeManifest(staged, results.run.id);
+    if (history) {
+      // Recorded before the report is swapped in: a report never shows a history its run is not in.
+      const record = history.record(readFileSync(join(staged.root, renderers.json.fileName)), staged.written(), o.now());
+      recorded = `History: recorded as ${join(o.history!, record.name)} (sha256 ${record.sha256})${record.raced ? `, after ${record.raced} record(s) other runs appended meanwhile` : ''}.\n`;
+    }
     const leftover = staged.commit();
     if (leftover) process.stderr.write(`soc2: warning: ${leftover}\n`);
   } finally {
@@ -108,5 +121,6 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
   const shown = ordered.map((f) => join(display, f));
   process.stdout.write('\n' + renderSummary(results, { outDir: display, files: [...shown, join(display, 'evidence/')], c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
+  if (recorded) process.stdout.write(recorded);
   return results;
 }
