@@ -112,7 +112,8 @@ export class HistoryBrokenError extends Soc2Error {
 
 export function brokenMessage(shown: string, state: ChainState): string {
   const b = state.broken!;
-  const intact = state.records.length ? `; ${state.records.length === 1 ? state.records[0]!.name : `${state.records[0]!.name} to ${state.records[state.records.length - 1]!.name}`} are intact` : '';
+  const n = state.records.length;
+  const intact = n === 0 ? '' : n === 1 ? `; ${state.records[0]!.name} before it is intact` : `; ${state.records[0]!.name} to ${state.records[n - 1]!.name} before it are intact`;
   return `The history in ${shown} is broken at ${b.record}: ${b.why}${intact}.`;
 }
 
