@@ -152,7 +152,7 @@ export interface AppendedRecord {
  * Append a record after the newest one in `dir`. Throws HistoryBrokenError when the chain is
  * broken (appending would hide the break), OutputPathError when the folder cannot be written.
  */
-export function appendRecord(dir: string, shown: string, input: Omit<RecordInput, 'sequence' | 'previous'>): AppendedRecord {
+export function appendRecord(dir: string, shown: string, input: Omit<RecordInput, 'sequence' | 'previous'>, io: { publish: typeof publish } = { publish }): AppendedRecord {
   ensureHistoryDir(dir, shown);
   for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
     const state = readChain(dir);
@@ -160,7 +160,7 @@ export function appendRecord(dir: string, shown: string, input: Omit<RecordInput
     const head = state.records[state.records.length - 1];
     const sequence = (head?.record.sequence ?? 0) + 1;
     const bytes = recordBytes({ ...input, sequence, previous: head ? { sequence: head.record.sequence, sha256: head.sha256 } : null });
-    if (publish(dir, shown, recordName(sequence), bytes)) {
+    if (io.publish(dir, shown, recordName(sequence), bytes)) {
       return { name: recordName(sequence), sequence, sha256: sha256(bytes), raced: attempt };
     }
   }

@@ -129,6 +129,26 @@ describe('history/chain', () => {
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]); // no temporary file left behind
   });
 
+  it('re-reads the folder and takes the next number when a concurrent run took its number first', () => {
+    const dir = historyWith(threeRuns().slice(0, 1));
+    let interleaved = false;
+    const racing = {
+      publish: (d: string, shown: string, name: string, bytes: string) => {
+        if (!interleaved) {
+          interleaved = true; // another run appends between this run's read of the folder and its write
+          appendRecord(dir, 'hist', { recordedAt: new Date('2026-01-02T02:01:00Z'), attestation, resultsSha256: 'd'.repeat(64), results: threeRuns()[1]! });
+        }
+        return publish(d, shown, name, bytes);
+      },
+    };
+    const appended = appendRecord(dir, 'hist', { recordedAt: new Date('2026-01-03T02:01:00Z'), attestation, resultsSha256: 'b'.repeat(64), results: threeRuns()[2]! }, racing);
+    expect(appended).toMatchObject({ name: '000003.json', sequence: 3, raced: 1 });
+    const state = readChain(dir);
+    expect(state.broken).toBeUndefined();
+    expect(state.records.map((r) => r.record.results.run.id)).toEqual(['run-1', 'run-2', 'run-3']);
+    expect(state.records[2]!.record.previous!.sha256).toBe(state.records[1]!.sha256);
+  });
+
   it('does not append through a history folder that is a symbolic link', () => {
     const real = tempDir();
     const link = join(tempDir(), 'hist');
