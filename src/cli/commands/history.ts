@@ -69,7 +69,7 @@ export function verifyHistory(dir: string, opts: { head?: string; cwd: string })
   return [
     `${dir}: ${n} record${n === 1 ? '' : 's'}, chain intact (${n === 1 ? newest.name : `${state.records[0]!.name} to ${newest.name}`}).${anchored}`,
     `Newest record: ${newest.name}, SHA-256 ${newest.sha256}`,
-    `The chain shows that no record before the newest was removed, reordered, edited or replaced; it cannot show that newest records were removed. Keep the digest above outside the folder (a CI log, the audit file) and check later with: soc2 history verify ${dir} --head ${newest.sha256}`,
+    `No record was removed, reordered, edited or replaced, as far as the chain can tell: removing the newest records, or rewriting the newest one with its digests recomputed, leaves a chain that still holds. Keep the digest above outside the folder (a CI log, the audit file) and check later with: soc2 history verify ${dir} --head ${newest.sha256}`,
     '',
   ].join('\n');
 }
