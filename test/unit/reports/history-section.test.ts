@@ -27,7 +27,7 @@ const daily = (n: number, statusOf: (i: number) => string) =>
 /** Splits a GFM table row on unescaped pipes. */
 const cells = (row: string) => row.slice(1, -1).split(/(?<!\\)\|/);
 
-describe('reports: the history section', () => {
+describe('reports/markdown, reports/html: the history section', () => {
   it('is absent when the run kept no history', () => {
     expect(markdown.render(minimal)).not.toContain('History over the review period');
     expect(html.render(minimal)).not.toContain('id="history"');
