@@ -4,7 +4,8 @@
  * every test run validates the results it produces against that file.
  */
 import { z } from 'zod';
-import { SEVERITIES } from './controls/schema.js';
+import { FREQUENCIES, SEVERITIES } from './controls/schema.js';
+import { historySummarySchema } from './history/summary.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
@@ -67,6 +68,8 @@ export const controlResultSchema = z.object({
   criteria: z.array(z.string()),
   severity: z.enum(SEVERITIES),
   type: z.enum(['automated', 'manual']),
+  frequency: z.enum(FREQUENCIES).optional()
+    .describe('How often the control must be shown to operate (declared, or the default: daily for automated controls, quarterly for manual ones). Absent in results written before soc2 recorded it.'),
   status: z.enum(CONTROL_STATUSES),
   statusReason: z.string().describe('One sentence: why the control has this status.'),
   incomplete: z.literal(true).optional()
@@ -134,5 +137,7 @@ export const resultsSchema = z.object({
   }),
   criteria: z.array(criterionCoverageSchema),
   controls: z.array(controlResultSchema),
+  history: historySummarySchema.optional()
+    .describe('The run history over the review period (soc2 run --history): runs, share passing, failures and gaps per control. Absent when the run kept no history.'),
 });
 export type Results = z.infer<typeof resultsSchema>;

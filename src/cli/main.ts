@@ -56,6 +56,7 @@ For the auditor:
     .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif, oscal, findings-csv)', '')
     .option('--only <ids>', 'run only these control ids, comma-separated')
     .option('--github-api-url <url>', GITHUB_API_URL_HELP)
+    .option('--history <dir>', 'record the run in this history folder (created if absent) and add the period coverage to the reports')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program
@@ -108,6 +109,20 @@ For the auditor:
     .option('-o, --out <dir>', 'directory for the reports (default: beside results.json)')
     .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json,oscal,findings-csv)', 'markdown,html,junit')
     .action(async (file: string, opts) => (await import('./commands/report.js')).reportCommand(file, opts));
+
+  const history = program
+    .command('history')
+    .description('summarise a history folder over a review period: runs, share passing, failures and gaps per control')
+    .argument('<dir>', 'the history folder `soc2 run --history` writes')
+    .option('--period <start..end>', 'review period, e.g. 2026-01-01..2026-03-31 (default: the newest run\'s period)')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .action(async (dir: string, opts) => (await import('./commands/history.js')).historyCommand(dir, opts));
+  history
+    .command('verify')
+    .description('check that no record of a history folder was removed, reordered, edited or replaced (exit 0 intact, 1 broken)')
+    .argument('<dir>', 'the history folder')
+    .option('--head <sha256>', 'the newest record\'s SHA-256 noted earlier: also fail when that record is no longer in the chain')
+    .action(async (dir: string, opts) => (await import('./commands/history.js')).historyVerifyCommand(dir, opts));
 
   program
     .command('keygen')

@@ -36,6 +36,23 @@ export const assertionSchema: z.ZodType<Assertion> = z.lazy(() =>
 
 export const CONTROL_ID = /^[A-Z][A-Z0-9]*-\d{3}$/;
 
+/** How often a control must be shown to operate; run history measures gaps against it (src/history/). */
+export const FREQUENCIES = ['continuous', 'daily', 'weekly', 'monthly', 'quarterly'] as const;
+export type Frequency = (typeof FREQUENCIES)[number];
+
+/**
+ * Automated controls are expected in every daily run. Manual controls are documents and reviews a
+ * person produces; quarterly is the usual cadence auditors sample such reviews at.
+ */
+export function defaultFrequency(type: 'automated' | 'manual'): Frequency {
+  return type === 'manual' ? 'quarterly' : 'daily';
+}
+
+/** The frequency a control declares, or its type's default. */
+export function resolvedFrequency(control: { frequency?: Frequency; type: 'automated' | 'manual' }): Frequency {
+  return control.frequency ?? defaultFrequency(control.type);
+}
+
 export const controlSchema = z.strictObject({
   id: z.string().regex(CONTROL_ID, 'expected an id like GH-002: upper-case area, a dash, three digits'),
   title: z.string().min(1).describe('One line: what must be true.'),
@@ -47,6 +64,8 @@ export const controlSchema = z.strictObject({
   collector: z.string().optional().describe('Collector id, e.g. github.branch-rules. Required for automated controls.'),
   params: z.record(z.string(), z.unknown()).optional(),
   assert: assertionSchema.optional().describe('Evaluated for every resource the collector returns. Required for automated controls.'),
+  frequency: z.enum(FREQUENCIES).optional()
+    .describe('How often the control must be shown to operate: continuous (every hour), daily, weekly, monthly or quarterly (UTC calendar intervals). `soc2 history` reports every interval of the review period without a run that decided the control. Default: daily for automated controls, quarterly for manual ones.'),
   whenEmpty: z.enum(['not_applicable', 'fail', 'error']).optional()
     .describe('What an empty population means. Default: the collector\'s own default (usually error).'),
   evidenceRequired: z.array(z.string()).min(1).optional()

@@ -6,7 +6,7 @@
  * evidence is incomplete (and says so); otherwise incomplete evidence can only end in `error`. No
  * path through here reaches `pass` without every resource in scope having passed its assertion.
  */
-import type { Control, Assertion } from '../controls/schema.js';
+import { resolvedFrequency, type Control, type Assertion } from '../controls/schema.js';
 import type { AnyCollector, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
@@ -34,6 +34,7 @@ export function evaluateControl(
     criteria: control.criteria,
     severity: control.severity,
     type: control.type,
+    frequency: resolvedFrequency(control),
     description: control.description.trim(),
     rationale: control.rationale?.trim(),
     remediation: control.remediation.trim(),

@@ -42,6 +42,8 @@ import {
   type ControlStatus,
 } from './format.js';
 import type { Renderer } from './types.js';
+import type { HistorySummary } from '../history/summary.js';
+import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
 
 // ---------------------------------------------------------------------------------------------
 // Escape-by-default templating
@@ -248,6 +250,30 @@ ${sc.notInScope.map((why) => markup`<li class="text">${why}</li>\n`)}</ul>`
     : ''
 }
 </section>`;
+}
+
+/** The Type 2 view: the history over the period, from results.json's `history`. */
+function history(h: HistorySummary | undefined): Markup {
+  if (!h) return markup``;
+  const controls = historyControls(h);
+  return markup`<section id="history">
+<h2>${HISTORY_HEADING}</h2>
+<p>${historyIntro(h)}</p>
+<h3>What the evidence does not cover</h3>
+<ul class="not-covered">
+${notCovered(h).map((n) => markup`<li>${n.text}${n.items ? markup`<ul>${n.items.map((i) => markup`<li>${i}</li>`)}</ul>` : ''}</li>\n`)}</ul>
+${
+  controls.length
+    ? markup`<h3>Controls over the period</h3>
+<table class="history">
+<thead><tr>${HISTORY_TABLE_HEADERS.map((t, i) => markup`<th${i === 2 || i === 3 ? markup` class="num"` : ''}>${t}</th>`)}</tr></thead>
+<tbody>
+${controls.map((c) => markup`<tr id="${anchor('history', c.id)}">${historyRow(c).map((cell, i) => (i === 0 ? markup`<td><a href="#${anchor('control', c.id)}">${cell}</a></td>` : markup`<td${i === 2 || i === 3 ? markup` class="num"` : ''}>${cell}</td>`))}</tr>\n`)}</tbody>
+</table>
+<p class="muted">${FAILING_FOR_NOTE}</p>\n`
+    : ''
+}</section>
+`;
 }
 
 function criteria(r: Results): Markup {
@@ -492,10 +518,10 @@ ${head(r)}
 <body${r.run.sample ? markup` class="sample"` : ''}>
 ${sampleBanner(r)}${top(r)}
 ${filters}<main>
-<nav><p><a href="#summary">Summary</a> · <a href="#scope">Scope</a> · <a href="#criteria">Criteria coverage</a> · <a href="#controls">Controls</a> · <a href="#evidence">Evidence appendix</a></p></nav>
+<nav><p><a href="#summary">Summary</a> · <a href="#scope">Scope</a> · ${r.history ? markup`<a href="#history">History</a> · ` : ''}<a href="#criteria">Criteria coverage</a> · <a href="#controls">Controls</a> · <a href="#evidence">Evidence appendix</a></p></nav>
 ${summary(r)}
 ${scope(r)}
-${criteria(r)}
+${history(r.history)}${criteria(r)}
 ${controls(r)}
 ${appendix(r)}
 </main>

@@ -41,6 +41,8 @@ import {
   type ControlStatus,
 } from './format.js';
 import type { Renderer } from './types.js';
+import type { HistorySummary } from '../history/summary.js';
+import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
 
 type Cell = string;
 
@@ -124,6 +126,20 @@ function scope(r: Results): string[] {
     for (const why of sc.notInScope) lines.push(`  - ${mdText(why)}`);
   }
   return ['## Scope', lines.join('\n')];
+}
+
+/** The Type 2 view: the history over the period (`level` is the heading depth: 2 in the report, 1 alone). */
+export function historyBlocks(h: HistorySummary, level = 2): string[] {
+  const hx = '#'.repeat(level);
+  const uncovered = notCovered(h)
+    .map((n) => `- ${mdText(n.text)}${(n.items ?? []).map((i) => `\n  - ${mdText(i)}`).join('')}`)
+    .join('\n');
+  const blocks = [`${hx} ${HISTORY_HEADING}`, mdText(historyIntro(h)), `${hx}# What the evidence does not cover`, uncovered];
+  const controls = historyControls(h);
+  if (controls.length) {
+    blocks.push(`${hx}# Controls over the period`, table([...HISTORY_TABLE_HEADERS], controls.map((c) => historyRow(c).map(mdText)), ['l', 'l', 'r', 'r', 'l', 'l', 'l', 'l']), mdText(FAILING_FOR_NOTE));
+  }
+  return blocks;
 }
 
 function criteria(r: Results): string[] {
@@ -333,7 +349,7 @@ export const markdown: Renderer = {
   extension: '.md',
   fileName: 'report.md',
   render(results: Results): string {
-    const blocks = [...header(results), ...summary(results), ...scope(results), ...criteria(results), ...controlSections(results), ...appendix(results), ...footer(results)];
+    const blocks = [...header(results), ...summary(results), ...scope(results), ...(results.history ? historyBlocks(results.history) : []), ...criteria(results), ...controlSections(results), ...appendix(results), ...footer(results)];
     return `${blocks.join('\n\n')}\n`;
   },
 };

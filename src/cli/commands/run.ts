@@ -1,4 +1,5 @@
 /** `soc2 run`: the tool's main job. Also the pipeline `soc2 demo` drives. */
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
@@ -22,6 +23,7 @@ export interface RunCommandOptions {
   format: string;
   only?: string;
   githubApiUrl?: string;
+  history?: string;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
@@ -29,7 +31,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
   const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
-  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now });
+  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now, history: opts.history });
   process.exitCode = results.summary.exitCode;
 }
 
@@ -52,6 +54,8 @@ export interface ExecuteRunOptions {
   sample: boolean;
   now(): Date;
   exitCodeNote?: (r: Results) => string;
+  /** --history: the folder this run is recorded in, as given. */
+  history?: string;
 }
 
 export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
@@ -65,6 +69,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   }
   const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
   assertGitHubEndpoint(o.loaded, o.env);
+  // A history folder that cannot take this run stops it before anything is collected.
+  const history = o.history === undefined ? undefined : (await import('../../history/run-history.js')).openRunHistory(resolve(o.cwd, o.history), o.history);
 
   const rel = relative(o.cwd, o.outDir);
   const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;
@@ -77,6 +83,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const formats = [...new Set([...DEFAULT_FORMATS, ...o.extraFormats])];
   const files: string[] = [];
   let results: Results;
+  let recorded: string | undefined;
   try {
     const progress = makeProgress();
     const warnings: string[] = [];
@@ -97,6 +104,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       },
     });
     progress.done();
+    if (history) results = history.summarise(results, o.now());
 
     for (const f of formats) {
       const r = renderers[f];
@@ -104,6 +112,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       files.push(r.fileName);
     }
     writeManifest(staged, results.run.id);
+    if (history) {
+      // Recorded before the report is swapped in: a report never shows a history its run is not in.
+      const record = history.record(readFileSync(join(staged.root, renderers.json.fileName)), staged.written(), o.now());
+      recorded = `History: recorded as ${join(o.history!, record.name)} (sha256 ${record.sha256})${record.raced ? `, after ${record.raced} record(s) other runs appended meanwhile` : ''}.\n`;
+    }
     const leftover = staged.commit();
     if (leftover) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
   } finally {
@@ -113,5 +126,6 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
   const shown = ordered.map((f) => join(display, f));
   process.stdout.write('\n' + renderSummary(results, { outDir: display, files: [...shown, join(display, 'evidence/')], c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
+  if (recorded) process.stdout.write(recorded);
   return results;
 }
