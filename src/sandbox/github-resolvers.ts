@@ -8,7 +8,7 @@
 import { atLeast, forbiddenMessage, roleOn, tokenHas } from './github-access.js';
 import { GqlFieldError, type GqlObject } from './github-graphql.js';
 import { effectiveRules, findRepo, searchPulls } from './github-model.js';
-import type { CommitSpec, FakeToken, GitHubEstate, PullSpec, RepoSpec, Ruleset, RulesetRule } from './estate/github.js';
+import type { ActorAllowances, CommitSpec, FakeToken, GitHubEstate, PullSpec, RepoSpec, Ruleset, RulesetRule } from './estate/github.js';
 
 export interface ResolverOptions {
   /** 'Type.field' names to leave out, simulating an older GHES schema. */
@@ -169,6 +169,12 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
     return connection(commits, args, (c) => commitObject(repo, c));
   };
 
+  const allowanceActors = (a: ActorAllowances | undefined): GqlObject[] => [
+    ...(a?.users ?? []).map((login) => ({ __typename: 'User', __implements: ['BranchActorAllowanceActor'], login })),
+    ...(a?.teams ?? []).map((slug) => ({ __typename: 'Team', __implements: ['BranchActorAllowanceActor'], slug })),
+    ...(a?.apps ?? []).map((slug) => ({ __typename: 'App', __implements: ['BranchActorAllowanceActor'], slug })),
+  ];
+
   const refObject = (repo: RepoSpec): GqlObject => {
     const branch = repo.defaultBranch;
     const p = repo.protection;
@@ -197,7 +203,8 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
               allowsDeletions: p.allowDeletions,
               isAdminEnforced: p.enforceAdmins,
               requiresLinearHistory: p.requiredLinearHistory,
-              bypassPullRequestAllowances: (args: Record<string, unknown>) => connection([], args, (x) => x),
+              bypassPullRequestAllowances: (args: Record<string, unknown>) => connection(allowanceActors(p.bypassPullRequestAllowances), args, (a) => ({ __typename: 'BypassPullRequestAllowance', actor: a })),
+              bypassForcePushAllowances: (args: Record<string, unknown>) => connection(allowanceActors(p.forcePushAllowances), args, (a) => ({ __typename: 'BypassForcePushAllowance', actor: a })),
             }
           : null,
       rules: (args: Record<string, unknown>) =>

@@ -5,7 +5,7 @@
  */
 import { atLeast, forbiddenMessage, roleOn, tokenHas } from './github-access.js';
 import { effectiveRules, findRepo } from './github-model.js';
-import type { ActionsSettings, FakeToken, GitHubEstate, RepoSpec, Ruleset } from './estate/github.js';
+import type { ActionsSettings, ActorAllowances, FakeToken, GitHubEstate, RepoSpec, Ruleset } from './estate/github.js';
 
 export interface RestRequest {
   params: Record<string, string>;
@@ -61,6 +61,78 @@ function ownerObject(req: RestRequest) {
 
 function userObject(req: RestRequest, login: string, id = 0) {
   return { login, id: id || login.length * 1000 + login.charCodeAt(0), node_id: `U_${login}`, type: login.endsWith('[bot]') ? 'Bot' : 'User', site_admin: false, url: `${req.base}/users/${login}`, html_url: `https://github.com/${login}` };
+}
+
+function teamObject(req: RestRequest, slug: string, id: number) {
+  const org = req.estate.org;
+  return {
+    id,
+    node_id: `T_${id}`,
+    url: `${req.base}/organizations/${req.estate.organization.id}/team/${id}`,
+    html_url: `https://github.com/orgs/${org}/teams/${slug}`,
+    name: slug,
+    slug,
+    description: null,
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    permission: 'pull',
+    members_url: `${req.base}/organizations/${req.estate.organization.id}/team/${id}/members{/member}`,
+    repositories_url: `${req.base}/organizations/${req.estate.organization.id}/team/${id}/repos`,
+    type: 'organization',
+    organization_id: req.estate.organization.id,
+    parent: null,
+  };
+}
+
+function appObject(req: RestRequest, slug: string, id: number) {
+  return {
+    id,
+    slug,
+    node_id: `A_${id}`,
+    owner: userObject(req, req.estate.org, req.estate.organization.id),
+    name: slug,
+    description: null,
+    external_url: `https://${slug}.example`,
+    html_url: `https://github.com/apps/${slug}`,
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2024-01-01T00:00:00Z',
+    permissions: { contents: 'write', pull_requests: 'write' },
+    events: ['push'],
+  };
+}
+
+/** Users, teams and apps as GitHub lists them in bypass allowances. */
+function allowanceObjects(req: RestRequest, a: ActorAllowances | undefined) {
+  return {
+    users: (a?.users ?? []).map((login) => userObject(req, login)),
+    teams: (a?.teams ?? []).map((slug, i) => teamObject(req, slug, 3000 + i)),
+    apps: (a?.apps ?? []).map((slug, i) => appObject(req, slug, 4000 + i)),
+  };
+}
+
+/** A commit as GET /repos/{owner}/{repo}/branches/{branch} embeds it. */
+function commitObject(req: RestRequest, repo: RepoSpec, sha: string, author: string, date: string, message: string) {
+  const full = `${req.estate.org}/${repo.name}`;
+  const person = { name: author, email: `${author}@users.noreply.github.com`, date };
+  return {
+    url: `${req.base}/repos/${full}/commits/${sha}`,
+    sha,
+    node_id: `C_${sha}`,
+    html_url: `https://github.com/${full}/commit/${sha}`,
+    comments_url: `${req.base}/repos/${full}/commits/${sha}/comments`,
+    commit: {
+      url: `${req.base}/repos/${full}/git/commits/${sha}`,
+      author: person,
+      committer: person,
+      message,
+      comment_count: 0,
+      tree: { sha: '0'.repeat(40), url: `${req.base}/repos/${full}/git/trees/${'0'.repeat(40)}` },
+      verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
+    },
+    author: userObject(req, author),
+    committer: userObject(req, author),
+    parents: [],
+  };
 }
 
 export function repoObject(req: RestRequest, repo: RepoSpec) {
@@ -247,6 +319,32 @@ export function restRoutes(): Route[] {
     },
     {
       method: 'GET',
+      template: '/repos/{owner}/{repo}/branches/{branch}',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        const branch = req.params['branch'] ?? '';
+        const head = [...repo.commits].sort((a, b) => Date.parse(b.committedDate) - Date.parse(a.committedDate))[0];
+        // Branches other than the default are not modelled; an empty repository has no default branch yet.
+        if (branch !== repo.defaultBranch || !head) return error(404, 'Branch not found', 'https://docs.github.com/rest/branches/branches#get-a-branch');
+        const url = `${req.base}/repos/${req.estate.org}/${repo.name}/branches/${branch}`;
+        const rulesApply = effectiveRules(req.estate, repo, branch).length > 0;
+        return {
+          status: 200,
+          body: {
+            name: branch,
+            commit: commitObject(req, repo, head.sha, head.author, head.committedDate, head.message),
+            _links: { self: url, html: `https://github.com/${req.estate.org}/${repo.name}/tree/${branch}` },
+            // GitHub counts rulesets too: "protected" is true when either layer applies.
+            protected: repo.protection !== null || rulesApply,
+            protection: { enabled: repo.protection !== null, required_status_checks: { enforcement_level: repo.protection?.requiredStatusChecks ? 'everyone' : 'off', contexts: repo.protection?.requiredStatusChecks ?? [], checks: (repo.protection?.requiredStatusChecks ?? []).map((c) => ({ context: c, app_id: null })) } },
+            protection_url: `${url}/protection`,
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
       template: '/repos/{owner}/{repo}/branches/{branch}/protection',
       handle(req) {
         const repo = adminRepoOr404(req);
@@ -269,6 +367,7 @@ export function restRoutes(): Route[] {
                     require_code_owner_reviews: p.requireCodeOwnerReviews,
                     required_approving_review_count: p.requiredApprovingReviewCount,
                     require_last_push_approval: p.requireLastPushApproval,
+                    bypass_pull_request_allowances: allowanceObjects(req, p.bypassPullRequestAllowances),
                   },
                 }
               : {}),
@@ -440,7 +539,7 @@ export function restRoutes(): Route[] {
           list: list.map((c) => ({
             ...userObject(req, c.login),
             permissions: { admin: c.permission === 'admin', maintain: atLeast(c.permission, 'maintain'), push: atLeast(c.permission, 'write'), triage: atLeast(c.permission, 'triage'), pull: true },
-            role_name: c.permission,
+            role_name: c.roleName ?? c.permission,
           })),
         };
       },

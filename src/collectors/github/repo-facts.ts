@@ -9,38 +9,53 @@ import type { ApiCall, CollectContext, Gap } from '../types.js';
 import { errorMessage, errorStatus, gapFromError, gapFromGraphQLError, graphql, restGet, restList, type GraphQLErrorItem } from './http.js';
 import { repoFactsQuery } from './queries.js';
 import { repositoryInventory, type RepoInfo } from './repos.js';
+import { count, tri } from './three-valued.js';
 
 export type Section<T> = { ok: true; value: T; calls: ApiCall[] } | { ok: false; gaps: Gap[]; calls: ApiCall[] };
 
+/** Classic branch protection as GitHub sent it; `null` in a field means GitHub did not say. */
 export interface ClassicProtection {
+  /** The pull-request requirement, or null when classic protection does not require pull requests. */
+  pullRequest: ClassicPullRequest | null;
+  /** Required status checks, or null when classic protection requires none. */
+  statusChecks: { contexts: string[] | null; strict: boolean | null } | null;
+  signatures: boolean | null;
+  linearHistory: boolean | null;
+  allowForcePushes: boolean | null;
+  allowDeletions: boolean | null;
+  /** "Do not allow bypassing the above settings": when off, repository admins are exempt from every rule. */
+  enforceAdmins: boolean | null;
+  /** Users, teams and apps allowed to force-push despite the rule (GraphQL only; REST does not show it): null when unknown. */
+  forcePushAllowances: string[] | null;
+}
+
+export interface ClassicPullRequest {
   requiredApprovals: number | null;
-  dismissStale: boolean;
-  codeOwners: boolean;
-  lastPushApproval: boolean;
-  statusChecks: string[] | null;
-  strict: boolean;
-  signatures: boolean;
-  linearHistory: boolean;
-  allowForcePushes: boolean;
-  allowDeletions: boolean;
-  enforceAdmins: boolean;
+  dismissStale: boolean | null;
+  codeOwners: boolean | null;
+  lastPushApproval: boolean | null;
+  /** Users, teams and apps allowed to merge without the review ("Allow specified actors to bypass required pull requests"); null when GitHub did not say. */
+  bypassAllowances: string[] | null;
 }
 
 export interface BypassEntry {
   /** 'OrganizationAdmin', 'RepositoryRole:admin', 'Team:release', 'App:renovate', 'DeployKey'. */
   actor: string;
-  mode: string;
+  /** always | pull_request | exempt; null when GitHub did not say. */
+  mode: string | null;
 }
 
 export interface RuleFact {
   /** REST spelling: pull_request, required_status_checks, non_fast_forward, deletion, required_signatures, … */
   type: string;
-  requiredApprovals?: number;
-  dismissStale?: boolean;
-  codeOwners?: boolean;
-  lastPushApproval?: boolean;
-  statusChecks?: string[];
-  strict?: boolean;
+  /** pull_request parameters; null when GitHub sent the rule without them. */
+  requiredApprovals?: number | null;
+  dismissStale?: boolean | null;
+  codeOwners?: boolean | null;
+  lastPushApproval?: boolean | null;
+  /** required_status_checks parameters; null when GitHub sent the rule without them. */
+  statusChecks?: string[] | null;
+  strict?: boolean | null;
   rulesetId: number;
   rulesetName: string;
   sourceType: string;
@@ -84,7 +99,7 @@ interface GraphNode {
   defaultBranchRef: {
     name: string;
     branchProtectionRule: Record<string, unknown> | null;
-    rules: { totalCount: number; nodes: Array<Record<string, unknown>> } | null;
+    rules: { totalCount: number; nodes: Array<Record<string, unknown> | null> } | null;
   } | null;
   hasVulnerabilityAlertsEnabled: boolean | null;
   vulnerabilityAlerts: { totalCount: number; nodes: Array<Record<string, unknown>> } | null;
@@ -174,48 +189,93 @@ function fieldError(entry: GraphEntry, field: string): GraphQLErrorItem | undefi
 
 // ------------------------------------------------------------------------------------- branch
 
-function normaliseGraphRule(n: Record<string, unknown>): RuleFact {
-  const p = (n['parameters'] ?? {}) as Record<string, unknown>;
-  const rs = (n['repositoryRuleset'] ?? {}) as Record<string, unknown>;
-  const source = (rs['source'] ?? {}) as Record<string, unknown>;
-  const bypass = rs['bypassActors'] as { nodes: Array<Record<string, unknown>> } | null | undefined;
+/** How a GraphQL actor (User, Team or App) is named in evidence. */
+function graphActorName(a: unknown): string {
+  const x = a as { __typename?: string; login?: string; slug?: string } | null;
+  if (!x) return 'an actor GitHub did not name';
+  if (x.__typename === 'User') return `User:${x.login ?? '?'}`;
+  return `${x.__typename === 'Team' ? 'Team' : 'App'}:${x.slug ?? '?'}`;
+}
+
+/** A bypass-allowance connection as names; null when GitHub did not send it. Never shorter than the truth. */
+function graphAllowances(conn: unknown): string[] | null {
+  const c = conn as { totalCount?: unknown; nodes?: Array<{ actor?: unknown } | null> | null } | null | undefined;
+  if (!c || !Array.isArray(c.nodes)) return null;
+  const names = c.nodes.map((n) => graphActorName(n?.actor ?? null));
+  if (typeof c.totalCount === 'number' && c.totalCount > names.length) names.push(`${c.totalCount - names.length} more not listed`);
+  return names;
+}
+
+function graphBypassEntry(b: Record<string, unknown> | null): BypassEntry {
+  // A null entry is one GitHub could not resolve: someone may bypass, but who and how is unknown.
+  if (!b) return { actor: 'an entry GitHub did not resolve', mode: null };
+  const actor = b['actor'] as { __typename?: string; slug?: string } | null;
+  const who = b['organizationAdmin'] === true ? 'OrganizationAdmin' : b['deployKey'] === true ? 'DeployKey' : typeof b['repositoryRoleName'] === 'string' ? `RepositoryRole:${b['repositoryRoleName']}` : actor ? `${actor.__typename}:${actor.slug ?? '?'}` : 'an actor GitHub did not name';
+  return { actor: who, mode: typeof b['bypassMode'] === 'string' ? b['bypassMode'].toLowerCase() : null };
+}
+
+function normaliseGraphRule(n: Record<string, unknown>, bypassHidden: boolean): RuleFact {
+  const type = String(n['type']).toLowerCase();
+  const p = (n['parameters'] ?? null) as Record<string, unknown> | null;
+  const rs = (n['repositoryRuleset'] ?? null) as Record<string, unknown> | null;
+  const source = (rs?.['source'] ?? {}) as Record<string, unknown>;
+  const bypass = rs?.['bypassActors'] as { totalCount?: unknown; nodes?: Array<Record<string, unknown> | null> | null } | null | undefined;
+  const pr = p?.['__typename'] === 'PullRequestParameters' ? p : null;
+  const sc = p?.['__typename'] === 'RequiredStatusChecksParameters' ? p : null;
+  let entries: BypassEntry[] | null = null;
+  if (!bypassHidden && bypass && Array.isArray(bypass.nodes)) {
+    entries = bypass.nodes.map(graphBypassEntry);
+    const more = typeof bypass.totalCount === 'number' ? bypass.totalCount - entries.length : 0;
+    if (more > 0) entries.push({ actor: `${more} more not listed`, mode: null });
+  }
+  const checks = sc?.['requiredStatusChecks'];
   return {
-    type: String(n['type']).toLowerCase(),
-    ...(p['__typename'] === 'PullRequestParameters'
-      ? { requiredApprovals: Number(p['requiredApprovingReviewCount'] ?? 0), dismissStale: p['dismissStaleReviewsOnPush'] === true, codeOwners: p['requireCodeOwnerReview'] === true, lastPushApproval: p['requireLastPushApproval'] === true }
+    type,
+    ...(type === 'pull_request'
+      ? { requiredApprovals: count(pr?.['requiredApprovingReviewCount']), dismissStale: tri(pr?.['dismissStaleReviewsOnPush']), codeOwners: tri(pr?.['requireCodeOwnerReview']), lastPushApproval: tri(pr?.['requireLastPushApproval']) }
       : {}),
-    ...(p['__typename'] === 'RequiredStatusChecksParameters'
-      ? { statusChecks: ((p['requiredStatusChecks'] as Array<{ context: string }>) ?? []).map((c) => c.context), strict: p['strictRequiredStatusChecksPolicy'] === true }
+    ...(type === 'required_status_checks'
+      ? { statusChecks: Array.isArray(checks) ? checks.map((c: { context?: unknown } | null) => String(c?.context ?? '?')) : null, strict: tri(sc?.['strictRequiredStatusChecksPolicy']) }
       : {}),
-    rulesetId: Number(rs['databaseId'] ?? 0),
-    rulesetName: String(rs['name'] ?? ''),
+    rulesetId: typeof rs?.['databaseId'] === 'number' ? rs['databaseId'] : 0,
+    rulesetName: typeof rs?.['name'] === 'string' ? rs['name'] : '(a ruleset GitHub did not name)',
     sourceType: String(source['__typename'] ?? ''),
     source: String(source['nameWithOwner'] ?? source['login'] ?? ''),
-    bypass: bypass
-      ? bypass.nodes.map((b) => {
-          const actor = b['actor'] as { __typename?: string; slug?: string } | null;
-          const who = b['organizationAdmin'] ? 'OrganizationAdmin' : b['deployKey'] ? 'DeployKey' : b['repositoryRoleName'] ? `RepositoryRole:${String(b['repositoryRoleName'])}` : actor ? `${actor.__typename}:${actor.slug ?? '?'}` : 'unknown';
-          return { actor: who, mode: String(b['bypassMode'] ?? '').toLowerCase() };
-        })
-      : null,
+    bypass: entries,
   };
 }
 
-function normaliseGraphClassic(p: Record<string, unknown>): ClassicProtection {
-  const checks = p['requiresStatusChecks'] === true;
+/** Classic protection from GraphQL, or why it cannot be read (a field its schema says is always sent was not). */
+function normaliseGraphClassic(p: Record<string, unknown>, allowancesHidden: { pullRequest: boolean; forcePush: boolean }): ClassicProtection | string {
+  const required = ['requiresApprovingReviews', 'requiresStatusChecks'] as const;
+  const absent = required.filter((k) => typeof p[k] !== 'boolean');
+  if (absent.length) return `GitHub sent the branch protection rule without ${absent.join(' and ')}`;
+  const contexts = p['requiredStatusCheckContexts'];
   return {
-    requiredApprovals: p['requiresApprovingReviews'] === true ? Number(p['requiredApprovingReviewCount'] ?? 0) : null,
-    dismissStale: p['dismissesStaleReviews'] === true,
-    codeOwners: p['requiresCodeOwnerReviews'] === true,
-    lastPushApproval: p['requireLastPushApproval'] === true,
-    statusChecks: checks ? ((p['requiredStatusCheckContexts'] as string[] | null) ?? []) : null,
-    // GitHub reports strict=true even when checks are off (community discussion 59471).
-    strict: checks && p['requiresStrictStatusChecks'] === true,
-    signatures: p['requiresCommitSignatures'] === true,
-    linearHistory: p['requiresLinearHistory'] === true,
-    allowForcePushes: p['allowsForcePushes'] === true,
-    allowDeletions: p['allowsDeletions'] === true,
-    enforceAdmins: p['isAdminEnforced'] === true,
+    pullRequest:
+      p['requiresApprovingReviews'] === true
+        ? {
+            requiredApprovals: count(p['requiredApprovingReviewCount']),
+            dismissStale: tri(p['dismissesStaleReviews']),
+            codeOwners: tri(p['requiresCodeOwnerReviews']),
+            lastPushApproval: tri(p['requireLastPushApproval']),
+            bypassAllowances: allowancesHidden.pullRequest ? null : graphAllowances(p['bypassPullRequestAllowances']),
+          }
+        : null,
+    statusChecks:
+      p['requiresStatusChecks'] === true
+        ? {
+            contexts: Array.isArray(contexts) && contexts.every((c) => typeof c === 'string') ? (contexts as string[]) : null,
+            // GitHub reports strict=true even when checks are off (community discussion 59471), hence only read here.
+            strict: tri(p['requiresStrictStatusChecks']),
+          }
+        : null,
+    signatures: tri(p['requiresCommitSignatures']),
+    linearHistory: tri(p['requiresLinearHistory']),
+    allowForcePushes: tri(p['allowsForcePushes']),
+    allowDeletions: tri(p['allowsDeletions']),
+    enforceAdmins: tri(p['isAdminEnforced']),
+    forcePushAllowances: allowancesHidden.forcePush ? null : graphAllowances(p['bypassForcePushAllowances']),
   };
 }
 
@@ -228,27 +288,43 @@ function classicReadable(ctx: CollectContext, repo: RepoInfo, viewerPermission: 
   return undefined;
 }
 
+/** Field errors under defaultBranchRef that hide only who may bypass: they leave that unknown instead of the whole branch. */
+function bypassErrorKind(path: ReadonlyArray<string | number> | undefined): 'ruleset' | 'pullRequest' | 'forcePush' | undefined {
+  const p = path ?? [];
+  const last = p[p.length - 1];
+  if (p[0] !== 'defaultBranchRef') return undefined;
+  if (last === 'bypassActors' && p[1] === 'rules') return 'ruleset';
+  if (last === 'bypassPullRequestAllowances' && p[1] === 'branchProtectionRule') return 'pullRequest';
+  if (last === 'bypassForcePushAllowances' && p[1] === 'branchProtectionRule') return 'forcePush';
+  return undefined;
+}
+
 export async function branchFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
   const graph = await repositoryGraph(ctx);
   if (graph.mode === 'rest') return branchFactsRest(ctx, repo);
   const entry = graph.byRepo.get(repo.fullName);
   if (!entry) return branchFactsRest(ctx, repo);
   const calls = [entry.call];
+  const gap = (kind: Gap['kind'], message: string): Section<BranchFacts> => ({ ok: false, gaps: [{ resource: repo.fullName, kind, message: `${repo.fullName}: ${message}` }], calls });
   if (entry.failure) return { ok: false, gaps: [entry.failure], calls };
   const node = entry.node!;
   const ref = node.defaultBranchRef;
-  const refError = fieldError(entry, 'defaultBranchRef');
-  if (refError) return { ok: false, gaps: [gapFromGraphQLError(refError, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'default-branch rules' })], calls };
-  if (!ref) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'not-found', message: `${repo.fullName}: the repository has no default branch (empty repository); nothing can be evaluated.` }], calls };
+  const refErrors = entry.errors.filter((e) => e.path?.[0] === 'defaultBranchRef');
+  const blocking = refErrors.find((e) => !bypassErrorKind(e.path));
+  if (blocking) return { ok: false, gaps: [gapFromGraphQLError(blocking, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'default-branch rules' })], calls };
+  if (!ref) return gap('not-found', 'the repository has no default branch (empty repository); nothing can be evaluated.');
   const why = classicReadable(ctx, repo, node.viewerPermission);
   if (why) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'permission', permission: ADMIN_PERMISSION, message: `${repo.fullName}: token lacks ${ADMIN_PERMISSION}: ${why}, so the branch rules cannot be known (not treated as unprotected).` }], calls };
-  if (!ref.rules) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned no ruleset data for ${ref.name}.` }], calls };
-  if (ref.rules.totalCount > ref.rules.nodes.length) {
-    return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: ${ref.rules.totalCount} rules apply to ${ref.name}, more than soc2 reads in one query (${ref.rules.nodes.length}).` }], calls };
-  }
+  if (!ref.rules || !Array.isArray(ref.rules.nodes)) return gap('other', `GitHub returned no ruleset data for ${ref.name}.`);
+  if (ref.rules.totalCount > ref.rules.nodes.length) return gap('other', `${ref.rules.totalCount} rules apply to ${ref.name}, more than soc2 reads in one query (${ref.rules.nodes.length}).`);
+  if (ref.rules.nodes.some((n) => n === null)) return gap('other', `GitHub returned a rule on ${ref.name} it could not resolve, so the rules in force are unknown.`);
+  const hiddenRuleBypass = new Set(refErrors.filter((e) => bypassErrorKind(e.path) === 'ruleset').map((e) => e.path![3]));
+  const hidden = { pullRequest: refErrors.some((e) => bypassErrorKind(e.path) === 'pullRequest'), forcePush: refErrors.some((e) => bypassErrorKind(e.path) === 'forcePush') };
+  const classic = ref.branchProtectionRule ? normaliseGraphClassic(ref.branchProtectionRule, hidden) : null;
+  if (typeof classic === 'string') return gap('other', `${classic}, so classic protection on ${ref.name} cannot be read.`);
   return {
     ok: true,
-    value: { branch: ref.name, classic: ref.branchProtectionRule ? normaliseGraphClassic(ref.branchProtectionRule) : null, rules: ref.rules.nodes.map(normaliseGraphRule) },
+    value: { branch: ref.name, classic, rules: ref.rules.nodes.map((n, i) => normaliseGraphRule(n!, hiddenRuleBypass.has(i))) },
     calls,
   };
 }
@@ -261,6 +337,39 @@ interface RestRule {
   ruleset_source: string;
 }
 
+interface RestRuleset {
+  name: string;
+  bypass_actors?: Array<{ actor_id?: number | null; actor_type: string; bypass_mode?: string }>;
+}
+
+/** A REST bypass actor as evidence names it: ids for teams, apps, users and roles (REST gives no slugs). */
+function restBypassEntry(b: { actor_id?: number | null; actor_type: string; bypass_mode?: string }): BypassEntry {
+  const id = b.actor_id ?? '?';
+  const actor = ['RepositoryRole', 'Team', 'Integration', 'User'].includes(b.actor_type) ? `${b.actor_type}:${id}` : b.actor_type;
+  return { actor, mode: typeof b.bypass_mode === 'string' ? b.bypass_mode : null };
+}
+
+/**
+ * Is there no classic protection on the default branch? GitHub answers 404 "Branch not protected";
+ * that wording is not part of its published description, so any other 404 is decided by documented
+ * facts instead: the token's user administers the repository (`permissions.admin`, so the 404 is
+ * not GitHub hiding the rule) and the branch exists (GET /repos/{owner}/{repo}/branches/{branch}).
+ */
+async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo, e: unknown): Promise<true | Gap> {
+  const operation = 'GET /repos/{owner}/{repo}/branches/{branch}/protection';
+  const fail = () => gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'classic branch protection', operation });
+  if (errorStatus(e) !== 404) return fail();
+  if (errorMessage(e) === 'Branch not protected') return true;
+  if (!repo.admin || ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
+  try {
+    await restGet(ctx, calls, '/repos/{owner}/{repo}/branches/{branch}', { owner: repo.fullName.split('/')[0]!, repo: repo.name, branch: repo.defaultBranch });
+    return true;
+  } catch (branchError) {
+    if (errorStatus(branchError) === 404) return { resource: repo.fullName, kind: 'not-found', message: `${repo.fullName}: the default branch ${repo.defaultBranch} does not exist (empty repository?); nothing can be evaluated.` };
+    return gapFromError(branchError, { resource: repo.fullName, permission: 'github:metadata:read', what: 'the default branch', operation: 'GET /repos/{owner}/{repo}/branches/{branch}' });
+  }
+}
+
 async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
   return ctx.memo(`github:rest:branch:${repo.fullName}`, async () => {
     const calls: ApiCall[] = [];
@@ -271,9 +380,9 @@ async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Sec
       const { data } = await restGet<Record<string, unknown>>(ctx, calls, '/repos/{owner}/{repo}/branches/{branch}/protection', r);
       classic = normaliseRestClassic(data);
     } catch (e) {
-      // Only this exact answer means "no classic protection"; any other 404 or 403 is a gap.
-      if (errorStatus(e) === 404 && errorMessage(e) === 'Branch not protected') classic = null;
-      else return { ok: false, gaps: [gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'classic branch protection', operation: 'GET /repos/{owner}/{repo}/branches/{branch}/protection' })], calls };
+      const none = await noClassicProtection(ctx, calls, repo, e);
+      if (none !== true) return { ok: false, gaps: [none], calls };
+      classic = null;
     }
     let raw: RestRule[];
     try {
@@ -284,25 +393,24 @@ async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Sec
     const rulesets = new Map<number, { name: string; bypass: BypassEntry[] | null }>();
     for (const id of new Set(raw.map((x) => x.ruleset_id))) {
       try {
-        const { data } = await restGet<{ name: string; bypass_actors?: Array<{ actor_id: number | null; actor_type: string; bypass_mode: string }> }>(ctx, calls, '/repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo: repo.name, ruleset_id: id });
-        rulesets.set(id, {
-          name: data.name,
-          // bypass_actors is only returned to those who can edit the ruleset: absent means unknown.
-          bypass: data.bypass_actors ? data.bypass_actors.map((b) => ({ actor: b.actor_type === 'RepositoryRole' ? `RepositoryRole:${b.actor_id}` : b.actor_type === 'Team' || b.actor_type === 'Integration' ? `${b.actor_type}:${b.actor_id}` : b.actor_type, mode: b.bypass_mode })) : null,
-        });
+        const { data } = await restGet<RestRuleset>(ctx, calls, '/repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo: repo.name, ruleset_id: id });
+        // bypass_actors is only returned to those who can edit the ruleset: absent means unknown.
+        rulesets.set(id, { name: data.name, bypass: Array.isArray(data.bypass_actors) ? data.bypass_actors.map(restBypassEntry) : null });
       } catch (e) {
         return { ok: false, gaps: [gapFromError(e, { resource: repo.fullName, permission: 'github:metadata:read', what: `ruleset ${id}`, operation: 'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}' })], calls };
       }
     }
     const rules: RuleFact[] = raw.map((x) => {
-      const p = x.parameters ?? {};
+      // Parameters are optional in GitHub's description: a rule sent without them leaves its settings unknown.
+      const p = x.parameters;
+      const checks = p?.['required_status_checks'];
       return {
         type: x.type,
         ...(x.type === 'pull_request'
-          ? { requiredApprovals: Number(p['required_approving_review_count'] ?? 0), dismissStale: p['dismiss_stale_reviews_on_push'] === true, codeOwners: p['require_code_owner_review'] === true, lastPushApproval: p['require_last_push_approval'] === true }
+          ? { requiredApprovals: count(p?.['required_approving_review_count']), dismissStale: tri(p?.['dismiss_stale_reviews_on_push']), codeOwners: tri(p?.['require_code_owner_review']), lastPushApproval: tri(p?.['require_last_push_approval']) }
           : {}),
         ...(x.type === 'required_status_checks'
-          ? { statusChecks: ((p['required_status_checks'] as Array<{ context: string }>) ?? []).map((c) => c.context), strict: p['strict_required_status_checks_policy'] === true }
+          ? { statusChecks: Array.isArray(checks) ? checks.map((c: { context?: unknown }) => String(c?.context ?? '?')) : null, strict: tri(p?.['strict_required_status_checks_policy']) }
           : {}),
         rulesetId: x.ruleset_id,
         rulesetName: rulesets.get(x.ruleset_id)?.name ?? '',
@@ -315,22 +423,45 @@ async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Sec
   });
 }
 
+/** REST users, teams and apps allowed to bypass, as names; null when GitHub did not send the lists. */
+function restAllowances(a: unknown): string[] | null {
+  const x = a as { users?: unknown; teams?: unknown; apps?: unknown } | null | undefined;
+  if (!x || !Array.isArray(x.users) || !Array.isArray(x.teams) || !Array.isArray(x.apps)) return null;
+  return [
+    ...(x.users as Array<{ login?: string }>).map((u) => `User:${u?.login ?? '?'}`),
+    ...(x.teams as Array<{ slug?: string }>).map((t) => `Team:${t?.slug ?? '?'}`),
+    ...(x.apps as Array<{ slug?: string }>).map((p) => `App:${p?.slug ?? '?'}`),
+  ];
+}
+
+/**
+ * Classic protection from REST. Most fields are optional in GitHub's description, so each one
+ * absent is unknown (null), never "off". REST does not show force-push allowances.
+ */
 function normaliseRestClassic(d: Record<string, unknown>): ClassicProtection {
   const pr = d['required_pull_request_reviews'] as Record<string, unknown> | undefined;
-  const sc = d['required_status_checks'] as { strict?: boolean; contexts?: string[] } | undefined;
-  const enabled = (k: string) => (d[k] as { enabled?: boolean } | undefined)?.enabled === true;
+  const sc = d['required_status_checks'] as { strict?: unknown; contexts?: unknown } | undefined;
+  const enabled = (k: string): boolean | null => {
+    const o = d[k];
+    return o !== null && typeof o === 'object' ? tri((o as { enabled?: unknown }).enabled) : null;
+  };
   return {
-    requiredApprovals: pr ? Number(pr['required_approving_review_count'] ?? 0) : null,
-    dismissStale: pr?.['dismiss_stale_reviews'] === true,
-    codeOwners: pr?.['require_code_owner_reviews'] === true,
-    lastPushApproval: pr?.['require_last_push_approval'] === true,
-    statusChecks: sc ? (sc.contexts ?? []) : null,
-    strict: sc?.strict === true,
+    pullRequest: pr
+      ? {
+          requiredApprovals: count(pr['required_approving_review_count']),
+          dismissStale: tri(pr['dismiss_stale_reviews']),
+          codeOwners: tri(pr['require_code_owner_reviews']),
+          lastPushApproval: tri(pr['require_last_push_approval']),
+          bypassAllowances: restAllowances(pr['bypass_pull_request_allowances']),
+        }
+      : null,
+    statusChecks: sc ? { contexts: Array.isArray(sc.contexts) ? (sc.contexts as string[]) : null, strict: tri(sc.strict) } : null,
     signatures: enabled('required_signatures'),
     linearHistory: enabled('required_linear_history'),
     allowForcePushes: enabled('allow_force_pushes'),
     allowDeletions: enabled('allow_deletions'),
     enforceAdmins: enabled('enforce_admins'),
+    forcePushAllowances: null,
   };
 }
 
