@@ -248,7 +248,7 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
           number: a.number,
           state: a.state.toUpperCase(),
           createdAt: a.createdAt,
-          securityVulnerability: { __typename: 'SecurityVulnerability', severity: a.severity.toUpperCase(), package: { __typename: 'SecurityAdvisoryPackage', name: a.packageName, ecosystem: a.ecosystem.toUpperCase() } },
+          securityVulnerability: { __typename: 'SecurityVulnerability', severity: a.severity === 'medium' ? 'MODERATE' : a.severity.toUpperCase(), package: { __typename: 'SecurityAdvisoryPackage', name: a.packageName, ecosystem: a.ecosystem.toUpperCase() } },
           securityAdvisory: { __typename: 'SecurityAdvisory', ghsaId: a.ghsaId, summary: a.summary },
         }));
       },

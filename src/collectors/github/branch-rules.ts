@@ -171,7 +171,7 @@ assert:
   async collect(ctx) {
     return collectPerRepo(
       ctx,
-      (repo) => ({ ...unprotected, defaultBranch: repo.defaultBranch }),
+      (repo) => ({ ...unprotected, defaultBranch: repo.defaultBranch ?? '' }),
       async (repo) => {
         const facts = await branchFacts(ctx, repo);
         if (!facts.ok) return { gaps: facts.gaps, calls: facts.calls };

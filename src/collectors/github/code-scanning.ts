@@ -11,6 +11,7 @@ import type { RepoInfo } from './repos.js';
 
 export interface CodeScanningFacts {
   status: 'enabled' | 'not-configured' | 'unavailable';
+  /** `severity`: the rule's security severity; 'none' when GitHub says it has none (a code-quality rule); null when it did not say. */
   open: Array<{ number: number; severity: string | null; rule: string; tool: string; createdAt: string }>;
 }
 
@@ -19,6 +20,12 @@ interface RestCodeAlert {
   created_at: string;
   rule?: { id?: string; security_severity_level?: string | null; severity?: string | null };
   tool?: { name?: string };
+}
+
+/** null from GitHub means the rule has no security severity ('none'); a field left out means it did not say (null). */
+function securitySeverity(rule: RestCodeAlert['rule']): string | null {
+  if (!rule || !('security_severity_level' in rule)) return null;
+  return typeof rule.security_severity_level === 'string' ? rule.security_severity_level : 'none';
 }
 
 export function codeScanningFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<CodeScanningFacts>> {
@@ -30,7 +37,7 @@ export function codeScanningFacts(ctx: CollectContext, repo: RepoInfo): Promise<
         ok: true,
         value: {
           status: 'enabled',
-          open: alerts.map((a) => ({ number: a.number, severity: a.rule?.security_severity_level ?? null, rule: a.rule?.id ?? '', tool: a.tool?.name ?? '', createdAt: a.created_at })),
+          open: alerts.map((a) => ({ number: a.number, severity: securitySeverity(a.rule), rule: a.rule?.id ?? '', tool: a.tool?.name ?? '', createdAt: a.created_at })),
         },
         calls,
       };

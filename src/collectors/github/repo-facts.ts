@@ -74,7 +74,8 @@ export interface BranchFacts {
 
 export interface DependabotFacts {
   enabled: boolean;
-  open: Array<{ number: number; severity: string; package: string; ecosystem: string; advisory: string; summary: string; createdAt: string }>;
+  /** Open alerts; `severity` is null when GitHub did not say (GraphQL's securityVulnerability is nullable). */
+  open: Array<{ number: number; severity: string | null; package: string; ecosystem: string; advisory: string; summary: string; createdAt: string }>;
 }
 
 export interface DeployKeyFact {
@@ -83,10 +84,14 @@ export interface DeployKeyFact {
   createdAt: string;
 }
 
+export type Access = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
 export interface CollaboratorFact {
   login: string;
-  /** admin | maintain | write | triage | read */
-  permission: string;
+  /** What the person can do, from GitHub's permission flags (REST) or base permission (GraphQL); null when GitHub did not say. */
+  access: Access | null;
+  /** The role's name as GitHub shows it: a standard role or a custom repository role ("release-manager"). A label only. */
+  role: string;
 }
 
 /** Repositories per GraphQL query: enough to keep requests low, small enough to stay far from GitHub's 10 s limit. */
@@ -102,9 +107,9 @@ interface GraphNode {
     rules: { totalCount: number; nodes: Array<Record<string, unknown> | null> } | null;
   } | null;
   hasVulnerabilityAlertsEnabled: boolean | null;
-  vulnerabilityAlerts: { totalCount: number; nodes: Array<Record<string, unknown>> } | null;
-  deployKeys: { totalCount: number; nodes: Array<{ title: string; readOnly: boolean; createdAt: string }> } | null;
-  outsideCollaborators: { totalCount: number; edges: Array<{ permission: string; node: { login: string } }> } | null;
+  vulnerabilityAlerts: { totalCount: number; nodes: Array<Record<string, unknown> | null> } | null;
+  deployKeys: { totalCount: number; nodes: Array<{ title: string; readOnly: boolean; createdAt: string } | null> } | null;
+  outsideCollaborators: { totalCount: number; edges: Array<{ permission: string; node: { login: string } | null } | null> } | null;
 }
 
 interface GraphEntry {
@@ -355,7 +360,7 @@ function restBypassEntry(b: { actor_id?: number | null; actor_type: string; bypa
  * facts instead: the token's user administers the repository (`permissions.admin`, so the 404 is
  * not GitHub hiding the rule) and the branch exists (GET /repos/{owner}/{repo}/branches/{branch}).
  */
-async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo, e: unknown): Promise<true | Gap> {
+async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo & { defaultBranch: string }, e: unknown): Promise<true | Gap> {
   const operation = 'GET /repos/{owner}/{repo}/branches/{branch}/protection';
   const fail = () => gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'classic branch protection', operation });
   if (errorStatus(e) !== 404) return fail();
@@ -371,16 +376,18 @@ async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: 
 }
 
 async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
+  const branch = repo.defaultBranch;
+  if (branch === null) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed the repository without its default branch, so its rules cannot be read.` }], calls: [] };
   return ctx.memo(`github:rest:branch:${repo.fullName}`, async () => {
     const calls: ApiCall[] = [];
     const owner = repo.fullName.split('/')[0]!;
-    const r = { owner, repo: repo.name, branch: repo.defaultBranch };
+    const r = { owner, repo: repo.name, branch };
     let classic: ClassicProtection | null;
     try {
       const { data } = await restGet<Record<string, unknown>>(ctx, calls, '/repos/{owner}/{repo}/branches/{branch}/protection', r);
       classic = normaliseRestClassic(data);
     } catch (e) {
-      const none = await noClassicProtection(ctx, calls, repo, e);
+      const none = await noClassicProtection(ctx, calls, { ...repo, defaultBranch: branch }, e);
       if (none !== true) return { ok: false, gaps: [none], calls };
       classic = null;
     }
@@ -419,7 +426,7 @@ async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Sec
         bypass: rulesets.get(x.ruleset_id)?.bypass ?? null,
       };
     });
-    return { ok: true as const, value: { branch: repo.defaultBranch, classic, rules }, calls };
+    return { ok: true as const, value: { branch, classic, rules }, calls };
   });
 }
 
@@ -484,19 +491,20 @@ export async function dependabotFacts(ctx: CollectContext, repo: RepoInfo): Prom
     return dependabotFactsRest(ctx, repo);
   }
   const alerts = node.vulnerabilityAlerts;
-  if (!alerts) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned no Dependabot alert data.` }], calls };
+  if (!alerts || !Array.isArray(alerts.nodes)) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned no Dependabot alert data.` }], calls };
   if (alerts.totalCount > alerts.nodes.length) {
     // More than one page: read the full list through REST rather than page GraphQL per repository.
     return dependabotFactsRest(ctx, repo);
   }
+  if (alerts.nodes.some((a) => a === null)) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned a Dependabot alert it could not resolve, so the open alerts are unknown.` }], calls };
   return {
     ok: true,
     value: {
       enabled: node.hasVulnerabilityAlertsEnabled === true,
       open: alerts.nodes.map((a) => {
-        const v = (a['securityVulnerability'] ?? {}) as { severity?: string; package?: { name?: string; ecosystem?: string } };
-        const adv = (a['securityAdvisory'] ?? {}) as { ghsaId?: string; summary?: string };
-        return { number: Number(a['number']), severity: String(v.severity ?? 'unknown').toLowerCase(), package: v.package?.name ?? '', ecosystem: String(v.package?.ecosystem ?? '').toLowerCase(), advisory: adv.ghsaId ?? '', summary: adv.summary ?? '', createdAt: String(a['createdAt']) };
+        const v = (a!['securityVulnerability'] ?? null) as { severity?: unknown; package?: { name?: string; ecosystem?: string } } | null;
+        const adv = (a!['securityAdvisory'] ?? {}) as { ghsaId?: string; summary?: string };
+        return { number: Number(a!['number']), severity: typeof v?.severity === 'string' ? v.severity.toLowerCase() : null, package: v?.package?.name ?? '', ecosystem: String(v?.package?.ecosystem ?? '').toLowerCase(), advisory: adv.ghsaId ?? '', summary: adv.summary ?? '', createdAt: String(a!['createdAt']) };
       }),
     },
     calls,
@@ -522,7 +530,7 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
           enabled: true,
           open: alerts.map((a) => ({
             number: a.number,
-            severity: (a.security_vulnerability?.severity ?? a.security_advisory?.severity ?? 'unknown').toLowerCase(),
+            severity: (a.security_vulnerability?.severity ?? a.security_advisory?.severity)?.toLowerCase() ?? null,
             package: a.security_vulnerability?.package?.name ?? '',
             ecosystem: a.security_vulnerability?.package?.ecosystem ?? '',
             advisory: a.security_advisory?.ghsa_id ?? '',
@@ -533,11 +541,29 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
         calls,
       };
     } catch (e) {
-      // This exact 403 text is GitHub saying the feature is off; every other 403 is the token.
-      if (errorStatus(e) === 403 && /Dependabot alerts are disabled/i.test(errorMessage(e))) return { ok: true as const, value: { enabled: false, open: [] }, calls };
-      return { ok: false as const, gaps: [gapFromError(e, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts', operation: 'GET /repos/{owner}/{repo}/dependabot/alerts' })], calls };
+      const disabled = await dependabotDisabled(ctx, calls, repo, e);
+      return disabled === true ? { ok: true as const, value: { enabled: false, open: [] }, calls } : { ok: false as const, gaps: [disabled], calls };
     }
   });
+}
+
+/**
+ * Does this refusal of the alert list mean Dependabot alerts are off? GitHub answers 403 "Dependabot
+ * alerts are disabled for this repository." — wording its published description does not contain,
+ * so any other 403 is decided by the documented switch instead: GET /repos/{owner}/{repo}/vulnerability-alerts
+ * answers 204 when alerts are on and 404 when off, to a user who administers the repository.
+ */
+async function dependabotDisabled(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo, e: unknown): Promise<true | Gap> {
+  const fail = (err: unknown = e) => gapFromError(err, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts', operation: 'GET /repos/{owner}/{repo}/dependabot/alerts' });
+  if (errorStatus(e) !== 403) return fail();
+  if (/Dependabot alerts are disabled/i.test(errorMessage(e))) return true;
+  if (!repo.admin || ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
+  try {
+    await restGet(ctx, calls, '/repos/{owner}/{repo}/vulnerability-alerts', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
+    return fail(); // alerts are on, so the 403 was about the token
+  } catch (switchError) {
+    return errorStatus(switchError) === 404 ? true : fail();
+  }
 }
 
 // ------------------------------------------------------------------------------------- access
@@ -545,8 +571,11 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
 export async function deployKeyFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<DeployKeyFact[]>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
-  if (entry && !entry.failure && entry.node?.deployKeys && entry.node.deployKeys.totalCount <= entry.node.deployKeys.nodes.length) {
-    return { ok: true, value: entry.node.deployKeys.nodes.map((k) => ({ title: k.title, readOnly: k.readOnly, createdAt: k.createdAt })), calls: [entry.call] };
+  const dk = entry?.node?.deployKeys;
+  if (entry && !entry.failure && dk && Array.isArray(dk.nodes) && dk.totalCount <= dk.nodes.length) {
+    const keys = dk.nodes.map((k) => (k ? keyFact(k.title, k.readOnly, k.createdAt) : null));
+    if (keys.some((k) => k === null)) return { ok: false, gaps: [unreadableKeys(repo)], calls: [entry.call] };
+    return { ok: true, value: keys as DeployKeyFact[], calls: [entry.call] };
   }
   if (entry?.failure) return { ok: false, gaps: [entry.failure], calls: [entry.call] };
   const err = entry && fieldError(entry, 'deployKeys');
@@ -554,20 +583,37 @@ export async function deployKeyFacts(ctx: CollectContext, repo: RepoInfo): Promi
   return ctx.memo(`github:rest:keys:${repo.fullName}`, async () => {
     const calls: ApiCall[] = [];
     try {
-      const keys = await restList<{ title: string; read_only: boolean; created_at: string }>(ctx, calls, '/repos/{owner}/{repo}/keys', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
-      return { ok: true as const, value: keys.map((k) => ({ title: k.title, readOnly: k.read_only, createdAt: k.created_at })), calls };
+      const raw = await restList<{ title: string; read_only?: unknown; created_at?: unknown }>(ctx, calls, '/repos/{owner}/{repo}/keys', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
+      const keys = raw.map((k) => keyFact(k.title, k.read_only, k.created_at));
+      if (keys.some((k) => k === null)) return { ok: false as const, gaps: [unreadableKeys(repo)], calls };
+      return { ok: true as const, value: keys as DeployKeyFact[], calls };
     } catch (e) {
       return { ok: false as const, gaps: [gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'deploy keys', operation: 'GET /repos/{owner}/{repo}/keys' })], calls };
     }
   });
 }
 
+/** A deploy key, or null when GitHub left out whether it can write or when it was made (both always sent, per its description). */
+function keyFact(title: unknown, readOnly: unknown, createdAt: unknown): DeployKeyFact | null {
+  if (typeof readOnly !== 'boolean' || typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
+  return { title: typeof title === 'string' ? title : '(untitled)', readOnly, createdAt };
+}
+
+function unreadableKeys(repo: RepoInfo): Gap {
+  return { resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed a deploy key without saying whether it can write or when it was added, so the deploy keys cannot be judged.` };
+}
+
 export async function outsideCollaboratorFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<CollaboratorFact[]>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
   const oc = entry?.node?.outsideCollaborators;
-  if (entry && !entry.failure && oc && oc.totalCount <= oc.edges.length) {
-    return { ok: true, value: oc.edges.map((e) => ({ login: e.node.login, permission: e.permission.toLowerCase() })), calls: [entry.call] };
+  if (entry && !entry.failure && oc && Array.isArray(oc.edges) && oc.totalCount <= oc.edges.length) {
+    const value = oc.edges.map((e): CollaboratorFact => {
+      // GraphQL reports a custom role by the base permission it extends (RepositoryPermission has five values).
+      const access = accessFromEnum(e?.permission);
+      return { login: e?.node?.login ?? '(a collaborator GitHub did not name)', access, role: access ?? 'unknown' };
+    });
+    return { ok: true, value, calls: [entry.call] };
   }
   if (entry?.failure) return { ok: false, gaps: [entry.failure], calls: [entry.call] };
   const err = entry && fieldError(entry, 'outsideCollaborators');
@@ -575,16 +621,31 @@ export async function outsideCollaboratorFacts(ctx: CollectContext, repo: RepoIn
   return ctx.memo(`github:rest:outside:${repo.fullName}`, async () => {
     const calls: ApiCall[] = [];
     try {
-      const list = await restList<{ login: string; role_name?: string; permissions?: Record<string, boolean> }>(ctx, calls, '/repos/{owner}/{repo}/collaborators', { owner: repo.fullName.split('/')[0]!, repo: repo.name, affiliation: 'outside' });
-      return { ok: true as const, value: list.map((c) => ({ login: c.login, permission: roleName(c) })), calls };
+      const list = await restList<{ login: string; role_name?: string; permissions?: Record<string, unknown> }>(ctx, calls, '/repos/{owner}/{repo}/collaborators', { owner: repo.fullName.split('/')[0]!, repo: repo.name, affiliation: 'outside' });
+      return { ok: true as const, value: list.map((c) => ({ login: c.login, access: accessFromFlags(c.permissions), role: c.role_name ?? 'unknown' })), calls };
     } catch (e) {
       return { ok: false as const, gaps: [gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'outside collaborators', operation: 'GET /repos/{owner}/{repo}/collaborators' })], calls };
     }
   });
 }
 
-function roleName(c: { role_name?: string; permissions?: Record<string, boolean> }): string {
-  if (c.role_name) return c.role_name === 'push' ? 'write' : c.role_name === 'pull' ? 'read' : c.role_name;
-  const p = c.permissions ?? {};
-  return p['admin'] ? 'admin' : p['maintain'] ? 'maintain' : p['push'] ? 'write' : p['triage'] ? 'triage' : 'read';
+const ACCESS: readonly Access[] = ['admin', 'maintain', 'write', 'triage', 'read'];
+
+function accessFromEnum(permission: unknown): Access | null {
+  const p = typeof permission === 'string' ? permission.toLowerCase() : '';
+  return (ACCESS as readonly string[]).includes(p) ? (p as Access) : null;
+}
+
+/**
+ * Access from the permission flags, GitHub's documented and complete answer. `role_name` is not
+ * used: a custom repository role ("release-manager") names nothing about what it can do. `pull`,
+ * `push` and `admin` are always sent; `maintain` and `triage` may be absent (then not claimed).
+ */
+function accessFromFlags(flags: Record<string, unknown> | undefined): Access | null {
+  if (!flags || typeof flags['admin'] !== 'boolean' || typeof flags['push'] !== 'boolean') return null;
+  if (flags['admin']) return 'admin';
+  if (flags['maintain'] === true) return 'maintain';
+  if (flags['push']) return 'write';
+  if (flags['triage'] === true) return 'triage';
+  return 'read';
 }
