@@ -113,6 +113,7 @@ export async function probeCapabilities(
     } else {
       const r = { owner: opts.org, repo: sample.name };
       const ref = sample.defaultBranch;
+      const refParam = ref ?? '';
       const probes: Record<string, () => Promise<unknown>> = {
         'github:administration:read': () => octokit.request('GET /repos/{owner}/{repo}/actions/permissions', r),
         'github:webhooks:read': () => octokit.request('GET /repos/{owner}/{repo}/hooks', { ...r, per_page: 1 }),
@@ -120,10 +121,12 @@ export async function probeCapabilities(
         'github:code_scanning_alerts:read': () => octokit.request('GET /repos/{owner}/{repo}/code-scanning/alerts', { ...r, per_page: 1 }),
         'github:contents:read': () => octokit.request('GET /repos/{owner}/{repo}/commits', { ...r, per_page: 1 }),
         'github:pull_requests:read': () => octokit.request('GET /repos/{owner}/{repo}/pulls', { ...r, state: 'closed', per_page: 1 }),
-        'github:statuses:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref }),
-        'github:checks:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref, per_page: 1 }),
+        'github:statuses:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref: refParam }),
+        'github:checks:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: refParam, per_page: 1 }),
       };
-      const results = await Promise.all(repoPerms.map(async (p) => [p, await probe(probes[p]!)] as const));
+      // Without the default branch (optional in GitHub's description) a probe on a guessed ref would 404 and read as "missing".
+      const needsRef = new Set<GitHubPermission>(['github:statuses:read', 'github:checks:read']);
+      const results = await Promise.all(repoPerms.map(async (p) => [p, ref === null && needsRef.has(p) ? { verdict: 'untested' as const, why: 'the repository list did not name the default branch' } : await probe(probes[p]!)] as const));
       for (const [p, res] of results) set(p, res.verdict, `${res.why} (probed on ${opts.org}/${sample.name})`);
       if (!sample.admin) notes.push(`the token's user is not an admin of ${opts.org}/${sample.name}; admin-only settings may be hidden on other repositories too`);
     }
@@ -147,10 +150,10 @@ export async function probeCapabilities(
 }
 
 /** A repository in scope to probe, preferring one the user administers (so a 403 means the token, not the role). */
-async function sampleRepository(octokit: Soc2Octokit, org: string, scope: RepoScope): Promise<{ name: string; defaultBranch: string; admin: boolean } | undefined> {
+async function sampleRepository(octokit: Soc2Octokit, org: string, scope: RepoScope): Promise<{ name: string; defaultBranch: string | null; admin: boolean } | undefined> {
   const page = await octokit.request('GET /orgs/{org}/repos', { org, per_page: 100 });
   const candidates = (page.data as Array<{ name: string; full_name: string; fork: boolean; archived?: boolean; default_branch?: string; permissions?: { admin?: boolean } }>)
     .filter((r) => !r.archived && !outOfScopeReason({ name: r.name, fullName: r.full_name, fork: r.fork }, scope))
-    .map((r) => ({ name: r.name, defaultBranch: r.default_branch ?? 'main', admin: r.permissions?.admin === true }));
+    .map((r) => ({ name: r.name, defaultBranch: r.default_branch ?? null, admin: r.permissions?.admin === true }));
   return candidates.find((c) => c.admin) ?? candidates[0];
 }

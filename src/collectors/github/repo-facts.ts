@@ -486,7 +486,7 @@ export async function dependabotFacts(ctx: CollectContext, repo: RepoInfo): Prom
   const enabledErr = fieldError(entry, 'hasVulnerabilityAlertsEnabled');
   const alertsErr = fieldError(entry, 'vulnerabilityAlerts');
   if (alertsErr) return { ok: false, gaps: [gapFromGraphQLError(alertsErr, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts' })], calls };
-  if (enabledErr || node.hasVulnerabilityAlertsEnabled === null) {
+  if (enabledErr || typeof node.hasVulnerabilityAlertsEnabled !== 'boolean') {
     // GraphQL hides the switch from non-admins; the REST alert list tells enabled from disabled by its 403 text.
     return dependabotFactsRest(ctx, repo);
   }
