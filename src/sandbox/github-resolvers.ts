@@ -70,7 +70,8 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
         if (!isAdmin(repo) || !tokenHas(token, 'administration')) throw forbid();
         return connection(rs.bypassActors, args, (b) => ({
           __typename: 'RepositoryRulesetBypassActor',
-          bypassMode: b.bypassMode.toUpperCase(),
+          // The published schema has no EXEMPT mode: GitHub can only leave it out (the field is nullable).
+          bypassMode: b.bypassMode === 'exempt' ? null : b.bypassMode.toUpperCase(),
           organizationAdmin: b.actorType === 'OrganizationAdmin',
           repositoryRoleName: b.actorType === 'RepositoryRole' ? (b.name ?? null) : null,
           deployKey: b.actorType === 'DeployKey',

@@ -5,7 +5,8 @@
  */
 import { atLeast, forbiddenMessage, roleOn, tokenHas } from './github-access.js';
 import { effectiveRules, findRepo } from './github-model.js';
-import type { ActionsSettings, ActorAllowances, FakeToken, GitHubEstate, RepoSpec, Ruleset } from './estate/github.js';
+import { allowanceObjects, codeScanningAlertObject, commitObject, dependabotAlertObject, orgObject, pullObject, repositoryObject, userObject } from './github-objects.js';
+import type { ActionsSettings, FakeToken, GitHubEstate, RepoSpec, Ruleset } from './estate/github.js';
 
 export interface RestRequest {
   params: Record<string, string>;
@@ -54,123 +55,25 @@ function adminRepoOr404(req: RestRequest, permission?: Parameters<typeof tokenHa
   return requireAdmin(req, repo, permission) ?? repo;
 }
 
-function ownerObject(req: RestRequest) {
-  const o = req.estate.organization;
-  return { login: req.estate.org, id: o.id, node_id: `O_${o.id}`, type: 'Organization', site_admin: false, url: `${req.base}/users/${req.estate.org}`, html_url: `https://github.com/${req.estate.org}` };
-}
-
-function userObject(req: RestRequest, login: string, id = 0) {
-  return { login, id: id || login.length * 1000 + login.charCodeAt(0), node_id: `U_${login}`, type: login.endsWith('[bot]') ? 'Bot' : 'User', site_admin: false, url: `${req.base}/users/${login}`, html_url: `https://github.com/${login}` };
-}
-
-function teamObject(req: RestRequest, slug: string, id: number) {
-  const org = req.estate.org;
-  return {
-    id,
-    node_id: `T_${id}`,
-    url: `${req.base}/organizations/${req.estate.organization.id}/team/${id}`,
-    html_url: `https://github.com/orgs/${org}/teams/${slug}`,
-    name: slug,
-    slug,
-    description: null,
-    privacy: 'closed',
-    notification_setting: 'notifications_enabled',
-    permission: 'pull',
-    members_url: `${req.base}/organizations/${req.estate.organization.id}/team/${id}/members{/member}`,
-    repositories_url: `${req.base}/organizations/${req.estate.organization.id}/team/${id}/repos`,
-    type: 'organization',
-    organization_id: req.estate.organization.id,
-    parent: null,
-  };
-}
-
-function appObject(req: RestRequest, slug: string, id: number) {
-  return {
-    id,
-    slug,
-    node_id: `A_${id}`,
-    owner: userObject(req, req.estate.org, req.estate.organization.id),
-    name: slug,
-    description: null,
-    external_url: `https://${slug}.example`,
-    html_url: `https://github.com/apps/${slug}`,
-    created_at: '2024-01-01T00:00:00Z',
-    updated_at: '2024-01-01T00:00:00Z',
-    permissions: { contents: 'write', pull_requests: 'write' },
-    events: ['push'],
-  };
-}
-
-/** Users, teams and apps as GitHub lists them in bypass allowances. */
-function allowanceObjects(req: RestRequest, a: ActorAllowances | undefined) {
-  return {
-    users: (a?.users ?? []).map((login) => userObject(req, login)),
-    teams: (a?.teams ?? []).map((slug, i) => teamObject(req, slug, 3000 + i)),
-    apps: (a?.apps ?? []).map((slug, i) => appObject(req, slug, 4000 + i)),
-  };
-}
-
-/** A commit as GET /repos/{owner}/{repo}/branches/{branch} embeds it. */
-function commitObject(req: RestRequest, repo: RepoSpec, sha: string, author: string, date: string, message: string) {
-  const full = `${req.estate.org}/${repo.name}`;
-  const person = { name: author, email: `${author}@users.noreply.github.com`, date };
-  return {
-    url: `${req.base}/repos/${full}/commits/${sha}`,
-    sha,
-    node_id: `C_${sha}`,
-    html_url: `https://github.com/${full}/commit/${sha}`,
-    comments_url: `${req.base}/repos/${full}/commits/${sha}/comments`,
-    commit: {
-      url: `${req.base}/repos/${full}/git/commits/${sha}`,
-      author: person,
-      committer: person,
-      message,
-      comment_count: 0,
-      tree: { sha: '0'.repeat(40), url: `${req.base}/repos/${full}/git/trees/${'0'.repeat(40)}` },
-      verification: { verified: false, reason: 'unsigned', payload: null, signature: null, verified_at: null },
-    },
-    author: userObject(req, author),
-    committer: userObject(req, author),
-    parents: [],
-  };
-}
-
+/** A repository as the token's user sees it: permissions, and security_and_analysis for admins only. */
 export function repoObject(req: RestRequest, repo: RepoSpec) {
   const role = roleOn(req.estate, req.token, repo);
   const admin = atLeast(role, 'admin');
-  const full = `${req.estate.org}/${repo.name}`;
-  const out: Record<string, unknown> = {
-    id: repo.id,
-    node_id: `R_${repo.id}`,
-    name: repo.name,
-    full_name: full,
-    private: repo.visibility !== 'public',
-    owner: ownerObject(req),
-    html_url: `https://github.com/${full}`,
-    description: null,
-    fork: repo.fork,
-    url: `${req.base}/repos/${full}`,
-    hooks_url: `${req.base}/repos/${full}/hooks`,
-    created_at: repo.createdAt,
-    updated_at: repo.pushedAt,
-    pushed_at: repo.pushedAt,
-    archived: repo.archived,
-    disabled: false,
-    visibility: repo.visibility,
-    default_branch: repo.defaultBranch,
+  return repositoryObject(req, repo, {
     permissions: { admin, maintain: atLeast(role, 'maintain'), push: atLeast(role, 'write'), triage: atLeast(role, 'triage'), pull: atLeast(role, 'read') },
-  };
-  // GitHub shows security_and_analysis only to repository admins, owners and security managers.
-  if (admin) {
-    out['security_and_analysis'] = {
-      ...(repo.security.advancedSecurity ? { advanced_security: { status: repo.security.advancedSecurity } } : {}),
-      secret_scanning: { status: repo.security.secretScanning },
-      secret_scanning_push_protection: { status: repo.security.pushProtection },
-      dependabot_security_updates: { status: repo.security.dependabotSecurityUpdates },
-      secret_scanning_non_provider_patterns: { status: 'disabled' },
-    };
-  }
-  return out;
+    // GitHub shows security_and_analysis only to repository admins, owners and security managers.
+    ...(admin
+      ? {
+          security_and_analysis: {
+            ...(repo.security.advancedSecurity ? { advanced_security: { status: repo.security.advancedSecurity } } : {}),
+            secret_scanning: { status: repo.security.secretScanning },
+            secret_scanning_push_protection: { status: repo.security.pushProtection },
+            dependabot_security_updates: { status: repo.security.dependabotSecurityUpdates },
+            secret_scanning_non_provider_patterns: { status: 'disabled' },
+          },
+        }
+      : {}),
+  });
 }
 
 function rulesetObject(req: RestRequest, rs: Ruleset, sourceType: 'Repository' | 'Organization', source: string, admin: boolean) {
@@ -221,21 +124,8 @@ export function restRoutes(): Route[] {
       template: '/orgs/{org}',
       handle(req) {
         const o = req.estate.organization;
-        const login = req.estate.org;
-        if (req.params['org']?.toLowerCase() !== login.toLowerCase()) return notFound();
-        const body: Record<string, unknown> = {
-          login,
-          id: o.id,
-          node_id: `O_${o.id}`,
-          url: `${req.base}/orgs/${login}`,
-          repos_url: `${req.base}/orgs/${login}/repos`,
-          name: o.name,
-          html_url: `https://github.com/${login}`,
-          created_at: o.createdAt,
-          type: 'Organization',
-          is_verified: false,
-          public_repos: req.estate.repos.filter((r) => r.visibility === 'public').length,
-        };
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
+        const body: Record<string, unknown> = orgObject(req);
         // Full details only for owners whose token may read org administration (admin:org for classic).
         if (req.token.orgOwner && tokenHas(req.token, 'organization_administration')) {
           Object.assign(body, {
@@ -333,7 +223,7 @@ export function restRoutes(): Route[] {
           status: 200,
           body: {
             name: branch,
-            commit: commitObject(req, repo, head.sha, head.author, head.committedDate, head.message),
+            commit: commitObject(req, repo, head),
             _links: { self: url, html: `https://github.com/${req.estate.org}/${repo.name}/tree/${branch}` },
             // GitHub counts rulesets too: "protected" is true when either layer applies.
             protected: repo.protection !== null || rulesApply,
@@ -420,7 +310,7 @@ export function restRoutes(): Route[] {
         if (isResult(repo)) return repo;
         if (!tokenHas(req.token, 'contents')) return error(403, forbiddenMessage(req.token));
         const commits = [...repo.commits].sort((a, b) => Date.parse(b.committedDate) - Date.parse(a.committedDate));
-        return { status: 200, list: commits.map((c) => ({ sha: c.sha, commit: { message: c.message, author: { name: c.author, date: c.committedDate }, committer: { name: c.author, date: c.committedDate } }, author: userObject(req, c.author) })) };
+        return { status: 200, list: commits.map((c) => commitObject(req, repo, c)) };
       },
     },
     {
@@ -432,7 +322,7 @@ export function restRoutes(): Route[] {
         if (!tokenHas(req.token, 'pull_requests') && repo.visibility !== 'public') return error(403, forbiddenMessage(req.token));
         const state = req.query.get('state') ?? 'open';
         const pulls = repo.pulls.filter((p) => state === 'all' || p.state === state);
-        return { status: 200, list: pulls.map((p) => ({ number: p.number, state: p.state, title: p.title, user: userObject(req, p.author), created_at: p.createdAt, merged_at: p.mergedAt, merge_commit_sha: p.mergeCommitSha, base: { ref: p.baseRef }, head: { ref: p.headRef, sha: p.headSha } })) };
+        return { status: 200, list: pulls.map((p) => pullObject(req, repo, p)) };
       },
     },
     {
@@ -442,7 +332,9 @@ export function restRoutes(): Route[] {
         const repo = repoOr404(req);
         if (isResult(repo)) return repo;
         if (!tokenHas(req.token, 'statuses')) return error(403, forbiddenMessage(req.token));
-        return { status: 200, body: { state: 'success', statuses: [], sha: req.params['ref'], total_count: 0 } };
+        const sha = req.params['ref'] ?? '';
+        const url = `${req.base}/repos/${req.estate.org}/${repo.name}/commits/${sha}`;
+        return { status: 200, body: { state: 'success', statuses: [], sha, total_count: 0, repository: repositoryObject(req, repo), commit_url: url, url: `${url}/status` } };
       },
     },
     {
@@ -475,24 +367,10 @@ export function restRoutes(): Route[] {
         const state = req.query.get('state');
         const states = state ? state.split(',') : undefined;
         const alerts = repo.dependabotAlerts.filter((a) => !states || states.includes(a.state));
-        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
           cursor: true,
-          list: alerts.map((a) => ({
-            number: a.number,
-            state: a.state,
-            dependency: { package: { ecosystem: a.ecosystem, name: a.packageName }, manifest_path: 'package-lock.json', scope: 'runtime' },
-            security_advisory: { ghsa_id: a.ghsaId, summary: a.summary, severity: a.severity },
-            security_vulnerability: { package: { ecosystem: a.ecosystem, name: a.packageName }, severity: a.severity, vulnerable_version_range: '< 999' },
-            url: `${req.base}/repos/${full}/dependabot/alerts/${a.number}`,
-            html_url: `https://github.com/${full}/security/dependabot/${a.number}`,
-            created_at: a.createdAt,
-            updated_at: a.createdAt,
-            dismissed_at: null,
-            fixed_at: null,
-            auto_dismissed_at: null,
-          })),
+          list: alerts.map((a) => dependabotAlertObject(req, repo, a)),
         };
       },
     },
@@ -507,19 +385,9 @@ export function restRoutes(): Route[] {
         if (repo.codeScanning === 'none') return error(404, 'no analysis found', 'https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository');
         const state = req.query.get('state');
         const alerts = repo.codeScanningAlerts.filter((a) => !state || a.state === state);
-        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
-          list: alerts.map((a) => ({
-            number: a.number,
-            state: a.state,
-            created_at: a.createdAt,
-            url: `${req.base}/repos/${full}/code-scanning/alerts/${a.number}`,
-            html_url: `https://github.com/${full}/security/code-scanning/${a.number}`,
-            rule: { id: a.ruleId, severity: a.severity ? 'error' : 'warning', security_severity_level: a.severity, description: a.description },
-            tool: { name: a.tool, version: '2.20.0' },
-            most_recent_instance: { ref: `refs/heads/${repo.defaultBranch}`, state: a.state },
-          })),
+          list: alerts.map((a) => codeScanningAlertObject(req, repo, a)),
         };
       },
     },

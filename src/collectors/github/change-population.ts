@@ -150,7 +150,11 @@ async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps:
         gaps.push(gapFromGraphQLError(err, { resource: r.fullName, permission: 'github:contents:read', what: 'default-branch history' }));
         continue;
       }
-      if (!node?.defaultBranchRef) continue; // empty repository: no history
+      if (!node) {
+        gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: GitHub GraphQL returned no data for the repository, so its default-branch history is unknown.` });
+        continue;
+      }
+      if (!node.defaultBranchRef) continue; // empty repository: no history
       if (!hist) {
         gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: GitHub returned no history for ${node.defaultBranchRef.name}.` });
         continue;
