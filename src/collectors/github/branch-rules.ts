@@ -58,6 +58,17 @@ function exemptFromAll(layers: Layer[]): { anyone: boolean | null; who: string[]
 
 const CLASSIC_ADMINS = 'repository admins (classic protection: "Do not allow bypassing the above settings" is off)';
 
+/**
+ * One layer's exemptions from two sources (classic protection's admins and its allowances).
+ * Unknown when either is — unless the other already names someone: then someone is known to be
+ * exempt, and the list is a lower bound.
+ */
+function exemptions(a: string[] | null, b: string[] | null): string[] | null {
+  if (a !== null && b !== null) return [...a, ...b];
+  const known = [...(a ?? []), ...(b ?? [])];
+  return known.length ? known : null;
+}
+
 /** Largest of the layers' numbers; unknown when any layer's is. */
 function maxOf(values: Array<number | null>): number | null {
   return values.some((v) => v === null) ? null : Math.max(0, ...(values as number[]));
@@ -76,12 +87,11 @@ export function mergeBranchRules(f: BranchFacts): BranchRules {
   const classicChecks = c?.statusChecks ?? null;
   // Classic protection exempts repository admins from every setting unless "Do not allow bypassing" is on.
   const classicAdmins = (): string[] | null => (c?.enforceAdmins === true ? [] : c?.enforceAdmins === false ? [CLASSIC_ADMINS] : null);
-  const union = (a: string[] | null, b: string[] | null) => (a === null || b === null ? (a?.length || b?.length ? [...(a ?? []), ...(b ?? [])] : null) : [...a, ...b]);
 
   // Review: a pull-request layer is passed by its bypass list ("pull_request" mode merges without the
   // approvals, "always" and "exempt" skip the rule), and classic by its bypass allowances and admins.
   const reviewLayers: Layer[] = [
-    ...(classicPr ? [{ exempt: union(classicAdmins(), classicPr.bypassAllowances?.map((a) => `${a} (classic protection: allowed to bypass required pull requests)`) ?? null) }] : []),
+    ...(classicPr ? [{ exempt: exemptions(classicAdmins(), classicPr.bypassAllowances?.map((a) => `${a} (classic protection: allowed to bypass required pull requests)`) ?? null) }] : []),
     ...prRules.map((r) => ({ exempt: r.bypass === null ? null : r.bypass.map((b) => `${b.actor} (${b.mode ?? 'mode not given'}) via ${label(r)}`) })),
   ];
   const review = exemptFromAll(reviewLayers);
@@ -91,7 +101,7 @@ export function mergeBranchRules(f: BranchFacts): BranchRules {
   if (c) {
     const specified = c.allowForcePushes === true && c.forcePushAllowances !== null && c.forcePushAllowances.length > 0;
     const blocks = specified ? true : c.allowForcePushes === null ? null : !c.allowForcePushes;
-    forceLayers.push({ blocks, exempt: union(classicAdmins(), specified ? c.forcePushAllowances!.map((a) => `${a} (classic protection: allowed to force-push)`) : []) });
+    forceLayers.push({ blocks, exempt: exemptions(classicAdmins(), specified ? c.forcePushAllowances!.map((a) => `${a} (classic protection: allowed to force-push)`) : []) });
   }
   // A ruleset's bypass actors in "pull_request" mode can only merge pull requests, which never force-push.
   for (const r of of('non_fast_forward')) {

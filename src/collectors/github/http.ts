@@ -133,7 +133,7 @@ export async function graphql<T>(ctx: CollectContext, calls: ApiCall[], operatio
  * text is a hint only; GitHub documents the headers: `x-ratelimit-remaining: 0` for the primary
  * limit, `retry-after` on a 403/429 for the secondary one.
  */
-function isRateLimit(e: unknown): boolean {
+export function isRateLimit(e: unknown): boolean {
   const status = errorStatus(e);
   const headers = errorHeaders(e);
   if (status === 429 || String(headers['x-ratelimit-remaining']) === '0') return true;

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ApiCall, Collector, Gap } from '../types.js';
-import { errorStatus, gapFromError, restGet, restList } from './http.js';
+import { errorStatus, gapFromError, isRateLimit, restGet, restList } from './http.js';
 import { tri } from './three-valued.js';
 
 const params = z.strictObject({});
@@ -46,8 +46,9 @@ const SETTINGS = {
 
 /** Refusals that mean "this token may not see it" (the field then names the permission) rather than a failed read. */
 function isRefusal(e: unknown): boolean {
+  const status = errorStatus(e);
   // 422 is GitHub's answer to a non-owner using an owner-only filter; a 403 may also be a rate limit.
-  return errorStatus(e) === 422 || gapFromError(e, { what: '', operation: '' }).kind === 'permission';
+  return (status === 403 || status === 404 || status === 422) && !isRateLimit(e);
 }
 
 export const collector: Collector<Params, OrgSettings> = {

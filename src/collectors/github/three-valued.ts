@@ -18,12 +18,6 @@ export function anyOf(...values: Tri[]): Tri {
   return values.every((v) => v === false) ? false : null;
 }
 
-/** False when any is false; true when all are true; otherwise unknown. Empty: true. */
-export function allOf(...values: Tri[]): Tri {
-  if (values.some((v) => v === false)) return false;
-  return values.every((v) => v === true) ? true : null;
-}
-
 export function not(value: Tri): Tri {
   return value === null ? null : !value;
 }
