@@ -8,7 +8,7 @@
 import { atLeast, forbiddenMessage, roleOn, tokenHas } from './github-access.js';
 import { GqlFieldError, type GqlObject } from './github-graphql.js';
 import { effectiveRules, findRepo, searchPulls } from './github-model.js';
-import type { CommitSpec, FakeToken, GitHubEstate, PullSpec, RepoSpec, Ruleset, RulesetRule } from './estate/github.js';
+import type { ActorAllowances, CommitSpec, FakeToken, GitHubEstate, PullSpec, RepoSpec, Ruleset, RulesetRule } from './estate/github.js';
 
 export interface ResolverOptions {
   /** 'Type.field' names to leave out, simulating an older GHES schema. */
@@ -70,7 +70,8 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
         if (!isAdmin(repo) || !tokenHas(token, 'administration')) throw forbid();
         return connection(rs.bypassActors, args, (b) => ({
           __typename: 'RepositoryRulesetBypassActor',
-          bypassMode: b.bypassMode.toUpperCase(),
+          // The published schema has no EXEMPT mode: GitHub can only leave it out (the field is nullable).
+          bypassMode: b.bypassMode === 'exempt' ? null : b.bypassMode.toUpperCase(),
           organizationAdmin: b.actorType === 'OrganizationAdmin',
           repositoryRoleName: b.actorType === 'RepositoryRole' ? (b.name ?? null) : null,
           deployKey: b.actorType === 'DeployKey',
@@ -169,6 +170,12 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
     return connection(commits, args, (c) => commitObject(repo, c));
   };
 
+  const allowanceActors = (a: ActorAllowances | undefined): GqlObject[] => [
+    ...(a?.users ?? []).map((login) => ({ __typename: 'User', __implements: ['BranchActorAllowanceActor'], login })),
+    ...(a?.teams ?? []).map((slug) => ({ __typename: 'Team', __implements: ['BranchActorAllowanceActor'], slug })),
+    ...(a?.apps ?? []).map((slug) => ({ __typename: 'App', __implements: ['BranchActorAllowanceActor'], slug })),
+  ];
+
   const refObject = (repo: RepoSpec): GqlObject => {
     const branch = repo.defaultBranch;
     const p = repo.protection;
@@ -197,7 +204,8 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
               allowsDeletions: p.allowDeletions,
               isAdminEnforced: p.enforceAdmins,
               requiresLinearHistory: p.requiredLinearHistory,
-              bypassPullRequestAllowances: (args: Record<string, unknown>) => connection([], args, (x) => x),
+              bypassPullRequestAllowances: (args: Record<string, unknown>) => connection(allowanceActors(p.bypassPullRequestAllowances), args, (a) => ({ __typename: 'BypassPullRequestAllowance', actor: a })),
+              bypassForcePushAllowances: (args: Record<string, unknown>) => connection(allowanceActors(p.forcePushAllowances), args, (a) => ({ __typename: 'BypassForcePushAllowance', actor: a })),
             }
           : null,
       rules: (args: Record<string, unknown>) =>
@@ -241,7 +249,7 @@ export function buildRoot(estate: GitHubEstate, token: FakeToken, opts: Resolver
           number: a.number,
           state: a.state.toUpperCase(),
           createdAt: a.createdAt,
-          securityVulnerability: { __typename: 'SecurityVulnerability', severity: a.severity.toUpperCase(), package: { __typename: 'SecurityAdvisoryPackage', name: a.packageName, ecosystem: a.ecosystem.toUpperCase() } },
+          securityVulnerability: { __typename: 'SecurityVulnerability', severity: a.severity === 'medium' ? 'MODERATE' : a.severity.toUpperCase(), package: { __typename: 'SecurityAdvisoryPackage', name: a.packageName, ecosystem: a.ecosystem.toUpperCase() } },
           securityAdvisory: { __typename: 'SecurityAdvisory', ghsaId: a.ghsaId, summary: a.summary },
         }));
       },

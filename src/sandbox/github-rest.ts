@@ -5,6 +5,7 @@
  */
 import { atLeast, forbiddenMessage, roleOn, tokenHas } from './github-access.js';
 import { effectiveRules, findRepo } from './github-model.js';
+import { allowanceObjects, codeScanningAlertObject, commitObject, dependabotAlertObject, orgObject, pullObject, repositoryObject, userObject } from './github-objects.js';
 import type { ActionsSettings, FakeToken, GitHubEstate, RepoSpec, Ruleset } from './estate/github.js';
 
 export interface RestRequest {
@@ -54,51 +55,25 @@ function adminRepoOr404(req: RestRequest, permission?: Parameters<typeof tokenHa
   return requireAdmin(req, repo, permission) ?? repo;
 }
 
-function ownerObject(req: RestRequest) {
-  const o = req.estate.organization;
-  return { login: req.estate.org, id: o.id, node_id: `O_${o.id}`, type: 'Organization', site_admin: false, url: `${req.base}/users/${req.estate.org}`, html_url: `https://github.com/${req.estate.org}` };
-}
-
-function userObject(req: RestRequest, login: string, id = 0) {
-  return { login, id: id || login.length * 1000 + login.charCodeAt(0), node_id: `U_${login}`, type: login.endsWith('[bot]') ? 'Bot' : 'User', site_admin: false, url: `${req.base}/users/${login}`, html_url: `https://github.com/${login}` };
-}
-
+/** A repository as the token's user sees it: permissions, and security_and_analysis for admins only. */
 export function repoObject(req: RestRequest, repo: RepoSpec) {
   const role = roleOn(req.estate, req.token, repo);
   const admin = atLeast(role, 'admin');
-  const full = `${req.estate.org}/${repo.name}`;
-  const out: Record<string, unknown> = {
-    id: repo.id,
-    node_id: `R_${repo.id}`,
-    name: repo.name,
-    full_name: full,
-    private: repo.visibility !== 'public',
-    owner: ownerObject(req),
-    html_url: `https://github.com/${full}`,
-    description: null,
-    fork: repo.fork,
-    url: `${req.base}/repos/${full}`,
-    hooks_url: `${req.base}/repos/${full}/hooks`,
-    created_at: repo.createdAt,
-    updated_at: repo.pushedAt,
-    pushed_at: repo.pushedAt,
-    archived: repo.archived,
-    disabled: false,
-    visibility: repo.visibility,
-    default_branch: repo.defaultBranch,
+  return repositoryObject(req, repo, {
     permissions: { admin, maintain: atLeast(role, 'maintain'), push: atLeast(role, 'write'), triage: atLeast(role, 'triage'), pull: atLeast(role, 'read') },
-  };
-  // GitHub shows security_and_analysis only to repository admins, owners and security managers.
-  if (admin) {
-    out['security_and_analysis'] = {
-      ...(repo.security.advancedSecurity ? { advanced_security: { status: repo.security.advancedSecurity } } : {}),
-      secret_scanning: { status: repo.security.secretScanning },
-      secret_scanning_push_protection: { status: repo.security.pushProtection },
-      dependabot_security_updates: { status: repo.security.dependabotSecurityUpdates },
-      secret_scanning_non_provider_patterns: { status: 'disabled' },
-    };
-  }
-  return out;
+    // GitHub shows security_and_analysis only to repository admins, owners and security managers.
+    ...(admin
+      ? {
+          security_and_analysis: {
+            ...(repo.security.advancedSecurity ? { advanced_security: { status: repo.security.advancedSecurity } } : {}),
+            secret_scanning: { status: repo.security.secretScanning },
+            secret_scanning_push_protection: { status: repo.security.pushProtection },
+            dependabot_security_updates: { status: repo.security.dependabotSecurityUpdates },
+            secret_scanning_non_provider_patterns: { status: 'disabled' },
+          },
+        }
+      : {}),
+  });
 }
 
 function rulesetObject(req: RestRequest, rs: Ruleset, sourceType: 'Repository' | 'Organization', source: string, admin: boolean) {
@@ -149,21 +124,8 @@ export function restRoutes(): Route[] {
       template: '/orgs/{org}',
       handle(req) {
         const o = req.estate.organization;
-        const login = req.estate.org;
-        if (req.params['org']?.toLowerCase() !== login.toLowerCase()) return notFound();
-        const body: Record<string, unknown> = {
-          login,
-          id: o.id,
-          node_id: `O_${o.id}`,
-          url: `${req.base}/orgs/${login}`,
-          repos_url: `${req.base}/orgs/${login}/repos`,
-          name: o.name,
-          html_url: `https://github.com/${login}`,
-          created_at: o.createdAt,
-          type: 'Organization',
-          is_verified: false,
-          public_repos: req.estate.repos.filter((r) => r.visibility === 'public').length,
-        };
+        if (req.params['org']?.toLowerCase() !== req.estate.org.toLowerCase()) return notFound();
+        const body: Record<string, unknown> = orgObject(req);
         // Full details only for owners whose token may read org administration (admin:org for classic).
         if (req.token.orgOwner && tokenHas(req.token, 'organization_administration')) {
           Object.assign(body, {
@@ -247,6 +209,32 @@ export function restRoutes(): Route[] {
     },
     {
       method: 'GET',
+      template: '/repos/{owner}/{repo}/branches/{branch}',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        const branch = req.params['branch'] ?? '';
+        const head = [...repo.commits].sort((a, b) => Date.parse(b.committedDate) - Date.parse(a.committedDate))[0];
+        // Branches other than the default are not modelled; an empty repository has no default branch yet.
+        if (branch !== repo.defaultBranch || !head) return error(404, 'Branch not found', 'https://docs.github.com/rest/branches/branches#get-a-branch');
+        const url = `${req.base}/repos/${req.estate.org}/${repo.name}/branches/${branch}`;
+        const rulesApply = effectiveRules(req.estate, repo, branch).length > 0;
+        return {
+          status: 200,
+          body: {
+            name: branch,
+            commit: commitObject(req, repo, head),
+            _links: { self: url, html: `https://github.com/${req.estate.org}/${repo.name}/tree/${branch}` },
+            // GitHub counts rulesets too: "protected" is true when either layer applies.
+            protected: repo.protection !== null || rulesApply,
+            protection: { enabled: repo.protection !== null, required_status_checks: { enforcement_level: repo.protection?.requiredStatusChecks ? 'everyone' : 'off', contexts: repo.protection?.requiredStatusChecks ?? [], checks: (repo.protection?.requiredStatusChecks ?? []).map((c) => ({ context: c, app_id: null })) } },
+            protection_url: `${url}/protection`,
+          },
+        };
+      },
+    },
+    {
+      method: 'GET',
       template: '/repos/{owner}/{repo}/branches/{branch}/protection',
       handle(req) {
         const repo = adminRepoOr404(req);
@@ -269,6 +257,7 @@ export function restRoutes(): Route[] {
                     require_code_owner_reviews: p.requireCodeOwnerReviews,
                     required_approving_review_count: p.requiredApprovingReviewCount,
                     require_last_push_approval: p.requireLastPushApproval,
+                    bypass_pull_request_allowances: allowanceObjects(req, p.bypassPullRequestAllowances),
                   },
                 }
               : {}),
@@ -321,7 +310,7 @@ export function restRoutes(): Route[] {
         if (isResult(repo)) return repo;
         if (!tokenHas(req.token, 'contents')) return error(403, forbiddenMessage(req.token));
         const commits = [...repo.commits].sort((a, b) => Date.parse(b.committedDate) - Date.parse(a.committedDate));
-        return { status: 200, list: commits.map((c) => ({ sha: c.sha, commit: { message: c.message, author: { name: c.author, date: c.committedDate }, committer: { name: c.author, date: c.committedDate } }, author: userObject(req, c.author) })) };
+        return { status: 200, list: commits.map((c) => commitObject(req, repo, c)) };
       },
     },
     {
@@ -333,7 +322,7 @@ export function restRoutes(): Route[] {
         if (!tokenHas(req.token, 'pull_requests') && repo.visibility !== 'public') return error(403, forbiddenMessage(req.token));
         const state = req.query.get('state') ?? 'open';
         const pulls = repo.pulls.filter((p) => state === 'all' || p.state === state);
-        return { status: 200, list: pulls.map((p) => ({ number: p.number, state: p.state, title: p.title, user: userObject(req, p.author), created_at: p.createdAt, merged_at: p.mergedAt, merge_commit_sha: p.mergeCommitSha, base: { ref: p.baseRef }, head: { ref: p.headRef, sha: p.headSha } })) };
+        return { status: 200, list: pulls.map((p) => pullObject(req, repo, p)) };
       },
     },
     {
@@ -343,7 +332,9 @@ export function restRoutes(): Route[] {
         const repo = repoOr404(req);
         if (isResult(repo)) return repo;
         if (!tokenHas(req.token, 'statuses')) return error(403, forbiddenMessage(req.token));
-        return { status: 200, body: { state: 'success', statuses: [], sha: req.params['ref'], total_count: 0 } };
+        const sha = req.params['ref'] ?? '';
+        const url = `${req.base}/repos/${req.estate.org}/${repo.name}/commits/${sha}`;
+        return { status: 200, body: { state: 'success', statuses: [], sha, total_count: 0, repository: repositoryObject(req, repo), commit_url: url, url: `${url}/status` } };
       },
     },
     {
@@ -376,24 +367,10 @@ export function restRoutes(): Route[] {
         const state = req.query.get('state');
         const states = state ? state.split(',') : undefined;
         const alerts = repo.dependabotAlerts.filter((a) => !states || states.includes(a.state));
-        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
           cursor: true,
-          list: alerts.map((a) => ({
-            number: a.number,
-            state: a.state,
-            dependency: { package: { ecosystem: a.ecosystem, name: a.packageName }, manifest_path: 'package-lock.json', scope: 'runtime' },
-            security_advisory: { ghsa_id: a.ghsaId, summary: a.summary, severity: a.severity },
-            security_vulnerability: { package: { ecosystem: a.ecosystem, name: a.packageName }, severity: a.severity, vulnerable_version_range: '< 999' },
-            url: `${req.base}/repos/${full}/dependabot/alerts/${a.number}`,
-            html_url: `https://github.com/${full}/security/dependabot/${a.number}`,
-            created_at: a.createdAt,
-            updated_at: a.createdAt,
-            dismissed_at: null,
-            fixed_at: null,
-            auto_dismissed_at: null,
-          })),
+          list: alerts.map((a) => dependabotAlertObject(req, repo, a)),
         };
       },
     },
@@ -408,19 +385,9 @@ export function restRoutes(): Route[] {
         if (repo.codeScanning === 'none') return error(404, 'no analysis found', 'https://docs.github.com/rest/code-scanning/code-scanning#list-code-scanning-alerts-for-a-repository');
         const state = req.query.get('state');
         const alerts = repo.codeScanningAlerts.filter((a) => !state || a.state === state);
-        const full = `${req.estate.org}/${repo.name}`;
         return {
           status: 200,
-          list: alerts.map((a) => ({
-            number: a.number,
-            state: a.state,
-            created_at: a.createdAt,
-            url: `${req.base}/repos/${full}/code-scanning/alerts/${a.number}`,
-            html_url: `https://github.com/${full}/security/code-scanning/${a.number}`,
-            rule: { id: a.ruleId, severity: a.severity ? 'error' : 'warning', security_severity_level: a.severity, description: a.description },
-            tool: { name: a.tool, version: '2.20.0' },
-            most_recent_instance: { ref: `refs/heads/${repo.defaultBranch}`, state: a.state },
-          })),
+          list: alerts.map((a) => codeScanningAlertObject(req, repo, a)),
         };
       },
     },
@@ -440,7 +407,7 @@ export function restRoutes(): Route[] {
           list: list.map((c) => ({
             ...userObject(req, c.login),
             permissions: { admin: c.permission === 'admin', maintain: atLeast(c.permission, 'maintain'), push: atLeast(c.permission, 'write'), triage: atLeast(c.permission, 'triage'), pull: true },
-            role_name: c.permission,
+            role_name: c.roleName ?? c.permission,
           })),
         };
       },

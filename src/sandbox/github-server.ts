@@ -43,6 +43,14 @@ export interface FakeGitHubStats {
   byRoute: Record<string, number>;
   /** Primary rate-limit points: 1 per REST request answered with a body, the query cost per GraphQL call. */
   rateLimitPointsSpent: number;
+  /**
+   * Requests the fake does not model: a REST route it has no handler for ('GET /repos/acme/api/teams')
+   * or a GraphQL field it does not serve ('POST /graphql Repository.teams'). They still get GitHub's
+   * 404 / undefinedField answer, but a collector would read that as a permission gap or an old
+   * server, so tests assert this list is empty (the harness does it on close) unless they probe
+   * unknown routes on purpose. Simulated faults (graphqlMissingFields, graphqlUnavailable) are not listed.
+   */
+  unknownRoutes: string[];
 }
 
 export interface FakeGitHub {
@@ -69,7 +77,7 @@ function compile(route: Route): { route: Route; re: RegExp; names: string[] } {
 
 export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const routes = restRoutes().map(compile);
-  const stats: FakeGitHubStats = { requests: 0, notModified: 0, byRoute: {}, rateLimitPointsSpent: 0 };
+  const stats: FakeGitHubStats = { requests: 0, notModified: 0, byRoute: {}, rateLimitPointsSpent: 0, unknownRoutes: [] };
   const buckets = new Map<string, Record<'core' | 'graphql' | 'search', Bucket>>();
   const faultCounts = new Map<string, number>();
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
@@ -141,6 +149,7 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
     }
     const routeKey = isGraphQL ? GRAPHQL_ROUTE : url.pathname === '/rate_limit' ? 'GET /rate_limit' : match ? `GET ${match.route.template}` : `${method} ${url.pathname}`;
     stats.byRoute[routeKey] = (stats.byRoute[routeKey] ?? 0) + 1;
+    if (!isGraphQL && !match && routeKey !== 'GET /rate_limit') stats.unknownRoutes.push(routeKey);
 
     // Authentication.
     const auth = req.headers.authorization ?? '';
@@ -261,7 +270,13 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
       ...(faults.graphqlMissingFields ? { missingFields: faults.graphqlMissingFields } : {}),
       rateLimit: () => ({ limit: bucket.limit, remaining: Math.max(0, bucket.limit - bucket.used), used: bucket.used, resetAt: new Date(resetAt * 1000).toISOString(), cost, nodeCount: nodes }),
     });
-    return send(200, executeGraphQL(doc, variables, root));
+    const answer = executeGraphQL(doc, variables, root);
+    for (const e of answer.errors ?? []) {
+      const ext = e.extensions as { code?: string; typeName?: string; fieldName?: string } | undefined;
+      const field = `${ext?.typeName}.${ext?.fieldName}`;
+      if (ext?.code === 'undefinedField' && !faults.graphqlMissingFields?.includes(field)) stats.unknownRoutes.push(`${GRAPHQL_ROUTE} ${field}`);
+    }
+    return send(200, answer);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

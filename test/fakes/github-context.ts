@@ -25,7 +25,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: FakeGitHubOptions = {}): Promise<Harness> {
+export interface HarnessOptions extends FakeGitHubOptions {
+  /** For tests that probe routes the fake does not model on purpose: do not fail on close. */
+  allowUnknownRoutes?: boolean;
+}
+
+export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: HarnessOptions = {}): Promise<Harness> {
   const server = await startFakeGitHub(estate, opts);
   const cacheDir = mkdtempSync(join(tmpdir(), 'soc2-gh-test-'));
   const progress: string[] = [];
@@ -52,6 +57,11 @@ export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), op
     close: async () => {
       await server.close();
       rmSync(cacheDir, { recursive: true, force: true });
+      // Strict fake: a route it does not know would answer 404, which a collector reads as a
+      // permission gap — so the test that caused one fails here, naming the routes.
+      if (server.stats.unknownRoutes.length && !opts.allowUnknownRoutes) {
+        throw new Error(`The fake GitHub was asked for routes it does not model: ${[...new Set(server.stats.unknownRoutes)].join(', ')}. Model them in src/sandbox/github-rest.ts (or pass allowUnknownRoutes).`);
+      }
     },
   };
 }

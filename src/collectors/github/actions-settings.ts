@@ -12,18 +12,21 @@ import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
 import { errorStatus, gapFromError, restGet } from './http.js';
 import { collectPerRepo } from './repos.js';
+import { tri } from './three-valued.js';
 
 const params = z.strictObject({});
 type Params = z.infer<typeof params>;
 
 const resource = z.object({
   actionsEnabled: z.boolean().describe('GitHub Actions enabled'),
-  allowedActions: z.enum(['all', 'local_only', 'selected', 'none']).describe('actions workflows may use (the organisation ceiling where it decides)'),
-  defaultWorkflowPermissions: z.enum(['read', 'write']).describe('default GITHUB_TOKEN permissions'),
-  canApprovePullRequestReviews: z.boolean().describe('workflows may create and approve pull requests'),
+  allowedActions: z.enum(['all', 'local_only', 'selected', 'none']).nullable().describe('actions workflows may use (the organisation ceiling where it decides)'),
+  defaultWorkflowPermissions: z.enum(['read', 'write']).nullable().describe('default GITHUB_TOKEN permissions'),
+  canApprovePullRequestReviews: z.boolean().nullable().describe('workflows may create and approve pull requests'),
   decidedBy: z.array(z.string()).describe('which settings the organisation policy decides'),
 });
 export type ActionsSettings = z.infer<typeof resource>;
+
+const ALLOWED = ['all', 'local_only', 'selected'] as const;
 
 interface OrgPolicy {
   enabledRepositories?: string;
@@ -65,6 +68,7 @@ export const collector: Collector<Params, ActionsSettings> = {
   params,
   resource,
   permissions: ['github:administration:read', 'github:org_administration:read'],
+  revealedBy: { allowedActions: 'github:administration:read', defaultWorkflowPermissions: 'github:administration:read', canApprovePullRequestReviews: 'github:administration:read' },
   defaultWhenEmpty: 'error',
   example: `collector: github.actions-settings
 assert:
@@ -97,18 +101,20 @@ assert:
           try {
             const { data } = await restGet<{ enabled: boolean; allowed_actions?: string }>(ctx, calls, '/repos/{owner}/{repo}/actions/permissions', r);
             enabled = data.enabled;
-            allowed = data.enabled ? ((data.allowed_actions as ActionsSettings['allowedActions']) ?? 'all') : 'none';
+            // allowed_actions is optional in GitHub's description: not sent is unknown, not "all".
+            allowed = data.enabled ? (ALLOWED.includes(data.allowed_actions as never) ? (data.allowed_actions as ActionsSettings['allowedActions']) : null) : 'none';
           } catch (e) {
             gaps.push(gapFromError(e, { resource: repo.fullName, permission: 'github:administration:read', what: 'the allowed-actions policy', operation: 'GET /repos/{owner}/{repo}/actions/permissions' }));
           }
         }
-        let tokenPerm: 'read' | 'write' = 'read';
-        let approve = false;
+        let tokenPerm: ActionsSettings['defaultWorkflowPermissions'] = 'read';
+        let approve: boolean | null = false;
         if (!(tokenFixed && approveFixed)) {
           try {
-            const { data } = await restGet<{ default_workflow_permissions: 'read' | 'write'; can_approve_pull_request_reviews: boolean }>(ctx, calls, '/repos/{owner}/{repo}/actions/permissions/workflow', r);
-            tokenPerm = tokenFixed ? 'read' : data.default_workflow_permissions;
-            approve = approveFixed ? false : data.can_approve_pull_request_reviews;
+            const { data } = await restGet<{ default_workflow_permissions?: string; can_approve_pull_request_reviews?: unknown }>(ctx, calls, '/repos/{owner}/{repo}/actions/permissions/workflow', r);
+            const perm = data.default_workflow_permissions;
+            tokenPerm = tokenFixed ? 'read' : perm === 'read' || perm === 'write' ? perm : null;
+            approve = approveFixed ? false : tri(data.can_approve_pull_request_reviews);
           } catch (e) {
             gaps.push(gapFromError(e, { resource: repo.fullName, permission: 'github:administration:read', what: 'the default workflow token permissions', operation: 'GET /repos/{owner}/{repo}/actions/permissions/workflow' }));
           }

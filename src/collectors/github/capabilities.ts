@@ -20,8 +20,12 @@ function tokenTypeFromPrefix(token: string): TokenCapabilities['tokenType'] {
   return 'unknown';
 }
 
-/** Runs one probe: a read that succeeds, or fails for a reason other than permission, proves access. */
-async function probe(read: () => Promise<unknown>): Promise<{ verdict: Verdict; why: string }> {
+/**
+ * Runs one probe: a read that succeeds, or fails for a reason other than permission, proves access.
+ * `featureOff` tells, from documented facts, a refusal that means "the feature is off on this
+ * repository" when GitHub's wording (which its description does not fix) is not recognised.
+ */
+async function probe(read: () => Promise<unknown>, featureOff: (e: unknown) => Promise<boolean> = async () => false): Promise<{ verdict: Verdict; why: string }> {
   try {
     await read();
     return { verdict: 'granted', why: 'read succeeded' };
@@ -32,6 +36,7 @@ async function probe(read: () => Promise<unknown>): Promise<{ verdict: Verdict; 
     if ((status === 403 && /disabled for this repository|must be enabled|not enabled/i.test(message)) || (status === 404 && /no analysis found/i.test(message)) || status === 409) {
       return { verdict: 'granted', why: message };
     }
+    if ((status === 403 || status === 404) && (await featureOff(e).catch(() => false))) return { verdict: 'granted', why: `${status} ${message} (the feature is off on the probed repository)` };
     if (status === 403 || status === 404) return { verdict: 'missing', why: `${status} ${message}` };
     return { verdict: 'untested', why: `${status ?? 'network'} ${message}` };
   }
@@ -113,6 +118,7 @@ export async function probeCapabilities(
     } else {
       const r = { owner: opts.org, repo: sample.name };
       const ref = sample.defaultBranch;
+      const refParam = ref ?? '';
       const probes: Record<string, () => Promise<unknown>> = {
         'github:administration:read': () => octokit.request('GET /repos/{owner}/{repo}/actions/permissions', r),
         'github:webhooks:read': () => octokit.request('GET /repos/{owner}/{repo}/hooks', { ...r, per_page: 1 }),
@@ -120,10 +126,27 @@ export async function probeCapabilities(
         'github:code_scanning_alerts:read': () => octokit.request('GET /repos/{owner}/{repo}/code-scanning/alerts', { ...r, per_page: 1 }),
         'github:contents:read': () => octokit.request('GET /repos/{owner}/{repo}/commits', { ...r, per_page: 1 }),
         'github:pull_requests:read': () => octokit.request('GET /repos/{owner}/{repo}/pulls', { ...r, state: 'closed', per_page: 1 }),
-        'github:statuses:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref }),
-        'github:checks:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref, per_page: 1 }),
+        'github:statuses:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref: refParam }),
+        'github:checks:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: refParam, per_page: 1 }),
       };
-      const results = await Promise.all(repoPerms.map(async (p) => [p, await probe(probes[p]!)] as const));
+      // Without the default branch (optional in GitHub's description) a probe on a guessed ref would 404 and read as "missing".
+      const needsRef = new Set<GitHubPermission>(['github:statuses:read', 'github:checks:read']);
+      // Refusals that mean "off here" to a user who administers the probed repository (as the collectors read them).
+      const featureOff: Partial<Record<GitHubPermission, (e: unknown) => Promise<boolean>>> = {
+        // GET …/vulnerability-alerts answers 404 when Dependabot alerts are off (204 when on).
+        'github:dependabot_alerts:read': async (e) => {
+          if (errorStatus(e) !== 403 || !sample.admin) return false;
+          try {
+            await octokit.request('GET /repos/{owner}/{repo}/vulnerability-alerts', r);
+            return false;
+          } catch (switchError) {
+            return errorStatus(switchError) === 404;
+          }
+        },
+        // 404 to an admin: never analysed; 403 on a private repository without Advanced Security: not on the plan.
+        'github:code_scanning_alerts:read': async (e) => sample.admin && (errorStatus(e) === 404 || (errorStatus(e) === 403 && sample.private && sample.advancedSecurity === 'disabled')),
+      };
+      const results = await Promise.all(repoPerms.map(async (p) => [p, ref === null && needsRef.has(p) ? { verdict: 'untested' as const, why: 'the repository list did not name the default branch' } : await probe(probes[p]!, featureOff[p])] as const));
       for (const [p, res] of results) set(p, res.verdict, `${res.why} (probed on ${opts.org}/${sample.name})`);
       if (!sample.admin) notes.push(`the token's user is not an admin of ${opts.org}/${sample.name}; admin-only settings may be hidden on other repositories too`);
     }
@@ -147,10 +170,23 @@ export async function probeCapabilities(
 }
 
 /** A repository in scope to probe, preferring one the user administers (so a 403 means the token, not the role). */
-async function sampleRepository(octokit: Soc2Octokit, org: string, scope: RepoScope): Promise<{ name: string; defaultBranch: string; admin: boolean } | undefined> {
+interface SampleRepository {
+  name: string;
+  defaultBranch: string | null;
+  admin: boolean;
+  private: boolean;
+  /** security_and_analysis.advanced_security.status, when GitHub showed it. */
+  advancedSecurity?: string;
+}
+
+async function sampleRepository(octokit: Soc2Octokit, org: string, scope: RepoScope): Promise<SampleRepository | undefined> {
   const page = await octokit.request('GET /orgs/{org}/repos', { org, per_page: 100 });
-  const candidates = (page.data as Array<{ name: string; full_name: string; fork: boolean; archived?: boolean; default_branch?: string; permissions?: { admin?: boolean } }>)
+  type Listed = { name: string; full_name: string; fork: boolean; private: boolean; archived?: boolean; default_branch?: string; permissions?: { admin?: boolean }; security_and_analysis?: { advanced_security?: { status?: string } } | null };
+  const candidates = (page.data as Listed[])
     .filter((r) => !r.archived && !outOfScopeReason({ name: r.name, fullName: r.full_name, fork: r.fork }, scope))
-    .map((r) => ({ name: r.name, defaultBranch: r.default_branch ?? 'main', admin: r.permissions?.admin === true }));
+    .map((r): SampleRepository => {
+      const advanced = r.security_and_analysis?.advanced_security?.status;
+      return { name: r.name, defaultBranch: r.default_branch ?? null, admin: r.permissions?.admin === true, private: r.private, ...(advanced ? { advancedSecurity: advanced } : {}) };
+    });
   return candidates.find((c) => c.admin) ?? candidates[0];
 }

@@ -19,6 +19,8 @@ import { repositoryInventory, scopeFacts, type RepoInfo } from './repos.js';
 const params = z.strictObject({});
 type Params = z.infer<typeof params>;
 
+const CHECKS = ['github:checks:read', 'github:statuses:read'] as const;
+
 const resource = z.object({
   kind: z.enum(['pull_request', 'direct_commit']).describe('how the change reached the default branch'),
   repository: z.string().describe('repository'),
@@ -36,7 +38,7 @@ const resource = z.object({
   approvedByOther: z.boolean().describe('approved by someone other than the author'),
   approvedOnFinalCommit: z.boolean().describe('approved by someone other than the author on the final commit'),
   checksState: z.string().describe('checks on the final commit'),
-  checksPassed: z.boolean().describe('checks passed on the final commit'),
+  checksPassed: z.boolean().nullable().describe('checks passed on the final commit'),
   deviations: z.array(z.string()).describe('deviations'),
 });
 
@@ -57,12 +59,12 @@ interface SearchPull {
   author: { __typename: string; login: string } | null;
   mergedBy: { __typename: string; login: string } | null;
   mergeCommit: { oid: string } | null;
-  reviews: { totalCount: number; nodes: Array<{ author: { __typename: string; login: string } | null; state: string; submittedAt: string | null; commit: { oid: string } | null }> };
-  commits: { nodes: Array<{ commit: { oid: string; statusCheckRollup: { state: string } | null } }> };
+  reviews: { totalCount: number; nodes: Array<{ author: { __typename: string; login: string } | null; state: string; submittedAt: string | null; commit: { oid: string } | null } | null> | null } | null;
+  commits: { nodes: Array<{ commit: { oid: string; statusCheckRollup: { state: string } | null } } | null> | null };
 }
 
 interface SearchPage {
-  search: { issueCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<SearchPull | { __typename: string }> };
+  search: { issueCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<SearchPull | { __typename: string } | null> | null };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -95,7 +97,8 @@ async function searchMerged(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], 
       const b = await searchMerged(ctx, calls, gaps, mid + 1000, to, totals);
       return [...a, ...b];
     }
-    for (const n of s.nodes) if (n.__typename === 'PullRequest') out.push(n as SearchPull);
+    // A null item is one GitHub could not resolve: it goes uncounted, and the reconciliation below says so.
+    for (const n of s.nodes ?? []) if (n?.__typename === 'PullRequest') out.push(n as SearchPull);
     for (const e of res.errors as GraphQLErrorItem[]) gaps.push(gapFromGraphQLError(e, { resource: org, permission: 'github:pull_requests:read', what: 'part of a merged pull request' }));
     if (!s.pageInfo.hasNextPage || !s.pageInfo.endCursor) break;
     after = s.pageInfo.endCursor;
@@ -115,19 +118,19 @@ interface HistoryNode {
   messageHeadline: string;
   author: { name: string | null; user: { login: string } | null } | null;
   statusCheckRollup: { state: string } | null;
-  associatedPullRequests: { nodes: Array<{ number: number; mergedAt: string | null; baseRefName: string }> };
+  associatedPullRequests: { nodes: Array<{ number: number; mergedAt: string | null; baseRefName: string } | null> | null } | null;
 }
 interface HistoryConn {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: HistoryNode[];
+  nodes: Array<HistoryNode | null>;
 }
 type HistoryRepo = { nameWithOwner: string; defaultBranchRef: { name: string; target: { history?: HistoryConn } | null } | null } | null;
 
 /** Default-branch commits in the period, per repository (batched), following pages where needed. */
-async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, { branch: string; nodes: HistoryNode[] }>> {
+async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, { branch: string; nodes: Array<HistoryNode | null> }>> {
   const org = ctx.github!.org;
-  const out = new Map<string, { branch: string; nodes: HistoryNode[] }>();
+  const out = new Map<string, { branch: string; nodes: Array<HistoryNode | null> }>();
   for (let i = 0; i < repos.length; i += HISTORY_BATCH) {
     const batch = repos.slice(i, i + HISTORY_BATCH);
     const vars: Record<string, unknown> = { owner: org, since, until };
@@ -147,7 +150,11 @@ async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps:
         gaps.push(gapFromGraphQLError(err, { resource: r.fullName, permission: 'github:contents:read', what: 'default-branch history' }));
         continue;
       }
-      if (!node?.defaultBranchRef) continue; // empty repository: no history
+      if (!node) {
+        gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: GitHub GraphQL returned no data for the repository, so its default-branch history is unknown.` });
+        continue;
+      }
+      if (!node.defaultBranchRef) continue; // empty repository: no history
       if (!hist) {
         gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: GitHub returned no history for ${node.defaultBranchRef.name}.` });
         continue;
@@ -180,6 +187,7 @@ export const collector: Collector<Params, z.infer<typeof resource>> = {
   params,
   resource,
   permissions: ['github:metadata:read', 'github:pull_requests:read', 'github:contents:read', 'github:checks:read', 'github:statuses:read'],
+  revealedBy: { checksPassed: 'github:checks:read' },
   defaultWhenEmpty: 'not_applicable',
   timeoutMs: 30 * 60_000,
   example: `collector: github.change-population
@@ -215,18 +223,32 @@ assert:
     let outOfScope = 0;
     let otherBase = 0;
     const merged = new Set<string>();
+    // GitHub may leave out checks the token may not read: then "no checks ran" cannot be told.
+    const checksReadable = !CHECKS.some((p) => gh.capabilities.missing.includes(p));
     for (const p of pulls) {
       const repo = byName.get(p.repository.nameWithOwner.toLowerCase());
       if (!repo) {
         outOfScope++;
         continue;
       }
-      if (p.baseRefName !== repo.defaultBranch) {
+      const id = `${repo.fullName}#${p.number}`;
+      const base = repo.defaultBranch ?? history.get(repo.fullName)?.branch;
+      if (base === undefined) {
+        gaps.push({ resource: id, kind: 'other', message: `${id}: GitHub did not say which branch is the default of ${repo.fullName}, so whether this pull request changed it is unknown.` });
+        continue;
+      }
+      if (p.baseRefName !== base) {
         otherBase++;
         continue;
       }
-      if (p.reviews.totalCount > p.reviews.nodes.length) gaps.push({ resource: `${repo.fullName}#${p.number}`, kind: 'other', message: `${repo.fullName}#${p.number}: ${p.reviews.totalCount} reviews, more than soc2 reads (${p.reviews.nodes.length}).` });
-      merged.add(`${repo.fullName}#${p.number}`);
+      const reviews = p.reviews?.nodes;
+      if (!reviews || reviews.some((r) => r === null)) {
+        gaps.push({ resource: id, kind: 'other', message: `${id}: GitHub returned the pull request without (all of) its reviews, so its approvals are unknown.` });
+        continue;
+      }
+      if (p.reviews!.totalCount > reviews.length) gaps.push({ resource: id, kind: 'other', message: `${id}: ${p.reviews!.totalCount} reviews, more than soc2 reads (${reviews.length}).` });
+      merged.add(id);
+      const final = p.commits?.nodes?.[0]?.commit;
       const input: PullInput = {
         repository: repo.fullName,
         number: p.number,
@@ -239,16 +261,23 @@ assert:
         baseBranch: p.baseRefName,
         headCommit: p.headRefOid,
         mergeCommit: p.mergeCommit?.oid ?? null,
-        reviews: p.reviews.nodes.map((r) => ({ author: r.author?.login ?? null, authorIsBot: r.author?.__typename === 'Bot', state: r.state, submittedAt: r.submittedAt, commit: r.commit?.oid ?? null })),
-        checksState: p.commits.nodes[0]?.commit.statusCheckRollup?.state ?? null,
+        // A review whose commit GitHub returns null points at a commit that no longer exists, so not at the final one.
+        reviews: reviews.map((r) => ({ author: r!.author?.login ?? null, authorIsBot: r!.author?.__typename === 'Bot', state: r!.state, submittedAt: r!.submittedAt, commit: r!.commit?.oid ?? null })),
+        checksState: final?.statusCheckRollup?.state ?? null,
+        checksReadable: checksReadable && final !== undefined && final !== null,
       };
       rows.push(judgePull(input));
     }
 
     let directCount = 0;
     for (const [fullName, h] of history) {
-      for (const c of h.nodes) {
-        const viaPr = c.associatedPullRequests.nodes.some((pr) => pr.mergedAt !== null && pr.baseRefName === h.branch);
+      for (const [i, c] of h.nodes.entries()) {
+        const prs = c?.associatedPullRequests?.nodes;
+        if (!c || !prs || prs.some((pr) => pr === null)) {
+          gaps.push({ resource: fullName, kind: 'other', message: `${fullName}: GitHub returned commit ${c?.oid ?? `#${i + 1}`} on ${h.branch} without its pull requests, so whether it came through one is unknown.` });
+          continue;
+        }
+        const viaPr = prs.some((pr) => pr!.mergedAt !== null && pr!.baseRefName === h.branch);
         if (viaPr) continue;
         directCount++;
         rows.push(
@@ -260,6 +289,7 @@ assert:
             headline: c.messageHeadline,
             author: c.author?.user?.login ?? c.author?.name ?? 'unknown',
             checksState: c.statusCheckRollup?.state ?? null,
+            checksReadable,
             url: `https://github.com/${fullName}/commit/${c.oid}`,
           }),
         );

@@ -26,7 +26,10 @@ export interface PullInput {
   headCommit: string;
   mergeCommit: string | null;
   reviews: ReviewInput[];
+  /** statusCheckRollup of the final commit; null when nothing ran. */
   checksState: string | null;
+  /** False when the token may not read checks or statuses, so "nothing ran" cannot be told from "not shown". */
+  checksReadable?: boolean;
 }
 
 export interface ChangeRow {
@@ -47,8 +50,10 @@ export interface ChangeRow {
   approvals: string[];
   approvedByOther: boolean;
   approvedOnFinalCommit: boolean;
+  /** SUCCESS, FAILURE, … ; NONE when nothing ran; UNKNOWN when the token may not read checks. */
   checksState: string;
-  checksPassed: boolean;
+  /** null when the checks could not be read. */
+  checksPassed: boolean | null;
   deviations: string[];
 }
 
@@ -77,14 +82,15 @@ export function judgePull(p: PullInput): ChangeRow {
   const standing = [...latest.values()].filter((r) => r.state === 'APPROVED');
   const approvedByOther = standing.length > 0;
   const approvedOnFinalCommit = standing.some((r) => r.commit === p.headCommit);
-  const checksState = p.checksState ?? 'NONE';
+  const readable = p.checksReadable !== false;
+  const checksState = readable ? (p.checksState ?? 'NONE') : 'UNKNOWN';
   const deviations: string[] = [];
   if (!approvedByOther) {
     deviations.push(botApprovals > 0 ? 'approved only by a bot, not by a person other than the author' : 'merged without an approval from someone other than the author');
   } else if (!approvedOnFinalCommit) {
     deviations.push(`approved only before later commits: approval on ${standing.map((r) => short(r.commit)).join(', ')}, final commit ${short(p.headCommit)}`);
   }
-  if (checksState !== 'SUCCESS') deviations.push(checksState === 'NONE' ? 'no checks ran on the final commit' : `checks ${checksState.toLowerCase()} on the final commit`);
+  if (readable && checksState !== 'SUCCESS') deviations.push(checksState === 'NONE' ? 'no checks ran on the final commit' : `checks ${checksState.toLowerCase()} on the final commit`);
   return {
     kind: 'pull_request',
     repository: p.repository,
@@ -102,13 +108,14 @@ export function judgePull(p: PullInput): ChangeRow {
     approvedByOther,
     approvedOnFinalCommit,
     checksState,
-    checksPassed: checksState === 'SUCCESS',
+    checksPassed: readable ? checksState === 'SUCCESS' : null,
     deviations,
   };
 }
 
-export function directCommitRow(c: { repository: string; branch: string; oid: string; committedDate: string; headline: string; author: string; checksState: string | null; url: string }): ChangeRow {
-  const checksState = c.checksState ?? 'NONE';
+export function directCommitRow(c: { repository: string; branch: string; oid: string; committedDate: string; headline: string; author: string; checksState: string | null; checksReadable?: boolean; url: string }): ChangeRow {
+  const readable = c.checksReadable !== false;
+  const checksState = readable ? (c.checksState ?? 'NONE') : 'UNKNOWN';
   return {
     kind: 'direct_commit',
     repository: c.repository,
@@ -126,8 +133,8 @@ export function directCommitRow(c: { repository: string; branch: string; oid: st
     approvedByOther: false,
     approvedOnFinalCommit: false,
     checksState,
-    checksPassed: checksState === 'SUCCESS',
-    deviations: ['reached the default branch without a pull request (direct push)', ...(checksState === 'SUCCESS' ? [] : [checksState === 'NONE' ? 'no checks ran' : `checks ${checksState.toLowerCase()}`])],
+    checksPassed: readable ? checksState === 'SUCCESS' : null,
+    deviations: ['reached the default branch without a pull request (direct push)', ...(!readable || checksState === 'SUCCESS' ? [] : [checksState === 'NONE' ? 'no checks ran' : `checks ${checksState.toLowerCase()}`])],
   };
 }
 

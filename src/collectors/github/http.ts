@@ -148,11 +148,17 @@ export async function graphql<T>(ctx: CollectContext, calls: ApiCall[], operatio
   }
 }
 
-/** Is this a rate-limit refusal (primary or secondary) rather than a permission one? */
-function isRateLimit(e: unknown): boolean {
+/**
+ * Is this a rate-limit refusal (primary or secondary) rather than a permission one? The message
+ * text is a hint only; GitHub documents the headers: `x-ratelimit-remaining: 0` for the primary
+ * limit, `retry-after` on a 403/429 for the secondary one.
+ */
+export function isRateLimit(e: unknown): boolean {
   const status = errorStatus(e);
-  const message = errorMessage(e);
-  return status === 429 || ((status === 403 || status === undefined) && /rate limit/i.test(message)) || errorHeaders(e)['x-ratelimit-remaining'] === '0';
+  const headers = errorHeaders(e);
+  if (status === 429 || String(headers['x-ratelimit-remaining']) === '0') return true;
+  if (status === 403 && headers['retry-after'] !== undefined) return true;
+  return (status === 403 || status === undefined) && /rate limit/i.test(errorMessage(e));
 }
 
 /**

@@ -2,33 +2,54 @@
  * github.org-settings — the organisation's access settings and people: two-factor requirement,
  * base repository permission, who may create (public) repositories, owners and members, members
  * without two-factor authentication, and outside collaborators. One resource: the organisation.
- * Owner-only settings that come back absent are a gap, never "off".
+ * A setting GitHub does not send (owner-only, or optional in its description) or a list the token
+ * may not read is null — "could not tell", never "off" — with the permission in `revealedBy`.
  */
 import { z } from 'zod';
 import type { ApiCall, Collector, Gap } from '../types.js';
-import { errorMessage, errorStatus, gapFromError, restGet, restList } from './http.js';
+import { errorStatus, gapFromError, isRateLimit, restGet, restList } from './http.js';
+import { tri } from './three-valued.js';
 
 const params = z.strictObject({});
 type Params = z.infer<typeof params>;
 
 const resource = z.object({
-  twoFactorRequirementEnabled: z.boolean().describe('two-factor authentication required for everyone'),
-  defaultRepositoryPermission: z.string().describe('base repository permission of members'),
-  membersCanCreateRepositories: z.boolean().describe('members can create repositories'),
-  membersCanCreatePublicRepositories: z.boolean().describe('members can create public repositories'),
-  membersCanForkPrivateRepositories: z.boolean().describe('members can fork private repositories'),
-  membersCanDeleteRepositories: z.boolean().describe('members can delete or transfer repositories'),
-  ownerCount: z.number().int().describe('number of organisation owners'),
-  owners: z.array(z.string()).describe('organisation owners'),
-  memberCount: z.number().int().describe('number of members'),
-  membersWithoutTwoFactor: z.array(z.string()).describe('members without two-factor authentication'),
-  outsideCollaboratorCount: z.number().int().describe('number of outside collaborators'),
-  outsideCollaborators: z.array(z.string()).describe('outside collaborators'),
+  twoFactorRequirementEnabled: z.boolean().nullable().describe('two-factor authentication required for everyone'),
+  defaultRepositoryPermission: z.string().nullable().describe('base repository permission of members'),
+  membersCanCreateRepositories: z.boolean().nullable().describe('members can create repositories'),
+  membersCanCreatePublicRepositories: z.boolean().nullable().describe('members can create public repositories'),
+  membersCanForkPrivateRepositories: z.boolean().nullable().describe('members can fork private repositories'),
+  membersCanDeleteRepositories: z.boolean().nullable().describe('members can delete or transfer repositories'),
+  ownerCount: z.number().int().nullable().describe('number of organisation owners'),
+  owners: z.array(z.string()).nullable().describe('organisation owners'),
+  memberCount: z.number().int().nullable().describe('number of members'),
+  membersWithoutTwoFactor: z.array(z.string()).nullable().describe('members without two-factor authentication'),
+  outsideCollaboratorCount: z.number().int().nullable().describe('number of outside collaborators'),
+  outsideCollaborators: z.array(z.string()).nullable().describe('outside collaborators'),
 });
 export type OrgSettings = z.infer<typeof resource>;
 
 const ORG_ADMIN = 'github:org_administration:read';
 const MEMBERS = 'github:org_members:read';
+
+/**
+ * GET /orgs/{org} fields, each optional in GitHub's description and shown to owners only; most
+ * are also nullable. Absent or null is "GitHub did not say": the field is null, never false.
+ */
+const SETTINGS = {
+  twoFactorRequirementEnabled: 'two_factor_requirement_enabled',
+  membersCanCreateRepositories: 'members_can_create_repositories',
+  membersCanCreatePublicRepositories: 'members_can_create_public_repositories',
+  membersCanForkPrivateRepositories: 'members_can_fork_private_repositories',
+  membersCanDeleteRepositories: 'members_can_delete_repositories',
+} as const;
+
+/** Refusals that mean "this token may not see it" (the field then names the permission) rather than a failed read. */
+function isRefusal(e: unknown): boolean {
+  const status = errorStatus(e);
+  // 422 is GitHub's answer to a non-owner using an owner-only filter; a 403 may also be a rate limit.
+  return (status === 403 || status === 404 || status === 422) && !isRateLimit(e);
+}
 
 export const collector: Collector<Params, OrgSettings> = {
   id: 'github.org-settings',
@@ -37,6 +58,12 @@ export const collector: Collector<Params, OrgSettings> = {
   params,
   resource,
   permissions: [ORG_ADMIN, MEMBERS],
+  revealedBy: {
+    ...Object.fromEntries([...Object.keys(SETTINGS), 'defaultRepositoryPermission'].map((k) => [k, ORG_ADMIN])),
+    // The 2FA filter is owner-only: GitHub answers 422 to anyone else.
+    membersWithoutTwoFactor: ORG_ADMIN,
+    ...Object.fromEntries(['ownerCount', 'owners', 'memberCount', 'outsideCollaboratorCount', 'outsideCollaborators'].map((k) => [k, MEMBERS])),
+  },
   defaultWhenEmpty: 'error',
   example: `collector: github.org-settings
 assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
@@ -48,56 +75,46 @@ assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
     const gaps: Gap[] = [];
 
     let settings: Record<string, unknown> = {};
+    let settingsRead = false;
     try {
       settings = (await restGet<Record<string, unknown>>(ctx, calls, '/orgs/{org}', { org })).data;
-      if (!('two_factor_requirement_enabled' in settings)) {
-        gaps.push({
-          resource: org,
-          kind: 'permission',
-          permission: ORG_ADMIN,
-          message: `${org}: token lacks ${ORG_ADMIN}: GitHub returned the organisation without its owner-only settings (two-factor requirement, base permission, repository creation). Use an owner's token (classic: admin:org; fine-grained: organisation Administration read).`,
-        });
-      }
+      settingsRead = true;
     } catch (e) {
       gaps.push(gapFromError(e, { resource: org, permission: ORG_ADMIN, what: 'organisation settings', operation: 'GET /orgs/{org}' }));
     }
 
-    const list = async (route: string, p: Record<string, string>, what: string): Promise<string[] | undefined> => {
+    const list = async (route: string, p: Record<string, string>, what: string, permission: string): Promise<string[] | null> => {
       try {
-        return (await restList<{ login: string }>(ctx, calls, route, { org, ...p })).map((u) => u.login);
+        return (await restList<{ login: string }>(ctx, calls, route, { org, ...p })).map((u) => u.login).sort();
       } catch (e) {
-        // The 2FA filters are owner-only: GitHub answers 422 to anyone else.
-        if (errorStatus(e) === 422) {
-          gaps.push({ resource: org, kind: 'permission', permission: ORG_ADMIN, message: `${org}: token lacks ${ORG_ADMIN}: GitHub answered 422 "${errorMessage(e)}" to GET ${route} (an owner-only filter), so ${what} could not be read.` });
-        } else {
-          gaps.push(gapFromError(e, { resource: org, permission: MEMBERS, what, operation: `GET ${route}` }));
-        }
-        return undefined;
+        // A refusal leaves the field null (the engine names the permission); anything else is a failed read.
+        if (!isRefusal(e)) gaps.push(gapFromError(e, { resource: org, permission, what, operation: `GET ${route}` }));
+        return null;
       }
     };
     const [owners, members, no2fa, outside] = await Promise.all([
-      list('/orgs/{org}/members', { role: 'admin' }, 'the organisation owners'),
-      list('/orgs/{org}/members', { role: 'all' }, 'the organisation members'),
-      list('/orgs/{org}/members', { filter: '2fa_disabled' }, 'members without two-factor authentication'),
-      list('/orgs/{org}/outside_collaborators', {}, 'the outside collaborators'),
+      list('/orgs/{org}/members', { role: 'admin' }, 'the organisation owners', MEMBERS),
+      list('/orgs/{org}/members', { role: 'all' }, 'the organisation members', MEMBERS),
+      list('/orgs/{org}/members', { filter: '2fa_disabled' }, 'members without two-factor authentication', ORG_ADMIN),
+      list('/orgs/{org}/outside_collaborators', {}, 'the outside collaborators', MEMBERS),
     ]);
 
-    if (gaps.length) return { resources: [], complete: false, gaps, calls };
-    const bool = (k: string) => settings[k] === true;
+    if (!settingsRead && owners === null && members === null && no2fa === null && outside === null) return { resources: [], complete: false, gaps, calls };
+    const permission = settings['default_repository_permission'];
     const data: OrgSettings = {
-      twoFactorRequirementEnabled: bool('two_factor_requirement_enabled'),
-      defaultRepositoryPermission: String(settings['default_repository_permission'] ?? 'unknown'),
-      membersCanCreateRepositories: bool('members_can_create_repositories'),
-      membersCanCreatePublicRepositories: bool('members_can_create_public_repositories'),
-      membersCanForkPrivateRepositories: bool('members_can_fork_private_repositories'),
-      membersCanDeleteRepositories: bool('members_can_delete_repositories'),
-      ownerCount: owners!.length,
-      owners: owners!.sort(),
-      memberCount: members!.length,
-      membersWithoutTwoFactor: no2fa!.sort(),
-      outsideCollaboratorCount: outside!.length,
-      outsideCollaborators: outside!.sort(),
+      twoFactorRequirementEnabled: tri(settings[SETTINGS.twoFactorRequirementEnabled]),
+      defaultRepositoryPermission: typeof permission === 'string' ? permission : null,
+      membersCanCreateRepositories: tri(settings[SETTINGS.membersCanCreateRepositories]),
+      membersCanCreatePublicRepositories: tri(settings[SETTINGS.membersCanCreatePublicRepositories]),
+      membersCanForkPrivateRepositories: tri(settings[SETTINGS.membersCanForkPrivateRepositories]),
+      membersCanDeleteRepositories: tri(settings[SETTINGS.membersCanDeleteRepositories]),
+      ownerCount: owners?.length ?? null,
+      owners,
+      memberCount: members?.length ?? null,
+      membersWithoutTwoFactor: no2fa,
+      outsideCollaboratorCount: outside?.length ?? null,
+      outsideCollaborators: outside,
     };
-    return { resources: [{ id: org, data }], complete: true, gaps: [], calls, facts: { plan: (settings['plan'] as { name?: string } | undefined)?.name ?? 'unknown' } };
+    return { resources: [{ id: org, data }], complete: gaps.length === 0, gaps, calls, facts: { plan: (settings['plan'] as { name?: string } | undefined)?.name ?? 'unknown' } };
   },
 };

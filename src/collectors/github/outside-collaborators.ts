@@ -1,10 +1,11 @@
 /**
  * github.outside-collaborators — people outside the organisation who can change a repository:
- * outside collaborators with write, maintain or admin access, per repository.
+ * outside collaborators with write, maintain or admin access, per repository. Access is read from
+ * GitHub's permission flags, so a custom repository role counts for what it allows, not its name.
  */
 import { z } from 'zod';
 import type { Collector } from '../types.js';
-import { outsideCollaboratorFacts } from './repo-facts.js';
+import { outsideCollaboratorFacts, type Access, type CollaboratorFact } from './repo-facts.js';
 import { collectPerRepo } from './repos.js';
 
 const params = z.strictObject({
@@ -21,7 +22,12 @@ const resource = z.object({
 });
 export type OutsideCollaborators = z.infer<typeof resource>;
 
-const CAN_PUSH = new Set(['write', 'maintain', 'admin']);
+const CAN_PUSH = new Set<Access>(['write', 'maintain', 'admin']);
+
+/** "kim (read)", or "vendor (release-manager: write)" for a custom role: the role's name, then what it allows. */
+function describe(c: CollaboratorFact): string {
+  return c.role === c.access ? `${c.login} (${c.access})` : `${c.login} (${c.role}: ${c.access})`;
+}
 
 export const collector: Collector<Params, OutsideCollaborators> = {
   id: 'github.outside-collaborators',
@@ -42,12 +48,19 @@ assert: { key: outsideAdminCount, op: eq, value: 0 }
         const facts = await outsideCollaboratorFacts(ctx, repo);
         if (!facts.ok) return { gaps: facts.gaps, calls: facts.calls };
         const list = [...facts.value].sort((a, b) => a.login.localeCompare(b.login));
-        const writers = list.filter((c) => CAN_PUSH.has(c.permission) && !p.allowed.includes(c.login));
-        const admins = writers.filter((c) => c.permission === 'admin');
+        const untold = list.filter((c) => c.access === null);
+        if (untold.length) {
+          return {
+            gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed ${untold.map((c) => c.login).join(', ')} as outside collaborator(s) without saying what they can do (no permission flags), so who can push is unknown.` }],
+            calls: facts.calls,
+          };
+        }
+        const writers = list.filter((c) => CAN_PUSH.has(c.access!) && !p.allowed.includes(c.login));
+        const admins = writers.filter((c) => c.access === 'admin');
         return {
           data: {
-            outsideCollaborators: list.map((c) => `${c.login} (${c.permission})`),
-            outsideWithWrite: writers.map((c) => `${c.login} (${c.permission})`),
+            outsideCollaborators: list.map(describe),
+            outsideWithWrite: writers.map(describe),
             outsideWithWriteCount: writers.length,
             outsideAdmins: admins.map((c) => c.login),
             outsideAdminCount: admins.length,

@@ -28,6 +28,14 @@ fragment RepoFacts on Repository {
       allowsForcePushes
       allowsDeletions
       isAdminEnforced
+      bypassPullRequestAllowances(first: 25) {
+        totalCount
+        nodes { actor { ...AllowanceActor } }
+      }
+      bypassForcePushAllowances(first: 25) {
+        totalCount
+        nodes { actor { ...AllowanceActor } }
+      }
     }
     rules(first: 50) {
       totalCount
@@ -55,7 +63,7 @@ fragment RepoFacts on Repository {
             ... on Repository { nameWithOwner }
             ... on Organization { login }
           }
-          bypassActors(first: 20) {
+          bypassActors(first: 25) {
             totalCount
             nodes {
               bypassMode
@@ -97,6 +105,13 @@ fragment RepoFacts on Repository {
       node { login }
     }
   }
+}
+
+fragment AllowanceActor on BranchActorAllowanceActor {
+  __typename
+  ... on User { login }
+  ... on Team { slug }
+  ... on App { slug }
 }`;
 
 /** The batched query for `count` repositories of one owner: variables $owner, $n0 … $n{count-1}. */

@@ -9,38 +9,53 @@ import type { ApiCall, CollectContext, Gap } from '../types.js';
 import { errorMessage, errorStatus, gapFromError, gapFromGraphQLError, graphql, restGet, restList, type GraphQLErrorItem } from './http.js';
 import { repoFactsQuery } from './queries.js';
 import { repositoryInventory, type RepoInfo } from './repos.js';
+import { count, tri } from './three-valued.js';
 
 export type Section<T> = { ok: true; value: T; calls: ApiCall[] } | { ok: false; gaps: Gap[]; calls: ApiCall[] };
 
+/** Classic branch protection as GitHub sent it; `null` in a field means GitHub did not say. */
 export interface ClassicProtection {
+  /** The pull-request requirement, or null when classic protection does not require pull requests. */
+  pullRequest: ClassicPullRequest | null;
+  /** Required status checks, or null when classic protection requires none. */
+  statusChecks: { contexts: string[] | null; strict: boolean | null } | null;
+  signatures: boolean | null;
+  linearHistory: boolean | null;
+  allowForcePushes: boolean | null;
+  allowDeletions: boolean | null;
+  /** "Do not allow bypassing the above settings": when off, repository admins are exempt from every rule. */
+  enforceAdmins: boolean | null;
+  /** Users, teams and apps allowed to force-push despite the rule (GraphQL only; REST does not show it): null when unknown. */
+  forcePushAllowances: string[] | null;
+}
+
+export interface ClassicPullRequest {
   requiredApprovals: number | null;
-  dismissStale: boolean;
-  codeOwners: boolean;
-  lastPushApproval: boolean;
-  statusChecks: string[] | null;
-  strict: boolean;
-  signatures: boolean;
-  linearHistory: boolean;
-  allowForcePushes: boolean;
-  allowDeletions: boolean;
-  enforceAdmins: boolean;
+  dismissStale: boolean | null;
+  codeOwners: boolean | null;
+  lastPushApproval: boolean | null;
+  /** Users, teams and apps allowed to merge without the review ("Allow specified actors to bypass required pull requests"); null when GitHub did not say. */
+  bypassAllowances: string[] | null;
 }
 
 export interface BypassEntry {
   /** 'OrganizationAdmin', 'RepositoryRole:admin', 'Team:release', 'App:renovate', 'DeployKey'. */
   actor: string;
-  mode: string;
+  /** always | pull_request | exempt; null when GitHub did not say. */
+  mode: string | null;
 }
 
 export interface RuleFact {
   /** REST spelling: pull_request, required_status_checks, non_fast_forward, deletion, required_signatures, … */
   type: string;
-  requiredApprovals?: number;
-  dismissStale?: boolean;
-  codeOwners?: boolean;
-  lastPushApproval?: boolean;
-  statusChecks?: string[];
-  strict?: boolean;
+  /** pull_request parameters; null when GitHub sent the rule without them. */
+  requiredApprovals?: number | null;
+  dismissStale?: boolean | null;
+  codeOwners?: boolean | null;
+  lastPushApproval?: boolean | null;
+  /** required_status_checks parameters; null when GitHub sent the rule without them. */
+  statusChecks?: string[] | null;
+  strict?: boolean | null;
   rulesetId: number;
   rulesetName: string;
   sourceType: string;
@@ -59,7 +74,8 @@ export interface BranchFacts {
 
 export interface DependabotFacts {
   enabled: boolean;
-  open: Array<{ number: number; severity: string; package: string; ecosystem: string; advisory: string; summary: string; createdAt: string }>;
+  /** Open alerts; `severity` is null when GitHub did not say (GraphQL's securityVulnerability is nullable). */
+  open: Array<{ number: number; severity: string | null; package: string; ecosystem: string; advisory: string; summary: string; createdAt: string }>;
 }
 
 export interface DeployKeyFact {
@@ -68,10 +84,14 @@ export interface DeployKeyFact {
   createdAt: string;
 }
 
+export type Access = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
 export interface CollaboratorFact {
   login: string;
-  /** admin | maintain | write | triage | read */
-  permission: string;
+  /** What the person can do, from GitHub's permission flags (REST) or base permission (GraphQL); null when GitHub did not say. */
+  access: Access | null;
+  /** The role's name as GitHub shows it: a standard role or a custom repository role ("release-manager"). A label only. */
+  role: string;
 }
 
 /** Repositories per GraphQL query: enough to keep requests low, small enough to stay far from GitHub's 10 s limit. */
@@ -84,12 +104,12 @@ interface GraphNode {
   defaultBranchRef: {
     name: string;
     branchProtectionRule: Record<string, unknown> | null;
-    rules: { totalCount: number; nodes: Array<Record<string, unknown>> } | null;
+    rules: { totalCount: number; nodes: Array<Record<string, unknown> | null> } | null;
   } | null;
   hasVulnerabilityAlertsEnabled: boolean | null;
-  vulnerabilityAlerts: { totalCount: number; nodes: Array<Record<string, unknown>> } | null;
-  deployKeys: { totalCount: number; nodes: Array<{ title: string; readOnly: boolean; createdAt: string }> } | null;
-  outsideCollaborators: { totalCount: number; edges: Array<{ permission: string; node: { login: string } }> } | null;
+  vulnerabilityAlerts: { totalCount: number; nodes: Array<Record<string, unknown> | null> } | null;
+  deployKeys: { totalCount: number; nodes: Array<{ title: string; readOnly: boolean; createdAt: string } | null> } | null;
+  outsideCollaborators: { totalCount: number; edges: Array<{ permission: string; node: { login: string } | null } | null> } | null;
 }
 
 interface GraphEntry {
@@ -174,48 +194,93 @@ function fieldError(entry: GraphEntry, field: string): GraphQLErrorItem | undefi
 
 // ------------------------------------------------------------------------------------- branch
 
-function normaliseGraphRule(n: Record<string, unknown>): RuleFact {
-  const p = (n['parameters'] ?? {}) as Record<string, unknown>;
-  const rs = (n['repositoryRuleset'] ?? {}) as Record<string, unknown>;
-  const source = (rs['source'] ?? {}) as Record<string, unknown>;
-  const bypass = rs['bypassActors'] as { nodes: Array<Record<string, unknown>> } | null | undefined;
+/** How a GraphQL actor (User, Team or App) is named in evidence. */
+function graphActorName(a: unknown): string {
+  const x = a as { __typename?: string; login?: string; slug?: string } | null;
+  if (!x) return 'an actor GitHub did not name';
+  if (x.__typename === 'User') return `User:${x.login ?? '?'}`;
+  return `${x.__typename === 'Team' ? 'Team' : 'App'}:${x.slug ?? '?'}`;
+}
+
+/** A bypass-allowance connection as names; null when GitHub did not send it. Never shorter than the truth. */
+function graphAllowances(conn: unknown): string[] | null {
+  const c = conn as { totalCount?: unknown; nodes?: Array<{ actor?: unknown } | null> | null } | null | undefined;
+  if (!c || !Array.isArray(c.nodes)) return null;
+  const names = c.nodes.map((n) => graphActorName(n?.actor ?? null));
+  if (typeof c.totalCount === 'number' && c.totalCount > names.length) names.push(`${c.totalCount - names.length} more not listed`);
+  return names;
+}
+
+function graphBypassEntry(b: Record<string, unknown> | null): BypassEntry {
+  // A null entry is one GitHub could not resolve: someone may bypass, but who and how is unknown.
+  if (!b) return { actor: 'an entry GitHub did not resolve', mode: null };
+  const actor = b['actor'] as { __typename?: string; slug?: string } | null;
+  const who = b['organizationAdmin'] === true ? 'OrganizationAdmin' : b['deployKey'] === true ? 'DeployKey' : typeof b['repositoryRoleName'] === 'string' ? `RepositoryRole:${b['repositoryRoleName']}` : actor ? `${actor.__typename}:${actor.slug ?? '?'}` : 'an actor GitHub did not name';
+  return { actor: who, mode: typeof b['bypassMode'] === 'string' ? b['bypassMode'].toLowerCase() : null };
+}
+
+function normaliseGraphRule(n: Record<string, unknown>, bypassHidden: boolean): RuleFact {
+  const type = String(n['type']).toLowerCase();
+  const p = (n['parameters'] ?? null) as Record<string, unknown> | null;
+  const rs = (n['repositoryRuleset'] ?? null) as Record<string, unknown> | null;
+  const source = (rs?.['source'] ?? {}) as Record<string, unknown>;
+  const bypass = rs?.['bypassActors'] as { totalCount?: unknown; nodes?: Array<Record<string, unknown> | null> | null } | null | undefined;
+  const pr = p?.['__typename'] === 'PullRequestParameters' ? p : null;
+  const sc = p?.['__typename'] === 'RequiredStatusChecksParameters' ? p : null;
+  let entries: BypassEntry[] | null = null;
+  if (!bypassHidden && bypass && Array.isArray(bypass.nodes)) {
+    entries = bypass.nodes.map(graphBypassEntry);
+    const more = typeof bypass.totalCount === 'number' ? bypass.totalCount - entries.length : 0;
+    if (more > 0) entries.push({ actor: `${more} more not listed`, mode: null });
+  }
+  const checks = sc?.['requiredStatusChecks'];
   return {
-    type: String(n['type']).toLowerCase(),
-    ...(p['__typename'] === 'PullRequestParameters'
-      ? { requiredApprovals: Number(p['requiredApprovingReviewCount'] ?? 0), dismissStale: p['dismissStaleReviewsOnPush'] === true, codeOwners: p['requireCodeOwnerReview'] === true, lastPushApproval: p['requireLastPushApproval'] === true }
+    type,
+    ...(type === 'pull_request'
+      ? { requiredApprovals: count(pr?.['requiredApprovingReviewCount']), dismissStale: tri(pr?.['dismissStaleReviewsOnPush']), codeOwners: tri(pr?.['requireCodeOwnerReview']), lastPushApproval: tri(pr?.['requireLastPushApproval']) }
       : {}),
-    ...(p['__typename'] === 'RequiredStatusChecksParameters'
-      ? { statusChecks: ((p['requiredStatusChecks'] as Array<{ context: string }>) ?? []).map((c) => c.context), strict: p['strictRequiredStatusChecksPolicy'] === true }
+    ...(type === 'required_status_checks'
+      ? { statusChecks: Array.isArray(checks) ? checks.map((c: { context?: unknown } | null) => String(c?.context ?? '?')) : null, strict: tri(sc?.['strictRequiredStatusChecksPolicy']) }
       : {}),
-    rulesetId: Number(rs['databaseId'] ?? 0),
-    rulesetName: String(rs['name'] ?? ''),
+    rulesetId: typeof rs?.['databaseId'] === 'number' ? rs['databaseId'] : 0,
+    rulesetName: typeof rs?.['name'] === 'string' ? rs['name'] : '(a ruleset GitHub did not name)',
     sourceType: String(source['__typename'] ?? ''),
     source: String(source['nameWithOwner'] ?? source['login'] ?? ''),
-    bypass: bypass
-      ? bypass.nodes.map((b) => {
-          const actor = b['actor'] as { __typename?: string; slug?: string } | null;
-          const who = b['organizationAdmin'] ? 'OrganizationAdmin' : b['deployKey'] ? 'DeployKey' : b['repositoryRoleName'] ? `RepositoryRole:${String(b['repositoryRoleName'])}` : actor ? `${actor.__typename}:${actor.slug ?? '?'}` : 'unknown';
-          return { actor: who, mode: String(b['bypassMode'] ?? '').toLowerCase() };
-        })
-      : null,
+    bypass: entries,
   };
 }
 
-function normaliseGraphClassic(p: Record<string, unknown>): ClassicProtection {
-  const checks = p['requiresStatusChecks'] === true;
+/** Classic protection from GraphQL, or why it cannot be read (a field its schema says is always sent was not). */
+function normaliseGraphClassic(p: Record<string, unknown>, allowancesHidden: { pullRequest: boolean; forcePush: boolean }): ClassicProtection | string {
+  const required = ['requiresApprovingReviews', 'requiresStatusChecks'] as const;
+  const absent = required.filter((k) => typeof p[k] !== 'boolean');
+  if (absent.length) return `GitHub sent the branch protection rule without ${absent.join(' and ')}`;
+  const contexts = p['requiredStatusCheckContexts'];
   return {
-    requiredApprovals: p['requiresApprovingReviews'] === true ? Number(p['requiredApprovingReviewCount'] ?? 0) : null,
-    dismissStale: p['dismissesStaleReviews'] === true,
-    codeOwners: p['requiresCodeOwnerReviews'] === true,
-    lastPushApproval: p['requireLastPushApproval'] === true,
-    statusChecks: checks ? ((p['requiredStatusCheckContexts'] as string[] | null) ?? []) : null,
-    // GitHub reports strict=true even when checks are off (community discussion 59471).
-    strict: checks && p['requiresStrictStatusChecks'] === true,
-    signatures: p['requiresCommitSignatures'] === true,
-    linearHistory: p['requiresLinearHistory'] === true,
-    allowForcePushes: p['allowsForcePushes'] === true,
-    allowDeletions: p['allowsDeletions'] === true,
-    enforceAdmins: p['isAdminEnforced'] === true,
+    pullRequest:
+      p['requiresApprovingReviews'] === true
+        ? {
+            requiredApprovals: count(p['requiredApprovingReviewCount']),
+            dismissStale: tri(p['dismissesStaleReviews']),
+            codeOwners: tri(p['requiresCodeOwnerReviews']),
+            lastPushApproval: tri(p['requireLastPushApproval']),
+            bypassAllowances: allowancesHidden.pullRequest ? null : graphAllowances(p['bypassPullRequestAllowances']),
+          }
+        : null,
+    statusChecks:
+      p['requiresStatusChecks'] === true
+        ? {
+            contexts: Array.isArray(contexts) && contexts.every((c) => typeof c === 'string') ? (contexts as string[]) : null,
+            // GitHub reports strict=true even when checks are off (community discussion 59471), hence only read here.
+            strict: tri(p['requiresStrictStatusChecks']),
+          }
+        : null,
+    signatures: tri(p['requiresCommitSignatures']),
+    linearHistory: tri(p['requiresLinearHistory']),
+    allowForcePushes: tri(p['allowsForcePushes']),
+    allowDeletions: tri(p['allowsDeletions']),
+    enforceAdmins: tri(p['isAdminEnforced']),
+    forcePushAllowances: allowancesHidden.forcePush ? null : graphAllowances(p['bypassForcePushAllowances']),
   };
 }
 
@@ -228,27 +293,43 @@ function classicReadable(ctx: CollectContext, repo: RepoInfo, viewerPermission: 
   return undefined;
 }
 
+/** Field errors under defaultBranchRef that hide only who may bypass: they leave that unknown instead of the whole branch. */
+function bypassErrorKind(path: ReadonlyArray<string | number> | undefined): 'ruleset' | 'pullRequest' | 'forcePush' | undefined {
+  const p = path ?? [];
+  const last = p[p.length - 1];
+  if (p[0] !== 'defaultBranchRef') return undefined;
+  if (last === 'bypassActors' && p[1] === 'rules') return 'ruleset';
+  if (last === 'bypassPullRequestAllowances' && p[1] === 'branchProtectionRule') return 'pullRequest';
+  if (last === 'bypassForcePushAllowances' && p[1] === 'branchProtectionRule') return 'forcePush';
+  return undefined;
+}
+
 export async function branchFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
   const graph = await repositoryGraph(ctx);
   if (graph.mode === 'rest') return branchFactsRest(ctx, repo);
   const entry = graph.byRepo.get(repo.fullName);
   if (!entry) return branchFactsRest(ctx, repo);
   const calls = [entry.call];
+  const gap = (kind: Gap['kind'], message: string): Section<BranchFacts> => ({ ok: false, gaps: [{ resource: repo.fullName, kind, message: `${repo.fullName}: ${message}` }], calls });
   if (entry.failure) return { ok: false, gaps: [entry.failure], calls };
   const node = entry.node!;
   const ref = node.defaultBranchRef;
-  const refError = fieldError(entry, 'defaultBranchRef');
-  if (refError) return { ok: false, gaps: [gapFromGraphQLError(refError, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'default-branch rules' })], calls };
-  if (!ref) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'not-found', message: `${repo.fullName}: the repository has no default branch (empty repository); nothing can be evaluated.` }], calls };
+  const refErrors = entry.errors.filter((e) => e.path?.[0] === 'defaultBranchRef');
+  const blocking = refErrors.find((e) => !bypassErrorKind(e.path));
+  if (blocking) return { ok: false, gaps: [gapFromGraphQLError(blocking, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'default-branch rules' })], calls };
+  if (!ref) return gap('not-found', 'the repository has no default branch (empty repository); nothing can be evaluated.');
   const why = classicReadable(ctx, repo, node.viewerPermission);
   if (why) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'permission', permission: ADMIN_PERMISSION, message: `${repo.fullName}: token lacks ${ADMIN_PERMISSION}: ${why}, so the branch rules cannot be known (not treated as unprotected).` }], calls };
-  if (!ref.rules) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned no ruleset data for ${ref.name}.` }], calls };
-  if (ref.rules.totalCount > ref.rules.nodes.length) {
-    return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: ${ref.rules.totalCount} rules apply to ${ref.name}, more than soc2 reads in one query (${ref.rules.nodes.length}).` }], calls };
-  }
+  if (!ref.rules || !Array.isArray(ref.rules.nodes)) return gap('other', `GitHub returned no ruleset data for ${ref.name}.`);
+  if (ref.rules.totalCount > ref.rules.nodes.length) return gap('other', `${ref.rules.totalCount} rules apply to ${ref.name}, more than soc2 reads in one query (${ref.rules.nodes.length}).`);
+  if (ref.rules.nodes.some((n) => n === null)) return gap('other', `GitHub returned a rule on ${ref.name} it could not resolve, so the rules in force are unknown.`);
+  const hiddenRuleBypass = new Set(refErrors.filter((e) => bypassErrorKind(e.path) === 'ruleset').map((e) => e.path![3]));
+  const hidden = { pullRequest: refErrors.some((e) => bypassErrorKind(e.path) === 'pullRequest'), forcePush: refErrors.some((e) => bypassErrorKind(e.path) === 'forcePush') };
+  const classic = ref.branchProtectionRule ? normaliseGraphClassic(ref.branchProtectionRule, hidden) : null;
+  if (typeof classic === 'string') return gap('other', `${classic}, so classic protection on ${ref.name} cannot be read.`);
   return {
     ok: true,
-    value: { branch: ref.name, classic: ref.branchProtectionRule ? normaliseGraphClassic(ref.branchProtectionRule) : null, rules: ref.rules.nodes.map(normaliseGraphRule) },
+    value: { branch: ref.name, classic, rules: ref.rules.nodes.map((n, i) => normaliseGraphRule(n!, hiddenRuleBypass.has(i))) },
     calls,
   };
 }
@@ -261,19 +342,54 @@ interface RestRule {
   ruleset_source: string;
 }
 
+interface RestRuleset {
+  name: string;
+  bypass_actors?: Array<{ actor_id?: number | null; actor_type: string; bypass_mode?: string }>;
+}
+
+/** A REST bypass actor as evidence names it: ids for teams, apps, users and roles (REST gives no slugs). */
+function restBypassEntry(b: { actor_id?: number | null; actor_type: string; bypass_mode?: string }): BypassEntry {
+  const id = b.actor_id ?? '?';
+  const actor = ['RepositoryRole', 'Team', 'Integration', 'User'].includes(b.actor_type) ? `${b.actor_type}:${id}` : b.actor_type;
+  return { actor, mode: typeof b.bypass_mode === 'string' ? b.bypass_mode : null };
+}
+
+/**
+ * Is there no classic protection on the default branch? GitHub answers 404 "Branch not protected";
+ * that wording is not part of its published description, so any other 404 is decided by documented
+ * facts instead: the token's user administers the repository (`permissions.admin`, so the 404 is
+ * not GitHub hiding the rule) and the branch exists (GET /repos/{owner}/{repo}/branches/{branch}).
+ */
+async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo & { defaultBranch: string }, e: unknown): Promise<true | Gap> {
+  const operation = 'GET /repos/{owner}/{repo}/branches/{branch}/protection';
+  const fail = () => gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'classic branch protection', operation });
+  if (errorStatus(e) !== 404) return fail();
+  if (errorMessage(e) === 'Branch not protected') return true;
+  if (!repo.admin || ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
+  try {
+    await restGet(ctx, calls, '/repos/{owner}/{repo}/branches/{branch}', { owner: repo.fullName.split('/')[0]!, repo: repo.name, branch: repo.defaultBranch });
+    return true;
+  } catch (branchError) {
+    if (errorStatus(branchError) === 404) return { resource: repo.fullName, kind: 'not-found', message: `${repo.fullName}: the default branch ${repo.defaultBranch} does not exist (empty repository?); nothing can be evaluated.` };
+    return gapFromError(branchError, { resource: repo.fullName, permission: 'github:metadata:read', what: 'the default branch', operation: 'GET /repos/{owner}/{repo}/branches/{branch}' });
+  }
+}
+
 async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
+  const branch = repo.defaultBranch;
+  if (branch === null) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed the repository without its default branch, so its rules cannot be read.` }], calls: [] };
   return ctx.memo(`github:rest:branch:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const owner = repo.fullName.split('/')[0]!;
-    const r = { owner, repo: repo.name, branch: repo.defaultBranch };
+    const r = { owner, repo: repo.name, branch };
     let classic: ClassicProtection | null;
     try {
       const { data } = await restGet<Record<string, unknown>>(ctx, calls, '/repos/{owner}/{repo}/branches/{branch}/protection', r);
       classic = normaliseRestClassic(data);
     } catch (e) {
-      // Only this exact answer means "no classic protection"; any other 404 or 403 is a gap.
-      if (errorStatus(e) === 404 && errorMessage(e) === 'Branch not protected') classic = null;
-      else return { ok: false, gaps: [gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'classic branch protection', operation: 'GET /repos/{owner}/{repo}/branches/{branch}/protection' })], calls };
+      const none = await noClassicProtection(ctx, calls, { ...repo, defaultBranch: branch }, e);
+      if (none !== true) return { ok: false, gaps: [none], calls };
+      classic = null;
     }
     let raw: RestRule[];
     try {
@@ -284,25 +400,24 @@ async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Sec
     const rulesets = new Map<number, { name: string; bypass: BypassEntry[] | null }>();
     for (const id of new Set(raw.map((x) => x.ruleset_id))) {
       try {
-        const { data } = await restGet<{ name: string; bypass_actors?: Array<{ actor_id: number | null; actor_type: string; bypass_mode: string }> }>(ctx, calls, '/repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo: repo.name, ruleset_id: id });
-        rulesets.set(id, {
-          name: data.name,
-          // bypass_actors is only returned to those who can edit the ruleset: absent means unknown.
-          bypass: data.bypass_actors ? data.bypass_actors.map((b) => ({ actor: b.actor_type === 'RepositoryRole' ? `RepositoryRole:${b.actor_id}` : b.actor_type === 'Team' || b.actor_type === 'Integration' ? `${b.actor_type}:${b.actor_id}` : b.actor_type, mode: b.bypass_mode })) : null,
-        });
+        const { data } = await restGet<RestRuleset>(ctx, calls, '/repos/{owner}/{repo}/rulesets/{ruleset_id}', { owner, repo: repo.name, ruleset_id: id });
+        // bypass_actors is only returned to those who can edit the ruleset: absent means unknown.
+        rulesets.set(id, { name: data.name, bypass: Array.isArray(data.bypass_actors) ? data.bypass_actors.map(restBypassEntry) : null });
       } catch (e) {
         return { ok: false, gaps: [gapFromError(e, { resource: repo.fullName, permission: 'github:metadata:read', what: `ruleset ${id}`, operation: 'GET /repos/{owner}/{repo}/rulesets/{ruleset_id}' })], calls };
       }
     }
     const rules: RuleFact[] = raw.map((x) => {
-      const p = x.parameters ?? {};
+      // Parameters are optional in GitHub's description: a rule sent without them leaves its settings unknown.
+      const p = x.parameters;
+      const checks = p?.['required_status_checks'];
       return {
         type: x.type,
         ...(x.type === 'pull_request'
-          ? { requiredApprovals: Number(p['required_approving_review_count'] ?? 0), dismissStale: p['dismiss_stale_reviews_on_push'] === true, codeOwners: p['require_code_owner_review'] === true, lastPushApproval: p['require_last_push_approval'] === true }
+          ? { requiredApprovals: count(p?.['required_approving_review_count']), dismissStale: tri(p?.['dismiss_stale_reviews_on_push']), codeOwners: tri(p?.['require_code_owner_review']), lastPushApproval: tri(p?.['require_last_push_approval']) }
           : {}),
         ...(x.type === 'required_status_checks'
-          ? { statusChecks: ((p['required_status_checks'] as Array<{ context: string }>) ?? []).map((c) => c.context), strict: p['strict_required_status_checks_policy'] === true }
+          ? { statusChecks: Array.isArray(checks) ? checks.map((c: { context?: unknown }) => String(c?.context ?? '?')) : null, strict: tri(p?.['strict_required_status_checks_policy']) }
           : {}),
         rulesetId: x.ruleset_id,
         rulesetName: rulesets.get(x.ruleset_id)?.name ?? '',
@@ -311,26 +426,49 @@ async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Sec
         bypass: rulesets.get(x.ruleset_id)?.bypass ?? null,
       };
     });
-    return { ok: true as const, value: { branch: repo.defaultBranch, classic, rules }, calls };
+    return { ok: true as const, value: { branch, classic, rules }, calls };
   });
 }
 
+/** REST users, teams and apps allowed to bypass, as names; null when GitHub did not send the lists. */
+function restAllowances(a: unknown): string[] | null {
+  const x = a as { users?: unknown; teams?: unknown; apps?: unknown } | null | undefined;
+  if (!x || !Array.isArray(x.users) || !Array.isArray(x.teams) || !Array.isArray(x.apps)) return null;
+  return [
+    ...(x.users as Array<{ login?: string }>).map((u) => `User:${u?.login ?? '?'}`),
+    ...(x.teams as Array<{ slug?: string }>).map((t) => `Team:${t?.slug ?? '?'}`),
+    ...(x.apps as Array<{ slug?: string }>).map((p) => `App:${p?.slug ?? '?'}`),
+  ];
+}
+
+/**
+ * Classic protection from REST. Most fields are optional in GitHub's description, so each one
+ * absent is unknown (null), never "off". REST does not show force-push allowances.
+ */
 function normaliseRestClassic(d: Record<string, unknown>): ClassicProtection {
   const pr = d['required_pull_request_reviews'] as Record<string, unknown> | undefined;
-  const sc = d['required_status_checks'] as { strict?: boolean; contexts?: string[] } | undefined;
-  const enabled = (k: string) => (d[k] as { enabled?: boolean } | undefined)?.enabled === true;
+  const sc = d['required_status_checks'] as { strict?: unknown; contexts?: unknown } | undefined;
+  const enabled = (k: string): boolean | null => {
+    const o = d[k];
+    return o !== null && typeof o === 'object' ? tri((o as { enabled?: unknown }).enabled) : null;
+  };
   return {
-    requiredApprovals: pr ? Number(pr['required_approving_review_count'] ?? 0) : null,
-    dismissStale: pr?.['dismiss_stale_reviews'] === true,
-    codeOwners: pr?.['require_code_owner_reviews'] === true,
-    lastPushApproval: pr?.['require_last_push_approval'] === true,
-    statusChecks: sc ? (sc.contexts ?? []) : null,
-    strict: sc?.strict === true,
+    pullRequest: pr
+      ? {
+          requiredApprovals: count(pr['required_approving_review_count']),
+          dismissStale: tri(pr['dismiss_stale_reviews']),
+          codeOwners: tri(pr['require_code_owner_reviews']),
+          lastPushApproval: tri(pr['require_last_push_approval']),
+          bypassAllowances: restAllowances(pr['bypass_pull_request_allowances']),
+        }
+      : null,
+    statusChecks: sc ? { contexts: Array.isArray(sc.contexts) ? (sc.contexts as string[]) : null, strict: tri(sc.strict) } : null,
     signatures: enabled('required_signatures'),
     linearHistory: enabled('required_linear_history'),
     allowForcePushes: enabled('allow_force_pushes'),
     allowDeletions: enabled('allow_deletions'),
     enforceAdmins: enabled('enforce_admins'),
+    forcePushAllowances: null,
   };
 }
 
@@ -348,24 +486,25 @@ export async function dependabotFacts(ctx: CollectContext, repo: RepoInfo): Prom
   const enabledErr = fieldError(entry, 'hasVulnerabilityAlertsEnabled');
   const alertsErr = fieldError(entry, 'vulnerabilityAlerts');
   if (alertsErr) return { ok: false, gaps: [gapFromGraphQLError(alertsErr, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts' })], calls };
-  if (enabledErr || node.hasVulnerabilityAlertsEnabled === null) {
+  if (enabledErr || typeof node.hasVulnerabilityAlertsEnabled !== 'boolean') {
     // GraphQL hides the switch from non-admins; the REST alert list tells enabled from disabled by its 403 text.
     return dependabotFactsRest(ctx, repo);
   }
   const alerts = node.vulnerabilityAlerts;
-  if (!alerts) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned no Dependabot alert data.` }], calls };
+  if (!alerts || !Array.isArray(alerts.nodes)) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned no Dependabot alert data.` }], calls };
   if (alerts.totalCount > alerts.nodes.length) {
     // More than one page: read the full list through REST rather than page GraphQL per repository.
     return dependabotFactsRest(ctx, repo);
   }
+  if (alerts.nodes.some((a) => a === null)) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub returned a Dependabot alert it could not resolve, so the open alerts are unknown.` }], calls };
   return {
     ok: true,
     value: {
       enabled: node.hasVulnerabilityAlertsEnabled === true,
       open: alerts.nodes.map((a) => {
-        const v = (a['securityVulnerability'] ?? {}) as { severity?: string; package?: { name?: string; ecosystem?: string } };
-        const adv = (a['securityAdvisory'] ?? {}) as { ghsaId?: string; summary?: string };
-        return { number: Number(a['number']), severity: String(v.severity ?? 'unknown').toLowerCase(), package: v.package?.name ?? '', ecosystem: String(v.package?.ecosystem ?? '').toLowerCase(), advisory: adv.ghsaId ?? '', summary: adv.summary ?? '', createdAt: String(a['createdAt']) };
+        const v = (a!['securityVulnerability'] ?? null) as { severity?: unknown; package?: { name?: string; ecosystem?: string } } | null;
+        const adv = (a!['securityAdvisory'] ?? {}) as { ghsaId?: string; summary?: string };
+        return { number: Number(a!['number']), severity: typeof v?.severity === 'string' ? v.severity.toLowerCase() : null, package: v?.package?.name ?? '', ecosystem: String(v?.package?.ecosystem ?? '').toLowerCase(), advisory: adv.ghsaId ?? '', summary: adv.summary ?? '', createdAt: String(a!['createdAt']) };
       }),
     },
     calls,
@@ -391,7 +530,7 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
           enabled: true,
           open: alerts.map((a) => ({
             number: a.number,
-            severity: (a.security_vulnerability?.severity ?? a.security_advisory?.severity ?? 'unknown').toLowerCase(),
+            severity: (a.security_vulnerability?.severity ?? a.security_advisory?.severity)?.toLowerCase() ?? null,
             package: a.security_vulnerability?.package?.name ?? '',
             ecosystem: a.security_vulnerability?.package?.ecosystem ?? '',
             advisory: a.security_advisory?.ghsa_id ?? '',
@@ -402,11 +541,29 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
         calls,
       };
     } catch (e) {
-      // This exact 403 text is GitHub saying the feature is off; every other 403 is the token.
-      if (errorStatus(e) === 403 && /Dependabot alerts are disabled/i.test(errorMessage(e))) return { ok: true as const, value: { enabled: false, open: [] }, calls };
-      return { ok: false as const, gaps: [gapFromError(e, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts', operation: 'GET /repos/{owner}/{repo}/dependabot/alerts' })], calls };
+      const disabled = await dependabotDisabled(ctx, calls, repo, e);
+      return disabled === true ? { ok: true as const, value: { enabled: false, open: [] }, calls } : { ok: false as const, gaps: [disabled], calls };
     }
   });
+}
+
+/**
+ * Does this refusal of the alert list mean Dependabot alerts are off? GitHub answers 403 "Dependabot
+ * alerts are disabled for this repository." — wording its published description does not contain,
+ * so any other 403 is decided by the documented switch instead: GET /repos/{owner}/{repo}/vulnerability-alerts
+ * answers 204 when alerts are on and 404 when off, to a user who administers the repository.
+ */
+async function dependabotDisabled(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo, e: unknown): Promise<true | Gap> {
+  const fail = (err: unknown = e) => gapFromError(err, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts', operation: 'GET /repos/{owner}/{repo}/dependabot/alerts' });
+  if (errorStatus(e) !== 403) return fail();
+  if (/Dependabot alerts are disabled/i.test(errorMessage(e))) return true;
+  if (!repo.admin || ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
+  try {
+    await restGet(ctx, calls, '/repos/{owner}/{repo}/vulnerability-alerts', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
+    return fail(); // alerts are on, so the 403 was about the token
+  } catch (switchError) {
+    return errorStatus(switchError) === 404 ? true : fail();
+  }
 }
 
 // ------------------------------------------------------------------------------------- access
@@ -414,8 +571,11 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
 export async function deployKeyFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<DeployKeyFact[]>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
-  if (entry && !entry.failure && entry.node?.deployKeys && entry.node.deployKeys.totalCount <= entry.node.deployKeys.nodes.length) {
-    return { ok: true, value: entry.node.deployKeys.nodes.map((k) => ({ title: k.title, readOnly: k.readOnly, createdAt: k.createdAt })), calls: [entry.call] };
+  const dk = entry?.node?.deployKeys;
+  if (entry && !entry.failure && dk && Array.isArray(dk.nodes) && dk.totalCount <= dk.nodes.length) {
+    const keys = dk.nodes.map((k) => (k ? keyFact(k.title, k.readOnly, k.createdAt) : null));
+    if (keys.some((k) => k === null)) return { ok: false, gaps: [unreadableKeys(repo)], calls: [entry.call] };
+    return { ok: true, value: keys as DeployKeyFact[], calls: [entry.call] };
   }
   if (entry?.failure) return { ok: false, gaps: [entry.failure], calls: [entry.call] };
   const err = entry && fieldError(entry, 'deployKeys');
@@ -423,20 +583,37 @@ export async function deployKeyFacts(ctx: CollectContext, repo: RepoInfo): Promi
   return ctx.memo(`github:rest:keys:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
-      const keys = await restList<{ title: string; read_only: boolean; created_at: string }>(ctx, calls, '/repos/{owner}/{repo}/keys', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
-      return { ok: true as const, value: keys.map((k) => ({ title: k.title, readOnly: k.read_only, createdAt: k.created_at })), calls };
+      const raw = await restList<{ title: string; read_only?: unknown; created_at?: unknown }>(ctx, calls, '/repos/{owner}/{repo}/keys', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
+      const keys = raw.map((k) => keyFact(k.title, k.read_only, k.created_at));
+      if (keys.some((k) => k === null)) return { ok: false as const, gaps: [unreadableKeys(repo)], calls };
+      return { ok: true as const, value: keys as DeployKeyFact[], calls };
     } catch (e) {
       return { ok: false as const, gaps: [gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'deploy keys', operation: 'GET /repos/{owner}/{repo}/keys' })], calls };
     }
   });
 }
 
+/** A deploy key, or null when GitHub left out whether it can write or when it was made (both always sent, per its description). */
+function keyFact(title: unknown, readOnly: unknown, createdAt: unknown): DeployKeyFact | null {
+  if (typeof readOnly !== 'boolean' || typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) return null;
+  return { title: typeof title === 'string' ? title : '(untitled)', readOnly, createdAt };
+}
+
+function unreadableKeys(repo: RepoInfo): Gap {
+  return { resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed a deploy key without saying whether it can write or when it was added, so the deploy keys cannot be judged.` };
+}
+
 export async function outsideCollaboratorFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<CollaboratorFact[]>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
   const oc = entry?.node?.outsideCollaborators;
-  if (entry && !entry.failure && oc && oc.totalCount <= oc.edges.length) {
-    return { ok: true, value: oc.edges.map((e) => ({ login: e.node.login, permission: e.permission.toLowerCase() })), calls: [entry.call] };
+  if (entry && !entry.failure && oc && Array.isArray(oc.edges) && oc.totalCount <= oc.edges.length) {
+    const value = oc.edges.map((e): CollaboratorFact => {
+      // GraphQL reports a custom role by the base permission it extends (RepositoryPermission has five values).
+      const access = accessFromEnum(e?.permission);
+      return { login: e?.node?.login ?? '(a collaborator GitHub did not name)', access, role: access ?? 'unknown' };
+    });
+    return { ok: true, value, calls: [entry.call] };
   }
   if (entry?.failure) return { ok: false, gaps: [entry.failure], calls: [entry.call] };
   const err = entry && fieldError(entry, 'outsideCollaborators');
@@ -444,16 +621,31 @@ export async function outsideCollaboratorFacts(ctx: CollectContext, repo: RepoIn
   return ctx.memo(`github:rest:outside:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
-      const list = await restList<{ login: string; role_name?: string; permissions?: Record<string, boolean> }>(ctx, calls, '/repos/{owner}/{repo}/collaborators', { owner: repo.fullName.split('/')[0]!, repo: repo.name, affiliation: 'outside' });
-      return { ok: true as const, value: list.map((c) => ({ login: c.login, permission: roleName(c) })), calls };
+      const list = await restList<{ login: string; role_name?: string; permissions?: Record<string, unknown> }>(ctx, calls, '/repos/{owner}/{repo}/collaborators', { owner: repo.fullName.split('/')[0]!, repo: repo.name, affiliation: 'outside' });
+      return { ok: true as const, value: list.map((c) => ({ login: c.login, access: accessFromFlags(c.permissions), role: c.role_name ?? 'unknown' })), calls };
     } catch (e) {
       return { ok: false as const, gaps: [gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'outside collaborators', operation: 'GET /repos/{owner}/{repo}/collaborators' })], calls };
     }
   });
 }
 
-function roleName(c: { role_name?: string; permissions?: Record<string, boolean> }): string {
-  if (c.role_name) return c.role_name === 'push' ? 'write' : c.role_name === 'pull' ? 'read' : c.role_name;
-  const p = c.permissions ?? {};
-  return p['admin'] ? 'admin' : p['maintain'] ? 'maintain' : p['push'] ? 'write' : p['triage'] ? 'triage' : 'read';
+const ACCESS: readonly Access[] = ['admin', 'maintain', 'write', 'triage', 'read'];
+
+function accessFromEnum(permission: unknown): Access | null {
+  const p = typeof permission === 'string' ? permission.toLowerCase() : '';
+  return (ACCESS as readonly string[]).includes(p) ? (p as Access) : null;
+}
+
+/**
+ * Access from the permission flags, GitHub's documented and complete answer. `role_name` is not
+ * used: a custom repository role ("release-manager") names nothing about what it can do. `pull`,
+ * `push` and `admin` are always sent; `maintain` and `triage` may be absent (then not claimed).
+ */
+function accessFromFlags(flags: Record<string, unknown> | undefined): Access | null {
+  if (!flags || typeof flags['admin'] !== 'boolean' || typeof flags['push'] !== 'boolean') return null;
+  if (flags['admin']) return 'admin';
+  if (flags['maintain'] === true) return 'maintain';
+  if (flags['push']) return 'write';
+  if (flags['triage'] === true) return 'triage';
+  return 'read';
 }

@@ -17,7 +17,8 @@ export interface RepoInfo {
   fork: boolean;
   archived: boolean;
   visibility: string;
-  defaultBranch: string;
+  /** null when GitHub did not say (`default_branch` is optional in its description): never guessed. */
+  defaultBranch: string | null;
   pushedAt: string | null;
   /** The token's user administers this repository (GitHub's `permissions.admin`). */
   admin: boolean;
@@ -67,10 +68,12 @@ export function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
           name: r.name,
           fullName: r.full_name,
           fork: r.fork,
+          // `archived` is optional in GitHub's description: without it the repository is evaluated, never set aside.
           archived: r.archived === true,
           visibility: r.visibility ?? (r.private ? 'private' : 'public'),
-          defaultBranch: r.default_branch ?? 'main',
+          defaultBranch: r.default_branch ?? null,
           pushedAt: r.pushed_at ?? null,
+          // Only used to decide whether a 404 can be trusted; without the flag it is not trusted.
           admin: r.permissions?.admin === true,
           ...(r.security_and_analysis ? { securityAndAnalysis: r.security_and_analysis } : {}),
         });

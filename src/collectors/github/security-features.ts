@@ -1,28 +1,36 @@
 /**
  * github.security-features — which of GitHub's security features are on for each repository:
  * secret scanning and push protection, Dependabot alerts and security updates, code scanning.
- * The security_and_analysis block is shown only to admins: when it is absent the settings are
- * unknown (a gap), never "disabled".
+ * The security_and_analysis block is shown only to admins: a setting absent from it is unknown
+ * (null, with the permission that reveals it), never "disabled". A read that failed is a gap.
  */
 import { z } from 'zod';
 import type { ApiCall, Collector, Gap } from '../types.js';
 import { codeScanningFacts } from './code-scanning.js';
 import { dependabotFacts } from './repo-facts.js';
-import { collectPerRepo } from './repos.js';
+import { collectPerRepo, type RepoInfo } from './repos.js';
 
 const params = z.strictObject({});
 type Params = z.infer<typeof params>;
 
 const resource = z.object({
-  secretScanning: z.boolean().describe('secret scanning enabled'),
-  secretScanningPushProtection: z.boolean().describe('secret scanning push protection enabled'),
-  dependabotAlerts: z.boolean().describe('Dependabot alerts enabled'),
-  dependabotSecurityUpdates: z.boolean().describe('Dependabot security updates enabled'),
-  codeScanning: z.boolean().describe('code scanning has analysed the default branch'),
-  codeScanningStatus: z.enum(['enabled', 'not-configured', 'unavailable']).describe('code scanning status'),
+  secretScanning: z.boolean().nullable().describe('secret scanning enabled'),
+  secretScanningPushProtection: z.boolean().nullable().describe('secret scanning push protection enabled'),
+  dependabotAlerts: z.boolean().nullable().describe('Dependabot alerts enabled'),
+  dependabotSecurityUpdates: z.boolean().nullable().describe('Dependabot security updates enabled'),
+  codeScanning: z.boolean().nullable().describe('code scanning has analysed the default branch'),
+  codeScanningStatus: z.enum(['enabled', 'not-configured', 'unavailable']).nullable().describe('code scanning status'),
   visibility: z.string().describe('repository visibility'),
 });
 export type SecurityFeatures = z.infer<typeof resource>;
+
+const ADMIN = 'github:administration:read';
+
+/** One entry of security_and_analysis: enabled, disabled, or null when GitHub did not send it. */
+function featureStatus(sa: RepoInfo['securityAndAnalysis'], key: string): boolean | null {
+  const status = sa?.[key]?.status;
+  return status === 'enabled' ? true : status === 'disabled' ? false : null;
+}
 
 export const collector: Collector<Params, SecurityFeatures> = {
   id: 'github.security-features',
@@ -30,7 +38,15 @@ export const collector: Collector<Params, SecurityFeatures> = {
   description: 'Security features per repository: secret scanning, push protection, Dependabot alerts and security updates, code scanning.',
   params,
   resource,
-  permissions: ['github:metadata:read', 'github:administration:read', 'github:dependabot_alerts:read', 'github:code_scanning_alerts:read'],
+  permissions: ['github:metadata:read', ADMIN, 'github:dependabot_alerts:read', 'github:code_scanning_alerts:read'],
+  revealedBy: {
+    secretScanning: ADMIN,
+    secretScanningPushProtection: ADMIN,
+    dependabotSecurityUpdates: ADMIN,
+    dependabotAlerts: 'github:dependabot_alerts:read',
+    codeScanning: 'github:code_scanning_alerts:read',
+    codeScanningStatus: 'github:code_scanning_alerts:read',
+  },
   defaultWhenEmpty: 'error',
   example: `collector: github.security-features
 assert:
@@ -45,30 +61,21 @@ assert:
       async (repo) => {
         const [dependabot, code] = await Promise.all([dependabotFacts(ctx, repo), codeScanningFacts(ctx, repo)]);
         const calls: ApiCall[] = [...dependabot.calls, ...code.calls];
-        const gaps: Gap[] = [];
+        const gaps: Gap[] = [...(dependabot.ok ? [] : dependabot.gaps), ...(code.ok ? [] : code.gaps)];
+        // security_and_analysis (and each entry of it) is optional: shown only to admins, owners and
+        // security managers, and without features the plan lacks. Not sent is unknown, not "disabled".
         const sa = repo.securityAndAnalysis;
-        if (!sa) {
-          gaps.push({
-            resource: repo.fullName,
-            kind: 'permission',
-            permission: 'github:administration:read',
-            message: `${repo.fullName}: token lacks github:administration:read: GitHub returned the repository without security_and_analysis (shown only to admins, owners and security managers), so secret scanning and push protection are unknown (not treated as disabled).`,
-          });
-        }
-        if (!dependabot.ok) gaps.push(...dependabot.gaps);
-        if (!code.ok) gaps.push(...code.gaps);
-        if (gaps.length || !sa || !dependabot.ok || !code.ok) return { gaps, calls };
-        const on = (k: string) => sa[k]?.status === 'enabled';
         return {
           data: {
-            secretScanning: on('secret_scanning'),
-            secretScanningPushProtection: on('secret_scanning_push_protection'),
-            dependabotAlerts: dependabot.value.enabled,
-            dependabotSecurityUpdates: on('dependabot_security_updates'),
-            codeScanning: code.value.status === 'enabled',
-            codeScanningStatus: code.value.status,
+            secretScanning: featureStatus(sa, 'secret_scanning'),
+            secretScanningPushProtection: featureStatus(sa, 'secret_scanning_push_protection'),
+            dependabotAlerts: dependabot.ok ? dependabot.value.enabled : null,
+            dependabotSecurityUpdates: featureStatus(sa, 'dependabot_security_updates'),
+            codeScanning: code.ok ? code.value.status === 'enabled' : null,
+            codeScanningStatus: code.ok ? code.value.status : null,
             visibility: repo.visibility,
           },
+          gaps,
           calls,
         };
       },

@@ -47,6 +47,16 @@ export interface ClassicProtection {
   allowForcePushes: boolean;
   allowDeletions: boolean;
   requiredLinearHistory: boolean;
+  /** "Allow specified actors to bypass required pull requests": logins, team slugs, app slugs. */
+  bypassPullRequestAllowances?: ActorAllowances;
+  /** "Allow force pushes → Specify who can force push" (with allowForcePushes true): who may. */
+  forcePushAllowances?: ActorAllowances;
+}
+
+export interface ActorAllowances {
+  users: string[];
+  teams: string[];
+  apps: string[];
 }
 
 export interface RulesetRule {
@@ -102,7 +112,10 @@ export interface CodeScanningAlertSpec {
 
 export interface CollaboratorSpec {
   login: string;
+  /** The base role: decides the permission flags GitHub reports. */
   permission: Permission;
+  /** A custom repository role's name (GitHub's `role_name`); its access is that of `permission`. */
+  roleName?: string;
   /** True for outside collaborators (not members of the organisation). */
   outside: boolean;
 }
@@ -393,8 +406,11 @@ function withChanges(base: RepoSpec, pulls: PullInput[], direct: Array<{ label: 
  *   Dependabot alerts; an outside collaborator with admin; a write deploy key; an http webhook.
  * - `billing-service`: a PR approved only before later commits; a PR whose title carries HTML and
  *   unicode; workflow token defaults to write and may approve pull requests.
- * - `infra-terraform`: protected by the organisation ruleset only.
+ * - `infra-terraform`: protected by the organisation ruleset only; an outside collaborator with a
+ *   custom role ("release-manager", based on write).
  * - `legacy-reports`: archived. `forked-sdk`: a fork (excluded by default).
+ * - `sandbox-playground`: classic protection that admins cannot bypass, but a user, a team and an
+ *   app are allowed to bypass the required pull request.
  */
 export function demoGitHubEstate(): GitHubEstate {
   const orgRuleset: Ruleset = {
@@ -561,7 +577,13 @@ export function demoGitHubEstate(): GitHubEstate {
   );
 
   const infra = withChanges(
-    repo({ id: 1005, name: 'infra-terraform', protection: null, collaborators: [{ login: 'ivan-nw', permission: 'admin', outside: false }] }),
+    repo({
+      id: 1005,
+      name: 'infra-terraform',
+      protection: null,
+      // Seeded: an outside collaborator whose custom role ("release-manager", based on write) can push.
+      collaborators: [{ login: 'ivan-nw', permission: 'admin', outside: false }, { login: 'vendor-release', permission: 'write', roleName: 'release-manager', outside: true }],
+    }),
     [
       {
         number: 14,
@@ -576,7 +598,12 @@ export function demoGitHubEstate(): GitHubEstate {
 
   const legacy = repo({ id: 1006, name: 'legacy-reports', archived: true, protection: null, pushedAt: '2022-06-01T10:00:00Z', security: secure({ secretScanning: 'disabled', pushProtection: 'disabled' }) });
   const fork = repo({ id: 1007, name: 'forked-sdk', fork: true, visibility: 'public', protection: null, codeScanning: 'none' });
-  const sandbox = repo({ id: 1008, name: 'sandbox-playground', protection: null });
+  // Seeded: "Do not allow bypassing" is on, yet named actors may merge without review.
+  const sandbox = repo({
+    id: 1008,
+    name: 'sandbox-playground',
+    protection: fullProtection({ bypassPullRequestAllowances: { users: ['bob-nw'], teams: ['release-managers'], apps: ['renovate'] } }),
+  });
 
   return {
     org: ORG,
@@ -611,6 +638,7 @@ export function demoGitHubEstate(): GitHubEstate {
       { login: 'contractor-kim', twoFactor: true },
       { login: 'design-agency', twoFactor: true },
       { login: 'freelance-oscar', twoFactor: true },
+      { login: 'vendor-release', twoFactor: true },
     ],
     orgRulesets: [orgRuleset],
     // A lenient organisation default: each repository's own setting decides, so each is read.

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGitHub, type FakeGitHub } from '../../../src/sandbox/github-server.js';
 import { DEMO_TOKENS, demoGitHubEstate } from '../../../src/sandbox/estate/github.js';
 import { benchGitHubEstate } from '../../../src/sandbox/estate/github-bench.js';
+import { startHarness } from '../../fakes/github-context.js';
 
 let server: FakeGitHub | undefined;
 afterEach(async () => {
@@ -114,5 +115,25 @@ describe('sandbox/github-server', () => {
     expect(body.data.rateLimit.cost).toBe(1);
     expect(res.headers.get('x-ratelimit-resource')).toBe('graphql');
     expect(server.stats.rateLimitPointsSpent).toBe(1);
+  });
+
+  it('lists requests for routes and GraphQL fields it does not model, so a test cannot mistake them for permission gaps', async () => {
+    server = await startFakeGitHub(demoGitHubEstate(), { faults: { graphqlMissingFields: ['Ref.rules'] } });
+    expect((await get('/repos/northwind-analytics/api/teams')).status).toBe(404);
+    const post = (query: string) => fetch(`${server!.url}/graphql`, { method: 'POST', headers: { authorization: `bearer ${DEMO_TOKENS.owner}` }, body: JSON.stringify({ query }) });
+    await post('{ repository(owner: "northwind-analytics", name: "api") { stargazerCount } }');
+    // A field the test removed on purpose (an older GHES) is a simulated fault, not an unknown route.
+    await post('{ repository(owner: "northwind-analytics", name: "api") { defaultBranchRef { rules(first: 1) { totalCount } } } }');
+    expect((await get('/repos/northwind-analytics/api')).status).toBe(200);
+    expect(server.stats.unknownRoutes).toEqual(['GET /repos/northwind-analytics/api/teams', 'POST /graphql Repository.stargazerCount']);
+  });
+
+  it('makes the test harness fail a test that reached an unknown route, unless the test opts out', async () => {
+    const strict = await startHarness();
+    await fetch(`${strict.server.url}/repos/northwind-analytics/api/teams`, { headers: { authorization: `token ${DEMO_TOKENS.owner}` } });
+    await expect(strict.close()).rejects.toThrow(/does not model: GET \/repos\/northwind-analytics\/api\/teams/);
+    const lenient = await startHarness(demoGitHubEstate(), { allowUnknownRoutes: true });
+    await fetch(`${lenient.server.url}/repos/northwind-analytics/api/teams`, { headers: { authorization: `token ${DEMO_TOKENS.owner}` } });
+    await expect(lenient.close()).resolves.toBeUndefined();
   });
 });

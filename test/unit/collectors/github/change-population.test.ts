@@ -3,6 +3,7 @@ import { collector } from '../../../../src/collectors/github/change-population.j
 import { judgePull, toCsv } from '../../../../src/collectors/github/change-rows.js';
 import { DEMO_TOKENS, demoGitHubEstate, fakeSha, type GitHubEstate } from '../../../../src/sandbox/estate/github.js';
 import { startHarness, type Harness } from '../../../fakes/github-context.js';
+import { rewritingFetch, type Rewrite } from '../../../fakes/github-rewrite.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -111,5 +112,43 @@ describe('collectors/github/change-population', () => {
     ] });
     expect(row.approvedOnFinalCommit).toBe(false);
     expect(toCsv([{ ...row, title: '=HYPERLINK("x")' }])).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it('reports checks as unknown (null), not failed, when the token may not read checks or statuses', async () => {
+    const estate = demoGitHubEstate();
+    const token = 'github' + '_pat_' + 'noChecksToken'.padEnd(30, '0');
+    estate.tokens.push({ token, login: 'bob-nw', type: 'fine-grained', permissions: { metadata: 'read', contents: 'read', pull_requests: 'read', members: 'read' }, orgOwner: false });
+    h = await startHarness(estate);
+    const ev = await collector.collect(h.ctx(await h.github({ token })), {});
+    const pr = find(ev.resources, 'northwind-analytics/api#101')!;
+    expect(pr).toMatchObject({ checksPassed: null, checksState: 'UNKNOWN', deviations: [] });
+    expect(collector.revealedBy?.['checksPassed']).toBe('github:checks:read');
+  });
+
+  it('reports a pull request GitHub returns without its reviews as a gap, not as unapproved', async () => {
+    const dropReviews: Rewrite = (body, x) => {
+      if (x.path !== '/graphql' || !x.request?.query?.includes('MergedPulls')) return undefined;
+      for (const n of (body as { data: { search: { nodes: Array<{ number?: number; reviews?: unknown } | null> } } }).data.search.nodes) if (n?.number === 101) n.reviews = null;
+      return body;
+    };
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github({ fetch: rewritingFetch(dropReviews) })), {});
+    expect(find(ev.resources, 'northwind-analytics/api#101')).toBeUndefined();
+    expect(ev.complete).toBe(false);
+    expect(ev.gaps).toEqual([expect.objectContaining({ resource: 'northwind-analytics/api#101', message: expect.stringContaining('reviews') })]);
+  });
+
+  it('reports a commit GitHub returns without its pull requests as a gap, not as a direct push', async () => {
+    const dropPrs: Rewrite = (body, x) => {
+      if (x.path !== '/graphql' || !x.request?.query?.includes('DefaultBranchHistory')) return undefined;
+      const data = (body as { data: Record<string, { nameWithOwner?: string; defaultBranchRef?: { target?: { history?: { nodes: Array<Record<string, unknown>> } } } } | null> }).data;
+      for (const repo of Object.values(data)) if (repo?.nameWithOwner === 'northwind-analytics/api') for (const c of repo.defaultBranchRef!.target!.history!.nodes) c['associatedPullRequests'] = null;
+      return body;
+    };
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github({ fetch: rewritingFetch(dropPrs) })), {});
+    expect(ev.resources.filter((r) => r.data.kind === 'direct_commit' && r.data.repository === 'northwind-analytics/api')).toEqual([]);
+    expect(ev.gaps.length).toBeGreaterThan(0);
+    expect(ev.gaps.every((g) => g.resource === 'northwind-analytics/api' && /without its pull requests/.test(g.message))).toBe(true);
   });
 });

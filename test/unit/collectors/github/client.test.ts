@@ -6,6 +6,7 @@ import { githubSettingsSchema } from '../../../../src/config/schema.js';
 import { CollectorError, UsageError } from '../../../../src/errors.js';
 import { DEMO_TOKENS, demoGitHubEstate } from '../../../../src/sandbox/estate/github.js';
 import { startHarness, type Harness } from '../../../fakes/github-context.js';
+import { rewritingFetch, type Exchange, type Rewrite } from '../../../fakes/github-rewrite.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -56,6 +57,22 @@ describe('collectors/github/client', () => {
     expect(ctx.capabilities.tokenType).toBe('fine-grained');
     expect(ctx.capabilities.missing).toEqual(expect.arrayContaining(['github:administration:read', 'github:dependabot_alerts:read', 'github:code_scanning_alerts:read', 'github:org_administration:read']));
     expect(ctx.capabilities.granted).toEqual(expect.arrayContaining(['github:contents:read', 'github:pull_requests:read', 'github:org_members:read']));
+  });
+
+  it.each([
+    ['GitHub\'s own wording', undefined],
+    ['reworded errors', ((body: unknown, x: Exchange) => (x.status >= 400 && x.path !== '/graphql' ? { ...(body as object), message: 'Reworded by the test.' } : undefined)) as Rewrite],
+  ])('probes an owner\'s fine-grained token on a repository with Dependabot alerts off and no code scanning as granted, with %s', async (_how, rewrite) => {
+    const estate = demoGitHubEstate();
+    const api = estate.repos.find((r) => r.name === 'api')!;
+    api.dependabotAlertsEnabled = false;
+    api.codeScanning = 'none';
+    const token = 'github' + '_pat_' + 'ownerFineGrained'.padEnd(30, '0');
+    estate.tokens.push({ token, login: 'alice-nw', type: 'fine-grained', permissions: { metadata: 'read', administration: 'read', vulnerability_alerts: 'read', security_events: 'read', contents: 'read', pull_requests: 'read', checks: 'read', statuses: 'read', repository_hooks: 'read', organization_administration: 'read', members: 'read' }, orgOwner: true });
+    h = await startHarness(estate);
+    const ctx = await h.github({ token, ...(rewrite ? { fetch: rewritingFetch(rewrite) } : {}) });
+    expect(ctx.capabilities.missing).toEqual([]);
+    expect(ctx.capabilities.granted).toEqual(expect.arrayContaining(['github:dependabot_alerts:read', 'github:code_scanning_alerts:read']));
   });
 
   it('a second run revalidates with ETags: GitHub answers 304 and no rate limit is spent', async () => {

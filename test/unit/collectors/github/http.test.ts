@@ -21,6 +21,19 @@ describe('collectors/github/http', () => {
     expect(gapFromError(httpError(403, 'API rate limit exceeded', { 'x-ratelimit-remaining': '0' }), where).kind).toBe('rate-limit');
   });
 
+  it('tells a rate-limit 403 by GitHub\'s documented headers whatever the message says', () => {
+    expect(gapFromError(httpError(403, 'Slow down, please.', { 'retry-after': '60' }), where).kind).toBe('rate-limit');
+    expect(gapFromError(httpError(403, 'Slow down, please.', { 'x-ratelimit-remaining': '0' }), where).kind).toBe('rate-limit');
+    expect(gapFromError(httpError(429, 'Slow down, please.'), where).kind).toBe('rate-limit');
+    expect(gapFromError(httpError(403, 'Slow down, please.'), where).kind).toBe('permission');
+  });
+
+  it('reads a GraphQL field error by its type, not its message', () => {
+    expect(gapFromGraphQLError({ type: 'FORBIDDEN', message: 'Nope.', path: ['x'] }, { resource: 'o/r', permission: 'p', what: 'x' }).kind).toBe('permission');
+    expect(gapFromGraphQLError({ type: 'RATE_LIMITED', message: 'Nope.' }, { resource: 'o/r', what: 'x' }).kind).toBe('rate-limit');
+    expect(gapFromGraphQLError({ extensions: { code: 'NOT_FOUND' }, message: 'Nope.' }, { resource: 'o/r', what: 'x' }).kind).toBe('permission');
+  });
+
   it('reports 5xx as unavailable', () => {
     expect(gapFromError(httpError(502, 'Server Error'), where).kind).toBe('unavailable');
   });
