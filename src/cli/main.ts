@@ -44,6 +44,9 @@ Quick start:
     .addOption(new Option('--fail-on <severity>', 'lowest severity whose failure makes the exit code 1').choices(FAIL_ON).default('low'))
     .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif)', '')
     .option('--only <ids>', 'run only these control ids, comma-separated')
+    .option('--baseline <results>', 'gate only on failures that are new relative to this results.json or report folder')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON summary object on stdout instead of the summary')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program
@@ -52,6 +55,9 @@ Quick start:
     .option('-o, --out <dir>', 'report directory', 'soc2-demo-report')
     .addOption(new Option('--fail-on <severity>', 'threshold used for the exit code it reports').choices(FAIL_ON).default('low'))
     .option('--strict-exit', 'exit with the run\'s real exit code (the seeded failures make it 1) instead of 0')
+    .option('--baseline <results>', 'compare with this results.json or report folder: only new failures count for the exit code')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON summary object on stdout instead of the summary')
     .action(async (opts) => (await import('./commands/demo.js')).demoCommand(opts));
 
   const controls = program.command('controls').description('validate, list and explain control definitions');
@@ -95,6 +101,12 @@ Quick start:
     .option('-o, --out <dir>', 'directory for the reports (default: beside results.json)')
     .option('-f, --format <formats>', 'formats, comma-separated (markdown,html,junit,sarif,json)', 'markdown,html,junit')
     .action(async (file: string, opts) => (await import('./commands/report.js')).reportCommand(file, opts));
+
+  program
+    .command('diff <old> <new>')
+    .description('compare two runs (results.json files or report folders): new failures, fixed, still failing, newly in error')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (oldRun: string, newRun: string, opts) => (await import('./commands/diff.js')).diffCommand(oldRun, newRun, opts));
 
   program
     .command('verify [dir]')
