@@ -68,7 +68,7 @@ export function makeProgress(opts: ProgressOptions = {}): Progress {
   const render = () => {
     if (stopped || now() - start < delay) return;
     const text = progressText({ controls, counts: opts.counts?.(), activity });
-    const width = Math.max(20, (stream.columns ?? 80) - 1);
+    const width = Math.max(20, (stream.columns || 80) - 1);
     const fitted = [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text;
     if (fitted === shown) return;
     stream.write(`\r\x1b[2K${fitted}`);
