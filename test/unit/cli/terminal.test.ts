@@ -66,4 +66,12 @@ describe('cli/terminal', () => {
     expect(out).toContain('nw/api#7 “\ufffd[2Jcleared\ufffd”: not approved.');
     expect(out).not.toMatch(/[\u001b\u0007]/);
   });
+
+  it('keeps a line break in API data on its line, so in CI it can never start a workflow command', () => {
+    const out = renderSummary(withControls([
+      ctl({ id: 'GH-028', status: 'fail', findings: [{ resource: 'nw/api#7', status: 'fail', message: 'nw/api#7 “fix\n::add-mask::x\r\n::error::forged”: not approved.' }] }),
+    ]), { outDir: 'r', files: ['r/report.html'], c: plain });
+    expect(out).toContain('• nw/api#7 “fix ::add-mask::x ::error::forged”: not approved.');
+    expect(out.split('\n').filter((l) => l.trimStart().startsWith('::'))).toEqual([]);
+  });
 });
