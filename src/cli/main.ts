@@ -25,7 +25,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Exit codes:
   0  nothing fails at or above --fail-on and nothing errored
-  1  a control fails at or above --fail-on
+  1  a control fails at or above --fail-on (with --baseline: a failure that is new)
   2  usage, configuration or control definition error (nothing was collected)
   3  no such failure, but some control ended in error (evidence incomplete)
   4  internal error (a bug in soc2)

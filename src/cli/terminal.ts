@@ -24,7 +24,9 @@ export interface Progress {
   line(message: string): void;
   /** Controls decided so far, of all the controls in the run. */
   controls(done: number, total: number): void;
-  /** Clears the line and stops; safe to call more than once. */
+  /** Erases the line so a message can be printed; it comes back at the next refresh. */
+  clear(): void;
+  /** Erases the line and stops for good; safe to call more than once. */
   done(): void;
 }
 
@@ -57,7 +59,7 @@ function everyInterval(everyMs: number, tick: () => void): () => void {
  */
 export function makeProgress(opts: ProgressOptions = {}): Progress {
   const stream = opts.stream ?? process.stderr;
-  if (!stream.isTTY || opts.enabled === false) return { line: () => {}, controls: () => {}, done: () => {} };
+  if (!stream.isTTY || opts.enabled === false) return { line: () => {}, controls: () => {}, clear: () => {}, done: () => {} };
   const now = opts.now ?? Date.now;
   const start = now();
   const delay = opts.delayMs ?? PROGRESS_DELAY_MS;
@@ -74,6 +76,10 @@ export function makeProgress(opts: ProgressOptions = {}): Progress {
     stream.write(`\r\x1b[2K${fitted}`);
     shown = fitted;
   };
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = '';
+  };
   const stopTicking = (opts.every ?? everyInterval)(PROGRESS_REFRESH_MS, render);
   return {
     line(message: string) {
@@ -82,12 +88,12 @@ export function makeProgress(opts: ProgressOptions = {}): Progress {
     controls(done: number, total: number) {
       controls = { done, total };
     },
+    clear,
     done() {
       if (stopped) return;
       stopped = true;
       stopTicking();
-      if (shown) stream.write('\r\x1b[2K');
-      shown = '';
+      clear();
     },
   };
 }

@@ -115,7 +115,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
       warn: (m) => {
         warnings.push(m);
         if (o.quiet) return;
-        progress.done();
+        progress.clear();
         process.stderr.write(`soc2: warning: ${m}\n`);
       },
     });

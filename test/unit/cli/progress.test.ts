@@ -51,12 +51,17 @@ describe('cli/terminal makeProgress', () => {
     p.controls(4, 40);
     time.advance(200);
     expect(writes[1]).toMatch(/^\r\x1b\[2K4\/40 controls · /);
+    // A warning clears the line; the next refresh draws it again.
+    p.clear();
+    expect(writes[2]).toBe('\r\x1b[2K');
+    time.advance(200);
+    expect(writes[3]).toBe(writes[1]);
     p.done();
     expect(writes.at(-1)).toBe('\r\x1b[2K');
     expect(time.stopped).toBe(true);
     p.done();
     time.advance(200);
-    expect(writes).toHaveLength(3);
+    expect(writes).toHaveLength(5);
   });
 
   it('writes nothing at all on a stream that is not a terminal, or when disabled (--quiet)', () => {
