@@ -33,6 +33,9 @@ export function presentRun(results: Results, o: PresentOptions): { results: Resu
   const exitCode = gate ? gate.exitCode : results.summary.exitCode;
   const outcome: RunOutcome = { results, exitCode, reportDir: o.reportDir, files: o.files, ...(gate ? { gate } : {}) };
 
+  if (gate && o.baseline && o.baseline.sample !== results.run.sample && !o.quiet) {
+    process.stderr.write(`soc2: warning: the baseline ${gate.file} ${o.baseline.sample ? 'is sample data (soc2 demo)' : 'comes from real systems'} and this run ${results.run.sample ? 'is sample data' : 'is not'}; the comparison says little.\n`);
+  }
   if (o.json) {
     process.stdout.write(`${JSON.stringify(runJson(outcome, o.cwd), null, 2)}\n`);
   } else if (!o.quiet) {

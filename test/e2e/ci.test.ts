@@ -46,6 +46,11 @@ describe('soc2 run --baseline (end to end, through bin/)', () => {
     expect(added.stdout).toContain('Exit code 1: 1 failing resource at or above --fail-on low is new since the baseline.');
     // A new failure below --fail-on does not fail the run.
     expect((await runCli(['run', '--baseline', 'baseline.json', '--fail-on', 'critical'], { cwd: dir })).code).toBe(0);
+    // A baseline from the demo says little about real systems; the run says so.
+    const demoBaseline = readJson(join(dir, 'baseline.json'));
+    writeFileSync(join(dir, 'demo.json'), JSON.stringify({ ...demoBaseline, run: { ...demoBaseline.run, sample: true } }));
+    const mixed = await runCli(['run', '--baseline', 'demo.json'], { cwd: dir });
+    expect(mixed.stderr).toBe('soc2: warning: the baseline demo.json is sample data (soc2 demo) and this run is not; the comparison says little.\n');
   });
 
   it('exits 2 naming the baseline when it is missing or not a results file, before collecting anything', async () => {
