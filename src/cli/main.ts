@@ -30,7 +30,7 @@ export function buildProgram(): Command {
     .addHelpText('after', `
 Exit codes:
   0  nothing fails at or above --fail-on and nothing errored
-  1  a control fails at or above --fail-on
+  1  a control fails at or above --fail-on (with --baseline: a failure that is new)
   2  usage, configuration or control definition error (nothing was collected)
   3  no such failure, but some control ended in error (evidence incomplete)
   4  internal error (a bug in soc2)
@@ -57,6 +57,9 @@ For the auditor:
     .option('--only <ids>', 'run only these control ids, comma-separated')
     .option('--github-api-url <url>', GITHUB_API_URL_HELP)
     .option('--history <dir>', 'record the run in this history folder (created if absent) and add the period coverage to the reports')
+    .option('--baseline <results>', 'gate only on failures that are new relative to this results.json or report folder')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON summary object on stdout instead of the summary')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program
@@ -65,6 +68,9 @@ For the auditor:
     .option('-o, --out <dir>', 'report directory', 'soc2-demo-report')
     .addOption(new Option('--fail-on <severity>', 'threshold used for the exit code it reports').choices(FAIL_ON).default('low'))
     .option('--strict-exit', 'exit with the run\'s real exit code (the seeded failures make it 1) instead of 0')
+    .option('--baseline <results>', 'compare with this results.json or report folder: only new failures count for the exit code')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON summary object on stdout instead of the summary')
     .action(async (opts) => (await import('./commands/demo.js')).demoCommand(opts));
 
   const controls = program.command('controls').description('validate, list and explain control definitions');
@@ -130,6 +136,12 @@ For the auditor:
     .option('-o, --out <prefix>', 'path prefix of the two key files', 'soc2-signing')
     .option('--force', 'replace existing key files')
     .action(async (opts) => (await import('./commands/keygen.js')).keygenCommand(opts));
+
+  program
+    .command('diff <old> <new>')
+    .description('compare two runs (results.json files or report folders): new failures, fixed, still failing, newly in error')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .action(async (oldRun: string, newRun: string, opts) => (await import('./commands/diff.js')).diffCommand(oldRun, newRun, opts));
 
   program
     .command('verify [dir]')

@@ -12,22 +12,104 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkIns
   return chalk;
 }
 
-/** A one-line progress display that rewrites itself; silent when stderr is not a terminal. */
-export function makeProgress(stream: NodeJS.WriteStream = process.stderr): { line(msg: string): void; done(): void } {
-  if (!stream.isTTY) return { line: () => {}, done: () => {} };
-  let shown = false;
+/** What the progress line shows besides the current activity. */
+export interface RequestCounts {
+  /** HTTP requests made so far (AWS and GitHub, 304 revalidations included). */
+  requests: number;
+  /** GitHub's rate-limit budget per resource (core, graphql, …) from the latest response that named it. */
+  github: Record<string, { remaining: number; limit: number }>;
+}
+
+export interface Progress {
+  /** What the run is doing now (a collector starting, a token being checked). */
+  line(message: string): void;
+  /** Controls decided so far, of all the controls in the run. */
+  controls(done: number, total: number): void;
+  /** Erases the line so a message can be printed; it comes back at the next refresh. */
+  clear(): void;
+  /** Erases the line and stops for good; safe to call more than once. */
+  done(): void;
+}
+
+export interface ProgressOptions {
+  stream?: Pick<NodeJS.WriteStream, 'isTTY' | 'columns' | 'write'>;
+  /** False under --quiet. */
+  enabled?: boolean;
+  /** Nothing is shown before this: a run that finishes sooner never flashes a line. */
+  delayMs?: number;
+  /** Requests made and rate-limit budget, when known. */
+  counts?: () => RequestCounts;
+  now?: () => number;
+  /** Calls `tick` every `everyMs` until the returned function is called. */
+  every?: (everyMs: number, tick: () => void) => () => void;
+}
+
+const PROGRESS_DELAY_MS = 1500;
+const PROGRESS_REFRESH_MS = 200;
+
+function everyInterval(everyMs: number, tick: () => void): () => void {
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * One line on stderr that rewrites itself once a run has taken more than a second or two:
+ * controls decided of the total, requests made, GitHub's rate-limit budget left, and what is
+ * happening now. Nothing at all when the stream is not a terminal or the display is disabled.
+ */
+export function makeProgress(opts: ProgressOptions = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  if (!stream.isTTY || opts.enabled === false) return { line: () => {}, controls: () => {}, clear: () => {}, done: () => {} };
+  const now = opts.now ?? Date.now;
+  const start = now();
+  const delay = opts.delayMs ?? PROGRESS_DELAY_MS;
+  let activity = '';
+  let controls: { done: number; total: number } | undefined;
+  let shown = '';
+  let stopped = false;
+  const render = () => {
+    if (stopped || now() - start < delay) return;
+    const text = progressText({ controls, counts: opts.counts?.(), activity });
+    const width = Math.max(20, (stream.columns || 80) - 1);
+    const fitted = [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text;
+    if (fitted === shown) return;
+    stream.write(`\r\x1b[2K${fitted}`);
+    shown = fitted;
+  };
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = '';
+  };
+  const stopTicking = (opts.every ?? everyInterval)(PROGRESS_REFRESH_MS, render);
   return {
-    line(msg: string) {
-      const width = (stream.columns ?? 80) - 1;
-      const safe = terminalSafe(msg);
-      stream.write(`\r\x1b[2K${safe.length > width ? safe.slice(0, width - 1) + '…' : safe}`);
-      shown = true;
+    line(message: string) {
+      activity = terminalSafe(message.split('\n')[0] ?? '');
     },
+    controls(done: number, total: number) {
+      controls = { done, total };
+    },
+    clear,
     done() {
-      if (shown) stream.write('\r\x1b[2K');
-      shown = false;
+      if (stopped) return;
+      stopped = true;
+      stopTicking();
+      clear();
     },
   };
+}
+
+/** "12/40 controls · 153 requests · GitHub budget core 4,812/5,000 · collecting github.branch-rules…" */
+export function progressText(p: { controls?: { done: number; total: number }; counts?: RequestCounts; activity: string }): string {
+  const parts: string[] = [];
+  if (p.controls) parts.push(`${p.controls.done}/${p.controls.total} controls`);
+  if (p.counts) {
+    parts.push(`${p.counts.requests.toLocaleString('en-US')} request${p.counts.requests === 1 ? '' : 's'}`);
+    const budgets = Object.entries(p.counts.github).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (budgets.length) parts.push(`GitHub budget ${budgets.map(([name, b]) => `${name} ${b.remaining.toLocaleString('en-US')}/${b.limit.toLocaleString('en-US')}`).join(', ')}`);
+  }
+  if (p.activity) parts.push(p.activity);
+  return parts.join(' · ');
 }
 
 const ORDER: ControlResult['status'][] = ['fail', 'error', 'excepted', 'manual', 'not_applicable', 'pass'];
@@ -108,14 +190,17 @@ function incompleteness(ctl: ControlResult): string {
  * overrides become a visible U+FFFD (see printable.ts), so it can neither rewrite nor forge lines.
  */
 export function terminalSafe(text: string): string {
-  return printableLine(text);
+  // A line break becomes a space: the text stays on its line, where in CI it can never start a
+  // line of its own that the runner would read as a workflow command (`::add-mask::…`).
+  return printableLine(text.replace(/\r\n|\n/g, ' '));
 }
 
-export function exitNote(results: Results): string {
-  switch (results.summary.exitCode) {
+/** Why the process exits with `code` (default: the run's own exit code). */
+export function exitNote(results: Results, code = results.summary.exitCode): string {
+  switch (code) {
     case 0: return 'Exit code 0: nothing fails at or above --fail-on ' + results.run.failOn + ' and every control could be evaluated.';
     case 1: return `Exit code 1: at least one control fails at or above --fail-on ${results.run.failOn}.`;
     case 3: return 'Exit code 3: no failure at the threshold, but some controls could not be evaluated completely (error, or a failure below the threshold on incomplete evidence).';
-    default: return `Exit code ${results.summary.exitCode}.`;
+    default: return `Exit code ${code}.`;
   }
 }

@@ -32,6 +32,8 @@ export interface RunOptions {
   sample: boolean;
   /** Progress lines (the CLI shows them on a TTY only). */
   progress(message: string): void;
+  /** Controls whose evidence is in (or that need none), of all controls: for the progress display. */
+  controlsDone?(done: number, total: number): void;
   /** Warnings the user must see (e.g. controls the token cannot evaluate). */
   warn(message: string): void;
   /** Aborted when the run is cancelled: collection stops, and so do the reads collectors share. */
@@ -114,6 +116,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const cancel = () => run.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', cancel, { once: true });
   let outcomes: Awaited<ReturnType<typeof collectAll>>;
+  let controlsDone = opts.controls.length - plan.reduce((n, call) => n + call.controls.length, 0);
+  opts.controlsDone?.(controlsDone, opts.controls.length);
   try {
     if (opts.signal?.aborted) cancel();
     outcomes = await collectAll(plan, {
@@ -123,7 +127,11 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
       now: opts.now,
       signal: run.signal,
       onStart: (call) => opts.progress(`collecting ${call.collectorId} for ${call.controls.map((c) => c.id).join(', ')}`),
-      onDone: (call, _o, done, total) => opts.progress(`[${done}/${total}] ${call.collectorId} done`),
+      onDone: (call, _o, done, total) => {
+        opts.progress(`[${done}/${total}] ${call.collectorId} done`);
+        controlsDone += call.controls.length;
+        opts.controlsDone?.(controlsDone, opts.controls.length);
+      },
     });
   } finally {
     opts.signal?.removeEventListener('abort', cancel);

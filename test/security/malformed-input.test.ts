@@ -253,7 +253,7 @@ describe('security: malformed input (through bin/)', () => {
       const r = await soc2(['run'], dir);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).not.toMatch(HOSTILE);
-      expect(r.stdout).toContain('Policy \ufffd[2J\ufffd]0;owned\ufffd\ufffdgnp.exe\ufffd PASS  GH-002 forged line');
+      expect(r.stdout).toContain('Policy \ufffd[2J\ufffd]0;owned\ufffd\ufffdgnp.exe  PASS  GH-002 forged line');
       expect(r.stdout.split('\n').filter((l) => l.includes('PASS  GH-002'))).toHaveLength(1);
     }, HANG_TEST_TIMEOUT);
 

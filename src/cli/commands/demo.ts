@@ -10,11 +10,10 @@ import type { Severity } from '../../controls/schema.js';
 import { configSchema } from '../../config/schema.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { executeRun } from './run.js';
-import { exitNote } from '../terminal.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { undoOnInterrupt } from '../signals.js';
 
-export async function demoCommand(opts: { out: string; failOn: Severity; strictExit?: boolean }): Promise<void> {
+export async function demoCommand(opts: { out: string; failOn: Severity; strictExit?: boolean; baseline?: string; quiet?: boolean; json?: boolean }): Promise<void> {
   const cwd = process.cwd();
   const work = mkdtempSync(join(tmpdir(), 'soc2-demo-'));
   const removeWork = () => rmSync(work, { recursive: true, force: true });
@@ -24,7 +23,7 @@ export async function demoCommand(opts: { out: string; failOn: Severity; strictE
     return undefined;
   });
   try {
-    process.stderr.write('Starting the sample estate (Northwind Analytics: fake AWS Config and GitHub on 127.0.0.1)…\n');
+    if (!opts.quiet) process.stderr.write('Starting the sample estate (Northwind Analytics: fake AWS Config and GitHub on 127.0.0.1)…\n');
     const sandbox = await startSandbox({ dir: work });
     try {
       const config = configSchema.parse({
@@ -33,7 +32,7 @@ export async function demoCommand(opts: { out: string; failOn: Severity; strictE
         repo: { path: sandbox.repoDir },
       });
       const loaded: LoadedConfig = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
-      const results = await executeRun({
+      const run = await executeRun({
         loaded,
         cwd,
         outDir: resolve(cwd, opts.out),
@@ -42,9 +41,13 @@ export async function demoCommand(opts: { out: string; failOn: Severity; strictE
         env: { ...withoutCredentials(process.env), ...sandbox.env },
         sample: true,
         now: sandbox.now,
-        exitCodeNote: (r) => opts.strictExit ? exitNote(r) : `${exitNote(r).replace(/^Exit code (\d)/, 'A real run would exit $1')} The demo exits 0 (use --strict-exit for the real code).`,
+        baseline: opts.baseline,
+        quiet: opts.quiet,
+        json: opts.json,
+        ciEnv: process.env,
+        exitCodeNote: (note) => opts.strictExit ? note : `${note.replace(/^Exit code (\d)/, 'A real run would exit $1')} The demo exits 0 (use --strict-exit for the real code).`,
       });
-      process.exitCode = opts.strictExit ? results.summary.exitCode : 0;
+      process.exitCode = opts.strictExit ? run.exitCode : 0;
     } finally {
       await sandbox.close();
     }

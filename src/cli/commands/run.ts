@@ -12,9 +12,12 @@ import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
 import { UsageError } from '../../errors.js';
 import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
-import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
+import { makeProgress } from '../terminal.js';
+import { startRequestMeter } from '../request-meter.js';
 import { undoOnInterrupt } from '../signals.js';
 import { printableText } from '../../printable.js';
+import { readResultsView } from '../../ci/results-reader.js';
+import { presentRun } from '../run-output.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -24,6 +27,9 @@ export interface RunCommandOptions {
   only?: string;
   githubApiUrl?: string;
   history?: string;
+  baseline?: string;
+  quiet?: boolean;
+  json?: boolean;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
@@ -31,8 +37,8 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
   const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
-  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now, history: opts.history });
-  process.exitCode = results.summary.exitCode;
+  const run = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now, history: opts.history, baseline: opts.baseline, quiet: opts.quiet, json: opts.json });
+  process.exitCode = run.exitCode;
 }
 
 export function parseFormats(text: string): Array<keyof typeof renderers> {
@@ -53,13 +59,30 @@ export interface ExecuteRunOptions {
   env: NodeJS.ProcessEnv;
   sample: boolean;
   now(): Date;
-  exitCodeNote?: (r: Results) => string;
+  /** Rewrites the closing "Exit code …" sentence (the demo says what a real run would do). */
+  exitCodeNote?: (note: string) => string;
   /** --history: the folder this run is recorded in, as given. */
   history?: string;
+  /** --baseline: a results.json (or report folder) whose failures do not fail this run. */
+  baseline?: string;
+  /** --quiet: nothing on the terminal but errors. */
+  quiet?: boolean;
+  /** --json: one JSON summary object on stdout instead of the terminal summary. */
+  json?: boolean;
+  /** The environment that says whether this is GitHub Actions (default: the process's). */
+  ciEnv?: NodeJS.ProcessEnv;
 }
 
-export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
+export interface FinishedRun {
+  results: Results;
+  /** What the process exits with: the run's own code, or the baseline gate's. */
+  exitCode: number;
+}
+
+export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
   const { config } = o.loaded;
+  // Read before anything is collected: a wrong baseline path must not cost a whole run.
+  const baseline = o.baseline === undefined ? undefined : readResultsView(o.baseline, o.cwd, 'baseline');
   let controls = await loadConfiguredControls(o.loaded);
   if (o.only) {
     const wanted = new Set(o.only.split(',').map((s) => s.trim()).filter(Boolean));
@@ -84,8 +107,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const files: string[] = [];
   let results: Results;
   let recorded: string | undefined;
+  // The progress line, and the request meter behind it, only on a terminal.
+  const interactive = !o.quiet && process.stderr.isTTY === true;
+  const meter = interactive ? startRequestMeter() : undefined;
+  const progress = makeProgress({ enabled: interactive, ...(meter ? { counts: meter.counts } : {}) });
   try {
-    const progress = makeProgress();
     const warnings: string[] = [];
     results = await runAssessment({
       loaded: o.loaded,
@@ -97,9 +123,11 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       env: o.env,
       sample: o.sample,
       progress: progress.line,
+      controlsDone: progress.controls,
       warn: (m) => {
-        progress.done();
         warnings.push(m);
+        if (o.quiet) return;
+        progress.clear();
         process.stderr.write(`soc2: warning: ${printableText(m)}\n`);
       },
     });
@@ -118,14 +146,26 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       recorded = `History: recorded as ${join(o.history!, record.name)} (sha256 ${record.sha256})${record.raced ? `, after ${record.raced} record(s) other runs appended meanwhile` : ''}.\n`;
     }
     const leftover = staged.commit();
-    if (leftover) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
+    if (leftover && !o.quiet) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
   } finally {
+    progress.done();
+    meter?.stop();
     stopUndo();
     staged.discard();
   }
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
-  const shown = ordered.map((f) => join(display, f));
-  process.stdout.write('\n' + renderSummary(results, { outDir: display, files: [...shown, join(display, 'evidence/')], c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
-  if (recorded) process.stdout.write(recorded);
-  return results;
+  const finished = presentRun(results, {
+    cwd: o.cwd,
+    reportDir: display,
+    files: ordered.map((f) => join(display, f)),
+    failOn: o.failOn,
+    ...(baseline ? { baseline } : {}),
+    quiet: o.quiet === true,
+    json: o.json === true,
+    ciEnv: o.ciEnv ?? process.env,
+    ...(o.exitCodeNote ? { exitCodeNote: o.exitCodeNote } : {}),
+  });
+  // With --json, stdout holds one JSON object only; the history line goes to stderr.
+  if (recorded && !o.quiet) (o.json ? process.stderr : process.stdout).write(recorded);
+  return finished;
 }

@@ -72,9 +72,17 @@ describe('cli/terminal', () => {
       ctl({ id: 'SEC-001', status: 'fail', title: 'Policy\u001b[2J\u202egnp.exe\n PASS  GH-002 forged', findings: [] }),
     ]), { outDir: 'r', files: ['r\u001b[31m/report.html'], c: plain });
     expect(out).not.toMatch(/[\u001b\u202e]/);
-    expect(out).toContain('Policy\ufffd[2J\ufffdgnp.exe\ufffd PASS  GH-002 forged');
+    expect(out).toContain('Policy\ufffd[2J\ufffdgnp.exe  PASS  GH-002 forged');
     expect(out).toContain('Report:  r\ufffd[31m/report.html');
     expect(out.split('\n').filter((l) => l.includes('GH-002'))).toHaveLength(1);
+  });
+
+  it('keeps a line break in API data on its line, so in CI it can never start a workflow command', () => {
+    const out = renderSummary(withControls([
+      ctl({ id: 'GH-028', status: 'fail', findings: [{ resource: 'nw/api#7', status: 'fail', message: 'nw/api#7 “fix\n::add-mask::x\r\n::error::forged”: not approved.' }] }),
+    ]), { outDir: 'r', files: ['r/report.html'], c: plain });
+    expect(out).toContain('• nw/api#7 “fix ::add-mask::x ::error::forged”: not approved.');
+    expect(out.split('\n').filter((l) => l.trimStart().startsWith('::'))).toEqual([]);
   });
 });
 

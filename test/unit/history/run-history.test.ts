@@ -26,7 +26,7 @@ remediation: Add SECURITY.md with a contact address for vulnerability reports.
 function runAt(dir: string, iso: string, out = 'soc2-report') {
   const now = () => new Date(iso);
   const loaded = loadConfig({ cwd: dir, today: now() });
-  return executeRun({ loaded, cwd: dir, outDir: join(dir, out), failOn: 'low', extraFormats: [], env: cleanEnv(), sample: false, now, history: 'hist' });
+  return executeRun({ loaded, cwd: dir, outDir: join(dir, out), failOn: 'low', extraFormats: [], env: cleanEnv(), sample: false, now, history: 'hist' }).then((r) => r.results);
 }
 
 describe('history/run-history (soc2 run --history)', () => {
