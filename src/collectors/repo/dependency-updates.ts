@@ -144,6 +144,13 @@ export const collector: Collector<DependencyUpdatesParams, DependencyUpdatesReso
   resource,
   permissions: ['local:read'],
   defaultWhenEmpty: 'error',
+  // Problems carry their own file and line.
+  locate: {
+    resource: (d) => {
+      const file = d.dependabotConfigPath ?? d.renovateConfigPath?.replace(/#renovate$/, '');
+      return file ? { file } : undefined;
+    },
+  },
   example: `collector: repo.dependency-updates
 params: {}
 assert:
