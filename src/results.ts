@@ -80,6 +80,8 @@ export const findingSchema = z.object({
   occurrences: z.array(occurrenceSchema).optional()
     .describe(`For a failing resource: each entry of the lists that made it fail (every secret, unpinned action or invalid line), with where it is; the message names only the first few. At most ${MAX_OCCURRENCES}; occurrenceCount gives the number when there were more.`),
   occurrenceCount: z.number().int().optional().describe('How many entries there were when more than `occurrences` holds; the evidence file lists them.'),
+  entriesOnly: z.literal(true).optional()
+    .describe('The resource fails only because lists that must be empty are not: each occurrence is a deviation of its own, and nothing else about the resource fails.'),
 });
 export type Finding = z.infer<typeof findingSchema>;
 

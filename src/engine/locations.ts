@@ -64,13 +64,18 @@ export function occurrencesOf(
   data: unknown,
   collector: AnyCollector | undefined,
   label: (key: string) => string | undefined,
-): { occurrences?: Occurrence[]; occurrenceCount?: number } {
+): { occurrences?: Occurrence[]; occurrenceCount?: number; entriesOnly?: true } {
   const resource = resourceLocation(collector, data);
   const out: Occurrence[] = [];
   let count = 0;
   const seen = new Set<string>();
+  let entriesOnly = true;
   for (const f of failures) {
-    if (f.op !== 'empty' || f.reason !== 'mismatch' || !Array.isArray(f.actual) || seen.has(f.key)) continue;
+    if (f.op !== 'empty' || f.reason !== 'mismatch' || !Array.isArray(f.actual)) {
+      entriesOnly = false;
+      continue;
+    }
+    if (seen.has(f.key)) continue;
     seen.add(f.key);
     const field = label(f.key) ?? f.key;
     for (const entry of f.actual as unknown[]) {
@@ -81,5 +86,5 @@ export function occurrencesOf(
     }
   }
   if (!out.length) return {};
-  return { occurrences: out, ...(count > out.length ? { occurrenceCount: count } : {}) };
+  return { occurrences: out, ...(count > out.length ? { occurrenceCount: count } : {}), ...(entriesOnly ? { entriesOnly: true as const } : {}) };
 }
