@@ -8,6 +8,7 @@ import { collector as workflows } from '../../../src/collectors/repo/workflows.j
 import { collector as secrets } from '../../../src/collectors/repo/secrets.js';
 import { collector as lockfile } from '../../../src/collectors/repo/lockfile.js';
 import { collector as codeowners } from '../../../src/collectors/repo/codeowners.js';
+import { collector as dependencyUpdates } from '../../../src/collectors/repo/dependency-updates.js';
 
 const ref: EvidenceRef = { file: 'evidence/repo/x.json', sha256: 'a'.repeat(64), collector: 'repo.x', params: {}, collectedAt: '2026-06-30T00:00:00.000Z', finishedAt: '2026-06-30T00:00:01.000Z', complete: true, resourceCount: 1, calls: [], gaps: [] };
 
@@ -100,5 +101,27 @@ describe('engine/locations', () => {
     const r = evaluateControl(control({ collector: 'github.deploy-keys', assert: { key: 'keys', op: 'empty' } }), ev([{ id: 'acme/api', data: { keys: [{ file: 'x', line: 2 }] } }]), gh, [], today);
     expect(r.findings[0]!.occurrences).toEqual([{ field: 'deploy keys', text: 'x' }]);
     expect(r.findings[0]!.location).toBeUndefined();
+  });
+
+  it('marks a finding whose listed entries are the whole deviation, and not one that fails on something else too', () => {
+    const assert: Control['assert'] = { all: [{ key: 'invalidLines', op: 'empty' }, { key: 'hasCatchAllRule', op: 'eq', value: true }] };
+    const c = control({ collector: 'repo.codeowners', assert });
+    const line = { summary: 'line 3: bad', line: 3, text: 'x', reason: 'bad' };
+    const only = evaluateControl(c, ev([{ id: 'acme/api', data: { codeownersPath: 'CODEOWNERS', invalidLines: [line], hasCatchAllRule: true } }]), codeowners, [], today);
+    expect(only.findings[0]!.entriesOnly).toBe(true);
+    const mixed = evaluateControl(c, ev([{ id: 'acme/api', data: { codeownersPath: 'CODEOWNERS', invalidLines: [line], hasCatchAllRule: false } }]), codeowners, [], today);
+    expect(mixed.findings[0]!.entriesOnly).toBeUndefined();
+    expect(mixed.findings[0]!.occurrences).toHaveLength(1);
+  });
+
+  it('points a dependency update finding at the line of the first problem, else at the configuration file', () => {
+    const c = control({ collector: 'repo.dependency-updates', assert: { key: 'dependencyUpdateToolConfigured', op: 'eq', value: true } });
+    const base = { dependencyUpdateToolConfigured: false, dependabotConfigPath: '.github/dependabot.yml', renovateConfigPath: null };
+    const broken = evaluateControl(c, ev([{ id: 'acme/api', data: { ...base, problems: [{ summary: 's', file: '.github/dependabot.yml', line: 4, message: 'm' }] } }]), dependencyUpdates, [], today);
+    expect(broken.findings[0]!.location).toEqual({ file: '.github/dependabot.yml', line: 4 });
+    const renovate = evaluateControl(c, ev([{ id: 'acme/api', data: { ...base, dependabotConfigPath: null, renovateConfigPath: 'package.json#renovate', problems: [] } }]), dependencyUpdates, [], today);
+    expect(renovate.findings[0]!.location).toEqual({ file: 'package.json' });
+    const none = evaluateControl(c, ev([{ id: 'acme/api', data: { ...base, dependabotConfigPath: null, problems: [] } }]), dependencyUpdates, [], today);
+    expect(none.findings[0]!.location).toBeUndefined();
   });
 });
