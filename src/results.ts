@@ -50,6 +50,23 @@ export const evidenceRefSchema = z.object({
 });
 export type EvidenceRef = z.infer<typeof evidenceRefSchema>;
 
+/** Entries of a finding's lists kept in results.json; the evidence file keeps them all. */
+export const MAX_OCCURRENCES = 1000;
+
+export const locationSchema = z.object({
+  file: z.string().describe('Path of the file, relative to the repository checkout, "/"-separated.'),
+  line: z.number().int().min(1).optional().describe('Line, counted from 1; absent when the whole file is meant.'),
+  column: z.number().int().min(1).optional().describe('Column, counted from 1.'),
+});
+export type Location = z.infer<typeof locationSchema>;
+
+export const occurrenceSchema = z.object({
+  field: z.string().describe('What is listed: the label of the resource field the entry comes from, e.g. "third-party actions not pinned to a full commit SHA".'),
+  text: z.string().describe('The entry: its summary, name or value.'),
+  location: locationSchema.optional(),
+});
+export type Occurrence = z.infer<typeof occurrenceSchema>;
+
 export const findingSchema = z.object({
   resource: z.string().describe('owner/repo, an org login, an AWS resource id, or a file path.'),
   resourceType: z.string().optional(),
@@ -59,6 +76,13 @@ export const findingSchema = z.object({
   message: z.string().describe('A sentence naming the resource, what was found and what is required.'),
   evidence: z.string().optional().describe('The evidence file this finding was decided from.'),
   exception: z.string().optional().describe('Justification of the exception that covers this finding.'),
+  location: locationSchema.optional()
+    .describe('The file in the repository checkout that decides this finding (the CODEOWNERS file in effect, the workflow file), and the line when one line does.'),
+  occurrences: z.array(occurrenceSchema).optional()
+    .describe(`For a failing resource: each entry of the lists that made it fail (every secret, unpinned action or invalid line), with where it is; the message names only the first few. At most ${MAX_OCCURRENCES}; occurrenceCount gives the number when there were more.`),
+  occurrenceCount: z.number().int().optional().describe('How many entries there were when more than `occurrences` holds; the evidence file lists them.'),
+  entriesOnly: z.literal(true).optional()
+    .describe('The resource fails only because lists that must be empty are not: each occurrence is a deviation of its own, and nothing else about the resource fails.'),
 });
 export type Finding = z.infer<typeof findingSchema>;
 
@@ -81,7 +105,12 @@ export const controlResultSchema = z.object({
   source: z.string().describe('The control file, as given.'),
   builtin: z.boolean().optional().describe('True for a control from the library shipped with soc2 (its file is not in the assessed repository).'),
   collector: z.string().optional(),
-  params: z.unknown().optional(),
+  params: z.unknown().optional().describe('The collector parameters the control ran with, after the configuration\'s overrides and the collector\'s defaults.'),
+  overrides: z.object({
+    params: z.record(z.string(), z.object({ defined: z.unknown(), configured: z.unknown() })).optional(),
+    severity: z.object({ defined: z.enum(SEVERITIES), configured: z.enum(SEVERITIES) }).optional(),
+  }).optional()
+    .describe('What the configuration (controls.params, controls.severity) changed in the control\'s definition: each value as the control file defines it (after the collector\'s defaults) and as configured. Absent when the control ran as defined.'),
   evidenceRequired: z.array(z.string()).optional(),
   counts: z.object({
     resources: z.number().int(),

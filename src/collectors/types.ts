@@ -164,9 +164,29 @@ export interface Collector<P = unknown, R extends object = Record<string, unknow
   readonly defaultWhenEmpty: 'not_applicable' | 'fail' | 'error';
   /** Timeout for one call of this collector, in milliseconds (default: the engine's). */
   readonly timeoutMs?: number;
+  /**
+   * For findings a developer can jump to (SARIF, reports): where a resource of the local checkout
+   * is. Declaring it also lets the engine locate list entries that carry their own `file`, `line`
+   * and `column` fields (a line without a file is a line of the resource's file).
+   */
+  readonly locate?: ResourceLocator<R>;
   /** A YAML control snippet (collector + params + assert) that the meta-test validates. */
   readonly example: string;
   collect(ctx: CollectContext, params: P): Promise<Evidence<R>>;
+}
+
+/** A place in the repository checkout: a '/'-separated path relative to its root, and a line and column from 1. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ResourceLocator<R> {
+  /** The file that decides the resource (the CODEOWNERS file in effect, the workflow file); undefined when there is none. */
+  resource?(data: R): SourceLocation | undefined;
+  /** Where one entry of the list field `key` is, for entries that do not carry `file`/`line` themselves (e.g. a list of paths). */
+  entry?(key: string, entry: unknown, data: R): SourceLocation | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -31,9 +31,19 @@ repo:
   path: .
 
 # Control library: "builtin" is the set shipped with soc2; add your own directories.
+# exclude leaves controls out; a file of yours with a built-in control's id replaces
+# that control when exclude names the id.
 controls:
   paths: [builtin]
   exclude: []
+  # Tune a control without copying it (results.json records each change for the auditor).
+  # A parameter given replaces the control's own value for that key (a list is replaced,
+  # not extended; \`soc2 controls show REPO-008\` prints the current values); keys not
+  # given keep theirs. Checked against the collector's parameters, like a control file.
+  # params:
+  #   REPO-008: { exclude: ["test/fixtures/**", "docs/examples/**"] }
+  # severity:
+  #   GH-017: low
 
 # Approved exceptions (waivers) with justification, approver and expiry.
 # exceptions: soc2-exceptions.yaml

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve, relative } from 'node:path';
+import type { z } from 'zod';
 import { ConfigError, UsageError, type SourceIssue } from '../errors.js';
 import { issueAt, readYamlFile, zodIssuesToSource, type PathSegment } from '../yaml-source.js';
 import { configSchema, type Config } from './schema.js';
@@ -19,8 +20,13 @@ export interface LoadedConfig {
   /** Directory relative paths in the config are resolved against. */
   baseDir: string;
   period: { start: string; end: string };
-  /** A problem located at a key of the file (file:line:col), for checks made after loading; absent without a file. */
-  issueAt?(path: PathSegment[], message: string): SourceIssue;
+  /** A problem located at a key of the file (file:line:col), for checks made after loading; absent without a file. Points at the value unless `at` is 'key'. */
+  issueAt?(path: PathSegment[], message: string, at?: 'key' | 'value'): SourceIssue;
+  /**
+   * Issues from validating a value of the file with another schema (a control's params override
+   * against its collector's schema), located at the value's keys; `schema` names allowed keys.
+   */
+  issuesAt?(path: PathSegment[], issues: readonly z.core.$ZodIssue[], schema?: z.ZodType): SourceIssue[];
 }
 
 export function loadConfig(opts: { cwd: string; file?: string; today: Date }): LoadedConfig {
@@ -51,7 +57,15 @@ export function loadConfig(opts: { cwd: string; file?: string; today: Date }): L
     if (problems.length) throw new ConfigError(problems);
     period = { start, end };
   }
-  return { config, file: abs, sha256: sha256(src.bytes), baseDir: resolve(abs, '..'), period, issueAt: (path, message) => issueAt(src, path, message, 'value') };
+  return {
+    config,
+    file: abs,
+    sha256: sha256(src.bytes),
+    baseDir: resolve(abs, '..'),
+    period,
+    issueAt: (path, message, at = 'value') => issueAt(src, path, message, at),
+    issuesAt: (path, issues, schema) => zodIssuesToSource(src, issues, { schema, prefix: path }),
+  };
 }
 
 /** The 90 days before today: from today−90 to yesterday, inclusive. */

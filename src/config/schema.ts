@@ -3,6 +3,7 @@
  * an error that names it (strict objects all the way down).
  */
 import { z } from 'zod';
+import { SEVERITIES } from '../controls/schema.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD');
 
@@ -49,7 +50,12 @@ export const configSchema = z.strictObject({
   }).default({ path: '.' }),
   controls: z.strictObject({
     paths: z.array(z.string()).min(1).default(['builtin']).describe('Directories or files of control YAML; "builtin" is the library shipped with soc2.'),
-    exclude: z.array(z.string()).default([]).describe('Control ids to leave out.'),
+    exclude: z.array(z.string()).default([])
+      .describe('Control ids to leave out. When one of your files has the id of a built-in control, excluding that id leaves out the built-in one and your file replaces it.'),
+    params: z.record(z.string(), z.record(z.string(), z.unknown())).optional()
+      .describe('Change a control\'s collector parameters without copying it: control id → parameters. Each parameter given replaces the control\'s own value for that key (keys not given keep theirs); the result is checked against the collector\'s parameter schema. results.json records every change.'),
+    severity: z.record(z.string(), z.enum(SEVERITIES)).optional()
+      .describe('Change a control\'s severity without copying it: control id → critical | high | medium | low. results.json records every change.'),
   }).default({ paths: ['builtin'], exclude: [] }),
   exceptions: z.string().optional().describe('YAML file of approved exceptions (waivers).'),
   concurrency: z.number().int().min(1).max(64).default(8),

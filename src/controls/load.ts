@@ -15,6 +15,7 @@ import type { LoadedConfig } from '../config/load.js';
 import { controlSchema, type Control, type Assertion } from './schema.js';
 import { validateAssertion } from './validate-assertion.js';
 import { InputFileError } from '../input-file.js';
+import { applyOverrides, type LoadedControlSet } from './overrides.js';
 
 /** The control schema with `assert` and `params` left to the collector-aware checks below. */
 const controlShapeSchema = controlSchema.extend({ assert: z.unknown().optional(), params: z.unknown().optional() });
@@ -28,9 +29,10 @@ export interface LoadOptions {
   cwd?: string;
 }
 
-/** The controls a configuration puts in scope (controls.paths less controls.exclude). */
-export function loadConfiguredControls(loaded: Pick<LoadedConfig, 'config' | 'baseDir'>): Promise<Control[]> {
-  return loadControls({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
+/** The controls a configuration puts in scope (controls.paths less controls.exclude), tuned by controls.params and controls.severity. */
+export async function loadConfiguredControls(loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'issueAt' | 'issuesAt'>): Promise<Control[]> {
+  const set = await loadControlSet({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
+  return applyOverrides(set, loaded);
 }
 
 export function resolveControlFiles(paths: readonly string[], cwd: string): { files: string[]; issues: SourceIssue[] } {
@@ -65,10 +67,22 @@ function displayName(file: string, cwd: string): string {
 }
 
 export async function loadControls(opts: LoadOptions): Promise<Control[]> {
+  return (await loadControlSet(opts)).controls;
+}
+
+/**
+ * The controls in scope, and every id the files define. An id may be defined once, with one
+ * exception: one of the user's files may replace a built-in control of the same id when
+ * controls.exclude names that id (the built-in one is then what is left out).
+ */
+export async function loadControlSet(opts: LoadOptions): Promise<LoadedControlSet> {
   const cwd = opts.cwd ?? process.cwd();
   const { files, issues } = resolveControlFiles(opts.paths, cwd);
+  const exclude = new Set(opts.exclude ?? []);
   const controls: Control[] = [];
-  const seen = new Map<string, SourceIssue>();
+  const seen = new Map<string, { at: SourceIssue; builtin: boolean; index: number }>();
+  /** Ids whose built-in control one of the user's files replaces. */
+  const replaced = new Set<string>();
   for (const file of files) {
     let src: YamlSource;
     try {
@@ -85,18 +99,42 @@ export async function loadControls(opts: LoadOptions): Promise<Control[]> {
     issues.push(...result.issues);
     if (!result.control) continue;
     const c = result.control;
-    const first = seen.get(c.id);
+    const builtin = isBuiltin(file);
     const here = issueAt(src, ['id'], '', 'value');
-    if (first) {
-      issues.push({ ...here, message: `duplicate control id "${c.id}": also defined at ${first.file}:${first.line}:${first.col}. Ids must be unique across all control files.` });
+    const loadedControl = { ...c, file, source: src.file, builtin };
+    const first = seen.get(c.id);
+    if (!first) {
+      seen.set(c.id, { at: here, builtin, index: controls.push(loadedControl) - 1 });
       continue;
     }
-    seen.set(c.id, here);
-    controls.push({ ...c, file, source: src.file, builtin: isBuiltin(file) });
+    const where = `${first.at.file}:${first.at.line}:${first.at.col}`;
+    if (first.builtin !== builtin && exclude.has(c.id)) {
+      // The user's copy replaces the built-in control it was copied from.
+      replaced.add(c.id);
+      if (!builtin) {
+        controls[first.index] = loadedControl;
+        seen.set(c.id, { at: here, builtin, index: first.index });
+      }
+      continue;
+    }
+    if (first.builtin !== builtin) {
+      const user = builtin ? first.at : here;
+      const library = builtin ? here : first.at;
+      issues.push({
+        ...user,
+        message:
+          `control id "${c.id}" is also a built-in control (${library.file}). To run your file instead, add ${c.id} to controls.exclude in soc2.config.yaml ` +
+          `(the built-in one is then left out); to change only its params or severity, delete the copy and set controls.params or controls.severity for ${c.id}.`,
+      });
+      continue;
+    }
+    issues.push({ ...here, message: `duplicate control id "${c.id}": also defined at ${where}. Ids must be unique across all control files.` });
   }
   if (issues.length) throw new ControlDefinitionError(issues);
-  const exclude = new Set(opts.exclude ?? []);
-  return controls.filter((c) => !exclude.has(c.id)).sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    controls: controls.filter((c) => !exclude.has(c.id) || replaced.has(c.id)).sort((a, b) => a.id.localeCompare(b.id)),
+    ids: new Set(seen.keys()),
+  };
 }
 
 /** Validates one parsed file; returns the control when it has no problems. */

@@ -86,4 +86,15 @@ export interface Control extends ControlFile {
   /** Params after the collector's defaults were applied. */
   resolvedParams: unknown;
   whenEmptyResolved: 'not_applicable' | 'fail' | 'error';
+  /** Present when the configuration changed the definition (controls.params / controls.severity). */
+  overrides?: ControlOverrides;
+}
+
+/**
+ * What the configuration changed in a control, kept for the auditor: each value as the control
+ * file defines it (after the collector's defaults) and as configured.
+ */
+export interface ControlOverrides {
+  params?: Record<string, { defined: unknown; configured: unknown }>;
+  severity?: { defined: Severity; configured: Severity };
 }

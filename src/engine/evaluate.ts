@@ -15,6 +15,7 @@ import { findingMessage, formatValue, SOURCE_NAMES, unreportedMessage, type Unre
 import { applyExceptions } from './exception-match.js';
 import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
+import { occurrencesOf, resourceLocation } from './locations.js';
 
 export type CollectionOutcome =
   | { kind: 'evidence'; evidence: Evidence<Record<string, unknown>>; ref: EvidenceRef }
@@ -43,6 +44,7 @@ export function evaluateControl(
     builtin: control.builtin,
     collector: control.collector,
     params: control.type === 'automated' ? control.resolvedParams : undefined,
+    ...(control.overrides ? { overrides: control.overrides } : {}),
   };
   const counts = { resources: 0, pass: 0, fail: 0, error: 0, excepted: 0, notApplicable: 0 };
 
@@ -86,7 +88,8 @@ export function evaluateControl(
   const seen = new Set<string>();
   for (const r of evidence.resources) {
     seen.add(r.id);
-    const where = { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file };
+    const location = resourceLocation(collector, r.data);
+    const where = { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file, ...(location ? { location } : {}) };
     const name = resourceName(r);
     const gaps = gapsByResource.get(r.id);
     if (r.notApplicable) {
@@ -96,7 +99,7 @@ export function evaluateControl(
     } else {
       const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported });
       if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, control.assert, r.data, label) });
-      else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label) });
+      else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label), ...occurrencesOf(out.failures, r.data, collector, label) });
       else findings.push({ ...where, status: 'error', message: unreportedMessage(name, source, out.failures, unreported) });
     }
   }

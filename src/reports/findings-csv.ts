@@ -1,6 +1,8 @@
 /**
  * findings.csv: one row per finding for spreadsheets and GRC imports — control, criteria,
- * resource, status, message, evidence file (with its SHA-256) and exception. A control with no
+ * resource, status, message, evidence file (with its SHA-256), exception and location (file:line).
+ * A finding that lists entries (every secret, every unpinned action) has one row per entry
+ * instead, each with the entry and where it is, so a sheet can be filtered by file. A control with no
  * findings (manual, not applicable, or in error before any resource was read) still gets one row,
  * with an empty resource and its status reason, so no control disappears from the sheet. The
  * change population stays its own CSV beside its evidence file.
@@ -11,6 +13,7 @@ import type { ControlResult, Finding, Results } from '../results.js';
 import { compareFindings, findingStatusRank, oneLine, sortControlsById } from './format.js';
 import type { Renderer } from './types.js';
 import { csvCell } from '../csv.js';
+import { locationText } from './listing.js';
 
 const COLUMNS = [
   'control_id',
@@ -27,12 +30,25 @@ const COLUMNS = [
   'evidence_file',
   'evidence_sha256',
   'exception',
+  'location',
+  'entry',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], string>;
 
 function controlColumns(c: ControlResult): Pick<Row, 'control_id' | 'control_title' | 'severity' | 'criteria' | 'control_status'> {
   return { control_id: c.id, control_title: oneLine(c.title), severity: c.severity, criteria: c.criteria.join(' '), control_status: c.status };
+}
+
+/** The finding's row, or one row per entry it lists. */
+function findingRows(c: ControlResult, f: Finding, sha: Map<string, string>): Row[] {
+  const row = findingRow(c, f, sha);
+  if (!f.occurrences?.length) return [row];
+  return f.occurrences.map((o) => ({
+    ...row,
+    location: o.location ? locationText(o.location) : row.location,
+    entry: `${o.field}: ${o.text}`,
+  }));
 }
 
 function findingRow(c: ControlResult, f: Finding, sha: Map<string, string>): Row {
@@ -47,6 +63,8 @@ function findingRow(c: ControlResult, f: Finding, sha: Map<string, string>): Row
     evidence_file: f.evidence ?? '',
     evidence_sha256: f.evidence ? (sha.get(f.evidence) ?? '') : '',
     exception: f.exception ?? '',
+    location: f.location ? locationText(f.location) : '',
+    entry: '',
   };
 }
 
@@ -63,6 +81,8 @@ function controlOnlyRow(c: ControlResult): Row {
     evidence_file: evidence.map((e) => e.file).join(' '),
     evidence_sha256: evidence.map((e) => e.sha256).join(' '),
     exception: '',
+    location: '',
+    entry: '',
   };
 }
 
@@ -71,7 +91,7 @@ function render(results: Results): string {
   for (const c of sortControlsById(results.controls)) {
     const sha = new Map(c.evidence.flatMap((e) => [[e.file, e.sha256] as const, ...(e.attachments ?? []).map((a) => [a.file, a.sha256] as const)]));
     const findings = [...c.findings].sort((a, b) => findingStatusRank(a.status) - findingStatusRank(b.status) || compareFindings(a, b));
-    const rows = findings.length ? findings.map((f) => findingRow(c, f, sha)) : [controlOnlyRow(c)];
+    const rows = findings.length ? findings.flatMap((f) => findingRows(c, f, sha)) : [controlOnlyRow(c)];
     for (const row of rows) lines.push(COLUMNS.map((k) => csvCell(row[k])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;

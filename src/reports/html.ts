@@ -44,6 +44,8 @@ import {
 import type { Renderer } from './types.js';
 import type { HistorySummary } from '../history/summary.js';
 import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
+import { entriesNotInResults, entryGroups, locationText } from './listing.js';
+import { tuningChanges } from './tuning.js';
 
 // ---------------------------------------------------------------------------------------------
 // Escape-by-default templating
@@ -312,19 +314,36 @@ function findingsTable(findings: readonly Finding[], withException = false): Mar
   const hasType = sorted.some((f) => f.resourceType);
   const hasRegion = sorted.some((f) => f.region);
   const hasAccount = sorted.some((f) => f.account);
+  const hasLocation = sorted.some((f) => f.location);
   return markup`<table class="findings">
-<thead><tr><th class="resource">Resource</th>${hasType ? markup`<th>Type</th>` : ''}${hasRegion ? markup`<th>Region</th>` : ''}${hasAccount ? markup`<th>Account</th>` : ''}<th class="finding">Finding</th>${
-    withException ? markup`<th class="finding">Exception</th>` : ''
-  }</tr></thead>
+<thead><tr><th class="resource">Resource</th>${hasType ? markup`<th>Type</th>` : ''}${hasRegion ? markup`<th>Region</th>` : ''}${hasAccount ? markup`<th>Account</th>` : ''}${
+    hasLocation ? markup`<th>Location</th>` : ''
+  }<th class="finding">Finding</th>${withException ? markup`<th class="finding">Exception</th>` : ''}</tr></thead>
 <tbody>
 ${sorted.map(
   (f) => markup`<tr data-finding-status="${f.status}"><td><code>${f.resource}</code></td>${hasType ? markup`<td>${f.resourceType ?? ''}</td>` : ''}${
     hasRegion ? markup`<td>${f.region ?? ''}</td>` : ''
-  }${hasAccount ? markup`<td>${f.account ?? ''}</td>` : ''}<td class="text">${f.message}</td>${
-    withException ? markup`<td class="text">${f.exception ?? ''}</td>` : ''
-  }</tr>\n`,
+  }${hasAccount ? markup`<td>${f.account ?? ''}</td>` : ''}${hasLocation ? markup`<td>${f.location ? markup`<code>${locationText(f.location)}</code>` : ''}</td>` : ''}<td class="text">${
+    f.message
+  }</td>${withException ? markup`<td class="text">${f.exception ?? ''}</td>` : ''}</tr>\n`,
 )}</tbody>
 </table>`;
+}
+
+/** Entries a short list keeps open; a longer one starts folded. */
+const OPEN_ENTRIES = 10;
+
+/** Every entry behind each finding (every secret, every unpinned action), folded per finding and field; no limit. */
+function entryLists(findings: readonly Finding[]): Markup {
+  return markup`${sortFindings(findings).map((f) =>
+    entryGroups(f).map(({ field, entries }) => {
+      const beyond = entriesNotInResults(f);
+      return markup`<details class="entries"${entries.length <= OPEN_ENTRIES ? markup` open` : ''}><summary><code>${f.resource}</code> — ${field} (${f.occurrenceCount ?? entries.length})</summary>
+<table class="entries"><thead><tr><th>Location</th><th>Entry</th></tr></thead><tbody>
+${entries.map((o) => markup`<tr><td>${o.location ? markup`<code>${locationText(o.location)}</code>` : ''}</td><td class="text">${o.text}</td></tr>\n`)}</tbody></table>
+${beyond ? markup`<p class="muted">… and ${plural(beyond, 'more entry', 'more entries')} beyond results.json: ${f.evidence ? markup`the evidence (<code>${f.evidence}</code>) lists them` : 'the evidence lists them'}.</p>\n` : ''}</details>\n`;
+    }),
+  )}`;
 }
 
 function findingGroups(c: ControlResult): Markup {
@@ -340,7 +359,7 @@ function findingGroups(c: ControlResult): Markup {
   ];
   return markup`${open.map(([s, title]) => {
     const list = by(s);
-    return list.length ? markup`<h4>${title} (${list.length})</h4>\n${findingsTable(list, s === 'excepted')}\n` : '';
+    return list.length ? markup`<h4>${title} (${list.length})</h4>\n${findingsTable(list, s === 'excepted')}\n${entryLists(list)}` : '';
   })}${closed.map(([s, title]) => {
     const list = by(s);
     return list.length ? markup`<details><summary>${title} (${list.length})</summary>\n${findingsTable(list)}\n</details>\n` : '';
@@ -357,8 +376,16 @@ function facts(c: ControlResult): Markup {
 <dt>Severity</dt><dd>${SEVERITY_LABEL[c.severity]}</dd>
 <dt>Criteria</dt><dd>${c.criteria.length ? c.criteria.map((id, i) => markup`${i ? ', ' : ''}<a href="#${anchor('crit', id)}">${id}</a>`) : 'none mapped'}</dd>
 <dt>Control file</dt><dd><code>${c.source}</code></dd>
-${c.collector ? markup`<dt>Collector</dt><dd><code>${c.collector}</code></dd>` : ''}${params}
+${c.collector ? markup`<dt>Collector</dt><dd><code>${c.collector}</code></dd>` : ''}${params}${tuned(c)}
 </dl>`;
+}
+
+function tuned(c: ControlResult): Markup {
+  const changes = tuningChanges(c);
+  if (!changes.length) return markup``;
+  return markup`<dt>Changed by the configuration</dt><dd>${changes.map(
+    (t, i) => markup`${i ? '; ' : ''}${t.what} <code>${t.defined}</code> → <code>${t.configured}</code>`,
+  )} (the control file defines the first value)</dd>`;
 }
 
 function about(c: ControlResult, label = 'What is checked'): Markup {

@@ -6,6 +6,7 @@
  * which is why it carries the criterion id. The CI job is gated by the exit code, not this file.
  */
 import type { ControlResult, Finding, Results } from '../results.js';
+import { plural } from '../text.js';
 import {
   SAMPLE_NOTICE,
   SAMPLE_TITLE,
@@ -24,6 +25,7 @@ import {
   unreadFindings,
 } from './format.js';
 import type { Renderer } from './types.js';
+import { JUNIT_LIST_LIMIT, ListBudget, entriesNotInResults, entryGroups, locationText } from './listing.js';
 
 interface Totals {
   tests: number;
@@ -73,9 +75,35 @@ function gapLines(c: ControlResult): string[] {
   return sortedGaps(c).map((g) => `- ${g.kind}${g.resource ? ` (${g.resource})` : ''}: ${g.message}${g.permission ? ` Needs ${g.permission}.` : ''}`);
 }
 
+/** Each failing finding and the entries behind it, at most JUNIT_LIST_LIMIT lines, then where the rest are. */
+function deviationLines(c: ControlResult): string[] {
+  const failing = sortFindings(c.findings.filter((x) => x.status === 'fail'));
+  const budget = new ListBudget(JUNIT_LIST_LIMIT);
+  const lines: string[] = [];
+  let hiddenFindings = 0;
+  let hiddenEntries = 0;
+  for (const f of failing) {
+    if (!budget.take([f]).shown.length) {
+      hiddenFindings++;
+      hiddenEntries += f.occurrenceCount ?? f.occurrences?.length ?? 0;
+      continue;
+    }
+    const at = f.location ? locationText(f.location) : f.resource;
+    lines.push(`- ${findingLine(f)}${at !== f.resource ? ` (${at})` : ''}`);
+    for (const { field, entries } of entryGroups(f)) {
+      const listed = budget.take(entries);
+      for (const o of listed.shown) lines.push(`  - ${o.location ? `${locationText(o.location)}: ` : ''}${field}: ${o.text}`);
+      hiddenEntries += listed.hidden;
+    }
+    hiddenEntries += entriesNotInResults(f);
+  }
+  const hidden = [hiddenFindings && plural(hiddenFindings, 'more deviation'), hiddenEntries && plural(hiddenEntries, 'more entry', 'more entries')].filter(Boolean);
+  if (hidden.length) lines.push(`- … and ${hidden.join(' and ')} not listed here: results.json and the evidence list them all.`);
+  return lines;
+}
+
 function failureText(c: ControlResult): string {
-  const lines = [`${deviationText(c)}.`];
-  for (const f of sortFindings(c.findings.filter((x) => x.status === 'fail'))) lines.push(`- ${findingLine(f)}`);
+  const lines = [`${deviationText(c)}.`, ...deviationLines(c)];
   if (c.incomplete) {
     // The failure stands; what could not be read is said, as it would be for an error.
     lines.push('Evidence is incomplete, so more may fail:', ...gapLines(c), ...unreadFindings(c).map((f) => `- could not be read: ${findingLine(f)}`));

@@ -43,6 +43,8 @@ import {
 import type { Renderer } from './types.js';
 import type { HistorySummary } from '../history/summary.js';
 import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
+import { tuningChanges } from './tuning.js';
+import { ListBudget, MARKDOWN_LIST_LIMIT, entriesNotInResults, entryGroups, locationText } from './listing.js';
 
 type Cell = string;
 
@@ -156,21 +158,76 @@ function criteria(r: Results): string[] {
   ];
 }
 
-function findingsTable(findings: readonly Finding[], withException = false): string {
-  const sorted = sortFindings(findings);
+function findingsTable(sorted: readonly Finding[], withException = false): string {
   const hasType = sorted.some((f) => f.resourceType);
   const hasRegion = sorted.some((f) => f.region);
   const hasAccount = sorted.some((f) => f.account);
-  const headers = ['Resource', ...(hasType ? ['Type'] : []), ...(hasRegion ? ['Region'] : []), ...(hasAccount ? ['Account'] : []), 'Finding', ...(withException ? ['Exception'] : [])];
+  const hasLocation = sorted.some((f) => f.location);
+  const headers = ['Resource', ...(hasType ? ['Type'] : []), ...(hasRegion ? ['Region'] : []), ...(hasAccount ? ['Account'] : []), ...(hasLocation ? ['Location'] : []), 'Finding', ...(withException ? ['Exception'] : [])];
   const rows = sorted.map((f) => [
     mdText(f.resource),
     ...(hasType ? [mdText(f.resourceType ?? '')] : []),
     ...(hasRegion ? [mdText(f.region ?? '')] : []),
     ...(hasAccount ? [mdText(f.account ?? '')] : []),
+    ...(hasLocation ? [f.location ? mdCode(locationText(f.location)) : ''] : []),
     mdText(f.message),
     ...(withException ? [mdText(f.exception ?? '')] : []),
   ]);
   return table(headers, rows);
+}
+
+/** Where the whole list is, for a line that says part of it was left out. */
+function restIsIn(findings: readonly Finding[]): string {
+  const files = [...new Set(findings.flatMap((f) => (f.evidence ? [f.evidence] : [])))].sort(compareText);
+  return `results.json lists them all${files.length ? `; the evidence (${files.map(mdCode).join(', ')}) holds everything the collector found` : ''}`;
+}
+
+/** Each finding's entries (every secret, every unpinned action) with where each is, within the control's budget. */
+function entryLists(findings: readonly Finding[], budget: ListBudget): string[] {
+  const blocks: string[] = [];
+  for (const f of findings) {
+    for (const { field, entries } of entryGroups(f)) {
+      const { shown, hidden } = budget.take(entries);
+      const beyond = entriesNotInResults(f);
+      const title = `**${mdText(f.resource)}** — ${mdText(field)} (${f.occurrenceCount ?? entries.length}):`;
+      const lines = shown.map((o) => `- ${o.location ? `${mdCode(locationText(o.location))} ` : ''}${mdText(o.text)}`);
+      if (hidden) lines.push(`- … and ${plural(hidden, 'more entry', 'more entries')} not listed here: ${restIsIn([f])}.`);
+      if (beyond) lines.push(`- … and ${plural(beyond, 'more entry', 'more entries')} beyond results.json: ${f.evidence ? `the evidence (${mdCode(f.evidence)}) lists them` : 'the evidence lists them'}.`);
+      blocks.push([title, ...lines].join('\n'));
+    }
+  }
+  return blocks;
+}
+
+function findingGroups(c: ControlResult): string[] {
+  const blocks: string[] = [];
+  const by = (s: Finding['status']) => sortFindings(c.findings.filter((f) => f.status === s));
+  const groups: Array<[Finding['status'], string]> = [
+    ['fail', 'Deviations'],
+    ['error', 'Items that could not be read'],
+    ['excepted', 'Excepted items'],
+  ];
+  // One budget per control: a control with thousands of failing resources or entries lists the
+  // first MARKDOWN_LIST_LIMIT and says where the rest are.
+  const budget = new ListBudget(MARKDOWN_LIST_LIMIT);
+  for (const [status, title] of groups) {
+    const list = by(status);
+    if (!list.length) continue;
+    const { shown, hidden } = budget.take(list);
+    blocks.push(`#### ${title} (${list.length})`);
+    if (shown.length) blocks.push(findingsTable(shown, status === 'excepted'));
+    if (hidden) blocks.push(`… and ${plural(hidden, 'more item')} not listed here: ${restIsIn(list)}.`);
+    blocks.push(...entryLists(shown, budget));
+  }
+  const n = findingCounts(c);
+  const rest: string[] = [];
+  if (n.passed) rest.push(`${plural(n.passed, 'item')} ${n.passed === 1 ? 'meets' : 'meet'} the requirement`);
+  if (n.notApplicable) {
+    const na = by('not_applicable');
+    rest.push(`${plural(n.notApplicable, 'item')} ${n.notApplicable === 1 ? 'is' : 'are'} not applicable (${na.map((f) => mdText(f.message)).join('; ')})`);
+  }
+  if (rest.length) blocks.push(`${rest.join('; ')}. The full population is in the evidence file.`);
+  return blocks;
 }
 
 function statusLine(c: ControlResult): string {
@@ -189,30 +246,11 @@ function about(c: ControlResult): string[] {
   if (c.params !== undefined && c.params !== null && !(typeof c.params === 'object' && Object.keys(c.params).length === 0)) {
     lines.push(`**Parameters:** ${json(c.params)}`);
   }
+  const tuned = tuningChanges(c);
+  if (tuned.length) {
+    lines.push(`**Changed by the configuration:** ${tuned.map((t) => `${mdText(t.what)} ${mdCode(t.defined)} → ${mdCode(t.configured)}`).join('; ')} (the control file defines the first value).`);
+  }
   return [lines.join('  \n')];
-}
-
-function findingGroups(c: ControlResult): string[] {
-  const blocks: string[] = [];
-  const by = (s: Finding['status']) => c.findings.filter((f) => f.status === s);
-  const groups: Array<[Finding['status'], string]> = [
-    ['fail', 'Deviations'],
-    ['error', 'Items that could not be read'],
-    ['excepted', 'Excepted items'],
-  ];
-  for (const [status, title] of groups) {
-    const list = by(status);
-    if (list.length) blocks.push(`#### ${title} (${list.length})`, findingsTable(list, status === 'excepted'));
-  }
-  const n = findingCounts(c);
-  const rest: string[] = [];
-  if (n.passed) rest.push(`${plural(n.passed, 'item')} ${n.passed === 1 ? 'meets' : 'meet'} the requirement`);
-  if (n.notApplicable) {
-    const na = sortFindings(by('not_applicable'));
-    rest.push(`${plural(n.notApplicable, 'item')} ${n.notApplicable === 1 ? 'is' : 'are'} not applicable (${na.map((f) => mdText(f.message)).join('; ')})`);
-  }
-  if (rest.length) blocks.push(`${rest.join('; ')}. The full population is in the evidence file.`);
-  return blocks;
 }
 
 function closing(c: ControlResult, withRemediation: boolean): string[] {

@@ -4,11 +4,14 @@
  * GitHub does not support result.kind pass/notApplicable. GitHub rejects the whole file when any
  * result lacks a physical location (github/codeql-action#1738), and SOC 2 findings are about
  * buckets and organisations rather than lines of code, so every result is anchored to a real
- * file: the repository file the finding names, or else the control's YAML file at line 1.
+ * file: where the evidence places it (a workflow's line, a secret's line and column, the
+ * CODEOWNERS file in effect), else the repository file the finding names, else the control's YAML
+ * file at line 1. Each placed entry of a finding (every secret, every unpinned action) is a result
+ * of its own, so code scanning shows each at its line.
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../controls/schema.js';
-import type { ControlResult, Finding, Results } from '../results.js';
+import type { ControlResult, Finding, Location, Results } from '../results.js';
 import {
   SAMPLE_NOTICE,
   SAMPLE_TITLE,
@@ -23,6 +26,7 @@ import {
   truncate,
 } from './format.js';
 import type { Renderer } from './types.js';
+import { entriesNotInResults } from './listing.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -41,7 +45,7 @@ interface SarifResult {
   ruleIndex: number;
   level: Level;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+  locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn?: number } } }>;
   partialFingerprints: { primaryLocationLineHash: string };
   properties: Record<string, unknown>;
 }
@@ -114,8 +118,14 @@ function isInside(file: string, root: string): boolean {
   return r !== '' && f.startsWith(`${r}/`);
 }
 
-function location(uri: string): SarifResult['locations'][number] {
-  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: 1 } } };
+function location(uri: string, line = 1, column?: number): SarifResult['locations'][number] {
+  return { physicalLocation: { artifactLocation: { uri }, region: { startLine: line, ...(column === undefined ? {} : { startColumn: column }) } } };
+}
+
+/** A location the evidence gave (a workflow line, a secret's position), when it is a file of the repository. */
+function evidenceLocation(loc: Location | undefined): SarifResult['locations'][number] | undefined {
+  if (!loc || !isRepoRelativePath(loc.file)) return undefined;
+  return location(encodePath(loc.file), loc.line, loc.line === undefined ? undefined : loc.column);
 }
 
 /** Stable across runs for the same control and resource, so GitHub tracks one alert per deviation. */
@@ -201,12 +211,30 @@ function results(r: Results, controls: readonly ControlResult[]): SarifResult[] 
     }
     const failing = sortFindings(c.findings.filter((f) => f.status === 'fail'));
     for (const f of failing) {
+      // Each entry the evidence places (a secret, an unpinned action) is an alert at its own line.
+      const placed = (f.occurrences ?? []).flatMap((o) => {
+        const loc = evidenceLocation(o.location);
+        return loc ? [{ o, loc }] : [];
+      });
+      for (const { o, loc } of placed) {
+        out.push({
+          ...base,
+          level: LEVEL[c.severity],
+          message: { text: messageText(`${prefix}${f.resource}: ${o.field}: ${o.text}${where(f)}`) },
+          locations: [loc],
+          partialFingerprints: { primaryLocationLineHash: fingerprint([c.id, f.resource, o.location!.file, o.field, o.text]) },
+          properties: { ...findingProperties(c, f), entry: o.text },
+        });
+      }
+      // The finding itself, unless its placed entries are the whole deviation.
+      const covered = f.entriesOnly && placed.length === (f.occurrences?.length ?? 0) && placed.length > 0 && !entriesNotInResults(f);
+      if (covered) continue;
       const text = f.message.includes(f.resource) ? f.message : `${f.resource}: ${f.message}`;
       out.push({
         ...base,
         level: LEVEL[c.severity],
         message: { text: messageText(`${prefix}${text}${where(f)}`) },
-        locations: [isRepoFile(c, f) ? location(encodePath(f.resource)) : controlLocation],
+        locations: [evidenceLocation(f.location) ?? (isRepoFile(c, f) ? location(encodePath(f.resource)) : controlLocation)],
         partialFingerprints: { primaryLocationLineHash: fingerprint([c.id, f.resource, f.region ?? '', f.account ?? '']) },
         properties: findingProperties(c, f),
       });

@@ -125,4 +125,29 @@ remediation: Organisation settings → Authentication security → Require two-f
     expect(results.run.scope.notInScope.join(' ')).toMatch(/no aws section/);
     expect(r.stdout).toMatch(/Not in scope — AWS/);
   });
+
+  it('tunes a built-in control from the configuration, records the change, and places each secret at its line in SARIF', async () => {
+    // Split so that this test file is not itself a finding for a secret scanner.
+    const key = ['AKIA', 'Z7Q2M4X9B3K8W1RT'].join('');
+    const dir = tempTree({
+      'soc2.config.yaml': 'controls:\n  params:\n    REPO-008: { exclude: ["build-samples/**"] }\n  severity: { REPO-008: low }\n',
+      'src/settings.env': `# deploy settings\nREGION=eu-west-1\nAWS_ACCESS_KEY_ID=${key}\n`,
+      'build-samples/settings.env': `AWS_ACCESS_KEY_ID=${key}\n`,
+    });
+    const r = await runCli(['run', '--only', 'REPO-008', '--format', 'sarif', '--fail-on', 'medium'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    // Failing at low severity now, below the medium threshold.
+    expect(r.code).toBe(0);
+    const results = JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8'));
+    expect(resultsSchemaErrors(results)).toEqual([]);
+    const c = results.controls[0];
+    expect(c).toMatchObject({ id: 'REPO-008', status: 'fail', severity: 'low', builtin: true, params: { exclude: ['build-samples/**'] } });
+    expect(c.overrides).toMatchObject({ severity: { defined: 'critical', configured: 'low' }, params: { exclude: { configured: ['build-samples/**'] } } });
+    expect(c.findings[0].occurrences).toEqual([expect.objectContaining({ location: { file: 'src/settings.env', line: 3, column: expect.any(Number) } })]);
+    const sarif = JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.sarif'), 'utf8'));
+    expect(sarif.runs[0].results.map((x: { locations: Array<{ physicalLocation: unknown }> }) => x.locations[0]!.physicalLocation)).toEqual([
+      { artifactLocation: { uri: 'src/settings.env' }, region: { startLine: 3, startColumn: 19 } },
+    ]);
+    expect(readFileSync(join(dir, 'soc2-report', 'report.md'), 'utf8')).toContain('**Changed by the configuration:** severity `critical` → `low`');
+  });
 });

@@ -122,6 +122,8 @@ export const collector: Collector<CodeownersParams, CodeownersResource> = {
   resource,
   permissions: ['local:read'],
   defaultWhenEmpty: 'error',
+  // Invalid lines and lines without owners carry their line in the CODEOWNERS file.
+  locate: { resource: (d) => (d.codeownersPath ? { file: d.codeownersPath } : undefined) },
   example: `collector: repo.codeowners
 params: {}
 assert:

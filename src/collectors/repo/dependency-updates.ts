@@ -144,6 +144,15 @@ export const collector: Collector<DependencyUpdatesParams, DependencyUpdatesReso
   resource,
   permissions: ['local:read'],
   defaultWhenEmpty: 'error',
+  // The first problem is the line that decides a failure; each problem carries its file and line.
+  locate: {
+    resource: (d) => {
+      const first = d.problems[0];
+      if (first) return { file: first.file, line: first.line ?? undefined };
+      const file = d.dependabotConfigPath ?? d.renovateConfigPath?.replace(/#renovate$/, '');
+      return file ? { file } : undefined;
+    },
+  },
   example: `collector: repo.dependency-updates
 params: {}
 assert:

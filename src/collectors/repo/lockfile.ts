@@ -132,6 +132,8 @@ export const collector: Collector<LockfileParams, LockfileResource> = {
   resource,
   permissions: ['local:read'],
   defaultWhenEmpty: 'error',
+  // Each manifest without a lockfile is a path; the repository as a whole has no one file.
+  locate: { entry: (key, entry) => (key === 'manifestsWithoutLockfile' && typeof entry === 'string' ? { file: entry } : undefined) },
   example: `collector: repo.lockfile
 params: { exclude: ["examples/**"] }
 assert:

@@ -107,6 +107,8 @@ export const collector: Collector<SecretsParams, SecretsResource> = {
   permissions: ['local:read'],
   defaultWhenEmpty: 'error',
   timeoutMs: 300_000,
+  // Each secret carries its file, line and column; the repository as a whole has no one file.
+  locate: {},
   example: `collector: repo.secrets
 params: { exclude: ["test/fixtures/**"] }
 assert:

@@ -53,6 +53,7 @@ export const collector: Collector<SecurityPolicyParams, SecurityPolicyResource> 
   resource,
   permissions: ['local:read'],
   defaultWhenEmpty: 'error',
+  locate: { resource: (d) => (d.securityPolicyPath ? { file: d.securityPolicyPath } : undefined) },
   example: `collector: repo.security-policy
 params: {}
 assert:

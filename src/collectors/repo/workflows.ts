@@ -267,6 +267,8 @@ export const collector: Collector<WorkflowsParams, WorkflowResource> = {
   resource,
   permissions: ['local:read'],
   defaultWhenEmpty: 'not_applicable',
+  // Unpinned actions and untrusted checkouts carry their line in the workflow file.
+  locate: { resource: (d) => ({ file: d.path }) },
   example: `collector: repo.workflows
 params: {}
 assert:

@@ -33,13 +33,14 @@ const table = (r: Results) => {
 };
 
 describe('reports/findings-csv', () => {
-  it('has one row per finding with control, criteria, resource, status, message, evidence file and exception', () => {
+  it('has one row per finding (per entry for a finding that lists entries) with control, criteria, resource, status, message, evidence file, exception and location', () => {
     const [header, ...rows] = parseCsv(findingsCsv.render(sample));
-    expect(header).toEqual(['control_id', 'control_title', 'severity', 'criteria', 'control_status', 'resource', 'resource_type', 'region', 'account', 'status', 'message', 'evidence_file', 'evidence_sha256', 'exception']);
+    expect(header).toEqual(['control_id', 'control_title', 'severity', 'criteria', 'control_status', 'resource', 'resource_type', 'region', 'account', 'status', 'message', 'evidence_file', 'evidence_sha256', 'exception', 'location', 'entry']);
     for (const r of rows) expect(r).toHaveLength(header!.length);
     const withFindings = sample.controls.filter((c) => c.findings.length);
     const without = sample.controls.filter((c) => !c.findings.length);
-    expect(rows).toHaveLength(withFindings.reduce((n, c) => n + c.findings.length, 0) + without.length);
+    expect(rows).toHaveLength(withFindings.reduce((n, c) => n + c.findings.reduce((m, f) => m + Math.max(1, f.occurrences?.length ?? 0), 0), 0) + without.length);
+    expect(table(sample).find((r) => r.control_id === 'REPO-003' && r.status === 'fail')).toMatchObject({ location: '.github/workflows/ci.yml:17:15', entry: expect.stringContaining('actions/setup-node@v4') });
 
     const legacy = table(sample).find((r) => r.resource === 'acme/legacy')!;
     const gh = sample.controls.find((c) => c.id === 'GH-002')!;

@@ -209,4 +209,61 @@ describe('reports/sarif', () => {
     const own = render({ ...r, controls: [{ ...failing, builtin: false }] }).runs[0]!.results[0]!;
     expect(own.locations[0]!.physicalLocation.artifactLocation.uri).toBe(failing.source);
   });
+
+  describe('locations from the evidence', () => {
+    const base = sample.controls.find((c) => c.id === 'REPO-003')!;
+    const secret = (file: string, line: number, column: number) => ({
+      field: 'secrets found (values redacted)',
+      text: `${file}:${line}: aws-access-key-id AKIA…(20 chars)`,
+      location: { file, line, column },
+    });
+    const place = (r: Log['runs'][number]['results'][number]) => {
+      const p = r.locations[0]!.physicalLocation;
+      return `${p.artifactLocation.uri}:${p.region.startLine}${'startColumn' in p.region ? `:${(p.region as { startColumn: number }).startColumn}` : ''}`;
+    };
+    const withFindings = (...findings: ControlResult['findings']): Log => {
+      const out = render({ ...sample, controls: [{ ...base, id: 'REPO-008', findings }] });
+      expectValid(out);
+      return out;
+    };
+
+    it('gives each secret a result of its own at its file, line and column, valid against the SARIF schema', () => {
+      const out = withFindings({
+        resource: 'acme/api', status: 'fail', message: 'acme/api: secrets found is 3 items (…); required: no secrets.', entriesOnly: true,
+        occurrences: [secret('config/prod.yaml', 6, 22), secret('deploy/env', 1, 1), secret('src/Füße.ts', 40, 7)],
+      });
+      const results = out.runs[0]!.results;
+      expect(results.map(place)).toEqual(['config/prod.yaml:6:22', 'deploy/env:1:1', 'src/F%C3%BC%C3%9Fe.ts:40:7']);
+      expect(results[0]!.message.text).toBe('SAMPLE DATA: acme/api: secrets found (values redacted): config/prod.yaml:6: aws-access-key-id AKIA…(20 chars)');
+      expect(new Set(results.map((r) => r.partialFingerprints.primaryLocationLineHash)).size).toBe(3);
+    });
+
+    it('keeps the finding itself when something besides its listed entries fails, or when entries were left out', () => {
+      const mixed = withFindings({
+        resource: 'acme/api', status: 'fail', message: 'acme/api: invalid lines is 1 item; catch-all rule present is false.', location: { file: '.github/CODEOWNERS' },
+        occurrences: [{ field: 'invalid CODEOWNERS lines', text: 'line 6: bad owner', location: { file: '.github/CODEOWNERS', line: 6 } }],
+      });
+      expect(mixed.runs[0]!.results.map(place)).toEqual(['.github/CODEOWNERS:6', '.github/CODEOWNERS:1']);
+      const cut = withFindings({ resource: 'acme/api', status: 'fail', message: 'acme/api: secrets found is 1500 items.', entriesOnly: true, occurrences: [secret('a.env', 2, 3)], occurrenceCount: 1500 });
+      expect(cut.runs[0]!.results.map(place)).toEqual(['a.env:2:3', 'controls/REPO-003.yaml:1']);
+    });
+
+    it('points a repository-level finding at the file that decides it, and never at a path outside the checkout', () => {
+      const out = withFindings(
+        { resource: 'acme/api', status: 'fail', message: 'acme/api: security policy names a contact is false.', location: { file: 'SECURITY.md' } },
+        { resource: 'acme/web', status: 'fail', message: 'acme/web: x.', location: { file: '../../etc/passwd' }, occurrences: [{ field: 'f', text: 't', location: { file: '/etc/shadow', line: 3 } }] },
+      );
+      expect(out.runs[0]!.results.map(place)).toEqual(['SECURITY.md:1', 'controls/REPO-003.yaml:1']);
+    });
+
+    it('reads a results.json written before findings had locations, as before', () => {
+      const old = JSON.parse(JSON.stringify(sample)) as Results;
+      for (const c of old.controls) for (const f of c.findings) delete f.location, delete f.occurrences, delete f.entriesOnly;
+      const out = render(old);
+      expectValid(out);
+      const ci = out.runs[0]!.results.find((r) => r.ruleId === 'REPO-003')!;
+      expect(place(ci)).toBe('.github/workflows/ci.yml:1');
+      expect(ci.message.text).toContain('unpinned actions is 1 item');
+    });
+  });
 });
