@@ -438,6 +438,8 @@ function northwindProdRegion(now: string, region: string, pack: AwsConformancePa
     // (INCOMING_SSH_DISABLED is restricted-ssh).
     if (home && pack && identifier in SOC2_PACK_RULES) spec.pack = pack;
     else spec.name = consoleNameOf(identifier);
+    // The restore-time rules cannot be deployed without their target (maxRestoreTime is required).
+    if (identifier.endsWith('_MEETS_RESTORE_TIME_TARGET')) spec.inputParameters = { maxRestoreTime: '240' };
     // Seeded INSUFFICIENT_DATA: the alarm rule's evaluations fail in the DR region.
     if (identifier === 'CLOUDWATCH_ALARM_ACTION_CHECK' && region === 'us-west-2') {
       spec.failedWith = { code: 'InvalidParameterValueException', message: 'The value for alarmActionRequired must be true or false.' };
