@@ -1,7 +1,8 @@
 /**
- * What each managed rule of the SOC 2 conformance pack evaluates, so the sandbox can build
- * plausible evaluation results: the resource types a rule reports on, and whether it is a periodic
- * account-level check. Sandbox data only; soc2's collectors never consult it.
+ * What each managed rule the control library names evaluates, so the sandbox can build plausible
+ * evaluation results: the resource types a rule reports on, and whether it is a periodic
+ * account-level check. The rules of AWS's SOC 2 conformance pack come first, then the managed rules
+ * beyond the pack that the library also uses. Sandbox data only; soc2's collectors never consult it.
  */
 
 export interface CatalogRule {
@@ -31,8 +32,10 @@ const DDB = ['AWS::DynamoDB::Table'];
 const EFS = ['AWS::EFS::FileSystem'];
 const TRAIL = ['AWS::CloudTrail::Trail'];
 const LOGS = ['AWS::Logs::LogGroup'];
+const ASG = ['AWS::AutoScaling::AutoScalingGroup'];
 
-export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
+/** The 115 managed rules of AWS's SOC 2 conformance pack (data/aws-soc2-conformance-pack.tsv). */
+export const SOC2_PACK_RULES: Readonly<Record<string, CatalogRule>> = {
   ACCESS_KEYS_ROTATED: { resourceTypes: IAM_USER, periodic: true, global: true },
   ACM_CERTIFICATE_EXPIRATION_CHECK: { resourceTypes: ['AWS::ACM::Certificate'] },
   ALB_HTTP_DROP_INVALID_HEADER_ENABLED: { resourceTypes: ALB },
@@ -149,6 +152,47 @@ export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = {
   WAF_CLASSIC_LOGGING_ENABLED: { resourceTypes: ['AWS::WAF::WebACL'], periodic: true },
   WAFV2_LOGGING_ENABLED: { resourceTypes: ['AWS::WAFv2::WebACL'], periodic: true },
 };
+
+/**
+ * Managed rules outside the SOC 2 pack that controls AWS-029 to AWS-034 name
+ * (data/aws-config-rules-beyond-pack.tsv), as AWS's managed-rule pages describe them. They are
+ * deployed by hand or by another template, never by the SOC 2 pack.
+ */
+export const BEYOND_PACK_RULES: Readonly<Record<string, CatalogRule>> = {
+  AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED: { resourceTypes: ASG },
+  AUTOSCALING_MULTIPLE_AZ: { resourceTypes: ASG },
+  DYNAMODB_AUTOSCALING_ENABLED: { resourceTypes: DDB, periodic: true },
+  DYNAMODB_LAST_BACKUP_RECOVERY_POINT_CREATED: { resourceTypes: DDB, periodic: true },
+  DYNAMODB_MEETS_RESTORE_TIME_TARGET: { resourceTypes: DDB, periodic: true },
+  DYNAMODB_THROUGHPUT_LIMIT_CHECK: { resourceTypes: ACCOUNT, periodic: true },
+  EBS_LAST_BACKUP_RECOVERY_POINT_CREATED: { resourceTypes: VOLUME, periodic: true },
+  EBS_MEETS_RESTORE_TIME_TARGET: { resourceTypes: VOLUME, periodic: true },
+  EC2_LAST_BACKUP_RECOVERY_POINT_CREATED: { resourceTypes: INSTANCE, periodic: true },
+  EC2_MEETS_RESTORE_TIME_TARGET: { resourceTypes: INSTANCE, periodic: true },
+  EC2_STOPPED_INSTANCE: { resourceTypes: INSTANCE, periodic: true },
+  EC2_VOLUME_INUSE_CHECK: { resourceTypes: VOLUME },
+  EFS_LAST_BACKUP_RECOVERY_POINT_CREATED: { resourceTypes: EFS, periodic: true },
+  EFS_MEETS_RESTORE_TIME_TARGET: { resourceTypes: EFS, periodic: true },
+  ELB_CROSS_ZONE_LOAD_BALANCING_ENABLED: { resourceTypes: ELB },
+  IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED: { resourceTypes: ACCOUNT, periodic: true },
+  INSPECTOR_EC2_SCAN_ENABLED: { resourceTypes: ACCOUNT, periodic: true },
+  INSPECTOR_LAMBDA_STANDARD_SCAN_ENABLED: { resourceTypes: ACCOUNT, periodic: true },
+  LAMBDA_VPC_MULTI_AZ_CHECK: { resourceTypes: LAMBDA },
+  RDS_CLUSTER_MULTI_AZ_ENABLED: { resourceTypes: ['AWS::RDS::DBCluster'] },
+  RDS_LAST_BACKUP_RECOVERY_POINT_CREATED: { resourceTypes: DB, periodic: true },
+  RDS_MEETS_RESTORE_TIME_TARGET: { resourceTypes: DB, periodic: true },
+  RDS_MULTI_AZ_SUPPORT: { resourceTypes: DB },
+  S3_LAST_BACKUP_RECOVERY_POINT_CREATED: { resourceTypes: BUCKET, periodic: true },
+  S3_LIFECYCLE_POLICY_CHECK: { resourceTypes: BUCKET },
+  S3_MEETS_RESTORE_TIME_TARGET: { resourceTypes: BUCKET, periodic: true },
+  S3_VERSION_LIFECYCLE_POLICY_CHECK: { resourceTypes: BUCKET },
+};
+
+/**
+ * Every rule the sandbox knows. The pack's rules come first so that the bench estate, which takes
+ * the first N identifiers, keeps the rules it always had.
+ */
+export const RULE_CATALOG: Readonly<Record<string, CatalogRule>> = { ...SOC2_PACK_RULES, ...BEYOND_PACK_RULES };
 
 /** Managed rule identifier → the name AWS's templates give the rule (S3_BUCKET_X → s3-bucket-x). */
 export function ruleNameOf(identifier: string): string {

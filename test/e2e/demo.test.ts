@@ -53,14 +53,32 @@ describe('soc2 demo (the README quick start)', () => {
     const controls = results.controls as C[];
     const withDeviation = controls.filter((c) => c.findings.some((f) => f.status === 'fail'));
     expect(withDeviation.filter((c) => c.status !== 'fail').map((c) => c.id)).toEqual([]);
-    // eu-west-1's recorder is stopped: these fail (AWS-017: SSH open in us-west-2, a rule named restricted-ssh) on what the trusted regions show, and say the rest is incomplete.
+    // eu-west-1's recorder is stopped: these fail (AWS-017: SSH open in us-west-2, a rule named restricted-ssh; AWS-029 and
+    // AWS-031: a fixed-capacity table and a detached volume in us-east-1) on what the trusted regions show, and say the rest is incomplete.
     const incompleteFailures = controls.filter((c) => c.status === 'fail' && c.incomplete).map((c) => c.id).sort();
-    expect(incompleteFailures).toEqual(['AWS-009', 'AWS-012', 'AWS-015', 'AWS-017', 'AWS-019']);
+    expect(incompleteFailures).toEqual(['AWS-009', 'AWS-012', 'AWS-015', 'AWS-017', 'AWS-019', 'AWS-029', 'AWS-031']);
     const aws019 = controls.find((c) => c.id === 'AWS-019')!;
     expect(aws019.statusReason).toMatch(/^1 of 17 resources fails: nw-analytics-exports .* The evidence is also incomplete, so more may fail: AWS Config is not recording in eu-west-1 \(recorder stopped\)/);
     // Without a known deviation, the stopped region leaves the control in error, never passing.
     expect(controls.find((c) => c.id === 'AWS-010')).toMatchObject({ status: 'error', incomplete: true });
-    expect(run.stdout).toMatch(/\d+ fail \(5 on incomplete evidence\)/);
+    expect(run.stdout).toMatch(/\d+ fail \(7 on incomplete evidence\)/);
+  });
+
+  it('gives automated evidence for capacity, control monitoring, disposal, recovery and continuity, each beside a manual control', () => {
+    type Crit = { id: string; controls: string[] };
+    const automated = new Set((results.controls as Array<{ id: string; type: string }>).filter((c) => c.type === 'automated').map((c) => c.id));
+    const coverage = new Map((results.criteria as Crit[]).map((c) => [c.id, c.controls]));
+    const expected: Record<string, string[]> = {
+      'A1.1': ['AWS-029', 'MAN-013'], 'A1.3': ['AWS-033', 'MAN-009'], 'CC4.1': ['AWS-030', 'MAN-006'],
+      'CC6.5': ['AWS-031', 'MAN-011'], 'CC7.5': ['AWS-032', 'AWS-033', 'MAN-009'], 'CC9.1': ['AWS-034', 'MAN-005'],
+    };
+    for (const [criterion, ids] of Object.entries(expected)) expect(coverage.get(criterion), criterion).toEqual(expect.arrayContaining(ids));
+    expect([...coverage].filter(([, ids]) => ids.some((id) => automated.has(id))).map(([id]) => id)).toHaveLength(26);
+    type F = { resource: string; status: string; message: string };
+    const failing = (id: string) => (results.controls.find((c: { id: string }) => c.id === id).findings as F[]).filter((f) => f.status === 'fail');
+    expect(failing('AWS-029').map((f) => f.resource)).toEqual(['nw-sessions']);
+    expect(failing('AWS-029')[0]!.message).toContain('dynamodb-autoscaling-enabled');
+    expect(failing('AWS-031').map((f) => f.resource)).toEqual(['vol-0c9e2f4a6b8d0e1f2']);
   });
 
   it('says plainly in every report that it is sample data', () => {

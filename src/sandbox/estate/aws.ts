@@ -4,7 +4,7 @@
  * generates a large, healthy estate for the benchmark. All dates are derived from one clock, so
  * the estate is deterministic for a given `now`.
  */
-import { RULE_CATALOG, consoleNameOf, packRuleName, ruleNameOf } from '../aws-rule-catalog.js';
+import { RULE_CATALOG, SOC2_PACK_RULES, consoleNameOf, packRuleName, ruleNameOf } from '../aws-rule-catalog.js';
 
 // ── Types ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -350,6 +350,7 @@ function prodInventory(region: string): Item[] {
     { t: 'AWS::SNS::Topic', id: `arn:aws:sns:${region}:${NORTHWIND_PROD}:nw-alerts` },
     { t: 'AWS::CloudWatch::Alarm', id: 'nw-ingest-errors' },
     { t: 'AWS::Lambda::Function', id: 'nw-ingest-router', cfg: { runtime: 'nodejs20.x', vpcConfig: { subnetIds: ['subnet-1'] } } },
+    { t: 'AWS::AutoScaling::AutoScalingGroup', id: 'nw-ingest-workers', cfg: { minSize: 2, maxSize: 8, healthCheckType: 'ELB' } },
     { t: 'AWS::EC2::Instance', id: `i-0${stableId(region + 'worker1', 16)}`, name: 'nw-ingest-worker-1', cfg: { instanceType: 'm6i.large', publicIpAddress: null } },
     { t: 'AWS::EC2::Volume', id: `vol-0${stableId(region + 'vol1', 16)}`, cfg: { encrypted: true, size: 200 } },
     { t: 'AWS::RDS::DBInstance', id: `nw-app-db-${short}`, cfg: { engine: 'postgres', storageEncrypted: true, publiclyAccessible: false } },
@@ -413,6 +414,8 @@ function outcomesFor(identifier: string, region: string): RuleSpec['outcomes'] {
     IAM_USER_NO_POLICIES_CHECK: { AIDA5NWDEPLOYER0003: fail('Policy AdministratorAccess is attached directly to the user.') },
     EC2_INSTANCE_NO_PUBLIC_IP: region === 'us-east-1' ? { 'i-0b45c7e9d1f2a3b4c': fail('Instance nw-bastion has public IP 54.210.17.9.') } : {},
     INCOMING_SSH_DISABLED: region === 'us-west-2' ? { [`sg-0${stableId(region + 'sg-app', 16)}`]: fail('Security group nw-app allows SSH (port 22) from 0.0.0.0/0.') } : {},
+    DYNAMODB_AUTOSCALING_ENABLED: region === 'us-east-1' ? { 'nw-sessions': fail('Table nw-sessions uses provisioned capacity without auto scaling.') } : {},
+    EC2_VOLUME_INUSE_CHECK: region === 'us-east-1' ? { 'vol-0c9e2f4a6b8d0e1f2': fail('Volume vol-0c9e2f4a6b8d0e1f2 is not attached to any instance.') } : {},
   };
   return table[identifier];
 }
@@ -430,10 +433,13 @@ function northwindProdRegion(now: string, region: string, pack: AwsConformancePa
     const spec: RuleSpec = { identifier, resources: inventory.map((i) => ({ resourceType: i.t, resourceId: i.id })) };
     const outcomes = outcomesFor(identifier, region);
     if (outcomes) spec.outcomes = outcomes;
-    // The pack names rules its own way (cut to 64 characters); elsewhere they were added in the
-    // console, under AWS's name for them (INCOMING_SSH_DISABLED is restricted-ssh).
-    if (home && pack) spec.pack = pack;
+    // The pack names rules its own way (cut to 64 characters); elsewhere, and for the rules beyond
+    // the SOC 2 pack, they were added in the console, under AWS's name for them
+    // (INCOMING_SSH_DISABLED is restricted-ssh).
+    if (home && pack && identifier in SOC2_PACK_RULES) spec.pack = pack;
     else spec.name = consoleNameOf(identifier);
+    // The restore-time rules cannot be deployed without their target (maxRestoreTime is required).
+    if (identifier.endsWith('_MEETS_RESTORE_TIME_TARGET')) spec.inputParameters = { maxRestoreTime: '240' };
     // Seeded INSUFFICIENT_DATA: the alarm rule's evaluations fail in the DR region.
     if (identifier === 'CLOUDWATCH_ALARM_ACTION_CHECK' && region === 'us-west-2') {
       spec.failedWith = { code: 'InvalidParameterValueException', message: 'The value for alarmActionRequired must be true or false.' };
@@ -486,8 +492,10 @@ function northwindStaging(now: string): AwsAccount {
  * aggregator in production's us-east-1. Seeded problems: an unencrypted bucket, a root user without
  * MFA, a stopped recorder in eu-west-1, a rule not deployed in us-west-2, a rule with
  * INSUFFICIENT_DATA in us-west-2, SSH open to the world in us-west-2 (rule restricted-ssh, AWS's
- * name for INCOMING_SSH_DISABLED), and the SOC 2 conformance pack deployed in us-east-1 with
- * suffixed rule names, the longest cut to 64 characters.
+ * name for INCOMING_SSH_DISABLED), a DynamoDB table with fixed capacity and an EBS volume left
+ * behind unattached in us-east-1, and the SOC 2 conformance pack deployed in us-east-1 with
+ * suffixed rule names, the longest cut to 64 characters (the rules beyond the pack sit beside it
+ * under their own names).
  */
 export function demoAwsEstate(opts: { now?: string } = {}): AwsEstate {
   const now = opts.now ?? DEMO_AWS_NOW;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collector as recorder } from '../../../src/collectors/aws/config-recorder.js';
 import { collector as rules } from '../../../src/collectors/aws/config-rules.js';
 import { packageRoot } from '../../../src/paths.js';
-import { RULE_CATALOG, ruleNameOf } from '../../../src/sandbox/aws-rule-catalog.js';
+import { BEYOND_PACK_RULES, RULE_CATALOG, SOC2_PACK_RULES, ruleNameOf } from '../../../src/sandbox/aws-rule-catalog.js';
 import { DEMO_AWS_KEYS, NORTHWIND_PROD, NORTHWIND_STAGING, benchAwsEstate, demoAwsEstate } from '../../../src/sandbox/estate/aws.js';
 import { startAwsHarness, type AwsHarness } from '../../fakes/aws-harness.js';
 
@@ -26,15 +26,19 @@ describe('sandbox/estate/aws', () => {
       expect(RULE_CATALOG[identifier!], identifier).toBeDefined();
       expect(ruleNameOf(identifier!)).toBe(name);
     }
-    expect(Object.keys(RULE_CATALOG)).toHaveLength(115);
+    expect(Object.keys(SOC2_PACK_RULES)).toHaveLength(115);
+    expect(Object.keys(RULE_CATALOG)).toEqual([...Object.keys(SOC2_PACK_RULES), ...Object.keys(BEYOND_PACK_RULES)]);
   });
 
-  it('deploys the whole pack in us-east-1 with suffixed names, cut to the 64 characters Config allows', () => {
+  it('deploys the whole pack in us-east-1 with suffixed names, cut to the 64 characters Config allows, and the rules beyond it under their own names', () => {
     const us = prod.regions['us-east-1']!;
     expect(us.conformancePacks.map((p) => p.name)).toEqual(['soc2-automated-controls']);
-    expect(us.rules).toHaveLength(115);
-    expect(us.rules.every((r) => r.name.endsWith('-conformance-pack-k3x9q2ab1'))).toBe(true);
-    expect(Math.max(...us.rules.map((r) => r.name.length))).toBe(64);
+    const packRules = us.rules.filter((r) => r.conformancePack);
+    expect(packRules.map((r) => r.identifier).sort()).toEqual(Object.keys(SOC2_PACK_RULES).sort());
+    expect(packRules.every((r) => r.name.endsWith('-conformance-pack-k3x9q2ab1'))).toBe(true);
+    expect(Math.max(...packRules.map((r) => r.name.length))).toBe(64);
+    const beyond = us.rules.filter((r) => !r.conformancePack);
+    expect(beyond.map((r) => [r.identifier, r.name]).sort()).toEqual(Object.keys(BEYOND_PACK_RULES).map((id) => [id, ruleNameOf(id)]).sort());
     expect(us.rules.find((r) => r.identifier === 'S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED')!.name).toBe('s3-bucket-server-side-encryption-enab-conformance-pack-k3x9q2ab1');
   });
 
@@ -52,6 +56,10 @@ describe('sandbox/estate/aws', () => {
     const result = (identifier: string, id: string) => us.rules.find((r) => r.identifier === identifier)!.results.find((x) => x.resourceId === id)?.compliance;
     expect(result('S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'nw-analytics-exports')).toBe('NON_COMPLIANT');
     expect(result('ROOT_ACCOUNT_MFA_ENABLED', NORTHWIND_PROD)).toBe('NON_COMPLIANT');
+    expect(result('DYNAMODB_AUTOSCALING_ENABLED', 'nw-sessions')).toBe('NON_COMPLIANT');
+    expect(result('DYNAMODB_AUTOSCALING_ENABLED', 'nw-job-state')).toBe('COMPLIANT');
+    expect(result('EC2_VOLUME_INUSE_CHECK', 'vol-0c9e2f4a6b8d0e1f2')).toBe('NON_COMPLIANT');
+    expect(result('AUTOSCALING_MULTIPLE_AZ', 'nw-ingest-workers')).toBe('COMPLIANT');
     expect(prod.regions['eu-west-1']!.recorder!.recording).toBe(false);
     expect(prod.regions['us-west-2']!.rules.some((r) => r.identifier === 'S3_BUCKET_SSL_REQUESTS_ONLY')).toBe(false);
     const alarm = prod.regions['us-west-2']!.rules.find((r) => r.identifier === 'CLOUDWATCH_ALARM_ACTION_CHECK')!;
