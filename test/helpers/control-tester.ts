@@ -18,7 +18,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -76,6 +76,8 @@ export type Estate =
       links?: Record<string, string>;
       /** Make the folder a git work tree with every file staged (default: a plain folder). */
       git?: boolean;
+      /** Files (of `repo`) to delete after staging: tracked by git, missing from the working tree. Needs `git`. */
+      deleted?: string[];
     };
 
 export interface ControlCase {
@@ -341,6 +343,8 @@ async function collectFromEstate(control: Control, estate: Estate): Promise<Coll
     git('init', '-q');
     git('add', '-A');
   }
+  if (estate.deleted?.length && !estate.git) throw new Error('`deleted` files are tracked files missing from the working tree: set `git: true` too.');
+  for (const path of estate.deleted ?? []) rmSync(join(root, path));
   const now = () => new Date(TESTER_NOW);
   const base: ContextBase = { repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now, progress: () => {} };
   return collectOnce(control, base, now);
