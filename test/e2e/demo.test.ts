@@ -29,9 +29,8 @@ describe('soc2 demo (the README quick start)', () => {
     expect(run.code).toBe(1);
     expect(resultsSchemaErrors(results)).toEqual([]);
     expect(results.run.sample).toBe(true);
-    expect(results.summary.fail).toBeGreaterThan(10);
-    expect(results.summary.manual).toBeGreaterThan(0);
-    expect(results.summary.pass).toBeGreaterThan(0);
+    // The sample estate's seeded problems, control by control; this moves only when the library or the estate does.
+    expect(results.summary).toEqual({ total: 78, pass: 12, fail: 39, error: 15, excepted: 0, manual: 12, not_applicable: 0, exitCode: 1 });
   });
 
   it('exits 0 without --strict-exit so `npm run demo` succeeds, and says what a real run would return', async () => {

@@ -17,6 +17,12 @@ function fakeCollector(id: string, collect: (params: unknown, signal: AbortSigna
   return { id, source: 'repo', description: id, params: z.object({}), resource: z.object({ x: z.number() }), permissions: [], defaultWhenEmpty: 'error', example: '', timeoutMs, collect: (ctx, p) => collect(p, ctx.signal) } as AnyCollector;
 }
 
+/**
+ * The engine's per-call timeout where a test is not about it: the longest a timer can wait, so a
+ * slow or busy machine never turns a call into a timeout. The timeout tests give the collector
+ * under test its own short `timeoutMs` instead.
+ */
+const NO_TIMEOUT = 2 ** 31 - 1;
 const empty = (): Evidence<Record<string, unknown>> => ({ resources: [{ id: 'r', data: { x: 1 } }], complete: true, gaps: [], calls: [] });
 const baseCtx = { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => new Date(0), progress: () => {} };
 
@@ -60,7 +66,7 @@ describe('engine/collect', () => {
       return empty();
     });
     const plan = planCollection(Array.from({ length: 9 }, (_, i) => control(`A-00${i}`, 'repo.slow', { i })));
-    const out = await collectAll(plan, { concurrency: 3, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const out = await collectAll(plan, { concurrency: 3, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
     expect(peak).toBe(3);
     expect([...out.values()].every((o) => o.kind === 'evidence')).toBe(true);
   });
@@ -69,7 +75,7 @@ describe('engine/collect', () => {
     const crash = fakeCollector('repo.crash', async () => { throw new TypeError('boom'); });
     const fine = fakeCollector('repo.fine', async () => empty());
     const plan = planCollection([control('A-001', 'repo.crash', {}), control('A-002', 'repo.fine', {})]);
-    const out = await collectAll(plan, { concurrency: 2, timeoutMs: 5000, now: () => new Date(0), load: async (id) => (id === 'repo.crash' ? crash : fine), contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const out = await collectAll(plan, { concurrency: 2, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async (id) => (id === 'repo.crash' ? crash : fine), contextFor: async () => ({ ok: true, ctx: baseCtx }) });
     const crashed = out.get(plan[0]!.key)!;
     expect(crashed.kind).toBe('error');
     expect(crashed.kind === 'error' && crashed.reason).toContain('repo.crash collector failed unexpectedly: boom');
@@ -82,7 +88,7 @@ describe('engine/collect', () => {
       signal.addEventListener('abort', () => { aborted = true; resolve(empty()); });
     }), 30);
     const plan = planCollection([control('A-001', 'repo.hang', {})]);
-    const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => hang, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const out = await collectAll(plan, { concurrency: 1, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async () => hang, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
     const o = out.get(plan[0]!.key)!;
     expect(o.kind).toBe('error');
     expect(o.kind === 'error' && o.reason).toBe("repo.hang did not finish within 30 ms and was stopped. Raise timeoutSeconds in soc2.config.yaml, or narrow the scope (fewer regions or repositories).");
@@ -92,7 +98,7 @@ describe('engine/collect', () => {
   it('carries a typed collector error message and remediation into the reason', async () => {
     const denied = fakeCollector('repo.denied', async () => { throw new CollectorError('No AWS credentials found.', 'credentials', 'Set AWS_PROFILE.'); });
     const plan = planCollection([control('A-001', 'repo.denied', {})]);
-    const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => denied, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+    const out = await collectAll(plan, { concurrency: 1, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async () => denied, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
     const o = out.get(plan[0]!.key)!;
     expect(o.kind === 'error' && o.reason).toBe('No AWS credentials found. Set AWS_PROFILE.');
   });
@@ -101,7 +107,7 @@ describe('engine/collect', () => {
     let called = false;
     const col = fakeCollector('repo.x', async () => { called = true; return empty(); });
     const plan = planCollection([control('A-001', 'repo.x', {})]);
-    const out = await collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: false, status: 'not_applicable', reason: 'AWS is not in scope.' }) });
+    const out = await collectAll(plan, { concurrency: 1, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: false, status: 'not_applicable', reason: 'AWS is not in scope.' }) });
     expect(out.get(plan[0]!.key)).toMatchObject({ kind: 'not_applicable', reason: 'AWS is not in scope.' });
     expect(called).toBe(false);
   });
@@ -110,7 +116,7 @@ describe('engine/collect', () => {
     let started = 0;
     const col = fakeCollector('repo.x', async () => { started++; return empty(); });
     const plan = planCollection(Array.from({ length: 5 }, (_, i) => control(`A-00${i}`, 'repo.x', { i })));
-    const run = collectAll(plan, { concurrency: 1, timeoutMs: 5000, now: () => new Date(0), load: async () => col, contextFor: async () => { throw new UsageError('GitHub rejected the token (401 Bad credentials).'); } });
+    const run = collectAll(plan, { concurrency: 1, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async () => col, contextFor: async () => { throw new UsageError('GitHub rejected the token (401 Bad credentials).'); } });
     await expect(run).rejects.toThrow('GitHub rejected the token');
     expect(started).toBe(0);
   });
@@ -120,7 +126,7 @@ describe('engine/collect', () => {
       const first = sharingCollector('repo.first', 'shared-list', 80, 20);
       const second = sharingCollector('repo.second', 'shared-list', 80);
       const plan = planCollection([control('A-001', 'repo.first', {}), control('A-002', 'repo.second', {})]);
-      const out = await collectAll(plan, { concurrency: 2, timeoutMs: 5000, now: () => new Date(0), load: async (id) => (id === 'repo.first' ? first : second), contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+      const out = await collectAll(plan, { concurrency: 2, timeoutMs: NO_TIMEOUT, now: () => new Date(0), load: async (id) => (id === 'repo.first' ? first : second), contextFor: async () => ({ ok: true, ctx: baseCtx }) });
       expect(out.get(plan[0]!.key)).toMatchObject({ kind: 'error', reason: expect.stringContaining('repo.first did not finish within 20 ms') });
       const o = out.get(plan[1]!.key)!;
       expect(o.kind === 'evidence' ? o.evidence.resources[0]!.data : o).toEqual({ x: 42 });
@@ -130,7 +136,7 @@ describe('engine/collect', () => {
       const run = new AbortController();
       const col = sharingCollector('repo.slow', 'shared-list', 60_000);
       const plan = planCollection([control('A-001', 'repo.slow', { a: 1 }), control('A-002', 'repo.slow', { a: 2 })]);
-      const collecting = collectAll(plan, { concurrency: 2, timeoutMs: 60_000, signal: run.signal, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+      const collecting = collectAll(plan, { concurrency: 2, timeoutMs: NO_TIMEOUT, signal: run.signal, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
       setTimeout(() => run.abort(new Error('cancelled by the user')), 20);
       const out = await collecting;
       expect([...out.values()].map((o) => o.kind === 'error' && o.reason)).toEqual(['The run was cancelled before this evidence was collected.', 'The run was cancelled before this evidence was collected.']);
@@ -141,7 +147,7 @@ describe('engine/collect', () => {
       const hasty = { ...codeowners, timeoutMs: 1 } as AnyCollector;
       const plan = planCollection([control('A-001', 'repo.codeowners', {}), control('A-002', 'repo.security-policy', {})]);
       const out = await collectAll(plan, {
-        concurrency: 2, timeoutMs: 60_000, now: () => new Date(0),
+        concurrency: 2, timeoutMs: NO_TIMEOUT, now: () => new Date(0),
         load: async (id) => (id === 'repo.codeowners' ? hasty : securityPolicy as AnyCollector),
         contextFor: async () => ({ ok: true, ctx: { ...baseCtx, repoRoot: dir } }),
       });

@@ -81,7 +81,7 @@ describe('collectors/aws/config-rules: aggregator mode holds the per-region rule
     ['a recorder stopped four months ago, with evaluations from back then', true, true, /AWS Config is not recording in (account \d+ in )?eu-west-1 \(recorder stopped\)/],
     ['evaluations four months old under a running recorder', true, false, /(last successful evaluation was|newest result was recorded) at .*, 2880 hours before this run \(the limit is 48\)/],
     ['a stopped recorder whose rules still report fresh results', false, true, /AWS Config is not recording in (account \d+ in )?eu-west-1 \(recorder stopped\)/],
-  ])('%s: the same non-pass outcome both ways', async (_what, stale, stopped, why) => {
+  ])('%s: fails on the known failure, the same both ways, and passes nothing from there', async (_what, stale, stopped, why) => {
     const outcomes = [];
     for (const mode of MODES) {
       const ev = await collect(staleOrStopped(stale, stopped), mode, [SSE]);
@@ -92,8 +92,8 @@ describe('collectors/aws/config-rules: aggregator mode holds the per-region rule
       expect(ev.facts?.compliantResultsWithheld, mode).toBe(2);
       outcomes.push(statusOf('AWS-009', ev));
     }
-    expect(outcomes[0]).not.toBe('pass');
-    expect(outcomes[1]).toBe(outcomes[0]);
+    // eu-00002 is NON_COMPLIANT: a known failure fails the control even beside incomplete evidence.
+    expect(outcomes).toEqual(['fail', 'fail']);
   });
 
   it('does not pass a place whose recorder the aggregator holds no record of, nor one whose record does not say it is recording', async () => {

@@ -78,10 +78,8 @@ describe('collectors/aws/config-rules', () => {
   });
 
   it('finishes with a rate-limit gap, and no pass, when throttling never ends', async () => {
-    const started = performance.now();
     const ev = await collect({ 'us-east-1': region(ACCOUNT, 'us-east-1', [sseRule('us-east-1', 3)]) }, { rules: [SSE] },
       { faults: [{ kind: 'throttle', operation: 'GetComplianceDetailsByConfigRule' }] });
-    expect(performance.now() - started).toBeLessThan(5_000);
     expect(ev.complete).toBe(false);
     expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'rate-limit', message: expect.stringContaining('config:GetComplianceDetailsByConfigRule') })]);
     expect(ev.gaps[0]!.message).toContain('after 3 attempts');
