@@ -423,3 +423,61 @@ testControl('AWS-028', {
   }],
   error: [missingRule('AWS-028', 'RDS_INSTANCE_DELETION_PROTECTION_ENABLED')],
 });
+
+testControl('AWS-029', {
+  pass: [{
+    name: 'a table that scales automatically and an Auto Scaling group behind a load balancer with its health checks',
+    resources: [compliant('AWS-029', 'DYNAMODB_AUTOSCALING_ENABLED', 'orders'), compliant('AWS-029', 'AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED', 'web-asg')],
+    counts: { pass: 2 },
+  }],
+  fail: [{
+    resources: [nonCompliant('AWS-029', 'DYNAMODB_AUTOSCALING_ENABLED', 'sessions', 'Auto scaling is not enabled for the table.'), compliant('AWS-029', 'AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED', 'web-asg')],
+    findings: [configSays('sessions', 'AWS::DynamoDB::Table', 'DYNAMODB_AUTOSCALING_ENABLED', 'Auto scaling is not enabled for the table.')],
+  }],
+  error: [missingRule('AWS-029', 'AUTOSCALING_GROUP_ELB_HEALTHCHECK_REQUIRED')],
+});
+
+testControl('AWS-030', {
+  pass: [{ resources: [compliant('AWS-030', 'INSPECTOR_EC2_SCAN_ENABLED', ACCOUNT), compliant('AWS-030', 'IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED', ACCOUNT)], counts: { pass: 2 } }],
+  fail: [{
+    resources: [nonCompliant('AWS-030', 'INSPECTOR_EC2_SCAN_ENABLED', ACCOUNT, 'Amazon Inspector EC2 scanning is not activated.')],
+    findings: [configSays(ACCOUNT, 'AWS::::Account', 'INSPECTOR_EC2_SCAN_ENABLED', 'Amazon Inspector EC2 scanning is not activated.')],
+  }],
+  error: [missingRule('AWS-030', 'IAM_EXTERNAL_ACCESS_ANALYZER_ENABLED')],
+});
+
+testControl('AWS-031', {
+  pass: [{ resources: [compliant('AWS-031', 'EC2_VOLUME_INUSE_CHECK', 'vol-0a1b2c3d4e5f60718'), compliant('AWS-031', 'S3_LIFECYCLE_POLICY_CHECK', 'acme-logs')], counts: { pass: 2 } }],
+  fail: [{
+    resources: [nonCompliant('AWS-031', 'EC2_VOLUME_INUSE_CHECK', 'vol-0c9e2f4a6b8d0e1f2', 'The volume is not attached to an instance.')],
+    findings: [configSays('vol-0c9e2f4a6b8d0e1f2', 'AWS::EC2::Volume', 'EC2_VOLUME_INUSE_CHECK', 'The volume is not attached to an instance.')],
+  }],
+  error: [missingRule('AWS-031', 'S3_LIFECYCLE_POLICY_CHECK')],
+});
+
+testControl('AWS-032', {
+  pass: [{ resources: [compliant('AWS-032', 'RDS_LAST_BACKUP_RECOVERY_POINT_CREATED', 'db-orders'), compliant('AWS-032', 'S3_LAST_BACKUP_RECOVERY_POINT_CREATED', 'acme-data')], counts: { pass: 2 } }],
+  fail: [{
+    resources: [nonCompliant('AWS-032', 'RDS_LAST_BACKUP_RECOVERY_POINT_CREATED', 'db-orders', 'No recovery point was created in the last day.')],
+    findings: [configSays('db-orders', 'AWS::RDS::DBInstance', 'RDS_LAST_BACKUP_RECOVERY_POINT_CREATED', 'No recovery point was created in the last day.')],
+  }],
+  error: [missingRule('AWS-032', 'EFS_LAST_BACKUP_RECOVERY_POINT_CREATED')],
+});
+
+testControl('AWS-033', {
+  pass: [{ resources: [compliant('AWS-033', 'RDS_MEETS_RESTORE_TIME_TARGET', 'db-orders')], counts: { pass: 1 } }],
+  fail: [{
+    resources: [nonCompliant('AWS-033', 'RDS_MEETS_RESTORE_TIME_TARGET', 'db-orders', 'The latest restore took longer than maxRestoreTime.')],
+    findings: [configSays('db-orders', 'AWS::RDS::DBInstance', 'RDS_MEETS_RESTORE_TIME_TARGET', 'The latest restore took longer than maxRestoreTime.')],
+  }],
+  error: [missingRule('AWS-033', 'DYNAMODB_MEETS_RESTORE_TIME_TARGET')],
+});
+
+testControl('AWS-034', {
+  pass: [{ resources: [compliant('AWS-034', 'RDS_MULTI_AZ_SUPPORT', 'db-orders'), compliant('AWS-034', 'AUTOSCALING_MULTIPLE_AZ', 'web-asg')], counts: { pass: 2 } }],
+  fail: [{
+    resources: [nonCompliant('AWS-034', 'RDS_MULTI_AZ_SUPPORT', 'db-reporting', 'The DB instance is not Multi-AZ.')],
+    findings: [configSays('db-reporting', 'AWS::RDS::DBInstance', 'RDS_MULTI_AZ_SUPPORT', 'The DB instance is not Multi-AZ.')],
+  }],
+  error: [missingRule('AWS-034', 'LAMBDA_VPC_MULTI_AZ_CHECK')],
+});
