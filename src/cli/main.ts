@@ -56,6 +56,10 @@ For the auditor:
     .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif, oscal, findings-csv)', '')
     .option('--only <ids>', 'run only these control ids, comma-separated')
     .option('--github-api-url <url>', GITHUB_API_URL_HELP)
+    .option('--sign <keyfile>', 'sign the attestation with this Ed25519 private key (from soc2 keygen); default: the key in SOC2_SIGNING_KEY, else unsigned')
+    .option('--encrypt-to <recipient>', 'also write OUT.tar.age, the report encrypted with age to this recipient (age1…); repeat for several', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--encrypt-only', 'with --encrypt-to: write only OUT.tar.age, no plaintext report directory')
+    .option('--minimize-pii', 'replace e-mail addresses, logins, names and IAM user names in evidence and reports with keyed hashes')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program

@@ -4,8 +4,10 @@ import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
 import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
-import { writeManifest } from '../../evidence/write.js';
 import { stageReport } from '../../evidence/out-dir.js';
+import { encryptedPathFor, encryptReport, prepareBundle, runAttestationFor, sealBundle, statementDigestOf, type PreparedBundle } from '../../evidence/run-bundle.js';
+import { loadAttestations } from '../../evidence/manual-attestations.js';
+import { createPiiMinimizer, type PiiMinimizer } from '../../evidence/pii.js';
 import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
@@ -14,6 +16,9 @@ import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/
 import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
 import { undoOnInterrupt } from '../signals.js';
 import { printableText } from '../../printable.js';
+import { REPORT_MARKER } from '../../evidence/out-dir.js';
+import { ATTESTATION_FILE } from '../../evidence/attestation.js';
+import { SIGNING_KEY_ENV } from '../../evidence/keys.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -22,6 +27,11 @@ export interface RunCommandOptions {
   format: string;
   only?: string;
   githubApiUrl?: string;
+  /** Private key file to sign the attestation with (else SOC2_SIGNING_KEY, else unsigned). */
+  sign?: string;
+  encryptTo?: string[];
+  encryptOnly?: boolean;
+  minimizePii?: boolean;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
@@ -29,8 +39,29 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
   const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
-  const results = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now });
+  const bundle = prepareBundle({ signKeyFile: opts.sign, env: process.env, encryptTo: opts.encryptTo, encryptOnly: opts.encryptOnly });
+  const results = await executeRun({
+    loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now,
+    bundle, ...(opts.minimizePii ? { minimizer: createPiiMinimizer() } : {}),
+  });
   process.exitCode = results.summary.exitCode;
+}
+
+/** What the run did with the attestation and the encrypted copy, in the words a user acts on. */
+function bundleNote(results: Results, bundle: PreparedBundle, display: string, encryptedShown: string | undefined): string {
+  const lines = [
+    bundle.key
+      ? `Attestation: signed with key ${bundle.key.keyid} (${bundle.key.origin}); check with \`soc2 verify ${display} --key KEY.pub\`.`
+      : `Attestation: UNSIGNED (no --sign and no ${SIGNING_KEY_ENV}); \`soc2 verify ${display} --allow-unsigned\` checks the files only.`,
+  ];
+  if (encryptedShown) {
+    const to = bundle.recipients.length === 1 ? 'one recipient' : `${bundle.recipients.length} recipients`;
+    lines.push(bundle.encryptOnly
+      ? `Encrypted: ${encryptedShown}, to ${to}. No plaintext report was written (--encrypt-only); --out ${display} is as it was.`
+      : `Encrypted: ${encryptedShown}, to ${to}. The plaintext report stays in ${join(display, '/')} (pass --encrypt-only to write only the encrypted file).`);
+  }
+  if (results.dataHandling?.minimised) lines.push(`Personal data minimised: ${results.dataHandling.minimised.identities} identifiers replaced by keyed hashes (the key was not kept).`);
+  return lines.map(printableText).join('\n') + '\n';
 }
 
 export function parseFormats(text: string): Array<keyof typeof renderers> {
@@ -52,11 +83,20 @@ export interface ExecuteRunOptions {
   sample: boolean;
   now(): Date;
   exitCodeNote?: (r: Results) => string;
+  /** Signing and encryption (default: unsigned, not encrypted). */
+  bundle?: PreparedBundle;
+  /** --minimize-pii. */
+  minimizer?: PiiMinimizer;
 }
 
 export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const { config } = o.loaded;
+  const bundle = o.bundle ?? { key: undefined, recipients: [], encryptOnly: false };
   let controls = await loadConfiguredControls(o.loaded);
+  // Checked against every loaded control, so --only does not turn other entries into errors.
+  const attestations = config.attestations
+    ? loadAttestations({ file: resolve(o.loaded.baseDir, config.attestations), display: config.attestations, baseDir: o.loaded.baseDir, controls, today: o.now().toISOString().slice(0, 10) })
+    : undefined;
   if (o.only) {
     const wanted = new Set(o.only.split(',').map((s) => s.trim()).filter(Boolean));
     const unknown = [...wanted].filter((id) => !controls.some((c) => c.id === id));
@@ -70,6 +110,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;
   // Everything goes to a staging directory that replaces --out only when the run has finished.
   const staged = stageReport(o.outDir, { cwd: o.cwd, shown: display });
+  // Read before the swap: the previous run's statement, which this run's statement links to.
+  const previous = staged.replacesPrevious ? statementDigestOf(o.outDir) : null;
   const stopUndo = undoOnInterrupt(() => {
     staged.discard();
     return staged.replacesPrevious ? `the previous report in ${join(display, '/')} is unchanged` : `no report was written to ${join(display, '/')}`;
@@ -77,6 +119,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const formats = [...new Set([...DEFAULT_FORMATS, ...o.extraFormats])];
   const files: string[] = [];
   let results: Results;
+  let encrypted: { path: string; bytes: number } | undefined;
   try {
     const progress = makeProgress();
     const warnings: string[] = [];
@@ -89,6 +132,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       now: o.now,
       env: o.env,
       sample: o.sample,
+      ...(attestations ? { attestations } : {}),
+      ...(o.minimizer ? { minimizer: o.minimizer } : {}),
       progress: progress.line,
       warn: (m) => {
         progress.done();
@@ -97,21 +142,35 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       },
     });
     progress.done();
+    results = { ...results, run: { ...results.run, attestation: runAttestationFor(bundle, previous) } };
 
     for (const f of formats) {
       const r = renderers[f];
       staged.write(r.fileName, r.render(results));
       files.push(r.fileName);
     }
-    writeManifest(staged, results.run.id);
-    const leftover = staged.commit();
-    if (leftover) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
+    sealBundle(staged, results, bundle);
+    const attested = staged.written().map((f) => f.path).filter((p) => p !== REPORT_MARKER);
+    if (bundle.encryptOnly) {
+      const path = encryptedPathFor(o.outDir);
+      encrypted = { path, bytes: await encryptReport(staged.root, attested, bundle.recipients, path) };
+    } else {
+      const leftover = staged.commit();
+      if (leftover) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
+      if (bundle.recipients.length) {
+        const path = encryptedPathFor(o.outDir);
+        encrypted = { path, bytes: await encryptReport(o.outDir, attested, bundle.recipients, path) };
+      }
+    }
   } finally {
     stopUndo();
     staged.discard();
   }
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
   const shown = ordered.map((f) => join(display, f));
-  process.stdout.write('\n' + renderSummary(results, { outDir: display, files: [...shown, join(display, 'evidence/')], c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
+  const encryptedShown = encrypted ? `${display.replace(/[/\\]+$/, '')}.tar.age` : undefined;
+  const listed = bundle.encryptOnly && encryptedShown ? [encryptedShown] : [...shown, join(display, 'evidence/'), join(display, ATTESTATION_FILE)];
+  process.stdout.write('\n' + renderSummary(results, { outDir: display, files: listed, c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
+  process.stdout.write(bundleNote(results, bundle, display, encryptedShown));
   return results;
 }

@@ -1,0 +1,123 @@
+/**
+ * What `soc2 run` adds around the report directory: the attestation of every file it wrote
+ * (attestation.intoto.jsonl, signed with --sign or SOC2_SIGNING_KEY, else unsigned), the link to
+ * the previous run's statement, and with --encrypt-to the age-encrypted copy of the bundle beside
+ * --out (<out>.tar.age). The attestation replaces evidence/manifest.json: one list of the run's
+ * files, the statement, which `soc2 verify` checks (it still reads older directories' manifests).
+ *
+ * --encrypt-to keeps the plaintext report at --out: it is the user's own output on their own
+ * machine (CI reads junit.xml, a person opens report.html), and the encrypted file is the copy to
+ * send. --encrypt-only is for when no plaintext may stay on disk: the report is written only into
+ * the encrypted file, --out is left as it was, and the staging directory is removed.
+ */
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { InputFileError, MAX_MANIFEST_BYTES, readInputFile } from '../input-file.js';
+import type { RunAttestation } from '../results.js';
+import { ATTESTATION_FILE, sha256Hex, writeAttestation, predicateFromResults } from './attestation.js';
+import type { Results } from '../results.js';
+import { parseEnvelope } from './dsse.js';
+import { encryptToFile, parseRecipients } from './encrypt.js';
+import { loadSigningKey, type SigningKey } from './keys.js';
+import { REPORT_MARKER, type StagedReport } from './out-dir.js';
+import { tarStream } from './tar.js';
+import { entryKindAt } from './walk.js';
+
+export interface BundleOptions {
+  /** --sign KEY: a private key file; absent, SOC2_SIGNING_KEY in `env` is used when set. */
+  signKeyFile?: string;
+  /** Read for SOC2_SIGNING_KEY. */
+  env: NodeJS.ProcessEnv;
+  /** --encrypt-to: age recipients (age1…). */
+  encryptTo?: string[];
+  /** --encrypt-only: no plaintext report at --out. */
+  encryptOnly?: boolean;
+}
+
+export interface PreparedBundle {
+  key: SigningKey | undefined;
+  recipients: string[];
+  encryptOnly: boolean;
+}
+
+/**
+ * Checks the key and the recipients before anything is collected: a bad key or a typo in a
+ * recipient is a usage error (exit 2) now, not after a long run.
+ */
+export function prepareBundle(opts: BundleOptions): PreparedBundle {
+  const recipients = opts.encryptTo?.length ? parseRecipients(opts.encryptTo) : [];
+  if (opts.encryptOnly && !recipients.length) {
+    throw new UsageError('--encrypt-only needs --encrypt-to: without a recipient the report would be written nowhere.', 'Pass --encrypt-to with the auditor\'s age public key (age1…), or drop --encrypt-only.');
+  }
+  return { key: loadSigningKey({ file: opts.signKeyFile, env: opts.env }), recipients, encryptOnly: opts.encryptOnly === true };
+}
+
+/** The encrypted copy's path: beside --out, named after it. */
+export function encryptedPathFor(outDir: string): string {
+  return `${outDir.replace(/[/\\]+$/, '')}.tar.age`;
+}
+
+/**
+ * The digest of the statement in a report directory (what the next run links to), read without
+ * following a link and within a size limit; null when there is none or it is not an envelope.
+ * This is "the run's statement digest" a history of runs can key on.
+ */
+export function statementDigestOf(reportDir: string): { sha256: string } | null {
+  if (entryKindAt(reportDir, ATTESTATION_FILE) !== 'file') return null;
+  let bytes: Buffer;
+  try {
+    bytes = readInputFile(join(reportDir, ATTESTATION_FILE), { display: ATTESTATION_FILE, maxBytes: MAX_MANIFEST_BYTES, what: 'attestation' });
+  } catch (e) {
+    if (e instanceof InputFileError) return null;
+    throw e;
+  }
+  try {
+    const parsed = parseEnvelope(JSON.parse(bytes.toString('utf8')));
+    return parsed.ok ? { sha256: sha256Hex(parsed.payload) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What results.json says about the attestation, before it is written (the reports show it). */
+export function runAttestationFor(bundle: PreparedBundle, previous: { sha256: string } | null): RunAttestation {
+  return {
+    file: ATTESTATION_FILE,
+    signature: bundle.key ? { state: 'signed', keyid: bundle.key.keyid } : { state: 'unsigned' },
+    previousStatement: previous,
+  };
+}
+
+export interface SealedBundle {
+  /** SHA-256 of this run's statement. */
+  statementSha256: string;
+  /** Subjects attested. */
+  files: number;
+}
+
+/**
+ * Writes the attestation into the staging directory: every file the run wrote (from the staged
+ * written list, never a directory walk) except the marker, which says nothing about the run and
+ * which CI artifact uploads skip as a hidden file.
+ */
+export function sealBundle(staged: StagedReport, results: Results, bundle: PreparedBundle): SealedBundle {
+  const files = staged.written().filter((f) => f.path !== REPORT_MARKER).map(({ path, sha256 }) => ({ path, sha256 }));
+  const written = writeAttestation({
+    dir: staged.root,
+    files,
+    predicate: predicateFromResults(results, results.run.attestation?.previousStatement ?? null),
+    ...(bundle.key ? { key: bundle.key } : {}),
+  });
+  return { statementSha256: written.statementSha256, files: files.length };
+}
+
+/**
+ * The age-encrypted copy of a sealed report directory: the statement and every attested file, as
+ * a deterministic tar streamed into the cipher and a temp file renamed into place (no plaintext
+ * copy on disk, no partial file on failure). An existing file at `outFile` is replaced: it is the
+ * encrypted twin of the report this run replaces.
+ */
+export async function encryptReport(dir: string, files: readonly string[], recipients: readonly string[], outFile: string): Promise<number> {
+  const paths = [...files, ATTESTATION_FILE].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return encryptToFile(tarStream(dir, paths), recipients, outFile, true);
+}
