@@ -92,13 +92,13 @@ describe('soc2 demo (the README quick start)', () => {
     }
   });
 
-  it('writes a manifest that verifies, and detects an edited evidence file', async () => {
-    expect((await runCli(['verify', 'report'], { cwd: dir })).code).toBe(0);
+  it('writes an attestation that verifies (unsigned, so only with --allow-unsigned), and detects an edited evidence file', async () => {
+    expect((await runCli(['verify', 'report', '--allow-unsigned'], { cwd: dir })).code).toBe(0);
     const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0].file;
     const file = join(out, evidence);
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"protected": false', '"protected": true'));
-    const tampered = await runCli(['verify', 'report'], { cwd: dir });
+    const tampered = await runCli(['verify', 'report', '--allow-unsigned'], { cwd: dir });
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain(`${evidence}: contents changed since the run`);
   });

@@ -33,10 +33,20 @@ describe('soc2 run (end to end, through bin/)', () => {
     expect(resultsSchemaErrors(results)).toEqual([]);
     expect(results.summary).toMatchObject({ total: 1, fail: 1, exitCode: 1 });
     expect(results.controls[0].findings[0].message).toMatch(/security policy present is false; required: true/);
-    for (const f of ['report.md', 'report.html', 'junit.xml', 'evidence/manifest.json']) expect(existsSync(join(dir, 'soc2-report', f)), f).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(dir, 'soc2-report', 'evidence', 'manifest.json'), 'utf8'));
-    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['results.json', results.controls[0].evidence[0].file]));
-    const verify = await runCli(['verify'], { cwd: dir });
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'attestation.intoto.jsonl']) expect(existsSync(join(dir, 'soc2-report', f)), f).toBe(true);
+    // One list of the run's files: the statement. The older manifest is no longer written.
+    expect(existsSync(join(dir, 'soc2-report', 'evidence', 'manifest.json'))).toBe(false);
+    const envelope = JSON.parse(readFileSync(join(dir, 'soc2-report', 'attestation.intoto.jsonl'), 'utf8'));
+    expect(envelope.signatures).toEqual([]);
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'results.json', results.controls[0].evidence[0].file].sort());
+    expect(results.run.attestation).toEqual({ file: 'attestation.intoto.jsonl', signature: { state: 'unsigned' }, previousStatement: null });
+    expect(r.stdout).toContain('Attestation: UNSIGNED');
+    const unsigned = await runCli(['verify'], { cwd: dir });
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stderr).toContain('The bundle is unsigned');
+    const verify = await runCli(['verify', '--allow-unsigned'], { cwd: dir });
+    expect(verify.stderr).toBe('');
     expect(verify.code).toBe(0);
   });
 

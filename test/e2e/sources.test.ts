@@ -25,6 +25,7 @@ describe('soc2 run against AWS Config (through the real SDK)', () => {
 
   const awsEnv = (url: string) => cleanEnv({
     AWS_ENDPOINT_URL_CONFIG_SERVICE: url,
+    AWS_ENDPOINT_URL_STS: url,
     AWS_ACCESS_KEY_ID: DEMO_AWS_KEYS.prod,
     AWS_SECRET_ACCESS_KEY: 'demo-secret-not-checked',
     AWS_REGION: 'us-east-1',
@@ -97,7 +98,9 @@ describe('soc2 permissions', () => {
     const report = JSON.parse(r.stdout);
     const actions = report.aws.policy.Statement.flatMap((s: { Action: string[] }) => s.Action);
     expect(actions).toEqual(expect.arrayContaining(['config:DescribeConfigRules', 'config:GetComplianceDetailsByConfigRule', 'config:DescribeConfigurationRecorderStatus']));
-    expect(actions.every((a: string) => a.startsWith('config:'))).toBe(true);
+    // Read-only Config actions, and the one STS call that records who the run ran as.
+    expect(actions.filter((a: string) => !a.startsWith('config:'))).toEqual(['sts:GetCallerIdentity']);
+    expect(report.aws.policy.Statement.find((st: { Sid: string }) => st.Sid === 'Soc2RecordCallerIdentity')).toEqual({ Sid: 'Soc2RecordCallerIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' });
     expect(report.github.classicScopes.length).toBeGreaterThan(0);
     expect(report.github.fineGrained.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['Administration']));
     const text = await runCli(['permissions'], { cwd: dir });

@@ -233,6 +233,9 @@ export function suppliedEnvSettings(env: NodeJS.ProcessEnv, processEnv: NodeJS.P
   return out;
 }
 
+/** An unreachable STS endpoint must not hold the run: who ran it is recorded as unknown instead. */
+const STS_TIMEOUT_MS = 30_000;
+
 type HostLog = Map<string, { service: 'config' | 'sts'; region: string; host: string }>;
 
 /** Notes the host of every request a client sends, as it is sent (after endpoint resolution). */
@@ -261,7 +264,7 @@ async function askCallerIdentity(config: ConfigServiceClientConfig, hosts: HostL
   recordHosts(sts as never, 'sts', String(config.region), hosts);
   const call: ApiCall = { source: 'aws-sts', operation: 'sts:GetCallerIdentity', params: {}, at: now().toISOString(), region: String(config.region) };
   try {
-    const out = await sts.send(new GetCallerIdentityCommand({}));
+    const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS) });
     call.status = out.$metadata.httpStatusCode ?? 200;
     if (out.$metadata.requestId) call.requestId = out.$metadata.requestId;
     if (!out.Account || !out.Arn) throw new Error('STS answered without Account or Arn');

@@ -55,7 +55,7 @@ describe('reports — edge cases', () => {
     const base = loadResults('minimal');
     const empty = {
       ...base,
-      summary: { total: 0, pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, not_applicable: 0, exitCode: 0 },
+      summary: { total: 0, pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, attested: 0, not_applicable: 0, exitCode: 0 },
       criteria: base.criteria.map((c) => ({ ...c, controls: [], status: 'not_covered' as const })),
       controls: [],
     };
