@@ -142,7 +142,8 @@ export function restRoutes(): Route[] {
     {
       method: 'GET',
       template: '/user',
-      handle: (req) => ({ status: 200, body: userObject(req, req.token.login) }),
+      // An installation token acts as the app, not a user: GitHub refuses it /user.
+      handle: (req) => (req.token.type === 'app' ? error(403, 'Resource not accessible by integration') : { status: 200, body: userObject(req, req.token.login) }),
     },
     {
       method: 'GET',
