@@ -35,8 +35,8 @@ const evidenceItem = z.union([
 ]);
 const entrySchema = z.strictObject({
   control: z.string().regex(/^[A-Z][A-Z0-9]*-\d{3}$/, 'expected a control id like MAN-001'),
-  covers: z.union([z.number().int().positive(), z.array(z.number().int().positive()).min(1)])
-    .describe('Which evidenceRequired items (numbered from 1, as in the report) this attestation covers.'),
+  covers: z.array(z.number().int().positive()).min(1)
+    .describe('Which evidenceRequired items (numbered from 1, as in the report) this attestation covers, e.g. [1, 3].'),
   attestedBy: z.string().min(2).describe('Who attests: a name and role.'),
   attestedOn: date,
   validUntil: date,
@@ -94,7 +94,7 @@ export function loadAttestations(opts: LoadAttestationsOptions): LoadedAttestati
       continue;
     }
     const required = control.evidenceRequired ?? [];
-    const covers = [...new Set(Array.isArray(entry.covers) ? entry.covers : [entry.covers])].sort((a, b) => a - b);
+    const covers = [...new Set(entry.covers)].sort((a, b) => a - b);
     for (const n of covers) {
       if (n > required.length) issues.push(issueAt(src, at('covers'), `${entry.control} lists ${required.length} evidenceRequired item${required.length === 1 ? '' : 's'}; there is no item ${n}.`, 'value'));
     }
