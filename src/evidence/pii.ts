@@ -49,8 +49,9 @@ const PEOPLE_FIELDS = new Set(['owners', 'members', 'membersWithoutTwoFactor', '
 const NOBODY = new Set(['ghost', 'unknown', 'null', 'none', '']);
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
-const IAM_USER_ARN = /(arn:aws[a-z-]*:iam::\d{12}:user\/)((?:[A-Za-z0-9+=,.@_-]+\/)*[A-Za-z0-9+=,.@_-]+)/g;
-const ASSUMED_ROLE_ARN = /(arn:aws[a-z-]*:sts::\d{12}:assumed-role\/[A-Za-z0-9+=,.@_-]+\/)([A-Za-z0-9+=,.@_-]+)/g;
+// A name does not end in a dot, so the full stop after an ARN in a sentence is not taken for part of it.
+const IAM_USER_ARN = /(arn:aws[a-z-]*:iam::\d{12}:user\/)((?:[A-Za-z0-9+=,.@_-]+\/)*[A-Za-z0-9+=,.@_-]*[A-Za-z0-9+=,@_-])/g;
+const ASSUMED_ROLE_ARN = /(arn:aws[a-z-]*:sts::\d{12}:assumed-role\/[A-Za-z0-9+=,.@_-]+\/)([A-Za-z0-9+=,.@_-]*[A-Za-z0-9+=,@_-])/g;
 /** A word that could be a login or a one-word name: letters, digits and inner dots, dashes or underscores. */
 const WORD = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/g;
 const TOKEN = /^(?:person|email|iam-user)-[0-9a-f]{10}$/;
