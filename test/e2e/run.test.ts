@@ -135,4 +135,29 @@ remediation: Organisation settings → Authentication security → Require two-f
     expect(results.run.scope.notInScope.join(' ')).toMatch(/no aws section/);
     expect(r.stdout).toMatch(/Not in scope — AWS/);
   });
+
+  it('stops with exit 2 and file:line, before collecting anything, when the attestations file is malformed', async () => {
+    const dir = tempTree({
+      'soc2.config.yaml': `${config}attestations: attestations.yaml\n`,
+      'controls/SEC-001.yaml': policyControl('SEC-001'),
+      'attestations.yaml': 'attestations:\n  - control: SEC-001\n    covers: [1]\n    attestedBy: Dana Whitfield\n    attestedOn: 2026-01-15\n    validUntil: 2027-01-15\n    evidence: [{ link: https://wiki.example.com/x }]\n',
+    });
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('attestations.yaml:2:14 attestations[0].control: SEC-001 is an automated control; only manual controls take attestations');
+    expect(r.stderr).not.toMatch(NO_STACK);
+    expect(existsSync(join(dir, 'soc2-report'))).toBe(false);
+  });
+
+  it('records the CI job from GitHub Actions variables in results.json and every report', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    const env = cleanEnv({ GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/app', GITHUB_WORKFLOW: 'soc2', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_SHA: 'deadbeefcafe', GITHUB_REF: 'refs/heads/main' });
+    await runCli(['run', '--format', 'sarif,oscal'], { cwd: dir, env });
+    const out = join(dir, 'soc2-report');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.run.provenance).toEqual({ aws: { state: 'not-in-scope' }, github: { state: 'not-in-scope' }, ci: { system: 'github-actions', repository: 'acme/app', workflow: 'soc2', runId: '42 (attempt 1)', runUrl: 'https://github.com/acme/app/actions/runs/42', commit: 'deadbeefcafe', ref: 'refs/heads/main' }, calls: [] });
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'results.sarif', 'assessment-results.oscal.json']) {
+      expect(readFileSync(join(out, f), 'utf8'), f).toContain('https://github.com/acme/app/actions/runs/42');
+    }
+  });
 });
