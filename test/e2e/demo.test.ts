@@ -34,6 +34,20 @@ describe('soc2 demo (the README quick start)', () => {
     expect(results.summary.pass).toBeGreaterThan(0);
   });
 
+  it('shows manual evidence both ways: MAN-001 attested with its files in the bundle, MAN-008 manual saying what expired and what is missing', () => {
+    const c = (id: string) => results.controls.find((x: { id: string }) => x.id === id);
+    expect(c('MAN-001').status).toBe('attested');
+    expect(results.summary.attested).toBe(1);
+    const files = c('MAN-001').manualEvidence.attestations.flatMap((a: { evidence: Array<{ kind: string; file?: string }> }) => a.evidence.filter((e) => e.kind === 'file').map((e) => e.file));
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(statSync(join(out, f)).isFile()).toBe(true);
+    expect(c('MAN-008').status).toBe('manual');
+    expect(c('MAN-008').manualEvidence.requirements.map((r: { state: string }) => r.state)).toEqual(['expired', 'covered', 'missing']);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('1. ☒ **expired** — The incident response plan, with approval date.');
+    // A person's word is never an automated pass: the exit code and the pass count are what they were.
+    expect(results.summary.pass).toBe(results.controls.filter((x: { status: string }) => x.status === 'pass').length);
+  });
+
   it('exits 0 without --strict-exit so `npm run demo` succeeds, and says what a real run would return', async () => {
     const again = await runCli(['demo', '--out', 'report2'], { cwd: dir });
     expect(again.code).toBe(0);

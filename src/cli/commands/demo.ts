@@ -12,6 +12,7 @@ import type { LoadedConfig } from '../../config/load.js';
 import { executeRun } from './run.js';
 import { exitNote } from '../terminal.js';
 import { startSandbox } from '../../sandbox/index.js';
+import { writeDemoAttestations } from '../../sandbox/estate/attestations.js';
 import { undoOnInterrupt } from '../signals.js';
 
 export async function demoCommand(opts: { out: string; failOn: Severity; strictExit?: boolean }): Promise<void> {
@@ -31,6 +32,8 @@ export async function demoCommand(opts: { out: string; failOn: Severity; strictE
         aws: { regions: sandbox.aws.regions },
         github: { org: sandbox.github.org, cacheDir: join(work, 'github-cache') },
         repo: { path: sandbox.repoDir },
+        // Manual evidence, so the demo shows an attested control and one attested only in part.
+        attestations: writeDemoAttestations(work),
       });
       const loaded: LoadedConfig = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
       const results = await executeRun({
