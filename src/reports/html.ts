@@ -77,7 +77,7 @@ function anchor(prefix: string, s: string): string {
 
 const CSS = `
 :root { --fail:#b42318; --fail-bg:#fef3f2; --error:#b54708; --error-bg:#fffaeb; --manual:#175cd3; --manual-bg:#eff8ff;
-  --excepted:#6941c6; --excepted-bg:#f4f3ff; --pass:#067647; --pass-bg:#ecfdf3; --na:#475467; --na-bg:#f2f4f7;
+  --excepted:#6941c6; --excepted-bg:#f4f3ff; --attested:#0e7090; --attested-bg:#ecfdff; --pass:#067647; --pass-bg:#ecfdf3; --na:#475467; --na-bg:#f2f4f7;
   --nc:#667085; --nc-bg:#ffffff; --line:#d0d5dd; --ink:#101828; --muted:#475467; }
 * { box-sizing: border-box; }
 [id] { scroll-margin-top: 48px; }
@@ -133,8 +133,8 @@ details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
 ol.checklist li::before { content: "☐ "; }
 ol.requirements { padding-left: 24px; } ol.requirements li { margin: 4px 0; }
 .req-covered { color: var(--pass); font-weight: 600; } .req-expired, .req-missing { color: var(--fail); font-weight: 600; }
-.st-attested { color: var(--manual); background: #fff; border-color: var(--manual); border-style: dotted; }
-.control.st-attested { border-left-color: var(--manual); border-left-style: dotted; }
+.st-attested { color: var(--attested); background: var(--attested-bg); border-color: var(--attested); }
+.control.st-attested { border-left-color: var(--attested); }
 .signature-signed { color: var(--pass); font-weight: 600; } .signature-unsigned { color: var(--error); font-weight: 600; }
 section#data-handling { border-top: 2px solid var(--ink); margin-top: 48px; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 40px; margin-top: 40px; border-top: 1px solid var(--line); }
