@@ -43,6 +43,7 @@ Quick start:
   soc2 run             assess the systems in soc2.config.yaml
 
 For the auditor:
+  soc2 run --sign KEY --encrypt-to age1…     sign the run's attestation, and encrypt a copy to the auditor
   soc2 verify DIR --key SIGNER.pub           check a signed report directory offline
   soc2 decrypt FILE -i KEYFILE -o DIR        open a bundle encrypted to you with age
   soc2 sample FILE.csv --size N --seed S     draw a sample anyone can re-draw`);
