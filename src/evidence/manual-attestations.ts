@@ -187,6 +187,13 @@ function isInside(dir: string, path: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
+/** Only the attestations of the controls a run evaluates (--only), and only their files. */
+export function attestationsFor(loaded: LoadedAttestations, controlIds: ReadonlySet<string>): LoadedAttestations {
+  const byControl = new Map([...loaded.byControl].filter(([id]) => controlIds.has(id)));
+  const used = new Set([...byControl.values()].flatMap((list) => list.flatMap((a) => a.evidence.flatMap((e) => (e.kind === 'file' ? [e.file] : [])))));
+  return { display: loaded.display, byControl, files: loaded.files.filter((f) => used.has(f.path)) };
+}
+
 /**
  * A manual control's result with its attestations applied: `attested` when every required record
  * is covered by an attestation in force, else `manual` naming what is missing and what expired.

@@ -6,7 +6,7 @@ import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js'
 import { runAssessment } from '../../engine/run.js';
 import { stageReport } from '../../evidence/out-dir.js';
 import { encryptedPathFor, encryptReport, prepareBundle, runAttestationFor, sealBundle, statementDigestOf, type PreparedBundle } from '../../evidence/run-bundle.js';
-import { loadAttestations } from '../../evidence/manual-attestations.js';
+import { attestationsFor, loadAttestations } from '../../evidence/manual-attestations.js';
 import { createPiiMinimizer, type PiiMinimizer } from '../../evidence/pii.js';
 import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
@@ -94,7 +94,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const bundle = o.bundle ?? { key: undefined, recipients: [], encryptOnly: false };
   let controls = await loadConfiguredControls(o.loaded);
   // Checked against every loaded control, so --only does not turn other entries into errors.
-  const attestations = config.attestations
+  const allAttestations = config.attestations
     ? loadAttestations({ file: resolve(o.loaded.baseDir, config.attestations), display: config.attestations, baseDir: o.loaded.baseDir, controls, today: o.now().toISOString().slice(0, 10) })
     : undefined;
   if (o.only) {
@@ -103,6 +103,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     if (unknown.length) throw new UsageError(`--only names controls that are not loaded: ${unknown.join(', ')}.`, 'Run `soc2 controls list` to see the ids.');
     controls = controls.filter((c) => wanted.has(c.id));
   }
+  const attestations = allAttestations && attestationsFor(allAttestations, new Set(controls.map((c) => c.id)));
   const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
   assertGitHubEndpoint(o.loaded, o.env);
 

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyAttestations, loadAttestations, type LoadedAttestations } from '../../../src/evidence/manual-attestations.js';
+import { applyAttestations, attestationsFor, loadAttestations, type LoadedAttestations } from '../../../src/evidence/manual-attestations.js';
 import { ConfigError, formatIssue } from '../../../src/errors.js';
 import type { Control } from '../../../src/controls/schema.js';
 import type { ControlResult } from '../../../src/results.js';
@@ -119,6 +119,16 @@ describe('evidence/manual-attestations: the attestations file', () => {
       message = (e as ConfigError).issues.map(formatIssue).join('\n');
     }
     expect(message).toMatch(/^attestations\.yaml:8:15 attestations\[0\]\.evidence\[0\]\.file: the evidence file is a named pipe \(FIFO\), not a regular file/);
+  });
+});
+
+describe('evidence/manual-attestations: --only', () => {
+  it('keeps only the attestations, and copies only the files, of the controls the run evaluates', () => {
+    const loaded = load({ 'attestations.yaml': entry(), 'docs/policy.pdf': 'x' });
+    expect(attestationsFor(loaded, new Set(['MAN-001'])).files).toHaveLength(1);
+    const none = attestationsFor(loaded, new Set(['GH-002']));
+    expect(none.files).toEqual([]);
+    expect(none.byControl.size).toBe(0);
   });
 });
 
