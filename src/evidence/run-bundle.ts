@@ -13,12 +13,11 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { InputFileError, MAX_MANIFEST_BYTES, readInputFile } from '../input-file.js';
-import type { RunAttestation } from '../results.js';
-import { ATTESTATION_FILE, sha256Hex, writeAttestation, predicateFromResults } from './attestation.js';
-import type { Results } from '../results.js';
+import type { Results, RunAttestation } from '../results.js';
+import { ATTESTATION_FILE, predicateFromResults, sha256Hex, writeAttestation } from './attestation.js';
 import { parseEnvelope } from './dsse.js';
 import { encryptToFile, parseRecipients } from './encrypt.js';
-import { loadSigningKey, type SigningKey } from './keys.js';
+import { loadSigningKey, SIGNING_KEY_ENV, type SigningKey } from './keys.js';
 import { REPORT_MARKER, type StagedReport } from './out-dir.js';
 import { tarStream } from './tar.js';
 import { entryKindAt } from './walk.js';
@@ -120,4 +119,41 @@ export function sealBundle(staged: StagedReport, results: Results, bundle: Prepa
 export async function encryptReport(dir: string, files: readonly string[], recipients: readonly string[], outFile: string): Promise<number> {
   const paths = [...files, ATTESTATION_FILE].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return encryptToFile(tarStream(dir, paths), recipients, outFile, true);
+}
+
+/**
+ * Seals the staged report and puts it where it goes: swapped in at --out (then, with recipients,
+ * encrypted beside it from there), or with --encrypt-only encrypted from the staging directory
+ * and never swapped in. Returns the encrypted file's path, when one was written.
+ */
+export async function finishReport(staged: StagedReport, results: Results, bundle: PreparedBundle, outDir: string, warn: (message: string) => void): Promise<string | undefined> {
+  sealBundle(staged, results, bundle);
+  const attested = staged.written().map((f) => f.path).filter((p) => p !== REPORT_MARKER);
+  const encrypted = encryptedPathFor(outDir);
+  if (bundle.encryptOnly) {
+    await encryptReport(staged.root, attested, bundle.recipients, encrypted);
+    return encrypted;
+  }
+  const leftover = staged.commit();
+  if (leftover) warn(leftover);
+  if (!bundle.recipients.length) return undefined;
+  await encryptReport(outDir, attested, bundle.recipients, encrypted);
+  return encrypted;
+}
+
+/** What the run did with the attestation and the encrypted copy, in the words a user acts on (one line each). */
+export function bundleNote(results: Results, bundle: PreparedBundle, display: string, encryptedShown: string | undefined): string[] {
+  const lines = [
+    bundle.key
+      ? `Attestation: signed with key ${bundle.key.keyid} (${bundle.key.origin}); check with \`soc2 verify ${display} --key KEY.pub\`.`
+      : `Attestation: UNSIGNED (no --sign and no ${SIGNING_KEY_ENV}); \`soc2 verify ${display} --allow-unsigned\` checks the files only.`,
+  ];
+  if (encryptedShown) {
+    const to = bundle.recipients.length === 1 ? 'one recipient' : `${bundle.recipients.length} recipients`;
+    lines.push(bundle.encryptOnly
+      ? `Encrypted: ${encryptedShown}, to ${to}. No plaintext report was written (--encrypt-only); --out ${display} is as it was.`
+      : `Encrypted: ${encryptedShown}, to ${to}. The plaintext report stays in ${display.replace(/[/\\]+$/, '')}/ (pass --encrypt-only to write only the encrypted file).`);
+  }
+  if (results.dataHandling?.minimised) lines.push(`Personal data minimised: ${results.dataHandling.minimised.identities} identifiers replaced by keyed hashes (the key was not kept).`);
+  return lines;
 }

@@ -5,7 +5,7 @@ import { loadConfiguredControls } from '../../controls/load.js';
 import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
 import { stageReport } from '../../evidence/out-dir.js';
-import { encryptedPathFor, encryptReport, prepareBundle, runAttestationFor, sealBundle, statementDigestOf, type PreparedBundle } from '../../evidence/run-bundle.js';
+import { bundleNote, finishReport, prepareBundle, runAttestationFor, statementDigestOf, type PreparedBundle } from '../../evidence/run-bundle.js';
 import { attestationsFor, loadAttestations } from '../../evidence/manual-attestations.js';
 import { createPiiMinimizer, type PiiMinimizer } from '../../evidence/pii.js';
 import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
@@ -16,9 +16,7 @@ import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/
 import { makeChalk, makeProgress, renderSummary } from '../terminal.js';
 import { undoOnInterrupt } from '../signals.js';
 import { printableText } from '../../printable.js';
-import { REPORT_MARKER } from '../../evidence/out-dir.js';
 import { ATTESTATION_FILE } from '../../evidence/attestation.js';
-import { SIGNING_KEY_ENV } from '../../evidence/keys.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -45,23 +43,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
     bundle, ...(opts.minimizePii ? { minimizer: createPiiMinimizer() } : {}),
   });
   process.exitCode = results.summary.exitCode;
-}
-
-/** What the run did with the attestation and the encrypted copy, in the words a user acts on. */
-function bundleNote(results: Results, bundle: PreparedBundle, display: string, encryptedShown: string | undefined): string {
-  const lines = [
-    bundle.key
-      ? `Attestation: signed with key ${bundle.key.keyid} (${bundle.key.origin}); check with \`soc2 verify ${display} --key KEY.pub\`.`
-      : `Attestation: UNSIGNED (no --sign and no ${SIGNING_KEY_ENV}); \`soc2 verify ${display} --allow-unsigned\` checks the files only.`,
-  ];
-  if (encryptedShown) {
-    const to = bundle.recipients.length === 1 ? 'one recipient' : `${bundle.recipients.length} recipients`;
-    lines.push(bundle.encryptOnly
-      ? `Encrypted: ${encryptedShown}, to ${to}. No plaintext report was written (--encrypt-only); --out ${display} is as it was.`
-      : `Encrypted: ${encryptedShown}, to ${to}. The plaintext report stays in ${join(display, '/')} (pass --encrypt-only to write only the encrypted file).`);
-  }
-  if (results.dataHandling?.minimised) lines.push(`Personal data minimised: ${results.dataHandling.minimised.identities} identifiers replaced by keyed hashes (the key was not kept).`);
-  return lines.map(printableText).join('\n') + '\n';
 }
 
 export function parseFormats(text: string): Array<keyof typeof renderers> {
@@ -120,7 +101,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const formats = [...new Set([...DEFAULT_FORMATS, ...o.extraFormats])];
   const files: string[] = [];
   let results: Results;
-  let encrypted: { path: string; bytes: number } | undefined;
+  let encrypted: string | undefined;
   try {
     const progress = makeProgress();
     const warnings: string[] = [];
@@ -150,19 +131,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
       staged.write(r.fileName, r.render(results));
       files.push(r.fileName);
     }
-    sealBundle(staged, results, bundle);
-    const attested = staged.written().map((f) => f.path).filter((p) => p !== REPORT_MARKER);
-    if (bundle.encryptOnly) {
-      const path = encryptedPathFor(o.outDir);
-      encrypted = { path, bytes: await encryptReport(staged.root, attested, bundle.recipients, path) };
-    } else {
-      const leftover = staged.commit();
-      if (leftover) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
-      if (bundle.recipients.length) {
-        const path = encryptedPathFor(o.outDir);
-        encrypted = { path, bytes: await encryptReport(o.outDir, attested, bundle.recipients, path) };
-      }
-    }
+    encrypted = await finishReport(staged, results, bundle, o.outDir, (m) => process.stderr.write(`soc2: warning: ${printableText(m)}\n`));
   } finally {
     stopUndo();
     staged.discard();
@@ -172,6 +141,6 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
   const encryptedShown = encrypted ? `${display.replace(/[/\\]+$/, '')}.tar.age` : undefined;
   const listed = bundle.encryptOnly && encryptedShown ? [encryptedShown] : [...shown, join(display, 'evidence/'), join(display, ATTESTATION_FILE)];
   process.stdout.write('\n' + renderSummary(results, { outDir: display, files: listed, c: makeChalk(), exitCodeNote: o.exitCodeNote?.(results) }));
-  process.stdout.write(bundleNote(results, bundle, display, encryptedShown));
+  process.stdout.write(bundleNote(results, bundle, display, encryptedShown).map(printableText).join('\n') + '\n');
   return results;
 }
