@@ -16,10 +16,8 @@ import { InputFileError, MAX_MANIFEST_BYTES, readInputFile } from '../input-file
 import type { Results, RunAttestation } from '../results.js';
 import { ATTESTATION_FILE, predicateFromResults, sha256Hex, writeAttestation } from './attestation.js';
 import { parseEnvelope } from './dsse.js';
-import { encryptToFile, parseRecipients } from './encrypt.js';
 import { loadSigningKey, SIGNING_KEY_ENV, type SigningKey } from './keys.js';
 import { REPORT_MARKER, type StagedReport } from './out-dir.js';
-import { tarStream } from './tar.js';
 import { entryKindAt } from './walk.js';
 
 export interface BundleOptions {
@@ -43,8 +41,9 @@ export interface PreparedBundle {
  * Checks the key and the recipients before anything is collected: a bad key or a typo in a
  * recipient is a usage error (exit 2) now, not after a long run.
  */
-export function prepareBundle(opts: BundleOptions): PreparedBundle {
-  const recipients = opts.encryptTo?.length ? parseRecipients(opts.encryptTo) : [];
+export async function prepareBundle(opts: BundleOptions): Promise<PreparedBundle> {
+  // age is loaded only when a run encrypts.
+  const recipients = opts.encryptTo?.length ? (await import('./encrypt.js')).parseRecipients(opts.encryptTo) : [];
   if (opts.encryptOnly && !recipients.length) {
     throw new UsageError('--encrypt-only needs --encrypt-to: without a recipient the report would be written nowhere.', 'Pass --encrypt-to with the auditor\'s age public key (age1…), or drop --encrypt-only.');
   }
@@ -118,6 +117,7 @@ export function sealBundle(staged: StagedReport, results: Results, bundle: Prepa
  */
 export async function encryptReport(dir: string, files: readonly string[], recipients: readonly string[], outFile: string): Promise<number> {
   const paths = [...files, ATTESTATION_FILE].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const [{ encryptToFile }, { tarStream }] = await Promise.all([import('./encrypt.js'), import('./tar.js')]);
   return encryptToFile(tarStream(dir, paths), recipients, outFile, true);
 }
 

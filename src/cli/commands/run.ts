@@ -37,7 +37,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
   const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
-  const bundle = prepareBundle({ signKeyFile: opts.sign, env: process.env, encryptTo: opts.encryptTo, encryptOnly: opts.encryptOnly });
+  const bundle = await prepareBundle({ signKeyFile: opts.sign, env: process.env, encryptTo: opts.encryptTo, encryptOnly: opts.encryptOnly });
   const results = await executeRun({
     loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now,
     bundle, ...(opts.minimizePii ? { minimizer: createPiiMinimizer() } : {}),
