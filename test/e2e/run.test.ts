@@ -160,4 +160,21 @@ remediation: Organisation settings → Authentication security → Require two-f
       expect(readFileSync(join(out, f), 'utf8'), f).toContain('https://github.com/acme/app/actions/runs/42');
     }
   });
+
+  it('signs with the key in SOC2_SIGNING_KEY (as a CI secret, line breaks written as \\n), and a bad key stops the run before collecting (exit 2)', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    expect((await runCli(['keygen', '--out', 'ci'], { cwd: dir })).code).toBe(0);
+    const pem = readFileSync(join(dir, 'ci.key'), 'utf8').trim().replace(/\n/g, '\\n');
+    const r = await runCli(['run'], { cwd: dir, env: cleanEnv({ SOC2_SIGNING_KEY: pem }) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Attestation: signed with key [0-9a-f]{64} \(\$SOC2_SIGNING_KEY\)/);
+    const v = await runCli(['verify', '--key', 'ci.pub'], { cwd: dir });
+    expect(v.stdout).toContain('Signature: valid, by the key in ci.pub');
+    expect(v.code).toBe(0);
+    const bad = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    const refused = await runCli(['run', '--sign', 'missing.key'], { cwd: bad });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('The signing key file missing.key does not exist.');
+    expect(existsSync(join(bad, 'soc2-report'))).toBe(false);
+  });
 });
