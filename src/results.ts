@@ -9,7 +9,11 @@ import { historySummarySchema } from './history/summary.js';
 
 export const SCHEMA_VERSION = '1.0.0';
 
-export const CONTROL_STATUSES = ['pass', 'fail', 'error', 'excepted', 'manual', 'not_applicable'] as const;
+/**
+ * `attested` is a manual control whose every required record a person attested to (and the
+ * attestation has not expired): it is never an automated `pass`, and it does not change the exit code.
+ */
+export const CONTROL_STATUSES = ['pass', 'fail', 'error', 'excepted', 'manual', 'attested', 'not_applicable'] as const;
 export type ControlStatus = (typeof CONTROL_STATUSES)[number];
 export const FINDING_STATUSES = ['pass', 'fail', 'error', 'excepted', 'not_applicable'] as const;
 
@@ -34,6 +38,8 @@ const gapSchema = z.object({
   message: z.string(),
   permission: z.string().optional(),
 });
+
+export type ApiCallRecord = z.infer<typeof apiCallSchema>;
 
 export const evidenceRefSchema = z.object({
   file: z.string().describe('Path of the evidence file, relative to the report directory.'),
@@ -86,6 +92,36 @@ export const findingSchema = z.object({
 });
 export type Finding = z.infer<typeof findingSchema>;
 
+const manualEvidenceItemSchema = z.union([
+  z.object({ kind: z.literal('file'), file: z.string().describe('The copy in the bundle, under evidence/manual/.'), source: z.string().describe('The file as the attestations file names it.'), sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int() }),
+  z.object({ kind: z.literal('link'), url: z.string() }),
+]);
+export type ManualEvidenceItem = z.infer<typeof manualEvidenceItemSchema>;
+
+export const manualAttestationSchema = z.object({
+  at: z.string().describe('Where the entry is written (file:line).'),
+  attestedBy: z.string(),
+  attestedOn: z.string().describe('YYYY-MM-DD'),
+  validUntil: z.string().describe('YYYY-MM-DD, inclusive.'),
+  expired: z.boolean().describe('validUntil is before the day of the run.'),
+  covers: z.array(z.number().int().positive()).describe('1-based numbers of the evidenceRequired items this attestation covers.'),
+  evidence: z.array(manualEvidenceItemSchema),
+  note: z.string().optional(),
+});
+export type ManualAttestation = z.infer<typeof manualAttestationSchema>;
+
+export const manualRequirementSchema = z.object({
+  item: z.string().describe('The evidenceRequired text.'),
+  state: z.enum(['covered', 'expired', 'missing']).describe('covered: an attestation in force covers it; expired: only expired ones do; missing: none does.'),
+  attestations: z.array(z.number().int()).describe('Indexes into manualEvidence.attestations of the attestations that cover it.'),
+});
+
+export const manualEvidenceSchema = z.object({
+  requirements: z.array(manualRequirementSchema),
+  attestations: z.array(manualAttestationSchema),
+});
+export type ManualEvidence = z.infer<typeof manualEvidenceSchema>;
+
 export const controlResultSchema = z.object({
   id: z.string(),
   title: z.string(),
@@ -112,6 +148,7 @@ export const controlResultSchema = z.object({
   }).optional()
     .describe('What the configuration (controls.params, controls.severity) changed in the control\'s definition: each value as the control file defines it (after the collector\'s defaults) and as configured. Absent when the control ran as defined.'),
   evidenceRequired: z.array(z.string()).optional(),
+  manualEvidence: manualEvidenceSchema.optional().describe('For a manual control: what people attested (attestations file) and which required records that covers.'),
   counts: z.object({
     resources: z.number().int(),
     pass: z.number().int(),
@@ -130,9 +167,66 @@ export const criterionCoverageSchema = z.object({
   series: z.string(),
   title: z.string(),
   controls: z.array(z.string()),
-  status: z.enum(['pass', 'fail', 'error', 'manual', 'excepted', 'not_applicable', 'not_covered']),
+  status: z.enum(['pass', 'fail', 'error', 'manual', 'attested', 'excepted', 'not_applicable', 'not_covered']),
 });
 export type CriterionCoverage = z.infer<typeof criterionCoverageSchema>;
+
+const notInScope = z.object({ state: z.literal('not-in-scope') });
+const unknownIdentity = z.object({ state: z.literal('unknown'), reason: z.string().describe('Why the identity could not be learned.') });
+
+export const TOKEN_KINDS = ['classic', 'fine-grained', 'app-installation', 'app-user', 'unknown'] as const;
+
+export const provenanceSchema = z.object({
+  aws: z.union([
+    z.object({ state: z.literal('known'), account: z.string(), arn: z.string(), requestId: z.string().optional() }),
+    unknownIdentity,
+    notInScope,
+  ]).describe('Who the AWS credentials belong to (STS GetCallerIdentity).'),
+  github: z.union([
+    z.object({ state: z.literal('known'), login: z.string(), tokenKind: z.enum(TOKEN_KINDS), apiUrl: z.string() }),
+    unknownIdentity.extend({ tokenKind: z.enum(TOKEN_KINDS), apiUrl: z.string().optional() }),
+    notInScope,
+  ]).describe('Who the GitHub token acts as (GET /user) and what kind of token it is.'),
+  ci: z.object({
+    system: z.enum(['github-actions', 'gitlab-ci']),
+    repository: z.string().nullable(),
+    workflow: z.string().nullable(),
+    runId: z.string().nullable(),
+    runUrl: z.string().nullable(),
+    commit: z.string().nullable(),
+    ref: z.string().nullable(),
+  }).nullable().describe('The CI job the run was part of, from the CI system\'s variables; null outside CI. A null field: the variable was not set.'),
+  calls: z.array(apiCallSchema).describe('The requests made to learn the identities.'),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
+export const runAttestationSchema = z.object({
+  file: z.string().describe('The DSSE envelope of the in-toto statement, beside results.json.'),
+  signature: z.union([
+    z.object({ state: z.literal('signed'), keyid: z.string().describe('SHA-256 of the signing public key (SPKI DER).') }),
+    z.object({ state: z.literal('unsigned') }),
+  ]),
+  previousStatement: z.object({ sha256: z.string() }).nullable().describe('The statement of the report this run replaced at --out, when there was one.'),
+});
+export type RunAttestation = z.infer<typeof runAttestationSchema>;
+
+export const dataHandlingSchema = z.object({
+  endpoints: z.array(z.object({
+    source: z.string().describe("'aws-config', 'aws-sts', 'github-rest', 'github-graphql', 'local'."),
+    host: z.string().describe('Host name the requests went to; for local reads, the checkout.'),
+    requests: z.number().int(),
+    operations: z.array(z.object({ operation: z.string(), requests: z.number().int() })),
+  })),
+  fieldsKept: z.array(z.object({ collector: z.string(), fields: z.array(z.string()) })).describe('Per collector, the fields each evidence file keeps about a resource.'),
+  redacted: z.number().int().describe('Secret-shaped values replaced by [REDACTED…] in the evidence.'),
+  minimised: z.object({
+    identities: z.number().int().describe('Distinct e-mail addresses, logins, names and IAM user names replaced.'),
+    replacements: z.number().int(),
+    kinds: z.array(z.string()),
+  }).nullable().describe('--minimize-pii: what was replaced by keyed hashes; null when the run did not minimise.'),
+  manualFiles: z.number().int().describe('Files copied from the attestations file into evidence/manual/.'),
+});
+export type DataHandling = z.infer<typeof dataHandlingSchema>;
 
 export const resultsSchema = z.object({
   $schema: z.string().optional(),
@@ -153,6 +247,8 @@ export const resultsSchema = z.object({
       repo: z.object({ path: z.string() }),
       notInScope: z.array(z.string()).describe('Why whole evidence sources were left out.'),
     }),
+    provenance: provenanceSchema.optional().describe('Who ran it: the AWS and GitHub identities and the CI job. Absent in results written before soc2 recorded it.'),
+    attestation: runAttestationSchema.optional().describe('The attestation written beside results.json, and whether it is signed.'),
   }),
   summary: z.object({
     total: z.number().int(),
@@ -161,6 +257,7 @@ export const resultsSchema = z.object({
     error: z.number().int(),
     excepted: z.number().int(),
     manual: z.number().int(),
+    attested: z.number().int().default(0),
     not_applicable: z.number().int(),
     exitCode: z.number().int(),
   }),
@@ -168,5 +265,6 @@ export const resultsSchema = z.object({
   controls: z.array(controlResultSchema),
   history: historySummarySchema.optional()
     .describe('The run history over the review period (soc2 run --history): runs, share passing, failures and gaps per control. Absent when the run kept no history.'),
+  dataHandling: dataHandlingSchema.optional().describe('What the run read, what it kept, what it redacted or minimised. Absent in results written before soc2 recorded it.'),
 });
 export type Results = z.infer<typeof resultsSchema>;

@@ -43,6 +43,7 @@ Quick start:
   soc2 run             assess the systems in soc2.config.yaml
 
 For the auditor:
+  soc2 run --sign KEY --encrypt-to age1…     sign the run's attestation, and encrypt a copy to the auditor
   soc2 verify DIR --key SIGNER.pub           check a signed report directory offline
   soc2 decrypt FILE -i KEYFILE -o DIR        open a bundle encrypted to you with age
   soc2 sample FILE.csv --size N --seed S     draw a sample anyone can re-draw`);
@@ -60,6 +61,10 @@ For the auditor:
     .option('--baseline <results>', 'gate only on failures that are new relative to this results.json or report folder')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--json', 'print one JSON summary object on stdout instead of the summary')
+    .option('--sign <keyfile>', 'sign the attestation with this Ed25519 private key (from soc2 keygen); default: the key in SOC2_SIGNING_KEY, else unsigned')
+    .option('--encrypt-to <recipient>', 'also write OUT.tar.age, the report encrypted with age to this recipient (age1…); repeat for several', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--encrypt-only', 'with --encrypt-to: write only OUT.tar.age, no plaintext report directory')
+    .option('--minimize-pii', 'replace e-mail addresses, logins, names and IAM user names in evidence and reports with keyed hashes')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program

@@ -12,6 +12,7 @@ import type { ResultsView } from '../ci/results-reader.js';
 import { runJson } from '../ci/run-json.js';
 import type { RunOutcome } from '../ci/run-outcome.js';
 import { exitNote, makeChalk, renderSummary, terminalSafe } from './terminal.js';
+import { printableText } from '../printable.js';
 
 export interface PresentOptions {
   cwd: string;
@@ -26,6 +27,8 @@ export interface PresentOptions {
   ciEnv: NodeJS.ProcessEnv;
   /** Rewrites the closing "Exit code …" sentence. */
   exitCodeNote?: (note: string) => string;
+  /** Lines printed after the summary (attestation, encryption, history); not with --json or --quiet. */
+  notes?: readonly string[];
 }
 
 export function presentRun(results: Results, o: PresentOptions): { results: Results; exitCode: number } {
@@ -43,7 +46,8 @@ export function presentRun(results: Results, o: PresentOptions): { results: Resu
     const note = o.exitCodeNote ? o.exitCodeNote(plain) : plain;
     const c = makeChalk();
     const baselineLine = gate ? `${c.bold('Baseline:')} ${terminalSafe(gate.file)}: ${baselineSentence(gate)}\n` : '';
-    process.stdout.write(`\n${renderSummary(results, { outDir: o.reportDir, files: [...o.files, join(o.reportDir, 'evidence/')], c, exitCodeNote: `${baselineLine}${note}` })}`);
+    process.stdout.write(`\n${renderSummary(results, { outDir: o.reportDir, files: o.files, c, exitCodeNote: `${baselineLine}${note}` })}`);
+    if (o.notes?.length) process.stdout.write(o.notes.map(printableText).join('\n') + '\n');
   }
 
   if (inGitHubActions(o.ciEnv)) {

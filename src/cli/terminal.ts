@@ -112,7 +112,7 @@ export function progressText(p: { controls?: { done: number; total: number }; co
   return parts.join(' · ');
 }
 
-const ORDER: ControlResult['status'][] = ['fail', 'error', 'excepted', 'manual', 'not_applicable', 'pass'];
+const ORDER: ControlResult['status'][] = ['fail', 'error', 'excepted', 'manual', 'attested', 'not_applicable', 'pass'];
 const SEV = { critical: 0, high: 1, medium: 2, low: 3 } as const;
 
 export function renderSummary(results: Results, opts: { outDir: string; files: string[]; c: ChalkInstance; exitCodeNote?: string }): string {
@@ -122,6 +122,7 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
     error: c.bold.yellow(' ERROR '),
     excepted: c.magenta(' EXCEPT'),
     manual: c.cyan(' MANUAL'),
+    attested: c.cyan(' ATTEST'),
     not_applicable: c.dim(' N/A   '),
     pass: c.green(' PASS  '),
   };
@@ -159,7 +160,7 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
       for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${terminalSafe(f.message)}`);
       if (fails.length > 3) lines.push(`          ${c.dim(`… and ${fails.length - 3} more in the report`)}`);
       if (ctl.incomplete) lines.push(`          ${c.yellow('•')} ${c.yellow('evidence incomplete, so more may fail:')} ${terminalSafe(incompleteness(ctl))}`);
-    } else if (ctl.status === 'excepted') {
+    } else if (ctl.status === 'excepted' || ctl.status === 'attested') {
       lines.push(`          ${c.dim('•')} ${terminalSafe(ctl.statusReason)}`);
     }
   }
@@ -170,7 +171,7 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   const s = results.summary;
   const incompleteFails = results.controls.filter((x) => x.status === 'fail' && x.incomplete).length;
   const failText = `${s.fail} fail${incompleteFails ? ` (${incompleteFails} on incomplete evidence)` : ''}`;
-  lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(failText)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual · ${s.not_applicable} not applicable (${s.total} controls)`);
+  lines.push('', `${c.bold('Summary:')} ${c.green(`${s.pass} pass`)} · ${c.red(failText)} · ${c.yellow(`${s.error} error`)} · ${s.excepted} excepted · ${s.manual} manual${s.attested ? ` · ${s.attested} attested` : ''} · ${s.not_applicable} not applicable (${s.total} controls)`);
   lines.push(opts.exitCodeNote ?? exitNote(results));
   const files = opts.files.map(terminalSafe);
   lines.push(`${c.bold('Report:')}  ${files[0]}${files.length > 1 ? c.dim(`  (also ${files.slice(1).join(', ')})`) : ''}`);

@@ -129,6 +129,20 @@ export interface AwsContext {
   maxEvaluationAgeHours: number;
   /** A Config client for one region (cached per region). Typed loosely to keep the SDK out of this file's imports. */
   client(region: string): import('@aws-sdk/client-config-service').ConfigServiceClient;
+  /**
+   * Who the credentials belong to, asked of STS once (GetCallerIdentity) with the same credentials
+   * and endpoint rules as the Config clients. Rejects with a sentence saying why when STS cannot tell.
+   */
+  callerIdentity?(): Promise<AwsCallerIdentity>;
+  /** The hosts requests actually went to (Config and STS), taken from the requests as they were sent. */
+  hostsContacted?(): Array<{ service: 'config' | 'sts'; region: string; host: string }>;
+}
+
+export interface AwsCallerIdentity {
+  account: string;
+  arn: string;
+  /** The request, for the data-handling statement and the auditor. */
+  call: ApiCall;
 }
 
 export interface GitHubContext {
@@ -138,6 +152,8 @@ export interface GitHubContext {
   octokit: import('./github/client.js').Soc2Octokit;
   /** What the token can do, learned once at start. */
   capabilities: import('./github/client.js').TokenCapabilities;
+  /** Who the token acts as and what kind of token it is, learned once at start (never fatal). */
+  identity?: import('./github/client.js').TokenIdentity;
 }
 
 /** A collector: one file under src/collectors/<source>/, registered in src/collectors/index.ts. */

@@ -48,6 +48,10 @@ controls:
 # Approved exceptions (waivers) with justification, approver and expiry.
 # exceptions: soc2-exceptions.yaml
 
+# Manual evidence: who attests which evidenceRequired items of a manual control, until when, with
+# which files (copied into the report) or links. See the README, "Manual evidence".
+# attestations: attestations.yaml
+
 # concurrency: 8        # collector calls in flight at once
 # timeoutSeconds: 300   # time limit for one collector call
 `;

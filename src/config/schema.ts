@@ -58,6 +58,7 @@ export const configSchema = z.strictObject({
       .describe('Change a control\'s severity without copying it: control id → critical | high | medium | low. results.json records every change.'),
   }).default({ paths: ['builtin'], exclude: [] }),
   exceptions: z.string().optional().describe('YAML file of approved exceptions (waivers).'),
+  attestations: z.string().optional().describe('YAML file of manual evidence: per manual control, who attests which evidenceRequired items, when, until when, with which files (copied into the report) or links.'),
   concurrency: z.number().int().min(1).max(64).default(8),
   timeoutSeconds: z.number().int().min(1).default(300).describe('Time limit for one collector call.'),
 });

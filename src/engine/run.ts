@@ -19,6 +19,10 @@ import { collectAll, type ContextFor } from './collect.js';
 import { evaluateControl, type CollectionOutcome } from './evaluate.js';
 import type { ExceptionEntry } from './exceptions.js';
 import { overlappingExceptions } from './exception-match.js';
+import { applyAttestations, type LoadedAttestations } from '../evidence/manual-attestations.js';
+import { minimiseControlResult, type PiiMinimizer } from '../evidence/pii.js';
+import { learnProvenance } from '../evidence/provenance.js';
+import { createDataHandlingLog } from '../evidence/data-handling.js';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -38,6 +42,10 @@ export interface RunOptions {
   warn(message: string): void;
   /** Aborted when the run is cancelled: collection stops, and so do the reads collectors share. */
   signal?: AbortSignal;
+  /** Manual evidence from the attestations file: its files are copied into evidence/manual/, its entries decide manual controls. */
+  attestations?: LoadedAttestations;
+  /** --minimize-pii: identifiers of people in evidence and results are replaced (verdicts are decided on the data as read). */
+  minimizer?: PiiMinimizer;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
@@ -78,13 +86,13 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   // front. The SDK and Octokit are only imported when their source is in scope.
   const sources = new Set(plan.map((c) => c.collectorId.split('.')[0]));
   const awsCtx: Promise<AwsContext> | undefined = config.aws && sources.has('aws')
-    ? import('../collectors/aws/client.js').then((m) => m.createAwsContext(config.aws!, { env: opts.env, userAgent: userAgent() }))
+    ? import('../collectors/aws/client.js').then((m) => m.createAwsContext(config.aws!, { env: opts.env, userAgent: userAgent(), now: opts.now }))
     : undefined;
   const githubSettings = config.github;
   const githubCtx: Promise<GitHubContext> | undefined = githubSettings && sources.has('github')
     ? import('../collectors/github/client.js').then(async (m) => {
       opts.progress(`checking what the GitHub token can do for ${githubSettings.org}…`);
-      const ctx = await m.createGitHubContext(githubSettings, { env: opts.env, userAgent: userAgent(), cacheDir: resolve(loaded.baseDir, githubSettings.cacheDir), progress: opts.progress });
+      const ctx = await m.createGitHubContext(githubSettings, { env: opts.env, userAgent: userAgent(), cacheDir: resolve(loaded.baseDir, githubSettings.cacheDir), progress: opts.progress, now: opts.now });
       await warnAboutMissingPermissions(ctx, plan, opts.warn);
       return ctx;
     })
@@ -94,6 +102,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   for (const failure of await Promise.all([awsCtx, githubCtx].map((p) => p?.then(() => undefined, (e: unknown) => e)))) {
     if (failure instanceof Soc2Error && failure.exitCode === 2) throw failure;
   }
+  // Who is running: never fatal, recorded as unknown with the reason when it cannot be learned.
+  const provenanceRead = learnProvenance({ aws: awsCtx, github: githubCtx, env: opts.env });
 
   // A client that could not be set up (no credentials, no region) rejects here; the collection
   // step turns that into `error` on the control, with the message and what to do.
@@ -138,12 +148,25 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     run.abort(new Error('The run is over.'));
   }
 
+  let provenance = await provenanceRead;
+  const pii = opts.minimizer;
+  if (pii) {
+    for (const o of outcomes.values()) if (o.kind === 'evidence') pii.learnEvidence(o.evidence);
+    if (provenance.github.state === 'known') pii.learnName(provenance.github.login);
+    for (const list of opts.attestations?.byControl.values() ?? []) for (const a of list) pii.learnName(a.attestedBy);
+  }
+  const handling = createDataHandlingLog();
+  for (const f of opts.attestations?.files ?? []) opts.outDir.write(f.path, f.bytes);
+
   const byControl = new Map<string, { outcome: CollectionOutcome; collector: AnyCollector | undefined }>();
   for (const call of plan) {
     const o = outcomes.get(call.key)!;
     let outcome: CollectionOutcome;
     if (o.kind === 'evidence') {
-      const ref = writeEvidence({ outDir: opts.outDir, collectorId: call.collectorId, params: call.params, key: call.key, evidence: o.evidence, startedAt: o.startedAt, finishedAt: o.finishedAt, runId, sample: opts.sample });
+      // Written minimised; decided on the evidence as read, so an allow-list of logins still matches.
+      const kept = pii ? pii.deep(o.evidence) : o.evidence;
+      const ref = writeEvidence({ outDir: opts.outDir, collectorId: call.collectorId, params: call.params, key: call.key, evidence: kept, startedAt: o.startedAt, finishedAt: o.finishedAt, runId, sample: opts.sample });
+      handling.observe(call.collectorId, kept);
       outcome = { kind: 'evidence', evidence: o.evidence, ref };
     } else outcome = o.kind === 'not_applicable' ? { kind: 'not_applicable', reason: o.reason } : { kind: 'error', reason: o.reason };
     for (const c of call.controls) byControl.set(c.id, { outcome, collector: o.collector });
@@ -151,11 +174,13 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
 
   const controls = opts.controls.map((c) => {
     const hit = byControl.get(c.id);
-    return evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today);
+    const result = applyAttestations(evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today), opts.attestations);
+    return pii ? minimiseControlResult(result, pii) : result;
   });
+  if (pii) provenance = pii.deep(provenance);
   const summary = {
     total: controls.length,
-    pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, not_applicable: 0,
+    pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, attested: 0, not_applicable: 0,
     exitCode: exitCodeFor(controls, opts.failOn),
   };
   for (const c of controls) summary[c.status]++;
@@ -178,11 +203,28 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
         repo: { path: repoRoot },
         notInScope,
       },
+      provenance,
     },
     summary,
     criteria: criteriaCoverage(controls),
     controls,
+    dataHandling: handling.build({
+      controls,
+      provenance,
+      startupCalls: (await settled(githubCtx))?.capabilities.calls ?? [],
+      awsHosts: (await settled(awsCtx))?.hostsContacted?.() ?? [],
+      minimised: pii ? pii.stats() : null,
+      manualFiles: opts.attestations?.files.length ?? 0,
+    }),
   };
+}
+
+async function settled<T>(p: Promise<T> | undefined): Promise<T | undefined> {
+  try {
+    return p ? await p : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The regions the AWS context resolved (the SDK's default region when the config names none). */
@@ -194,7 +236,8 @@ async function resolvedAwsRegions(ctx: Promise<AwsContext> | undefined): Promise
   }
 }
 
-const COVERAGE_RANK: CriterionCoverage['status'][] = ['fail', 'error', 'excepted', 'manual', 'pass', 'not_applicable'];
+/** A criterion is as good as its weakest control; attested (a person's word) ranks below an automated pass. */
+const COVERAGE_RANK: CriterionCoverage['status'][] = ['fail', 'error', 'excepted', 'manual', 'attested', 'pass', 'not_applicable'];
 
 export function criteriaCoverage(controls: readonly ControlResult[]): CriterionCoverage[] {
   return [...criteriaCatalogue().values()].map((cr) => {

@@ -11,7 +11,7 @@ import { OutputPathError, describeFsError, errno, fsyncDir, lstatOrUndefined, mk
 
 /** The file that marks a directory as a soc2 report, which the next run to it may replace as a whole. */
 export const REPORT_MARKER = '.soc2-report';
-const MARKER_TEXT = 'This directory is a report written by soc2. The next `soc2 run` (or `soc2 demo`) with this\n--out replaces the whole directory: keep nothing else in it.\n';
+export const MARKER_TEXT = 'This directory is a report written by soc2. The next `soc2 run` (or `soc2 demo`) with this\n--out replaces the whole directory: keep nothing else in it.\n';
 
 /** One file a run wrote: its path in the report ('/'-separated), SHA-256 and size, taken from the bytes written. */
 export interface WrittenFile {

@@ -13,6 +13,8 @@ import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, verifiedSignatures, type Envelope 
 import type { VerifyKey } from './keys.js';
 import { parseStatement } from './statement.js';
 import { entryKindAt, walkBundle } from './walk.js';
+import { MARKER_TEXT, REPORT_MARKER } from './out-dir.js';
+import { readInputFile } from '../input-file.js';
 
 export type ProblemKind = 'signature' | 'unsigned' | 'statement' | 'bad-subject' | 'changed' | 'missing' | 'added' | 'symlink' | 'not-a-file';
 
@@ -99,12 +101,23 @@ export function verifyBundle(dir: string, opts: VerifyBundleOptions): BundleVeri
 
   for (const entry of walkBundle(dir)) {
     if (entry.path === ATTESTATION_FILE || subjectNames.has(entry.path)) continue;
+    // The marker that lets the next run replace the directory is not attested (CI uploads skip
+    // hidden files); it is allowed only with its fixed text, so nothing can be smuggled in it.
+    if (entry.path === REPORT_MARKER && entry.kind === 'file' && isPristineMarker(dir)) continue;
     if (entry.kind === 'file') problems.push({ kind: 'added', path: entry.path, message: `${entry.path}: not attested by the run (added after it, or left out of the statement).` });
     else if (entry.kind === 'symlink') problems.push({ kind: 'symlink', path: entry.path, message: `${entry.path}: a symbolic link in the bundle; soc2 never follows links in a bundle.` });
     else problems.push({ kind: 'not-a-file', path: entry.path, message: `${entry.path}: not a regular file (a device, socket or pipe) in the bundle.` });
   }
 
   return { ok: problems.length === 0, signature, subjects: statement.subjects.length + statement.problems.length, matched, problems, predicate: statement.predicate };
+}
+
+function isPristineMarker(dir: string): boolean {
+  try {
+    return readInputFile(join(dir, REPORT_MARKER), { display: REPORT_MARKER, maxBytes: Buffer.byteLength(MARKER_TEXT), what: 'report marker' }).toString('utf8') === MARKER_TEXT;
+  } catch {
+    return false;
+  }
 }
 
 function assertDirectory(dir: string): void {

@@ -1,13 +1,14 @@
 /**
  * Evidence files: one JSON file per collector call (plus attachments such as CSV populations),
- * each recording the API calls that produced it, hashed into evidence/manifest.json.
+ * each recording the API calls that produced it. The run's attestation lists them with every other
+ * file (run-bundle.ts); evidence/manifest.json, which older runs wrote, is only ever read now.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evidence } from '../collectors/types.js';
 import type { EvidenceRef } from '../results.js';
-import { REPORT_MARKER, type ReportDir } from './out-dir.js';
+import type { ReportDir } from './out-dir.js';
 import { redactDeep, redactString } from './redact.js';
 import { InputFileError, readInputFile } from '../input-file.js';
 
@@ -70,29 +71,12 @@ export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
   };
 }
 
+/** What verify still reads from an older report directory's evidence/manifest.json. */
 export interface Manifest {
   kind: 'soc2-manifest';
   runId: string;
   algorithm: 'sha256';
   files: Array<{ path: string; sha256: string; size: number }>;
-}
-
-export const MANIFEST_PATH = 'evidence/manifest.json';
-
-/**
- * Hash this run's files into evidence/manifest.json: exactly the files the run wrote (taken from
- * what it wrote, never from a directory walk, so nothing planted in --out can be vouched for).
- * The marker file is left out: it says nothing about the run, and CI artifact uploads commonly
- * skip hidden files, which would make `soc2 verify` fail on a complete report.
- */
-export function writeManifest(out: ReportDir, runId: string): Manifest {
-  const files = out.written()
-    .filter((f) => f.path !== MANIFEST_PATH && f.path !== REPORT_MARKER)
-    .map(({ path, sha256, size }) => ({ path, sha256, size }))
-    .sort((a, b) => a.path.localeCompare(b.path));
-  const manifest: Manifest = { kind: 'soc2-manifest', runId, algorithm: 'sha256', files };
-  out.write(MANIFEST_PATH, JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
 }
 
 /** Re-hash the files a manifest lists; returns the problems found (empty when everything matches). */

@@ -1,24 +1,20 @@
 /**
- * What a history record pins a run's report by. Until signed statements exist, that is the
- * SHA-256 of evidence/manifest.json, which hashes every other file of the report; when signing
- * lands, `attestRun` picks the signed statement instead and records keep the same shape.
+ * What a history record pins a run's report by: the SHA-256 of the run's in-toto statement (the
+ * payload of attestation.intoto.jsonl), which names every other file of the report with its own
+ * SHA-256 — the same digest the next run's statement links back to. Records written before the
+ * statement existed pinned evidence/manifest.json instead (`manifest-sha256`); they still verify.
  */
-import type { WrittenFile } from '../evidence/out-dir.js';
-import { MANIFEST_PATH } from '../evidence/write.js';
+import { ATTESTATION_FILE } from '../evidence/attestation.js';
 
 export interface RunAttestation {
-  /** How `sha256` was taken: the bytes of the manifest now; of the signed statement later. */
-  kind: 'manifest-sha256';
-  /** The file in the report directory whose bytes were hashed. */
+  /** How `sha256` was taken: the statement's payload now; the legacy manifest's bytes in old records. */
+  kind: 'statement-sha256' | 'manifest-sha256';
+  /** The file in the report directory that carries what was hashed. */
   file: string;
   sha256: string;
 }
 
-/** Chooses, among the files a run wrote, the one a history record vouches for. */
-export type AttestRun = (written: readonly WrittenFile[]) => RunAttestation;
-
-export const attestRun: AttestRun = (written) => {
-  const manifest = written.find((f) => f.path === MANIFEST_PATH);
-  if (!manifest) throw new Error(`soc2 bug: the run is being recorded in history before ${MANIFEST_PATH} was written.`);
-  return { kind: 'manifest-sha256', file: manifest.path, sha256: manifest.sha256 };
-};
+/** The attestation a history record vouches for, from the statement the run just sealed. */
+export function attestRun(sealed: { statementSha256: string }): RunAttestation {
+  return { kind: 'statement-sha256', file: ATTESTATION_FILE, sha256: sealed.statementSha256 };
+}

@@ -30,7 +30,7 @@ const recordSchema = z.strictObject({
   sequence: z.number().int().positive(),
   recordedAt: z.string(),
   previous: z.strictObject({ sequence: z.number().int().positive(), sha256: sha256Hex }).nullable(),
-  attestation: z.strictObject({ kind: z.literal('manifest-sha256'), file: z.string(), sha256: sha256Hex }),
+  attestation: z.strictObject({ kind: z.enum(['statement-sha256', 'manifest-sha256']), file: z.string(), sha256: sha256Hex }),
   resultsSha256: sha256Hex,
   results: z.unknown(),
   contentSha256: sha256Hex,

@@ -3,14 +3,13 @@
  * must be usable (a directory, not a link; its chain intact), so that a broken history stops the
  * run before anything is collected. Once the run is decided, its results carry the summary of the
  * folder plus this run over the review period, for the reports. After the report files and the
- * manifest are written, and before the report is swapped into place, the run is appended, so a
+ * attestation are written, and before the report is swapped into place, the run is appended, so a
  * report that shows the history section always belongs to a recorded run.
  */
 import { Soc2Error } from '../errors.js';
-import type { WrittenFile } from '../evidence/out-dir.js';
 import { OutputPathError, lstatOrUndefined } from '../fs-safe.js';
 import type { Results } from '../results.js';
-import { attestRun } from './attestation.js';
+import type { RunAttestation } from './attestation.js';
 import { appendRecord, brokenMessage, HistoryBrokenError, readChain, type AppendedRecord, type ChainState } from './chain.js';
 import { summariseHistory } from './coverage.js';
 import { sha256 } from './record.js';
@@ -19,8 +18,8 @@ import { readRunForHistory } from './run-reader.js';
 export interface RunHistory {
   /** The results with `history` set: the folder's runs and this one over the run's review period. */
   summarise(results: Results, now: Date): Results;
-  /** Append the run, given the bytes of its results.json and every file the run wrote. */
-  record(resultsJson: Uint8Array, written: readonly WrittenFile[], now: Date): AppendedRecord;
+  /** Append the run, given the bytes of its results.json and the attestation that pins its report. */
+  record(resultsJson: Uint8Array, attestation: RunAttestation, now: Date): AppendedRecord;
 }
 
 /** The run could not be recorded after it was collected; its report is not written either. Exit 2. */
@@ -60,11 +59,11 @@ export function openRunHistory(dir: string, shown: string): RunHistory {
       });
       return { ...results, history };
     },
-    record(resultsJson, written, now) {
+    record(resultsJson, attestation, now) {
       const run = readRunForHistory(JSON.parse(Buffer.from(resultsJson).toString('utf8')));
       if (!run.ok) throw new Error(`soc2 bug: this run's results.json cannot be read for history (${run.problem}).`);
       try {
-        return appendRecord(dir, shown, { recordedAt: now, attestation: attestRun(written), resultsSha256: sha256(resultsJson), results: run.run });
+        return appendRecord(dir, shown, { recordedAt: now, attestation, resultsSha256: sha256(resultsJson), results: run.run });
       } catch (e) {
         if (e instanceof Soc2Error) throw new HistoryNotRecordedError(`${e.message} ${NOT_WRITTEN}`, e.remediation, { cause: e });
         throw e;

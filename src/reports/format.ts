@@ -34,7 +34,7 @@ export function severityRank(s: Severity): number {
 }
 
 /** The order of sections in the human reports: what needs action first. */
-export const REPORT_STATUS_ORDER: readonly ControlStatus[] = ['fail', 'error', 'manual', 'excepted', 'pass', 'not_applicable'];
+export const REPORT_STATUS_ORDER: readonly ControlStatus[] = ['fail', 'error', 'manual', 'excepted', 'attested', 'pass', 'not_applicable'];
 
 function statusRank(s: ControlStatus): number {
   return REPORT_STATUS_ORDER.indexOf(s);
@@ -125,6 +125,7 @@ export const STATUS_LABEL: Readonly<Record<ControlStatus, string>> = {
   fail: 'Fail',
   error: 'Error',
   manual: 'Manual',
+  attested: 'Attested',
   excepted: 'Excepted',
   not_applicable: 'Not applicable',
 };
@@ -135,6 +136,7 @@ export const STATUS_MEANING: Readonly<Record<ControlStatus, string>> = {
   fail: 'deviations found',
   error: 'evidence incomplete, so the control could not be evaluated',
   manual: 'needs evidence attached by a person',
+  attested: 'evidence attested by a person, not tested automatically',
   excepted: 'deviations covered by an approved exception',
   not_applicable: 'not applicable',
 };
@@ -144,6 +146,7 @@ export const STATUS_HEADING: Readonly<Record<ControlStatus, string>> = {
   fail: 'Failing controls — deviations found',
   error: 'Controls in error — evidence incomplete',
   manual: 'Manual controls — evidence to attach',
+  attested: 'Attested manual controls — evidence attested by a person, not tested automatically',
   excepted: 'Excepted controls — covered by an approved exception',
   pass: 'Passing controls — no deviations detected by automated test',
   not_applicable: 'Not applicable',

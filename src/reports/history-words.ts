@@ -126,7 +126,7 @@ export function notCovered(h: HistorySummary): Array<{ text: string; items?: str
   const controls = historyControls(h);
   if (h.runs.inPeriod === 0) out.push({ text: 'No run started in the period: the evidence covers none of it.' });
   else if (h.runs.inPeriod === 1) {
-    out.push({ text: 'Only one run started in the period. It shows the controls at one moment; it does not show that they operated throughout the period.' });
+    out.push({ text: 'Only one run started in the period. It shows the controls at one moment, not how they worked across the rest of the period.' });
   }
   if (h.noRun.length) {
     const days = h.noRun.reduce((n, g) => n + g.intervals, 0);

@@ -46,6 +46,7 @@ import type { HistorySummary } from '../history/summary.js';
 import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
 import { entriesNotInResults, entryGroups, locationText } from './listing.js';
 import { tuningChanges } from './tuning.js';
+import { attestationText, dataHandlingText, NOT_RECORDED, pointInTimeText, provenanceLines, reportTypeLine } from './run-context.js';
 
 // ---------------------------------------------------------------------------------------------
 // Escape-by-default templating
@@ -80,7 +81,7 @@ function anchor(prefix: string, s: string): string {
 
 const CSS = `
 :root { --fail:#b42318; --fail-bg:#fef3f2; --error:#b54708; --error-bg:#fffaeb; --manual:#175cd3; --manual-bg:#eff8ff;
-  --excepted:#6941c6; --excepted-bg:#f4f3ff; --pass:#067647; --pass-bg:#ecfdf3; --na:#475467; --na-bg:#f2f4f7;
+  --excepted:#6941c6; --excepted-bg:#f4f3ff; --attested:#0e7090; --attested-bg:#ecfdff; --pass:#067647; --pass-bg:#ecfdf3; --na:#475467; --na-bg:#f2f4f7;
   --nc:#667085; --nc-bg:#ffffff; --line:#d0d5dd; --ink:#101828; --muted:#475467; }
 * { box-sizing: border-box; }
 [id] { scroll-margin-top: 48px; }
@@ -114,7 +115,7 @@ code.hash { font-size: 12px; }
 .st-pass { color: var(--pass); background: var(--pass-bg); border-color: var(--pass); }
 .st-not_applicable { color: var(--na); background: var(--na-bg); border-color: var(--na); }
 .st-not_covered { color: var(--nc); background: var(--nc-bg); border-color: var(--nc); border-style: dashed; }
-.card.st-fail, .card.st-error, .card.st-manual, .card.st-excepted, .card.st-pass, .card.st-not_applicable { background: #fff; }
+.card.st-fail, .card.st-error, .card.st-manual, .card.st-attested, .card.st-excepted, .card.st-pass, .card.st-not_applicable { background: #fff; }
 .matrix { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 10px 16px; margin: 12px 0; }
 .series h3 { font-size: 13px; color: var(--muted); margin: 0 0 4px; font-weight: 600; }
 .tiles { display: flex; flex-wrap: wrap; gap: 4px; }
@@ -133,7 +134,13 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 .remediation { background: var(--pass-bg); border-radius: 6px; padding: 8px 12px; margin-top: 10px; }
 .exception-note { font-style: italic; color: var(--muted); }
 details { margin: 8px 0; } summary { cursor: pointer; font-weight: 600; }
-ul.checklist { list-style: none; padding-left: 4px; } ul.checklist li::before { content: "☐ "; }
+ol.checklist li::before { content: "☐ "; }
+ol.requirements { padding-left: 24px; } ol.requirements li { margin: 4px 0; }
+.req-covered { color: var(--pass); font-weight: 600; } .req-expired, .req-missing { color: var(--fail); font-weight: 600; }
+.st-attested { color: var(--attested); background: var(--attested-bg); border-color: var(--attested); }
+.control.st-attested { border-left-color: var(--attested); }
+.signature-signed { color: var(--pass); font-weight: 600; } .signature-unsigned { color: var(--error); font-weight: 600; }
+section#data-handling { border-top: 2px solid var(--ink); margin-top: 48px; }
 footer { color: var(--muted); font-size: 13px; padding-bottom: 40px; margin-top: 40px; border-top: 1px solid var(--line); }
 ${REPORT_STATUS_ORDER.map((s) => `#filter-${s}:checked ~ main .group:not([data-status="${s}"]) { display: none; }`).join('\n')}
 ${['all', ...REPORT_STATUS_ORDER].map((s) => `#filter-${s}:checked ~ main label[for="filter-${s}"].chip { background: var(--ink); color: #fff; border-color: var(--ink); }`).join('\n')}
@@ -181,7 +188,7 @@ function top(r: Results): Markup {
     ? markup`<code>${run.config.file}</code>${run.config.sha256 ? markup` (sha256 <code>${run.config.sha256}</code>)` : ''}`
     : markup`none — built-in defaults`;
   const rows: Array<[string, Markup | string]> = [
-    ['Report type', `${reportTypeText(run)} — ${run.reportType === 'type1' ? 'controls in place' : 'controls operating over the review period'} ${periodText(run)}`],
+    ['Report type', reportTypeLine(run)],
     ['Run', markup`<code>${run.id}</code>`],
     ['Started (UTC)', run.startedAt],
     ['Finished (UTC)', run.finishedAt],
@@ -239,7 +246,7 @@ function scope(r: Results): Markup {
   return markup`<section id="scope">
 <h2>Scope</h2>
 <dl class="facts">
-<dt>Review period</dt><dd>${periodText(run)} (${reportTypeText(run)}${run.reportType === 'type2' ? ': controls are expected to operate throughout the period' : ''})</dd>
+<dt>Review period</dt><dd>${periodText(run)} (${reportTypeText(run)}). ${pointInTimeText(run)}</dd>
 <dt>AWS</dt><dd>${aws}</dd>
 <dt>GitHub</dt><dd>${gh}</dd>
 <dt>Repository checkout</dt><dd><code>${sc.repo.path}</code></dd>
@@ -276,6 +283,21 @@ ${controls.map((c) => markup`<tr id="${anchor('history', c.id)}">${historyRow(c)
     : ''
 }</section>
 `;
+}
+
+function provenance(r: Results): Markup {
+  const a = r.run.attestation;
+  const signature = !a ? markup`<span>${NOT_RECORDED}</span>`
+    : a.signature.state === 'signed' ? markup`<span class="signature-signed">Signed</span> (Ed25519 key <code>${a.signature.keyid}</code>)`
+      : markup`<span class="signature-unsigned">Unsigned</span>`;
+  return markup`<section id="provenance">
+<h2>Who ran it</h2>
+<dl class="facts">
+${provenanceLines(r.run.provenance).map(([k, v]) => markup`<dt>${k}</dt><dd class="text">${v}</dd>
+`)}<dt>Signature as written</dt><dd>${signature}</dd>
+<dt>Attestation</dt><dd class="text">${attestationText(a)}</dd>
+</dl>
+</section>`;
 }
 
 function criteria(r: Results): Markup {
@@ -437,14 +459,20 @@ ${findingGroups(c)}${closing(c, true)}`;
       return markup`<p><strong>Why it could not be evaluated:</strong> <span class="text">${c.statusReason}</span></p>
 ${about(c)}
 ${incompleteness(c)}${findingGroups(c)}${closing(c, findingCounts(c).deviations > 0)}`;
-    case 'manual': {
+    case 'manual':
+    case 'attested': {
       const needed = c.evidenceRequired ?? [];
+      if (c.manualEvidence) {
+        return markup`${about(c, 'What is required')}
+<p><strong>${c.status === 'attested' ? 'Attested' : 'Where it stands'}:</strong> <span class="text">${c.statusReason}</span></p>
+${manualEvidence(c)}${closing(c, false)}`;
+      }
       return markup`${about(c, 'What is required')}
 ${
   needed.length
     ? markup`<h4>Attach exactly this evidence to the audit file</h4>
-<ul class="checklist">
-${needed.map((e) => markup`<li class="text">${e}</li>\n`)}</ul>\n`
+<ol class="checklist">
+${needed.map((e) => markup`<li class="text">${e}</li>\n`)}</ol>\n`
     : markup`<p><strong>Evidence to attach:</strong> <span class="text">${c.statusReason}</span></p>\n`
 }${closing(c, false)}`;
     }
@@ -452,6 +480,22 @@ ${needed.map((e) => markup`<li class="text">${e}</li>\n`)}</ul>\n`
       return markup`<p><strong>Why:</strong> <span class="text">${c.statusReason}</span></p>
 ${closing(c, false)}`;
   }
+}
+
+const REQUIREMENT_LABEL = { covered: 'attested', expired: 'expired', missing: 'missing' } as const;
+
+function manualEvidence(c: ControlResult): Markup {
+  const me = c.manualEvidence!;
+  return markup`<h4>Required records</h4>
+<ol class="requirements">
+${me.requirements.map((req) => markup`<li><span class="req-${req.state}">${REQUIREMENT_LABEL[req.state]}</span> — <span class="text">${req.item}</span>${
+    req.attestations.length
+      ? markup`<ul>${req.attestations.map((k) => me.attestations[k]!).map((a) => markup`<li>${a.attestedBy}, ${a.attestedOn}, valid until ${a.validUntil}${a.expired ? markup` (<strong>expired</strong>)` : ''} <span class="muted">(${a.at})</span>: ${a.evidence.map(
+        (e, i) => markup`${i ? ', ' : ''}${e.kind === 'file' ? markup`<code>${e.file}</code> <span class="muted">sha256 <code class="hash">${e.sha256}</code></span>` : link(e.url)}`,
+      )}${a.note ? markup` — <span class="text">${a.note}</span>` : ''}</li>`)}</ul>`
+      : ''
+  }</li>\n`)}</ol>
+`;
 }
 
 function control(c: ControlResult): Markup {
@@ -500,7 +544,7 @@ function appendix(r: Results): Markup {
     .sort((a, b) => compareText(a.file, b.file));
   return markup`<section id="evidence">
 <h2>Evidence appendix</h2>
-<p>Each evidence file records every API call that produced it (operation, parameters, time, request id) and is hashed into <code>evidence/manifest.json</code>. The SHA-256 below lets anyone check a file was not edited after the run.</p>
+<p>Each evidence file records every API call that produced it (operation, parameters, time, request id), and every file of the run is listed with its SHA-256 in <code>attestation.intoto.jsonl</code>. The SHA-256 below lets anyone check a file was not edited after the run.</p>
 <table class="evidence">
 <thead><tr><th>File and collector</th><th>SHA-256</th><th>Collected (UTC)</th><th>Complete</th><th class="num">Resources</th><th class="num">API calls</th><th>Used by</th></tr></thead>
 <tbody>
@@ -529,6 +573,26 @@ ${uses.map(
 )}</section>`;
 }
 
+/** The report's last section (only the colophon follows): what the run read, kept, redacted and minimised, and that it sent nothing elsewhere. */
+function dataHandling(r: Results): Markup {
+  const t = dataHandlingText(r.dataHandling);
+  if (!t) return markup`<section id="data-handling"><h2>Data handling</h2><p>Data handling: ${NOT_RECORDED}.</p></section>`;
+  return markup`<section id="data-handling">
+<h2>Data handling</h2>
+<h3>Read</h3>
+<ul>
+${t.read.map((l) => markup`<li class="text">${l}</li>\n`)}</ul>
+<h3>Kept</h3>
+<p>The fields evidence files keep about each resource; nothing else of what the APIs answered was written.</p>
+<ul>
+${t.kept.length ? t.kept.map((l) => markup`<li class="text">${l}</li>\n`) : markup`<li>no evidence files</li>\n`}</ul>
+<h3>Redacted and minimised</h3>
+<ul>
+${t.changed.map((l) => markup`<li class="text">${l}</li>\n`)}</ul>
+<p><strong>${t.nowhereElse}</strong></p>
+</section>`;
+}
+
 function footer(r: Results): Markup {
   return markup`<footer><p>Generated by ${r.tool.name} ${r.tool.version} from results.json (schema ${r.schemaVersion}) for run <code>${r.run.id}</code>.${
     r.run.sample ? markup` <strong>${SAMPLE_TITLE}</strong>` : ''
@@ -545,12 +609,14 @@ ${head(r)}
 <body${r.run.sample ? markup` class="sample"` : ''}>
 ${sampleBanner(r)}${top(r)}
 ${filters}<main>
-<nav><p><a href="#summary">Summary</a> · <a href="#scope">Scope</a> · ${r.history ? markup`<a href="#history">History</a> · ` : ''}<a href="#criteria">Criteria coverage</a> · <a href="#controls">Controls</a> · <a href="#evidence">Evidence appendix</a></p></nav>
+<nav><p><a href="#summary">Summary</a> · <a href="#scope">Scope</a> · <a href="#provenance">Who ran it</a> · ${r.history ? markup`<a href="#history">History</a> · ` : ''}<a href="#criteria">Criteria coverage</a> · <a href="#controls">Controls</a> · <a href="#evidence">Evidence appendix</a> · <a href="#data-handling">Data handling</a></p></nav>
 ${summary(r)}
 ${scope(r)}
+${provenance(r)}
 ${history(r.history)}${criteria(r)}
 ${controls(r)}
 ${appendix(r)}
+${dataHandling(r)}
 </main>
 ${footer(r)}
 </body>

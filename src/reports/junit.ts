@@ -26,6 +26,7 @@ import {
 } from './format.js';
 import type { Renderer } from './types.js';
 import { JUNIT_LIST_LIMIT, ListBudget, entriesNotInResults, entryGroups, locationText } from './listing.js';
+import { attestationText, dataHandlingParagraph, pointInTimeText, provenanceLines } from './run-context.js';
 
 interface Totals {
   tests: number;
@@ -51,6 +52,12 @@ function countAttrs(t: Totals): string {
 /** Families compare like criteria: CC1 < … < CC9 < A1 < C1 < PI1 < P1 …; anything else last. */
 function compareFamilies(a: string, b: string): number {
   return compareCriteria(`${a}.0`, `${b}.0`);
+}
+
+/** 'AWS identity' → 'awsIdentity', 'CI job' → 'ciJob'. */
+function propertyName(label: string): string {
+  const words = label.split(/\s+/);
+  return words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0]!.toUpperCase() + w.slice(1).toLowerCase())).join('');
 }
 
 function attr(s: string): string {
@@ -128,8 +135,11 @@ function skippedMessage(c: ControlResult): string {
   switch (c.status) {
     case 'manual': {
       const needed = c.evidenceRequired ?? [];
+      if (c.manualEvidence) return `Manual control: ${c.statusReason}`;
       return needed.length ? `Manual control, attach: ${needed.join('; ')}.` : `Manual control: ${c.statusReason}`;
     }
+    case 'attested':
+      return `Attested manual control (a person's attestation, not an automated test): ${c.statusReason}`;
     case 'excepted': {
       const exceptions = sortFindings(c.findings.filter((f) => f.status === 'excepted')).map((f) => `${f.resource}${where(f)}: ${f.exception ?? 'exception'}`);
       return `Excepted: ${c.statusReason}${exceptions.length ? ` ${exceptions.join('; ')}` : ''}`;
@@ -169,6 +179,10 @@ function render(r: Results): string {
     ['sample', String(r.run.sample)],
     ['failOn', r.run.failOn],
     ['exitCode', String(r.summary.exitCode)],
+    ['pointInTime', pointInTimeText(r.run)],
+    ...provenanceLines(r.run.provenance).map(([k, v]) => [propertyName(k), v]),
+    ['attestation', attestationText(r.run.attestation)],
+    ['dataHandling', dataHandlingParagraph(r.dataHandling)],
   ];
   const props = ['    <properties>', ...properties.map(([k, v]) => `      <property name="${attr(k!)}" value="${attr(v!)}"/>`), '    </properties>'];
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
@@ -182,6 +196,8 @@ function render(r: Results): string {
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
+  // Every report ends with the data-handling statement; here as a comment after the root element.
+  lines.push(`<!-- ${escapeXml(dataHandlingParagraph(r.dataHandling)).replace(/-(?=-)/g, '- ').replace(/-$/, '- ')} -->`);
   return `${lines.join('\n')}\n`;
 }
 

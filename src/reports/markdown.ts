@@ -45,6 +45,7 @@ import type { HistorySummary } from '../history/summary.js';
 import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
 import { tuningChanges } from './tuning.js';
 import { ListBudget, MARKDOWN_LIST_LIMIT, entriesNotInResults, entryGroups, locationText } from './listing.js';
+import { attestationText, dataHandlingText, NOT_RECORDED, pointInTimeText, provenanceLines, reportTypeLine } from './run-context.js';
 
 type Cell = string;
 
@@ -70,7 +71,7 @@ function header(r: Results): string[] {
     table(
       ['Item', 'Value'],
       [
-        ['Report type', `${reportTypeText(run)} — ${run.reportType === 'type1' ? 'controls in place' : 'controls operating over the review period'} ${mdText(periodText(run))}`],
+        ['Report type', mdText(reportTypeLine(run))],
         ['Run', mdCode(run.id)],
         ['Started (UTC)', mdText(run.startedAt)],
         ['Finished (UTC)', mdText(run.finishedAt)],
@@ -115,7 +116,7 @@ function summary(r: Results): string[] {
 function scope(r: Results): string[] {
   const { run } = r;
   const sc = run.scope;
-  const lines = [`- **Review period:** ${mdText(periodText(run))} (${reportTypeText(run)}${run.reportType === 'type2' ? ': controls are expected to operate throughout the period' : ''}).`];
+  const lines = [`- **Review period:** ${mdText(periodText(run))} (${reportTypeText(run)}). ${mdText(pointInTimeText(run))}`];
   if (sc.aws) {
     const regions = sc.aws.regions.length ? `regions ${sc.aws.regions.map(mdCode).join(', ')}` : "the AWS SDK's default region";
     const agg = sc.aws.aggregator ? `; aggregator ${mdCode(sc.aws.aggregator)} (every account and region it aggregates)` : '';
@@ -142,6 +143,12 @@ export function historyBlocks(h: HistorySummary, level = 2): string[] {
     blocks.push(`${hx}# Controls over the period`, table([...HISTORY_TABLE_HEADERS], controls.map((c) => historyRow(c).map(mdText)), ['l', 'l', 'r', 'r', 'l', 'l', 'l', 'l']), mdText(FAILING_FOR_NOTE));
   }
   return blocks;
+}
+
+function provenance(r: Results): string[] {
+  const lines = provenanceLines(r.run.provenance).map(([k, v]) => `- **${mdText(k)}:** ${mdText(v)}`);
+  lines.push(`- **Attestation:** ${mdText(attestationText(r.run.attestation))}`);
+  return ['## Who ran it', lines.join('\n')];
 }
 
 function criteria(r: Results): string[] {
@@ -296,14 +303,18 @@ function controlBlock(c: ControlResult): string[] {
       blocks.push(`**Why it could not be evaluated:** ${mdText(c.statusReason)}`, ...about(c), ...incompleteness(c));
       blocks.push(...findingGroups(c), ...closing(c, findingCounts(c).deviations > 0));
       break;
-    case 'manual': {
+    case 'manual':
+    case 'attested': {
       blocks.push(`**What is required:** ${mdText(c.description)}${c.rationale ? `  \n**Why it matters:** ${mdText(c.rationale)}` : ''}`);
-      const needed = c.evidenceRequired ?? [];
-      blocks.push(
-        needed.length
-          ? '**Attach exactly this evidence to the audit file:**\n' + needed.map((e) => `- [ ] ${mdText(e)}`).join('\n')
-          : `**Evidence to attach:** ${mdText(c.statusReason)}`,
-      );
+      if (c.manualEvidence) blocks.push(`**${c.status === 'attested' ? 'Attested' : 'Where it stands'}:** ${mdText(c.statusReason)}`, ...manualEvidence(c));
+      else {
+        const needed = c.evidenceRequired ?? [];
+        blocks.push(
+          needed.length
+            ? '**Attach exactly this evidence to the audit file:**\n' + needed.map((e, i) => `${i + 1}. [ ] ${mdText(e)}`).join('\n')
+            : `**Evidence to attach:** ${mdText(c.statusReason)}`,
+        );
+      }
       blocks.push(...closing(c, false));
       break;
     }
@@ -324,6 +335,20 @@ function controlBlock(c: ControlResult): string[] {
       break;
   }
   return blocks;
+}
+
+const REQUIREMENT_MARK = { covered: '☑ attested', expired: '☒ **expired**', missing: '☐ **missing**' } as const;
+
+/** The required records, numbered as the attestations file refers to them, each with its state and evidence. */
+function manualEvidence(c: ControlResult): string[] {
+  const me = c.manualEvidence!;
+  const items = me.requirements.map((req, i) => {
+    const by = req.attestations.map((k) => me.attestations[k]!).map((a) =>
+      `   - ${mdText(a.attestedBy)}, ${mdText(a.attestedOn)}, valid until ${mdText(a.validUntil)}${a.expired ? ' (**expired**)' : ''} (${mdCode(a.at)}): ${
+        a.evidence.map((e) => (e.kind === 'file' ? `${mdCode(e.file)} (sha256 ${mdCode(e.sha256)})` : link(e.url))).join(', ')}${a.note ? ` — ${mdText(a.note)}` : ''}`);
+    return [`${i + 1}. ${REQUIREMENT_MARK[req.state]} — ${mdText(req.item)}`, ...by].join('\n');
+  });
+  return ['**Required records:**\n' + items.join('\n')];
 }
 
 function notApplicableList(controls: readonly ControlResult[]): string {
@@ -353,7 +378,7 @@ function appendix(r: Results): string[] {
     return blocks;
   }
   blocks.push(
-    'Each evidence file records every API call that produced it (operation, parameters, time, request id) and is hashed into `evidence/manifest.json`. The SHA-256 below lets anyone check a file was not edited after the run.',
+    'Each evidence file records every API call that produced it (operation, parameters, time, request id), and every file of the run is listed with its SHA-256 in `attestation.intoto.jsonl`. The SHA-256 below lets anyone check a file was not edited after the run.',
   );
   const rows = uses.map(({ ref, controls }) => [
     mdCode(ref.file),
@@ -382,12 +407,25 @@ function footer(r: Results): string[] {
   ];
 }
 
+/** The report's last section (only the colophon follows): what the run read, kept, redacted and minimised, and that it sent nothing elsewhere. */
+function dataHandling(r: Results): string[] {
+  const t = dataHandlingText(r.dataHandling);
+  if (!t) return ['## Data handling', mdText(`Data handling: ${NOT_RECORDED}.`)];
+  return [
+    '## Data handling',
+    '**Read** (requests per host and operation):\n' + t.read.map((l) => `- ${mdText(l)}`).join('\n'),
+    '**Kept** (the fields evidence files keep about each resource; nothing else of what the APIs answered was written):\n' + (t.kept.length ? t.kept.map((l) => `- ${mdText(l)}`).join('\n') : '- no evidence files'),
+    '**Redacted and minimised:**\n' + t.changed.map((l) => `- ${mdText(l)}`).join('\n'),
+    `**${mdText(t.nowhereElse)}**`,
+  ];
+}
+
 export const markdown: Renderer = {
   format: 'markdown',
   extension: '.md',
   fileName: 'report.md',
   render(results: Results): string {
-    const blocks = [...header(results), ...summary(results), ...scope(results), ...(results.history ? historyBlocks(results.history) : []), ...criteria(results), ...controlSections(results), ...appendix(results), ...footer(results)];
+    const blocks = [...header(results), ...summary(results), ...scope(results), ...provenance(results), ...(results.history ? historyBlocks(results.history) : []), ...criteria(results), ...controlSections(results), ...appendix(results), ...dataHandling(results), ...footer(results)];
     return `${blocks.join('\n\n')}\n`;
   },
 };

@@ -4,8 +4,8 @@
  * control with no findings), citing its evidence file; one OSCAL finding per control and criterion,
  * targeting the criterion in the embedded catalogue of the 61 Trust Services Criteria.
  *
- * Only a passing control is "satisfied". Every other status — fail, error, manual, excepted, not
- * applicable — is "not-satisfied" with reason "other" unless it failed, and the soc2 status is
+ * Only a passing control is "satisfied". Every other status — fail, error, manual, attested,
+ * excepted, not applicable — is "not-satisfied" with reason "other" unless it failed, and the soc2 status is
  * kept in a property, so no import can read "not evaluated" as "met".
  *
  * soc2 writes no separate assessment plan: import-ap points at a back-matter resource saying the
@@ -31,6 +31,7 @@ import {
 import { OSCAL_VERSION, SOC2_NS, TSC_CATALOG_UUID, tscCatalog, uuidV5 } from './oscal-catalog.js';
 import { criteriaCatalogue } from '../controls/criteria.js';
 import type { Renderer } from './types.js';
+import { dataHandlingParagraph, pointInTimeText } from './run-context.js';
 
 interface Prop {
   name: string;
@@ -76,8 +77,35 @@ function sortedFindings(c: ControlResult): Finding[] {
   return [...c.findings].sort((a, b) => findingStatusRank(a.status) - findingStatusRank(b.status) || compareFindings(a, b));
 }
 
+/** Who ran it, as OSCAL properties (single-line values; unknown identities say why). */
+function provenanceProps(results: Results): Array<[string, string | undefined | null]> {
+  const p = results.run.provenance;
+  const a = results.run.attestation;
+  const out: Array<[string, string | undefined | null]> = [];
+  if (p) {
+    if (p.aws.state === 'known') out.push(['aws-account', p.aws.account], ['aws-caller-arn', p.aws.arn]);
+    else if (p.aws.state === 'unknown') out.push(['aws-caller-unknown', p.aws.reason]);
+    if (p.github.state !== 'not-in-scope') out.push(['github-token-kind', p.github.tokenKind]);
+    if (p.github.state === 'known') out.push(['github-login', p.github.login]);
+    else if (p.github.state === 'unknown') out.push(['github-login-unknown', p.github.reason]);
+    if (p.ci) out.push(['ci-system', p.ci.system], ['ci-repository', p.ci.repository], ['ci-workflow', p.ci.workflow], ['ci-run-id', p.ci.runId], ['ci-run-url', p.ci.runUrl], ['ci-commit', p.ci.commit]);
+  }
+  if (a) out.push(['attestation-signature', a.signature.state], ['attestation-keyid', a.signature.state === 'signed' ? a.signature.keyid : undefined], ['previous-statement-sha256', a.previousStatement?.sha256]);
+  return out;
+}
+
+function manualEvidenceOf(c: ControlResult): Array<{ href: string; description: string; props?: Prop[] }> {
+  return (c.manualEvidence?.attestations ?? []).flatMap((a) => a.evidence.map((e) => e.kind === 'file'
+    ? { href: href(e.file), description: `Attested by ${a.attestedBy} on ${a.attestedOn}, valid until ${a.validUntil}${a.expired ? ' (expired)' : ''}: ${e.source}.`, props: props([['sha256', e.sha256]]) }
+    : { href: e.url, description: `Attested by ${a.attestedBy} on ${a.attestedOn}, valid until ${a.validUntil}${a.expired ? ' (expired)' : ''}: a link.` }));
+}
+
 function render(results: Results): string {
   const { run } = results;
+  const manualFiles = results.controls
+    .flatMap((c) => (c.manualEvidence?.attestations ?? []).flatMap((a) => a.evidence.flatMap((e) => (e.kind === 'file' ? [{ ...e, control: c.id }] : []))))
+    .filter((m, i, all) => all.findIndex((x) => x.file === m.file) === i)
+    .sort((a, b) => compareText(a.file, b.file));
   const id = (name: string) => uuidV5(`run/${run.id}/${name}`);
   const toolComponent = id('component/soc2');
   const planResource = id('resource/assessment-plan');
@@ -137,7 +165,8 @@ function render(results: Results): string {
       controlObservations.push(uuid);
       const files = c.evidence.map((e) => e.file).sort(compareText);
       const evidence = relevantEvidence(files);
-      const attach = c.status === 'manual' && c.evidenceRequired?.length ? `\nEvidence to attach: ${c.evidenceRequired.join('; ')}` : '';
+      const attach = c.status === 'manual' && c.evidenceRequired?.length && !c.manualEvidence ? `\nEvidence to attach: ${c.evidenceRequired.join('; ')}` : '';
+      const manual = manualEvidenceOf(c);
       observations.push(
         withProps(
           {
@@ -146,7 +175,7 @@ function render(results: Results): string {
             description: `${c.statusReason}${attach}`,
             methods: [method],
             origins: actor,
-            ...(evidence.length ? { 'relevant-evidence': evidence } : {}),
+            ...(evidence.length || manual.length ? { 'relevant-evidence': [...evidence, ...manual] } : {}),
             collected: collectedAt(files),
           },
           props([['control-id', c.id], ['control-status', c.status]]),
@@ -166,7 +195,9 @@ function render(results: Results): string {
           type: 'objective-id',
           'target-id': criterion,
           status: targetStatus(c.status),
-          ...(c.status === 'pass' ? {} : { remarks: `Remediation: ${c.remediation}` }),
+          ...(c.status === 'pass' ? {} : c.status === 'attested'
+            ? { remarks: 'Attested by a person, with the records attached (see the related observation); the assessor examines them. Not an automated test.' }
+            : { remarks: `Remediation: ${c.remediation}` }),
         },
         'related-observations': controlObservations.map((u) => ({ 'observation-uuid': u })),
       });
@@ -182,7 +213,7 @@ function render(results: Results): string {
   const result = {
     uuid: id('result'),
     title: `soc2 run ${run.id}`,
-    description: `One point-in-time automated test inside the review period (${periodText(run)}), run from ${run.startedAt} to ${run.finishedAt}. It shows how the controls stood when the evidence was collected; it does not by itself show that they operated throughout the period.`,
+    description: `${pointInTimeText(run)} Run from ${run.startedAt} to ${run.finishedAt}.`,
     start: run.startedAt,
     end: run.finishedAt,
     props: props([
@@ -199,6 +230,7 @@ function render(results: Results): string {
       ['aws-regions', run.scope.aws?.regions.join(' ')],
       ['aws-aggregator', run.scope.aws?.aggregator],
       ['repo-path', run.scope.repo.path],
+      ...provenanceProps(results),
     ]),
     'local-definitions': {
       'assessment-assets': {
@@ -247,7 +279,7 @@ function render(results: Results): string {
           {
             uuid: planResource,
             title: 'Assessment plan: the soc2 controls of this run',
-            description: 'The plan is the set of controls this run evaluated, as results.json records them: for each control its collector, parameters, assertion source and criteria, run once over the review period. results.json is written beside this file.',
+            description: 'The plan is the set of controls this run evaluated, as results.json records them: for each control its collector, parameters, assertion source and criteria, run once, at one point in time inside the review period. results.json is written beside this file.',
             rlinks: [{ href: 'results.json', 'media-type': 'application/json' }],
           },
           {
@@ -256,6 +288,12 @@ function render(results: Results): string {
             description: 'An OSCAL catalog (base64-encoded JSON) built by soc2 from data/tsc-2017.tsv. Finding targets name its control ids.',
             base64: { filename: 'tsc-2017.catalog.oscal.json', 'media-type': 'application/oscal.catalog+json', value: Buffer.from(JSON.stringify(catalog), 'utf8').toString('base64') },
           },
+          ...manualFiles.map((m) => ({
+            uuid: id(`resource/evidence/${m.file}`),
+            title: m.file,
+            description: `Manual evidence for ${m.control}, named in the attestations file as ${m.source}.`,
+            rlinks: [{ href: href(m.file), 'media-type': 'application/octet-stream', hashes: [{ algorithm: 'SHA-256', value: m.sha256 }] }],
+          })),
           ...evidenceFiles.flatMap((f) => {
             const e = evidenceByFile.get(f)!;
             const file = (path: string, sha256: string, description: string) => ({
@@ -269,6 +307,11 @@ function render(results: Results): string {
               ...[...(e.attachments ?? [])].sort((a, b) => compareText(a.file, b.file)).map((a) => file(a.file, a.sha256, `Attachment of ${f} (for example a population to sample from).`)),
             ];
           }),
+          {
+            uuid: id('resource/data-handling'),
+            title: 'Data-handling statement',
+            description: dataHandlingParagraph(results.dataHandling),
+          },
         ],
       },
     },

@@ -27,6 +27,7 @@ import {
 } from './format.js';
 import type { Renderer } from './types.js';
 import { entriesNotInResults } from './listing.js';
+import { attestationText, dataHandlingParagraph, NOT_RECORDED, pointInTimeText } from './run-context.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -279,6 +280,11 @@ function render(r: Results): string {
           exitCode: r.summary.exitCode,
           sample: r.run.sample,
           ...(r.run.sample ? { notice: `${SAMPLE_TITLE} ${SAMPLE_NOTICE}` } : {}),
+          pointInTime: pointInTimeText(r.run),
+          provenance: r.run.provenance ? { aws: r.run.provenance.aws, github: r.run.provenance.github, ci: r.run.provenance.ci } : NOT_RECORDED,
+          attestation: attestationText(r.run.attestation),
+          // Last, as in every report: what was read, kept, redacted and minimised.
+          dataHandling: r.dataHandling ? { statement: dataHandlingParagraph(r.dataHandling), ...r.dataHandling } : dataHandlingParagraph(undefined),
         },
       },
     ],

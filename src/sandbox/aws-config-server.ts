@@ -9,13 +9,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AwsEstate } from './estate/aws.js';
 import { AwsApiError, OPERATIONS, type Caller } from './aws-config-ops.js';
+import { handleSts, stsError } from './aws-sts.js';
 
 export type AwsFaultKind = 'throttle' | 'access-denied' | 'server-error' | 'expired-token';
 
 /** A failure to inject. Matching requests fail `times` times (default: forever), then succeed. */
 export interface AwsFault {
   kind: AwsFaultKind;
-  /** Operation name, e.g. 'GetComplianceDetailsByConfigRule'; default: every operation. */
+  /** Operation name, e.g. 'GetComplianceDetailsByConfigRule'; default: every Config operation. STS's GetCallerIdentity fails only when named. */
   operation?: string;
   region?: string;
   account?: string;
@@ -58,6 +59,8 @@ export interface FakeAwsConfigStats {
    * this list is empty, so a missing operation fails the test instead of passing as a gap.
    */
   unknownOperations: string[];
+  /** STS requests (GetCallerIdentity), counted apart from the Config requests above. */
+  sts: number;
 }
 
 export interface FakeAwsConfig {
@@ -127,7 +130,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** Starts the fake on an ephemeral port of 127.0.0.1. */
 export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigOptions = {}): Promise<FakeAwsConfig> {
-  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [], unknownOperations: [] };
+  const stats: FakeAwsConfigStats = { requests: 0, byOperation: {}, byRegion: {}, faulted: 0, userAgents: [], sequence: [], unknownOperations: [], sts: 0 };
   const faults = (opts.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
   const latency = opts.latencyMs ?? 0;
   let requestCounter = 0;
@@ -145,8 +148,41 @@ export async function startFakeAwsConfig(estate: AwsEstate, opts: FakeAwsConfigO
   };
   const fail = (res: ServerResponse, e: AwsApiError): Promise<void> => respond(res, e.status, { __type: e.code, message: e.message });
 
+  /** STS speaks the Query protocol: form-encoded in, XML out. */
+  const respondXml = async (res: ServerResponse, requestId: string, answer: { status: number; body: string }): Promise<void> => {
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+    res.writeHead(answer.status, { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(answer.body), 'x-amzn-RequestId': requestId });
+    res.end(answer.body);
+  };
+
+  const handleQuery = async (req: IncomingMessage, res: ServerResponse, body: string): Promise<void> => {
+    const form = new URLSearchParams(body);
+    const action = form.get('Action') ?? '?';
+    const requestId = `00000000-0000-4000-8000-${(++requestCounter).toString(16).padStart(12, '0')}`;
+    const scope = parseScope(req.headers.authorization);
+    if (!scope) return respondXml(res, requestId, stsError('MissingAuthenticationToken', 'Request is missing Authentication Token', requestId));
+    if (scope.service !== 'sts') {
+      stats.unknownOperations.push(`${action} (signed for ${scope.service})`);
+      return respondXml(res, requestId, stsError('SignatureDoesNotMatch', `Credential should be scoped to correct service: 'sts'.`, requestId, 403));
+    }
+    if (action !== 'GetCallerIdentity') stats.unknownOperations.push(`sts:${action}`);
+    stats.sts++;
+    const key = estate.accessKeys[scope.accessKeyId];
+    if (!key) return respondXml(res, requestId, stsError('InvalidClientTokenId', 'The security token included in the request is invalid.', requestId, 403));
+    if (key.expired) return respondXml(res, requestId, stsError('ExpiredToken', 'The security token included in the request is expired', requestId, 400));
+    const fault = faults.find((f) => f.left > 0 && f.operation === action && (!f.region || f.region === scope.region) && (!f.account || f.account === key.account));
+    if (fault) {
+      fault.left--;
+      stats.faulted++;
+      const e = faultError(fault, action, { account: key.account, region: scope.region, accessKeyId: scope.accessKeyId });
+      return respondXml(res, requestId, stsError(e.code === 'AccessDeniedException' ? 'AccessDenied' : e.code, e.message.replace(/config:/g, 'sts:'), requestId, e.status));
+    }
+    return respondXml(res, requestId, handleSts(estate, scope.accessKeyId, form, requestId));
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
+    if (req.method === 'POST' && /^application\/x-www-form-urlencoded/.test(String(req.headers['content-type'] ?? ''))) return handleQuery(req, res, body);
     const target = String(req.headers['x-amz-target'] ?? '');
     if (req.method !== 'POST' || !target.startsWith(TARGET_PREFIX)) {
       stats.unknownOperations.push(`${req.method ?? '?'} ${target || req.url || '/'}`);

@@ -39,6 +39,36 @@ export function userObject(site: Site, login: string, id = 0) {
   };
 }
 
+/**
+ * GET /user for a token's own user: GitHub's "private-user" (the authenticated user sees their own
+ * account details). Values are the fake's; the shape is the description's, nulls where a profile
+ * leaves a field empty.
+ */
+export function privateUserObject(site: Site, login: string) {
+  return {
+    ...userObject(site, login),
+    name: null,
+    company: null,
+    blog: '',
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    private_gists: 0,
+    total_private_repos: 0,
+    owned_private_repos: 0,
+    disk_usage: 0,
+    collaborators: 0,
+    two_factor_authentication: true,
+  };
+}
+
 /** The organisation as a repository's owner (a simple-user of type Organization). */
 export function ownerObject(site: Site) {
   return { ...userObject(site, site.estate.org, site.estate.organization.id), type: 'Organization' };

@@ -5,7 +5,7 @@
  */
 import { atLeast, forbiddenMessage, roleOn, tokenHas } from './github-access.js';
 import { effectiveRules, findRepo } from './github-model.js';
-import { allowanceObjects, codeScanningAlertObject, commitObject, dependabotAlertObject, orgObject, pullObject, repositoryObject, userObject } from './github-objects.js';
+import { allowanceObjects, codeScanningAlertObject, commitObject, dependabotAlertObject, orgObject, privateUserObject, pullObject, repositoryObject, userObject } from './github-objects.js';
 import type { ActionsSettings, FakeToken, GitHubEstate, RepoSpec, Ruleset } from './estate/github.js';
 
 export interface RestRequest {
@@ -117,7 +117,8 @@ export function restRoutes(): Route[] {
     {
       method: 'GET',
       template: '/user',
-      handle: (req) => ({ status: 200, body: userObject(req, req.token.login) }),
+      // An installation token acts as the app, not a user: GitHub refuses it /user.
+      handle: (req) => (req.token.type === 'app' ? error(403, 'Resource not accessible by integration') : { status: 200, body: privateUserObject(req, req.token.login) }),
     },
     {
       method: 'GET',

@@ -43,6 +43,7 @@ export async function startSandbox(opts: { dir: string; latencyMs?: number }): P
     period: githubEstate.period,
     env: {
       AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.url,
+      AWS_ENDPOINT_URL_STS: aws.url,
       AWS_ACCESS_KEY_ID: awsEstate.demoCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: awsEstate.demoCredentials.secretAccessKey,
       AWS_REGION: awsEstate.regions[0]!,

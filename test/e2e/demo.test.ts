@@ -30,7 +30,21 @@ describe('soc2 demo (the README quick start)', () => {
     expect(resultsSchemaErrors(results)).toEqual([]);
     expect(results.run.sample).toBe(true);
     // The sample estate's seeded problems, control by control; this moves only when the library or the estate does.
-    expect(results.summary).toEqual({ total: 85, pass: 12, fail: 41, error: 19, excepted: 0, manual: 13, not_applicable: 0, exitCode: 1 });
+    expect(results.summary).toEqual({ total: 85, pass: 12, fail: 41, error: 19, excepted: 0, manual: 12, attested: 1, not_applicable: 0, exitCode: 1 });
+  });
+
+  it('shows manual evidence both ways: MAN-001 attested with its files in the bundle, MAN-008 manual saying what expired and what is missing', () => {
+    const c = (id: string) => results.controls.find((x: { id: string }) => x.id === id);
+    expect(c('MAN-001').status).toBe('attested');
+    expect(results.summary.attested).toBe(1);
+    const files = c('MAN-001').manualEvidence.attestations.flatMap((a: { evidence: Array<{ kind: string; file?: string }> }) => a.evidence.filter((e) => e.kind === 'file').map((e) => e.file));
+    expect(files).toHaveLength(2);
+    for (const f of files) expect(statSync(join(out, f)).isFile()).toBe(true);
+    expect(c('MAN-008').status).toBe('manual');
+    expect(c('MAN-008').manualEvidence.requirements.map((r: { state: string }) => r.state)).toEqual(['expired', 'covered', 'missing']);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('1. ☒ **expired** — The incident response plan, with approval date.');
+    // A person's word is never an automated pass: the exit code and the pass count are what they were.
+    expect(results.summary.pass).toBe(results.controls.filter((x: { status: string }) => x.status === 'pass').length);
   });
 
   it('exits 0 without --strict-exit so `npm run demo` succeeds, and says what a real run would return', async () => {
@@ -109,13 +123,13 @@ describe('soc2 demo (the README quick start)', () => {
     }
   });
 
-  it('writes a manifest that verifies, and detects an edited evidence file', async () => {
-    expect((await runCli(['verify', 'report'], { cwd: dir })).code).toBe(0);
+  it('writes an attestation that verifies (unsigned, so only with --allow-unsigned), and detects an edited evidence file', async () => {
+    expect((await runCli(['verify', 'report', '--allow-unsigned'], { cwd: dir })).code).toBe(0);
     const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0].file;
     const file = join(out, evidence);
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"protected": false', '"protected": true'));
-    const tampered = await runCli(['verify', 'report'], { cwd: dir });
+    const tampered = await runCli(['verify', 'report', '--allow-unsigned'], { cwd: dir });
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain(`${evidence}: contents changed since the run`);
   });

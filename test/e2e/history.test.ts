@@ -7,6 +7,7 @@ import { tempTree } from '../helpers/tmp.js';
 import { resultsSchemaErrors } from '../helpers/results-schema.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/github-server.js';
 import { demoGitHubEstate, DEMO_TOKENS } from '../../src/sandbox/estate/github.js';
+import { statementDigestOf } from '../../src/evidence/run-bundle.js';
 
 // Three runs through bin/ against the sandbox GitHub (the real Octokit) and the local checkout,
 // recorded in one history folder; then `soc2 history` and `soc2 history verify` on it. Every
@@ -66,8 +67,8 @@ describe('soc2 run --history, soc2 history, soc2 history verify (end to end, thr
     outputs.forEach((out, i) => expect(out).toMatch(new RegExp(`History: recorded as hist/00000${i + 1}\\.json \\(sha256 [0-9a-f]{64}\\)\\.`)));
     const record = JSON.parse(readFileSync(join(dir, 'hist', '000003.json'), 'utf8'));
     expect(record.previous).toEqual({ sequence: 2, sha256: sha256(readFileSync(join(dir, 'hist', '000002.json'))) });
-    // The record pins the report it came from: the manifest and results.json of the third run.
-    expect(record.attestation).toEqual({ kind: 'manifest-sha256', file: 'evidence/manifest.json', sha256: sha256(readFileSync(join(dir, 'soc2-report', 'evidence', 'manifest.json'))) });
+    // The record pins the report it came from: the statement and results.json of the third run.
+    expect(record.attestation).toEqual({ kind: 'statement-sha256', file: 'attestation.intoto.jsonl', sha256: statementDigestOf(join(dir, 'soc2-report'))!.sha256 });
     expect(record.resultsSha256).toBe(sha256(readFileSync(join(dir, 'soc2-report', 'results.json'))));
     expect(record.results.run.id).toBe(runs[2]!.run.id);
     const sec = record.results.controls.find((c: { id: string }) => c.id === 'SEC-001');

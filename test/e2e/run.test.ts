@@ -33,10 +33,20 @@ describe('soc2 run (end to end, through bin/)', () => {
     expect(resultsSchemaErrors(results)).toEqual([]);
     expect(results.summary).toMatchObject({ total: 1, fail: 1, exitCode: 1 });
     expect(results.controls[0].findings[0].message).toMatch(/security policy present is false; required: true/);
-    for (const f of ['report.md', 'report.html', 'junit.xml', 'evidence/manifest.json']) expect(existsSync(join(dir, 'soc2-report', f)), f).toBe(true);
-    const manifest = JSON.parse(readFileSync(join(dir, 'soc2-report', 'evidence', 'manifest.json'), 'utf8'));
-    expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(expect.arrayContaining(['results.json', results.controls[0].evidence[0].file]));
-    const verify = await runCli(['verify'], { cwd: dir });
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'attestation.intoto.jsonl']) expect(existsSync(join(dir, 'soc2-report', f)), f).toBe(true);
+    // One list of the run's files: the statement. The older manifest is no longer written.
+    expect(existsSync(join(dir, 'soc2-report', 'evidence', 'manifest.json'))).toBe(false);
+    const envelope = JSON.parse(readFileSync(join(dir, 'soc2-report', 'attestation.intoto.jsonl'), 'utf8'));
+    expect(envelope.signatures).toEqual([]);
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'results.json', results.controls[0].evidence[0].file].sort());
+    expect(results.run.attestation).toEqual({ file: 'attestation.intoto.jsonl', signature: { state: 'unsigned' }, previousStatement: null });
+    expect(r.stdout).toContain('Attestation: UNSIGNED');
+    const unsigned = await runCli(['verify'], { cwd: dir });
+    expect(unsigned.code).toBe(1);
+    expect(unsigned.stderr).toContain('The bundle is unsigned');
+    const verify = await runCli(['verify', '--allow-unsigned'], { cwd: dir });
+    expect(verify.stderr).toBe('');
     expect(verify.code).toBe(0);
   });
 
@@ -164,5 +174,47 @@ remediation: Organisation settings → Authentication security → Require two-f
       { artifactLocation: { uri: 'src/settings.env' }, region: { startLine: 3, startColumn: 19 } },
     ]);
     expect(readFileSync(join(dir, 'soc2-report', 'report.md'), 'utf8')).toContain('**Changed by the configuration:** severity `critical` → `low`');
+  });
+
+  it('stops with exit 2 and file:line, before collecting anything, when the attestations file is malformed', async () => {
+    const dir = tempTree({
+      'soc2.config.yaml': `${config}attestations: attestations.yaml\n`,
+      'controls/SEC-001.yaml': policyControl('SEC-001'),
+      'attestations.yaml': 'attestations:\n  - control: SEC-001\n    covers: [1]\n    attestedBy: Dana Whitfield\n    attestedOn: 2026-01-15\n    validUntil: 2027-01-15\n    evidence: [{ link: https://wiki.example.com/x }]\n',
+    });
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('attestations.yaml:2:14 attestations[0].control: SEC-001 is an automated control; only manual controls take attestations');
+    expect(r.stderr).not.toMatch(NO_STACK);
+    expect(existsSync(join(dir, 'soc2-report'))).toBe(false);
+  });
+
+  it('records the CI job from GitHub Actions variables in results.json and every report', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    const env = cleanEnv({ GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/app', GITHUB_WORKFLOW: 'soc2', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '1', GITHUB_SHA: 'deadbeefcafe', GITHUB_REF: 'refs/heads/main' });
+    await runCli(['run', '--format', 'sarif,oscal'], { cwd: dir, env });
+    const out = join(dir, 'soc2-report');
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.run.provenance).toEqual({ aws: { state: 'not-in-scope' }, github: { state: 'not-in-scope' }, ci: { system: 'github-actions', repository: 'acme/app', workflow: 'soc2', runId: '42 (attempt 1)', runUrl: 'https://github.com/acme/app/actions/runs/42', commit: 'deadbeefcafe', ref: 'refs/heads/main' }, calls: [] });
+    for (const f of ['report.md', 'report.html', 'junit.xml', 'results.sarif', 'assessment-results.oscal.json']) {
+      expect(readFileSync(join(out, f), 'utf8'), f).toContain('https://github.com/acme/app/actions/runs/42');
+    }
+  });
+
+  it('signs with the key in SOC2_SIGNING_KEY (as a CI secret, line breaks written as \\n), and a bad key stops the run before collecting (exit 2)', async () => {
+    const dir = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    expect((await runCli(['keygen', '--out', 'ci'], { cwd: dir })).code).toBe(0);
+    const pem = readFileSync(join(dir, 'ci.key'), 'utf8').trim().replace(/\n/g, '\\n');
+    const r = await runCli(['run'], { cwd: dir, env: cleanEnv({ SOC2_SIGNING_KEY: pem }) });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Attestation: signed with key [0-9a-f]{64} \(\$SOC2_SIGNING_KEY\)/);
+    const v = await runCli(['verify', '--key', 'ci.pub'], { cwd: dir });
+    expect(v.stdout).toContain('Signature: valid, by the key in ci.pub');
+    expect(v.code).toBe(0);
+    const bad = tempTree({ 'soc2.config.yaml': config, 'controls/SEC-001.yaml': policyControl('SEC-001') });
+    const refused = await runCli(['run', '--sign', 'missing.key'], { cwd: bad });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('The signing key file missing.key does not exist.');
+    expect(existsSync(join(bad, 'soc2-report'))).toBe(false);
   });
 });

@@ -25,6 +25,7 @@ describe('soc2 run against AWS Config (through the real SDK)', () => {
 
   const awsEnv = (url: string) => cleanEnv({
     AWS_ENDPOINT_URL_CONFIG_SERVICE: url,
+    AWS_ENDPOINT_URL_STS: url,
     AWS_ACCESS_KEY_ID: DEMO_AWS_KEYS.prod,
     AWS_SECRET_ACCESS_KEY: 'demo-secret-not-checked',
     AWS_REGION: 'us-east-1',
@@ -103,7 +104,10 @@ describe('soc2 permissions', () => {
       'config:DescribeConfigRules', 'config:DescribeConfigurationAggregatorSourcesStatus', 'config:DescribeConfigurationRecorderStatus',
       'config:DescribeConfigurationRecorders', 'config:DescribeDeliveryChannelStatus', 'config:DescribeDeliveryChannels',
       'config:GetAggregateComplianceDetailsByConfigRule', 'config:GetComplianceDetailsByConfigRule', 'config:SelectAggregateResourceConfig',
+      'sts:GetCallerIdentity',
     ]);
+    // Read-only Config actions, and the one STS call that records who the run ran as.
+    expect(report.aws.policy.Statement.find((st: { Sid: string }) => st.Sid === 'Soc2RecordCallerIdentity')).toEqual({ Sid: 'Soc2RecordCallerIdentity', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: '*' });
     expect(report.github.classicScopes).toEqual(['admin:org', 'repo']);
     expect(report.github.fineGrained.map((p: { scope: string; name: string; access: string }) => `${p.scope} ${p.name}: ${p.access}`)).toEqual([
       'repository Metadata: read', 'repository Administration: read', 'repository Contents: read', 'repository Pull requests: read',

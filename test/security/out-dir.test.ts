@@ -2,7 +2,7 @@
  * The report directory (--out) against an attacker and against bad luck: a run that fails, is
  * interrupted or crashes leaves the previous report exactly as it was; links planted in a report
  * directory are never written through or hashed; a directory soc2 did not make is never written
- * into; the manifest lists exactly the files the run wrote.
+ * into; the attestation lists exactly the files the run wrote.
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -83,6 +83,18 @@ beforeAll(async () => {
 }, 60_000);
 
 /** A checkout holding the report of an earlier run at soc2-report/. */
+/** The subjects of the statement in a report directory: name → sha256. */
+function statementSubjects(out: string): Record<string, string> {
+  const envelope = JSON.parse(readFileSync(join(out, 'attestation.intoto.jsonl'), 'utf8')) as { payload: string };
+  const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject: Array<{ name: string; digest: { sha256: string } }> };
+  return Object.fromEntries(statement.subject.map((x) => [x.name, x.digest.sha256]));
+}
+
+function payloadSha256(out: string): string {
+  const envelope = JSON.parse(readFileSync(join(out, 'attestation.intoto.jsonl'), 'utf8')) as { payload: string };
+  return createHash('sha256').update(Buffer.from(envelope.payload, 'base64')).digest('hex');
+}
+
 function withPreviousReport(): { dir: string; out: string; before: Record<string, string> } {
   const dir = tempTree(project);
   cpSync(join(template, 'soc2-report'), join(dir, 'soc2-report'), { recursive: true });
@@ -231,7 +243,7 @@ describe('evidence/out-dir: links planted in a previous report', () => {
     const elsewhereBefore = snapshot(elsewhere);
     // The attacker also removes what made soc2 <= 0.1 treat the directory as its own and clear it.
     rmSync(join(out, 'results.json'));
-    rmSync(join(out, 'evidence', 'manifest.json'));
+    rmSync(join(out, 'attestation.intoto.jsonl'));
     rmSync(join(out, 'evidence', 'repo'), { recursive: true });
     symlinkSync(elsewhere, join(out, 'evidence', 'repo'));
     rmSync(join(out, 'report.html'));
@@ -240,8 +252,7 @@ describe('evidence/out-dir: links planted in a previous report', () => {
     const r = await runCli(['run'], { cwd: dir });
     expect(snapshot(elsewhere)).toEqual(elsewhereBefore);
     expect(r.code, r.stderr).toBe(1);
-    const manifest = JSON.parse(readFileSync(join(out, 'evidence', 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
-    expect(manifest.files.map((f) => f.path).filter((p) => /victim|bashrc/.test(p))).toEqual([]);
+    expect(Object.keys(statementSubjects(out)).filter((p) => /victim|bashrc/.test(p))).toEqual([]);
     expect(lstatSync(join(out, 'evidence', 'repo')).isDirectory()).toBe(true);
     expect(lstatSync(join(out, 'report.html')).isFile()).toBe(true);
     expect(leftovers(dir)).toEqual([]);
@@ -339,8 +350,9 @@ describe('evidence/out-dir: where soc2 will not write', () => {
 });
 
 describe('evidence/out-dir: the report that replaces a previous one', () => {
-  it('replaces the previous report as a whole, and its manifest lists exactly the files this run wrote, each with its hash', async () => {
+  it('replaces the previous report as a whole; its statement lists exactly the files this run wrote, each with its hash, and links the previous statement', async () => {
     const { dir, out, before } = withPreviousReport();
+    const previous = payloadSha256(out);
     writeFileSync(join(out, 'evidence', 'planted.json'), '{"pass": true}\n');
     writeFileSync(join(out, 'notes.txt'), 'left in the report directory\n');
     const r = await runCli(['run', '--format', 'sarif'], { cwd: dir });
@@ -348,17 +360,16 @@ describe('evidence/out-dir: the report that replaces a previous one', () => {
     const files = filesUnder(out);
     expect(files).not.toContain('evidence/planted.json');
     expect(files).not.toContain('notes.txt');
-    const manifest = JSON.parse(readFileSync(join(out, 'evidence', 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string; size: number }> };
-    // Every file in the report but the manifest itself and the marker (see writeManifest).
-    expect(manifest.files.map((f) => f.path).sort()).toEqual(files.filter((f) => f !== 'evidence/manifest.json' && f !== REPORT_MARKER).sort());
-    for (const f of manifest.files) {
-      const data = readFileSync(join(out, f.path));
-      expect({ path: f.path, sha256: createHash('sha256').update(data).digest('hex'), size: data.length }).toEqual(f);
-    }
+    const subjects = statementSubjects(out);
+    // Every file in the report but the statement itself and the marker (see run-bundle.ts).
+    expect(Object.keys(subjects).sort()).toEqual(files.filter((f) => f !== 'attestation.intoto.jsonl' && f !== REPORT_MARKER).sort());
+    for (const [path, sha256] of Object.entries(subjects)) expect(createHash('sha256').update(readFileSync(join(out, path))).digest('hex'), path).toBe(sha256);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { run: { attestation: { previousStatement: { sha256: string } | null } } };
+    expect(results.run.attestation.previousStatement).toEqual({ sha256: previous });
     expect(files).toEqual(expect.arrayContaining([REPORT_MARKER, 'results.json', 'report.md', 'report.html', 'junit.xml', 'results.sarif']));
     expect(snapshot(out)['results.json']).not.toEqual(before['results.json']); // a new run id
     expect(leftovers(dir)).toEqual([]);
-    expect((await runCli(['verify'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['verify', '--allow-unsigned'], { cwd: dir })).code).toBe(0);
   });
 
   it('soc2 report re-renders atomically: the file is replaced whole and no temporary file stays', async () => {

@@ -149,7 +149,7 @@ describe('soc2 run: a secret in collected data never leaves redacted form', () =
     });
     const r = await runCli(['run', '--only', 'REPO-001,AWS-004', '--format', 'sarif'], {
       cwd: dir,
-      env: cleanEnv({ AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.url, AWS_ACCESS_KEY_ID: DEMO_AWS_KEYS.prod, AWS_SECRET_ACCESS_KEY: 'demo-secret-not-checked', AWS_REGION: 'us-east-1' }),
+      env: cleanEnv({ AWS_ENDPOINT_URL_CONFIG_SERVICE: aws.url, AWS_ENDPOINT_URL_STS: aws.url, AWS_ACCESS_KEY_ID: DEMO_AWS_KEYS.prod, AWS_SECRET_ACCESS_KEY: 'demo-secret-not-checked', AWS_REGION: 'us-east-1' }),
     });
     expect(r.code).toBe(1);
     const files = filesUnder(join(dir, 'soc2-report'));

@@ -11,6 +11,7 @@ import { configSchema } from '../../config/schema.js';
 import type { LoadedConfig } from '../../config/load.js';
 import { executeRun } from './run.js';
 import { startSandbox } from '../../sandbox/index.js';
+import { writeDemoAttestations } from '../../sandbox/estate/attestations.js';
 import { undoOnInterrupt } from '../signals.js';
 
 export async function demoCommand(opts: { out: string; failOn: Severity; strictExit?: boolean; baseline?: string; quiet?: boolean; json?: boolean }): Promise<void> {
@@ -30,6 +31,8 @@ export async function demoCommand(opts: { out: string; failOn: Severity; strictE
         aws: { regions: sandbox.aws.regions },
         github: { org: sandbox.github.org, cacheDir: join(work, 'github-cache') },
         repo: { path: sandbox.repoDir },
+        // Manual evidence, so the demo shows an attested control and one attested only in part.
+        attestations: writeDemoAttestations(work),
       });
       const loaded: LoadedConfig = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
       const run = await executeRun({

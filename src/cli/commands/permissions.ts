@@ -5,7 +5,7 @@
 import { loadConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
 import { loadCollector, type CollectorId } from '../../collectors/index.js';
-import { iamPolicyFor } from '../../collectors/aws/permissions.js';
+import { CALLER_IDENTITY_ACTION, iamPolicyFor } from '../../collectors/aws/permissions.js';
 import { githubTokenNeeds } from '../../collectors/github/permissions.js';
 import { makeChalk } from '../terminal.js';
 import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
@@ -29,6 +29,8 @@ export async function permissionsReport(opts: { config?: string; cwd: string; en
     bucket.controls.push(c.id);
     for (const p of collector.permissions) bucket.permissions.add(p);
   }
+  // A run that reads AWS also asks STS who it is, for the provenance in results.json.
+  if (bySource.aws.controls.length) bySource.aws.permissions.add(CALLER_IDENTITY_ACTION);
   return {
     aws: { inScope: Boolean(loaded.config.aws), controls: bySource.aws.controls, policy: iamPolicyFor([...bySource.aws.permissions]) },
     github: { inScope: Boolean(loaded.config.github), controls: bySource.github.controls, ...githubTokenNeeds(bySource.github.permissions) },
@@ -44,7 +46,7 @@ export async function permissionsCommand(opts: { config?: string; json?: boolean
   const c = makeChalk();
   const out: string[] = [];
   out.push(c.bold(`AWS — least-privilege IAM policy for ${report.aws.controls.length} AWS controls`) + (report.aws.inScope ? '' : c.dim(' (not in scope yet: the configuration has no aws section)')));
-  out.push('Attach it to the role or user soc2 runs as (read-only; AWS Config only):', '', JSON.stringify(report.aws.policy, null, 2), '');
+  out.push('Attach it to the role or user soc2 runs as (read-only: AWS Config, and STS GetCallerIdentity to record who ran it):', '', JSON.stringify(report.aws.policy, null, 2), '');
   out.push(c.bold(`GitHub — token permissions for ${report.github.controls.length} GitHub controls`) + (report.github.inScope ? '' : c.dim(' (not in scope yet: the configuration has no github section)')));
   out.push('Fine-grained personal access token or GitHub App (read-only):');
   for (const p of report.github.fineGrained) out.push(`  ${p.scope === 'organization' ? 'Organization' : 'Repository'} permission "${p.name}": ${p.access}  ${c.dim(`— ${p.why}`)}`);

@@ -5,8 +5,10 @@ import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
 import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
-import { writeManifest } from '../../evidence/write.js';
 import { stageReport } from '../../evidence/out-dir.js';
+import { bundleNote, finishReport, prepareBundle, runAttestationFor, statementDigestOf, type PreparedBundle } from '../../evidence/run-bundle.js';
+import { attestationsFor, loadAttestations } from '../../evidence/manual-attestations.js';
+import { createPiiMinimizer, type PiiMinimizer } from '../../evidence/pii.js';
 import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
@@ -18,6 +20,8 @@ import { undoOnInterrupt } from '../signals.js';
 import { printableText } from '../../printable.js';
 import { readResultsView } from '../../ci/results-reader.js';
 import { presentRun } from '../run-output.js';
+import { ATTESTATION_FILE } from '../../evidence/attestation.js';
+import { attestRun } from '../../history/attestation.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -30,6 +34,11 @@ export interface RunCommandOptions {
   baseline?: string;
   quiet?: boolean;
   json?: boolean;
+  /** Private key file to sign the attestation with (else SOC2_SIGNING_KEY, else unsigned). */
+  sign?: string;
+  encryptTo?: string[];
+  encryptOnly?: boolean;
+  minimizePii?: boolean;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
@@ -37,7 +46,12 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
   const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
-  const run = await executeRun({ loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now, history: opts.history, baseline: opts.baseline, quiet: opts.quiet, json: opts.json });
+  const bundle = await prepareBundle({ signKeyFile: opts.sign, env: process.env, encryptTo: opts.encryptTo, encryptOnly: opts.encryptOnly });
+  const run = await executeRun({
+    loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now,
+    history: opts.history, baseline: opts.baseline, quiet: opts.quiet, json: opts.json,
+    bundle, ...(opts.minimizePii ? { minimizer: createPiiMinimizer() } : {}),
+  });
   process.exitCode = run.exitCode;
 }
 
@@ -71,6 +85,10 @@ export interface ExecuteRunOptions {
   json?: boolean;
   /** The environment that says whether this is GitHub Actions (default: the process's). */
   ciEnv?: NodeJS.ProcessEnv;
+  /** Signing and encryption (default: unsigned, not encrypted). */
+  bundle?: PreparedBundle;
+  /** --minimize-pii. */
+  minimizer?: PiiMinimizer;
 }
 
 export interface FinishedRun {
@@ -83,13 +101,19 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
   const { config } = o.loaded;
   // Read before anything is collected: a wrong baseline path must not cost a whole run.
   const baseline = o.baseline === undefined ? undefined : readResultsView(o.baseline, o.cwd, 'baseline');
+  const bundle = o.bundle ?? { key: undefined, recipients: [], encryptOnly: false };
   let controls = await loadConfiguredControls(o.loaded);
+  // Checked against every loaded control, so --only does not turn other entries into errors.
+  const allAttestations = config.attestations
+    ? loadAttestations({ file: resolve(o.loaded.baseDir, config.attestations), display: config.attestations, baseDir: o.loaded.baseDir, controls, today: o.now().toISOString().slice(0, 10) })
+    : undefined;
   if (o.only) {
     const wanted = new Set(o.only.split(',').map((s) => s.trim()).filter(Boolean));
     const unknown = [...wanted].filter((id) => !controls.some((c) => c.id === id));
     if (unknown.length) throw new UsageError(`--only names controls that are not loaded: ${unknown.join(', ')}.`, 'Run `soc2 controls list` to see the ids.');
     controls = controls.filter((c) => wanted.has(c.id));
   }
+  const attestations = allAttestations && attestationsFor(allAttestations, new Set(controls.map((c) => c.id)));
   const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
   assertGitHubEndpoint(o.loaded, o.env);
   // A history folder that cannot take this run stops it before anything is collected.
@@ -99,6 +123,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
   const display = rel === '' ? '.' : rel.startsWith('..') ? o.outDir : rel;
   // Everything goes to a staging directory that replaces --out only when the run has finished.
   const staged = stageReport(o.outDir, { cwd: o.cwd, shown: display });
+  // Read before the swap: the previous run's statement, which this run's statement links to.
+  const previous = staged.replacesPrevious ? statementDigestOf(o.outDir) : null;
   const stopUndo = undoOnInterrupt(() => {
     staged.discard();
     return staged.replacesPrevious ? `the previous report in ${join(display, '/')} is unchanged` : `no report was written to ${join(display, '/')}`;
@@ -111,6 +137,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
   const interactive = !o.quiet && process.stderr.isTTY === true;
   const meter = interactive ? startRequestMeter() : undefined;
   const progress = makeProgress({ enabled: interactive, ...(meter ? { counts: meter.counts } : {}) });
+  let encrypted: string | undefined;
   try {
     const warnings: string[] = [];
     results = await runAssessment({
@@ -122,6 +149,8 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
       now: o.now,
       env: o.env,
       sample: o.sample,
+      ...(attestations ? { attestations } : {}),
+      ...(o.minimizer ? { minimizer: o.minimizer } : {}),
       progress: progress.line,
       controlsDone: progress.controls,
       warn: (m) => {
@@ -132,6 +161,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
       },
     });
     progress.done();
+    results = { ...results, run: { ...results.run, attestation: runAttestationFor(bundle, previous) } };
     if (history) results = history.summarise(results, o.now());
 
     for (const f of formats) {
@@ -139,14 +169,15 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
       staged.write(r.fileName, r.render(results));
       files.push(r.fileName);
     }
-    writeManifest(staged, results.run.id);
-    if (history) {
-      // Recorded before the report is swapped in: a report never shows a history its run is not in.
-      const record = history.record(readFileSync(join(staged.root, renderers.json.fileName)), staged.written(), o.now());
-      recorded = `History: recorded as ${join(o.history!, record.name)} (sha256 ${record.sha256})${record.raced ? `, after ${record.raced} record(s) other runs appended meanwhile` : ''}.\n`;
-    }
-    const leftover = staged.commit();
-    if (leftover && !o.quiet) process.stderr.write(`soc2: warning: ${printableText(leftover)}\n`);
+    encrypted = await finishReport(staged, results, bundle, o.outDir, (m) => {
+      if (!o.quiet) process.stderr.write(`soc2: warning: ${printableText(m)}\n`);
+    }, (sealed) => {
+      if (!history) return;
+      // Recorded after the attestation is sealed and before the report is swapped in: a report never
+      // shows a history its run is not in, and the record pins the run by its statement digest.
+      const record = history.record(readFileSync(join(staged.root, renderers.json.fileName)), attestRun(sealed), o.now());
+      recorded = `History: recorded as ${join(o.history!, record.name)} (sha256 ${record.sha256})${record.raced ? `, after ${record.raced} record(s) other runs appended meanwhile` : ''}.`;
+    });
   } finally {
     progress.done();
     meter?.stop();
@@ -154,18 +185,20 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
     staged.discard();
   }
   const ordered = ['report.html', 'report.md', ...files.filter((f) => f !== 'report.html' && f !== 'report.md')].filter((f) => files.includes(f));
-  const finished = presentRun(results, {
+  const encryptedShown = encrypted ? `${display.replace(/[/\\]+$/, '')}.tar.age` : undefined;
+  const listed = bundle.encryptOnly && encryptedShown
+    ? [encryptedShown]
+    : [...ordered.map((f) => join(display, f)), join(display, 'evidence/'), join(display, ATTESTATION_FILE)];
+  return presentRun(results, {
     cwd: o.cwd,
     reportDir: display,
-    files: ordered.map((f) => join(display, f)),
+    files: listed,
     failOn: o.failOn,
     ...(baseline ? { baseline } : {}),
     quiet: o.quiet === true,
     json: o.json === true,
     ciEnv: o.ciEnv ?? process.env,
     ...(o.exitCodeNote ? { exitCodeNote: o.exitCodeNote } : {}),
+    notes: [...bundleNote(results, bundle, display, encryptedShown), ...(recorded ? [recorded] : [])],
   });
-  // With --json, stdout holds one JSON object only; the history line goes to stderr.
-  if (recorded && !o.quiet) (o.json ? process.stderr : process.stdout).write(recorded);
-  return finished;
 }

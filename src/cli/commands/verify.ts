@@ -1,9 +1,9 @@
 /**
  * `soc2 verify`: check a report directory offline. A directory with `attestation.intoto.jsonl`
  * is verified against its statement (signature, every subject, no file added). A directory that
- * has only the older `evidence/manifest.json` is still re-hashed against it, with a warning that
- * such a manifest is unsigned and blind to added files: `soc2 run` writes only that manifest
- * until the attestation is wired into the run, and `soc2 run && soc2 verify` must keep working.
+ * has only the older `evidence/manifest.json` (written by soc2 before runs wrote the attestation)
+ * is still re-hashed against it, with a warning that such a manifest is unsigned and blind to
+ * added files.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

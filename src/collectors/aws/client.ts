@@ -8,7 +8,7 @@
 import type { ConfigServiceClient, ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
 import type { AwsSettings } from '../../config/schema.js';
 import { CollectorError } from '../../errors.js';
-import type { AwsContext } from '../types.js';
+import type { ApiCall, AwsCallerIdentity, AwsContext } from '../types.js';
 
 export { gapFromAwsError, awsErrorFacts } from './errors.js';
 
@@ -27,6 +27,8 @@ export interface AwsClientOptions {
    * AWS_ENDPOINT_URL_CONFIG_SERVICE, AWS_ENDPOINT_URL and profile endpoint_url in its own order.
    */
   endpoint?: string;
+  /** Explicit STS endpoint, for tests only (default: `endpoint`, else the SDK's own rules: AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL). */
+  stsEndpoint?: string;
   /** Static credentials for `soc2 demo` and tests; unset means the SDK's default credential chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /**
@@ -153,10 +155,12 @@ export async function createAwsContext(settings: AwsSettings, opts: AwsClientOpt
   }
 
   const clients = new Map<string, ConfigServiceClient>();
+  const hosts: HostLog = new Map();
   const client = (region: string): ConfigServiceClient => {
     let c = clients.get(region);
     if (!c) {
       c = new sdk.ConfigServiceClient({ ...base, region });
+      recordHosts(c as never, 'config', region, hosts);
       clients.set(region, c);
     }
     return c;
@@ -173,10 +177,22 @@ export async function createAwsContext(settings: AwsSettings, opts: AwsClientOpt
     throw noCredentials(settings, opts.env, cause);
   }
 
+  const homeRegion = regions[0]!;
+  const stsEndpoint = opts.stsEndpoint ?? opts.endpoint ?? fromEnv.stsEndpoint;
+  let identity: Promise<AwsCallerIdentity> | undefined;
   const ctx: AwsContext = {
     regions: [...regions],
     maxEvaluationAgeHours: settings.maxEvaluationAgeHours,
     client,
+    // The STS client shares the Config client's credential provider: the identity recorded is the
+    // one the evidence was read with, not a second resolution of the chain.
+    callerIdentity: () => (identity ??= askCallerIdentity({
+      ...base,
+      region: homeRegion,
+      credentials: client(homeRegion).config.credentials,
+      endpoint: stsEndpoint,
+    }, hosts, opts.now ?? (() => new Date()))),
+    hostsContacted: () => [...hosts.values()],
   };
   if (settings.aggregator) ctx.aggregator = settings.aggregator;
   if (accountId) ctx.accountId = accountId;
@@ -185,6 +201,7 @@ export async function createAwsContext(settings: AwsSettings, opts: AwsClientOpt
 
 interface EnvSettings {
   endpoint?: string;
+  stsEndpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date };
   region?: string;
   profile?: string;
@@ -203,6 +220,8 @@ export function suppliedEnvSettings(env: NodeJS.ProcessEnv, processEnv: NodeJS.P
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS !== 'true') {
     const endpoint = env.AWS_ENDPOINT_URL_CONFIG_SERVICE || env.AWS_ENDPOINT_URL;
     if (endpoint && (differs('AWS_ENDPOINT_URL_CONFIG_SERVICE') || differs('AWS_ENDPOINT_URL'))) out.endpoint = endpoint;
+    const sts = env.AWS_ENDPOINT_URL_STS || env.AWS_ENDPOINT_URL;
+    if (sts && (differs('AWS_ENDPOINT_URL_STS') || differs('AWS_ENDPOINT_URL'))) out.stsEndpoint = sts;
   }
   if (isSet(env, 'AWS_ACCESS_KEY_ID') && isSet(env, 'AWS_SECRET_ACCESS_KEY') && (differs('AWS_ACCESS_KEY_ID') || differs('AWS_SECRET_ACCESS_KEY') || differs('AWS_SESSION_TOKEN'))) {
     out.credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
@@ -212,6 +231,51 @@ export function suppliedEnvSettings(env: NodeJS.ProcessEnv, processEnv: NodeJS.P
   if (differs('AWS_REGION')) out.region = env.AWS_REGION!;
   if (differs('AWS_PROFILE')) out.profile = env.AWS_PROFILE!;
   return out;
+}
+
+/** An unreachable STS endpoint must not hold the run: who ran it is recorded as unknown instead. */
+const STS_TIMEOUT_MS = 30_000;
+
+type HostLog = Map<string, { service: 'config' | 'sts'; region: string; host: string }>;
+
+/** Notes the host of every request a client sends, as it is sent (after endpoint resolution). */
+function recordHosts(client: { middlewareStack: { add(mw: unknown, opts: object): void } }, service: 'config' | 'sts', region: string, hosts: HostLog): void {
+  client.middlewareStack.add(
+    (next: (args: { request?: unknown }) => Promise<unknown>) => async (args: { request?: unknown }) => {
+      const req = args.request as { hostname?: string; port?: number } | undefined;
+      if (req?.hostname) {
+        const host = req.port ? `${req.hostname}:${req.port}` : req.hostname;
+        hosts.set(`${service} ${region} ${host}`, { service, region, host });
+      }
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'soc2RecordHost' },
+  );
+}
+
+/**
+ * STS GetCallerIdentity: the account and ARN the credentials belong to. AWS answers it whatever
+ * IAM policies say, so a failure here is the network, the endpoint or the credentials; it is
+ * returned as a reason for the report, never allowed to stop the run.
+ */
+async function askCallerIdentity(config: ConfigServiceClientConfig, hosts: HostLog, now: () => Date): Promise<AwsCallerIdentity> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient(config as import('@aws-sdk/client-sts').STSClientConfig);
+  recordHosts(sts as never, 'sts', String(config.region), hosts);
+  const call: ApiCall = { source: 'aws-sts', operation: 'sts:GetCallerIdentity', params: {}, at: now().toISOString(), region: String(config.region) };
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS) });
+    call.status = out.$metadata.httpStatusCode ?? 200;
+    if (out.$metadata.requestId) call.requestId = out.$metadata.requestId;
+    if (!out.Account || !out.Arn) throw new Error('STS answered without Account or Arn');
+    return { account: out.Account, arn: out.Arn, call };
+  } catch (e) {
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = err.$metadata?.httpStatusCode;
+    throw new Error(`STS GetCallerIdentity in ${String(config.region)} failed${status ? ` (HTTP ${status})` : ''}: ${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message ?? String(e)}`);
+  } finally {
+    sts.destroy();
+  }
 }
 
 /**

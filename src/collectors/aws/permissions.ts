@@ -2,6 +2,7 @@
  * The least-privilege IAM policy for the AWS controls in scope, derived from what their collectors
  * declare in `permissions` (never written by hand). Every action is a read-only AWS Config action;
  * the aggregate ones sit in their own statement because only runs with `aws.aggregator` need them.
+ * sts:GetCallerIdentity, with which a run records who it ran as, has a statement of its own.
  */
 
 export interface IamStatement {
@@ -16,6 +17,9 @@ export interface IamPolicy {
   Statement: IamStatement[];
 }
 
+/** The run records the AWS identity it ran as (results.json provenance). */
+export const CALLER_IDENTITY_ACTION = 'sts:GetCallerIdentity';
+
 /** Aggregate operations (and the aggregator's source status) are only called in aggregator mode. */
 function isAggregatorAction(action: string): boolean {
   return /Aggregat/.test(action);
@@ -27,10 +31,13 @@ function isAggregatorAction(action: string): boolean {
  */
 export function iamPolicyFor(permissions: readonly string[]): IamPolicy {
   const actions = [...new Set(permissions.filter((p) => /^config:[A-Za-z]+$/.test(p)))].sort();
+  const whoAmI = permissions.includes(CALLER_IDENTITY_ACTION);
   const statement: IamStatement[] = [];
   const regional = actions.filter((a) => !isAggregatorAction(a));
   const aggregate = actions.filter(isAggregatorAction);
   if (regional.length) statement.push({ Sid: 'Soc2ReadAwsConfig', Effect: 'Allow', Action: regional, Resource: '*' });
   if (aggregate.length) statement.push({ Sid: 'Soc2ReadAwsConfigAggregator', Effect: 'Allow', Action: aggregate, Resource: '*' });
+  // AWS answers GetCallerIdentity whatever the policy says; it is listed so the policy shows every call soc2 makes.
+  if (whoAmI) statement.push({ Sid: 'Soc2RecordCallerIdentity', Effect: 'Allow', Action: [CALLER_IDENTITY_ACTION], Resource: '*' });
   return { Version: '2012-10-17', Statement: statement };
 }

@@ -6,12 +6,42 @@
  * into a usage error.
  */
 import { UsageError } from '../../errors.js';
-import type { RateBudget, Soc2Octokit, TokenCapabilities } from './client.js';
+import type { ApiCall } from '../types.js';
+import type { RateBudget, Soc2Octokit, TokenCapabilities, TokenIdentity } from './client.js';
 import { classicScopesGranting, GITHUB_PERMISSIONS, type GitHubPermission } from './permissions.js';
 import { outOfScopeReason, type RepoScope } from './scope.js';
 import { errorMessage, errorStatus } from './http.js';
 
 type Verdict = 'granted' | 'missing' | 'untested';
+
+interface Answer {
+  data: unknown;
+  headers: Record<string, unknown>;
+  status: number;
+}
+type Request = (route: string, params?: Record<string, unknown>) => Promise<Answer>;
+
+/**
+ * octokit.request that also notes each request (route, parameters, time, status, request id), so
+ * the data-handling statement can count the reads made before any collector ran.
+ */
+function recordingRequest(octokit: Soc2Octokit, calls: ApiCall[], host: string, now: () => Date): Request {
+  return async (route, params = {}) => {
+    const call: ApiCall = { source: 'github-rest', operation: route, params, at: now().toISOString(), region: host };
+    calls.push(call);
+    try {
+      const res = (await octokit.request(route, params)) as unknown as Answer;
+      call.status = res.status;
+      const id = res.headers['x-github-request-id'];
+      if (id !== undefined) call.requestId = String(id);
+      return res;
+    } catch (e) {
+      const status = errorStatus(e);
+      if (status !== undefined) call.status = status;
+      throw e;
+    }
+  };
+}
 
 function tokenTypeFromPrefix(token: string): TokenCapabilities['tokenType'] {
   if (token.startsWith('github_pat_')) return 'fine-grained';
@@ -49,14 +79,16 @@ function budget(r: { limit: number; remaining: number; used?: number; reset: num
 
 export async function probeCapabilities(
   octokit: Soc2Octokit,
-  opts: { org: string; apiUrl: string; token: string; scope: RepoScope },
+  opts: { org: string; apiUrl: string; token: string; scope: RepoScope; now?: () => Date },
 ): Promise<TokenCapabilities> {
+  const calls: ApiCall[] = [];
+  const request = recordingRequest(octokit, calls, hostOfUrl(opts.apiUrl), opts.now ?? (() => new Date()));
   // GHES with rate limiting switched off answers /rate_limit with 404; any other failure (401!) propagates.
   let resources: Record<string, { limit: number; remaining: number; used?: number; reset: number } | undefined> = {};
   let headers: Record<string, unknown> = {};
   try {
-    const rate = await octokit.request('GET /rate_limit');
-    resources = rate.data.resources as typeof resources;
+    const rate = await request('GET /rate_limit');
+    resources = (rate.data as { resources: typeof resources }).resources;
     headers = rate.headers as Record<string, unknown>;
   } catch (e) {
     if (errorStatus(e) !== 404) throw e;
@@ -64,7 +96,7 @@ export async function probeCapabilities(
 
   let orgData: Record<string, unknown>;
   try {
-    const res = await octokit.request('GET /orgs/{org}', { org: opts.org });
+    const res = await request('GET /orgs/{org}', { org: opts.org });
     orgData = res.data as Record<string, unknown>;
     if (!('x-oauth-scopes' in headers)) headers = res.headers as Record<string, unknown>;
   } catch (e) {
@@ -99,10 +131,10 @@ export async function probeCapabilities(
     }
   } else {
     set('github:org_administration:read', ownerView ? 'granted' : 'missing', ownerView ? undefined : 'GET /orgs/{org} came back without owner-only settings (organisation Administration read, and an owner, are needed)');
-    const members = await probe(() => octokit.request('GET /orgs/{org}/members', { org: opts.org, per_page: 1 }));
+    const members = await probe(() => request('GET /orgs/{org}/members', { org: opts.org, per_page: 1 }));
     set('github:org_members:read', members.verdict, members.why);
 
-    const sample = await sampleRepository(octokit, opts.org, opts.scope);
+    const sample = await sampleRepository(request, opts.org, opts.scope);
     const repoPerms: GitHubPermission[] = [
       'github:administration:read',
       'github:webhooks:read',
@@ -120,14 +152,14 @@ export async function probeCapabilities(
       const ref = sample.defaultBranch;
       const refParam = ref ?? '';
       const probes: Record<string, () => Promise<unknown>> = {
-        'github:administration:read': () => octokit.request('GET /repos/{owner}/{repo}/actions/permissions', r),
-        'github:webhooks:read': () => octokit.request('GET /repos/{owner}/{repo}/hooks', { ...r, per_page: 1 }),
-        'github:dependabot_alerts:read': () => octokit.request('GET /repos/{owner}/{repo}/dependabot/alerts', { ...r, per_page: 1 }),
-        'github:code_scanning_alerts:read': () => octokit.request('GET /repos/{owner}/{repo}/code-scanning/alerts', { ...r, per_page: 1 }),
-        'github:contents:read': () => octokit.request('GET /repos/{owner}/{repo}/commits', { ...r, per_page: 1 }),
-        'github:pull_requests:read': () => octokit.request('GET /repos/{owner}/{repo}/pulls', { ...r, state: 'closed', per_page: 1 }),
-        'github:statuses:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref: refParam }),
-        'github:checks:read': () => octokit.request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: refParam, per_page: 1 }),
+        'github:administration:read': () => request('GET /repos/{owner}/{repo}/actions/permissions', r),
+        'github:webhooks:read': () => request('GET /repos/{owner}/{repo}/hooks', { ...r, per_page: 1 }),
+        'github:dependabot_alerts:read': () => request('GET /repos/{owner}/{repo}/dependabot/alerts', { ...r, per_page: 1 }),
+        'github:code_scanning_alerts:read': () => request('GET /repos/{owner}/{repo}/code-scanning/alerts', { ...r, per_page: 1 }),
+        'github:contents:read': () => request('GET /repos/{owner}/{repo}/commits', { ...r, per_page: 1 }),
+        'github:pull_requests:read': () => request('GET /repos/{owner}/{repo}/pulls', { ...r, state: 'closed', per_page: 1 }),
+        'github:statuses:read': () => request('GET /repos/{owner}/{repo}/commits/{ref}/status', { ...r, ref: refParam }),
+        'github:checks:read': () => request('GET /repos/{owner}/{repo}/commits/{ref}/check-runs', { ...r, ref: refParam, per_page: 1 }),
       };
       // Without the default branch (optional in GitHub's description) a probe on a guessed ref would 404 and read as "missing".
       const needsRef = new Set<GitHubPermission>(['github:statuses:read', 'github:checks:read']);
@@ -137,7 +169,7 @@ export async function probeCapabilities(
         'github:dependabot_alerts:read': async (e) => {
           if (errorStatus(e) !== 403 || !sample.admin) return false;
           try {
-            await octokit.request('GET /repos/{owner}/{repo}/vulnerability-alerts', r);
+            await request('GET /repos/{owner}/{repo}/vulnerability-alerts', r);
             return false;
           } catch (switchError) {
             return errorStatus(switchError) === 404;
@@ -166,7 +198,58 @@ export async function probeCapabilities(
     },
     apiUrl: opts.apiUrl,
     notes,
+    calls,
   };
+}
+
+function hostOfUrl(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * What kind of token it is and whom it acts as. GET /user answers for a user's token (classic,
+ * fine-grained, an app acting for a user); an app installation token acts as the app, and GitHub
+ * answers it 403 "Resource not accessible by integration", so for a `ghs_` token the request is
+ * not made. A failure is recorded as the reason the login is unknown, never thrown: who ran the
+ * tool is provenance, not evidence a control depends on.
+ */
+export async function probeIdentity(
+  octokit: Soc2Octokit,
+  opts: { apiUrl: string; token: string; capabilities: Pick<TokenCapabilities, 'scopes'>; now?: () => Date },
+): Promise<TokenIdentity> {
+  let tokenKind = tokenKindOf(opts.token, opts.capabilities.scopes !== undefined);
+  if (tokenKind === 'app-installation') {
+    return { tokenKind, login: null, reason: 'an app installation token acts as the GitHub App, not as a user, so it has no login (GitHub answers GET /user with 403 for it)', calls: [] };
+  }
+  const calls: ApiCall[] = [];
+  const request = recordingRequest(octokit, calls, hostOfUrl(opts.apiUrl), opts.now ?? (() => new Date()));
+  try {
+    const res = await request('GET /user');
+    const login = (res.data as { login?: unknown }).login;
+    if (typeof login !== 'string' || login === '') return { tokenKind, login: null, reason: 'GET /user answered without a login', calls };
+    return { tokenKind, login, calls };
+  } catch (e) {
+    const status = errorStatus(e);
+    const message = errorMessage(e);
+    if (status === 403 && /not accessible by integration/i.test(message)) {
+      tokenKind = 'app-installation';
+      return { tokenKind, login: null, reason: 'GitHub answered GET /user with 403 "Resource not accessible by integration": the token is an app installation token, which acts as the app, not as a user', calls };
+    }
+    return { tokenKind, login: null, reason: `GET /user failed: ${status ?? 'network error'} ${message}`, calls };
+  }
+}
+
+/** GitHub's token prefixes (github.blog, 2021-04-05 "Behind GitHub's new authentication token formats"). */
+export function tokenKindOf(token: string, hasScopesHeader: boolean): TokenIdentity['tokenKind'] {
+  if (token.startsWith('github_pat_')) return 'fine-grained';
+  if (token.startsWith('ghs_')) return 'app-installation';
+  if (token.startsWith('ghu_')) return 'app-user';
+  if (hasScopesHeader || token.startsWith('ghp_') || token.startsWith('gho_')) return 'classic';
+  return 'unknown';
 }
 
 /** A repository in scope to probe, preferring one the user administers (so a 403 means the token, not the role). */
@@ -179,8 +262,8 @@ interface SampleRepository {
   advancedSecurity?: string;
 }
 
-async function sampleRepository(octokit: Soc2Octokit, org: string, scope: RepoScope): Promise<SampleRepository | undefined> {
-  const page = await octokit.request('GET /orgs/{org}/repos', { org, per_page: 100 });
+async function sampleRepository(request: Request, org: string, scope: RepoScope): Promise<SampleRepository | undefined> {
+  const page = await request('GET /orgs/{org}/repos', { org, per_page: 100 });
   type Listed = { name: string; full_name: string; fork: boolean; private: boolean; archived?: boolean; default_branch?: string; permissions?: { admin?: boolean }; security_and_analysis?: { advanced_security?: { status?: string } } | null };
   const candidates = (page.data as Listed[])
     .filter((r) => !r.archived && !outOfScopeReason({ name: r.name, fullName: r.full_name, fork: r.fork }, scope))

@@ -11,8 +11,8 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { CollectorError, UsageError } from '../../errors.js';
 import { TOKEN_ENV_NAME, type GitHubSettings } from '../../config/schema.js';
-import type { GitHubContext } from '../types.js';
-import { probeCapabilities } from './capabilities.js';
+import type { ApiCall, GitHubContext } from '../types.js';
+import { probeCapabilities, probeIdentity } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
 import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
 import { serialGate } from './gate.js';
@@ -46,6 +46,19 @@ export interface TokenCapabilities {
   apiUrl: string;
   /** Explanations worth printing (which probe said what). */
   notes: string[];
+  /** The requests the probe made (for the data-handling statement). */
+  calls: ApiCall[];
+}
+
+/** Who the token acts as, for the run's provenance. */
+export interface TokenIdentity {
+  /** From the token's prefix and the x-oauth-scopes header (or GitHub's answer to GET /user). */
+  tokenKind: 'classic' | 'fine-grained' | 'app-installation' | 'app-user' | 'unknown';
+  /** The user's login; null when GitHub did not say (an installation token has none). */
+  login: string | null;
+  /** Why the login is unknown, when it is. */
+  reason?: string;
+  calls: ApiCall[];
 }
 
 /** Longest primary rate-limit wait the client sits out before reporting the evidence incomplete. */
@@ -128,7 +141,7 @@ function httpStatus(e: unknown): number | undefined {
 
 export async function createGitHubContext(
   settings: GitHubSettings,
-  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch },
+  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; now?: () => Date },
 ): Promise<GitHubContext> {
   const found = findToken(settings, opts.env);
   if (!found) {
@@ -154,7 +167,7 @@ export async function createGitHubContext(
 
   let capabilities: TokenCapabilities;
   try {
-    capabilities = await probeCapabilities(octokit, { org: settings.org, apiUrl, token: found.token, scope: { ...settings.repos, includeForks: settings.includeForks } });
+    capabilities = await probeCapabilities(octokit, { org: settings.org, apiUrl, token: found.token, scope: { ...settings.repos, includeForks: settings.includeForks }, ...(opts.now ? { now: opts.now } : {}) });
   } catch (e) {
     const status = httpStatus(e);
     if (status === 401) {
@@ -168,7 +181,8 @@ export async function createGitHubContext(
     throw new CollectorError(`Could not reach GitHub at ${apiUrl}: ${message}`, status && status >= 500 ? 'unavailable' : 'other', 'Check the network and GITHUB_API_URL, then run again.', { cause: e });
   }
   opts.progress?.(describe(capabilities, found.from));
-  return { org: settings.org, repos: { ...settings.repos, includeForks: settings.includeForks }, octokit, capabilities };
+  const identity = await probeIdentity(octokit, { apiUrl, token: found.token, capabilities, ...(opts.now ? { now: opts.now } : {}) });
+  return { org: settings.org, repos: { ...settings.repos, includeForks: settings.includeForks }, octokit, capabilities, identity };
 }
 
 function describe(c: TokenCapabilities, from: string): string {

@@ -19,7 +19,8 @@ export interface AwsEstate {
   /** Regions a run of the demo should name; the first is the home region (aggregator lives there). */
   regions: string[];
   /** Access key id → the account it signs for. Unknown keys are rejected the way AWS rejects them. */
-  accessKeys: Record<string, { account: string; expired?: boolean }>;
+  /** arn: the principal STS GetCallerIdentity names (default: a user soc2-auditor in the account). */
+  accessKeys: Record<string, { account: string; expired?: boolean; arn?: string }>;
   /** A key pair the fake accepts, for `soc2 demo` (no secret is ever checked). */
   demoCredentials: { accessKeyId: string; secretAccessKey: string };
   accounts: AwsAccount[];

@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPORT_MARKER, inspectOutDir, stageReport } from '../../../src/evidence/out-dir.js';
-import { writeManifest } from '../../../src/evidence/write.js';
+import { sealBundle } from '../../../src/evidence/run-bundle.js';
+import { ATTESTATION_FILE } from '../../../src/evidence/attestation.js';
+import { sampleResults } from './bundle-fixture.js';
 import { OutputPathError } from '../../../src/fs-safe.js';
 import { tempDir } from '../../helpers/tmp.js';
 
@@ -35,14 +37,15 @@ describe('evidence/out-dir', () => {
     expect(readFileSync(join(dir, 'soc2-report', 'evidence', 'repo', 'a.json'), 'utf8')).toBe('{}\n');
   });
 
-  it('builds the manifest from what it wrote: a file slipped into the staging directory is not listed, nor the marker', () => {
+  it('builds the statement from what it wrote: a file slipped into the staging directory is not a subject, nor the marker', () => {
     const dir = tempDir();
     const staged = stage(dir);
     staged.write('results.json', '{"a":1}\n');
     writeFileSync(join(staged.root, 'slipped-in.json'), '{}');
-    const manifest = writeManifest(staged, 'run-1');
-    expect(manifest.files.map((f) => f.path)).toEqual(['results.json']);
-    expect(manifest.files[0]).toEqual({ path: 'results.json', sha256: createHash('sha256').update('{"a":1}\n').digest('hex'), size: 8 });
+    sealBundle(staged, sampleResults(), { key: undefined, recipients: [], encryptOnly: false });
+    const envelope = JSON.parse(readFileSync(join(staged.root, ATTESTATION_FILE), 'utf8')) as { payload: string };
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as { subject: unknown[] };
+    expect(statement.subject).toEqual([{ name: 'results.json', digest: { sha256: createHash('sha256').update('{"a":1}\n').digest('hex') } }]);
     staged.discard();
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { MARKER_TEXT, REPORT_MARKER } from '../../../src/evidence/out-dir.js';
 import { ATTESTATION_FILE, sha256Hex } from '../../../src/evidence/attestation.js';
 import { IN_TOTO_PAYLOAD_TYPE, makeEnvelope, type Envelope } from '../../../src/evidence/dsse.js';
 import { verifyBundle, NoStatementError, type BundleVerification } from '../../../src/evidence/verify-bundle.js';
@@ -84,6 +85,16 @@ describe('evidence/verify-bundle', () => {
       const r = verifyBundle(b.dir, { publicKey: key, allowUnsigned: false });
       expect(named(r)).toEqual(['added evidence/aws/extra.json', 'added notes.txt']);
       expect(r.problems[1]!.message).toContain('not attested by the run');
+    });
+
+    it('the report marker is allowed unattested only with its fixed text: anything written into it is an added file', () => {
+      const b = writeBundle({ key });
+      writeFileSync(join(b.dir, REPORT_MARKER), MARKER_TEXT);
+      expect(named(verifyBundle(b.dir, { publicKey: key, allowUnsigned: false }))).toEqual([]);
+      writeFileSync(join(b.dir, REPORT_MARKER), `${MARKER_TEXT}{"pass": true}\n`);
+      expect(named(verifyBundle(b.dir, { publicKey: key, allowUnsigned: false }))).toEqual([`added ${REPORT_MARKER}`]);
+      writeFileSync(join(b.dir, REPORT_MARKER), MARKER_TEXT.slice(0, -1));
+      expect(named(verifyBundle(b.dir, { publicKey: key, allowUnsigned: false }))).toEqual([`added ${REPORT_MARKER}`]);
     });
 
     it('a subject removed from the statement: the signature breaks, and the file it covered shows as added', () => {

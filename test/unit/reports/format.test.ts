@@ -73,7 +73,7 @@ describe('reports/format', () => {
       expect([...ids].sort(compareCriteria)).toEqual(['CC1.1', 'CC1.2', 'CC1.10', 'CC9.1', 'CC10.1', 'A1.1', 'C1.1', 'PI1.1', 'P1.1', 'X1']);
     });
 
-    it('puts failing controls first, most severe first, then errors, manual, excepted, passing, not applicable', () => {
+    it('puts failing controls first, most severe first, then errors, manual, excepted, attested, passing, not applicable', () => {
       const order = sortControlsForReport(loadResults('sample').controls).map((c) => `${c.status}:${c.id}`);
       expect(order).toEqual([
         'fail:AWS-010',
@@ -82,6 +82,7 @@ describe('reports/format', () => {
         'error:AWS-001',
         'manual:POL-001',
         'excepted:GH-010',
+        'attested:POL-002',
         'pass:GH-001',
         'pass:GH-003',
         'not_applicable:AWS-020',

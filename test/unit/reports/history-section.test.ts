@@ -67,7 +67,7 @@ describe('reports/markdown, reports/html: the history section', () => {
         expect(claims.every((before) => before.endsWith('does not show that they '))).toBe(true);
       }
     }
-    expect(markdown.render(withHistory(daily(1, () => 'pass')))).toContain('Only one run started in the period. It shows the controls at one moment; it does not show that they operated throughout the period.');
+    expect(markdown.render(withHistory(daily(1, () => 'pass')))).toContain('Only one run started in the period. It shows the controls at one moment, not how they worked across the rest of the period.');
     expect(markdown.render(withHistory([]))).toContain('No run started in the period: the evidence covers none of it.');
   });
 

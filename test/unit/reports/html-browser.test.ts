@@ -116,4 +116,28 @@ describe('reports/html in a browser', () => {
     expect(v.requests).toEqual([v.url]);
     await v.page.close();
   });
+
+  it.skipIf(noChromium)('shows who ran it, the signature as written and the data-handling statement; attested controls have their own filter', async () => {
+    const v = await visit('provenance.html', html.render(loadResults('sample')));
+    const provenance = v.page.locator('#provenance');
+    await expect.poll(() => provenance.isVisible()).toBe(true);
+    const who = (await provenance.textContent()) ?? '';
+    expect(who).toContain('arn:aws:sts::111122223333:assumed-role/soc2-readonly/ci-run-4242');
+    expect(who).toContain('unknown login (GitHub App installation token)');
+    expect(who).toContain('GitHub Actions: repository acme/platform');
+    expect(await v.page.locator('#provenance .signature-signed').textContent()).toBe('Signed');
+    const handling = v.page.locator('#data-handling');
+    await handling.scrollIntoViewIfNeeded();
+    expect(await handling.isVisible()).toBe(true);
+    expect(await handling.textContent()).toContain('Nothing was sent anywhere else');
+    await v.page.locator('.filters label[for="filter-attested"]').click();
+    expect(await v.page.locator('#control-POL-002').isVisible()).toBe(true);
+    expect(await v.page.locator('#control-POL-001').isVisible()).toBe(false);
+    expect(await handling.isVisible()).toBe(true);
+    expect(v.requests).toEqual([v.url]);
+    await v.page.close();
+    const old = await visit('old.html', html.render(loadResults('minimal')));
+    expect(await old.page.locator('#provenance').textContent()).toContain('not recorded');
+    await old.page.close();
+  });
 });

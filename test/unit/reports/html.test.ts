@@ -52,7 +52,7 @@ describe('reports/html', () => {
   it('has a section per control, grouped by status in reading order, with a filter for each status', () => {
     for (const c of sample.controls) expect(page).toContain(`id="control-${c.id}" data-status="${c.status}"`);
     const groups = [...page.matchAll(/<section class="group" data-status="([a-z_]+)"/g)].map((m) => m[1]);
-    expect(groups).toEqual(['fail', 'error', 'manual', 'excepted', 'pass', 'not_applicable']);
+    expect(groups).toEqual(['fail', 'error', 'manual', 'excepted', 'attested', 'pass', 'not_applicable']);
     for (const s of ['all', ...groups]) expect(page).toContain(`id="filter-${s}"`);
   });
 

@@ -39,13 +39,13 @@ describe('reports/junit', () => {
         tests: String(r.summary.total),
         failures: String(r.summary.fail),
         errors: String(r.summary.error),
-        skipped: String(r.summary.manual + r.summary.excepted + r.summary.not_applicable),
+        skipped: String(r.summary.manual + r.summary.attested + r.summary.excepted + r.summary.not_applicable),
       });
       const all = cases(doc);
       expect(all).toHaveLength(r.summary.total);
       expect(all.filter((c) => outcome(c) === 'failure')).toHaveLength(r.summary.fail);
       expect(all.filter((c) => outcome(c) === 'error')).toHaveLength(r.summary.error);
-      expect(all.filter((c) => outcome(c) === 'skipped')).toHaveLength(r.summary.manual + r.summary.excepted + r.summary.not_applicable);
+      expect(all.filter((c) => outcome(c) === 'skipped')).toHaveLength(r.summary.manual + r.summary.attested + r.summary.excepted + r.summary.not_applicable);
       expect(all.filter((c) => outcome(c) === 'pass')).toHaveLength(r.summary.pass);
       for (const s of suites(doc)) {
         const mine = childElements(s, 'testcase');
@@ -87,7 +87,10 @@ describe('reports/junit', () => {
     expect(error.name).toBe('error');
     expect(error.attrs['type']).toBe('evidence-incomplete');
     expect(error.attrs['message']).toContain('AccessDeniedException');
-    expect(childElements(byId('POL-001'))[0]!.attrs['message']).toContain('Manual control, attach: The current information security policy');
+    expect(childElements(byId('POL-001'))[0]!.attrs['message']).toContain('Manual control: Attestations cover 1 of 3 required records; nobody attested item 3');
+    // Attested is skipped, never a pass: the test view must not count a person's word as a test.
+    expect(childElements(byId('POL-002'))[0]!.name).toBe('skipped');
+    expect(childElements(byId('POL-002'))[0]!.attrs['message']).toContain("Attested manual control (a person's attestation, not an automated test): Attested by Sam Okafor");
     expect(childElements(byId('GH-010'))[0]!.attrs['message']).toContain('Vendor engagement SOW-2026-014');
     expect(childElements(byId('AWS-020'))[0]!.attrs['message']).toContain('Not applicable: Nothing to check');
     expect(childElements(byId('GH-001'))).toHaveLength(0);

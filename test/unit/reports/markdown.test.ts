@@ -91,8 +91,19 @@ describe('reports/markdown', () => {
     expect(aws001).toContain('1. Grant config:DescribeConfigurationRecorders to the credentials soc2 runs with.');
   });
 
-  it('lists the exact evidence a manual control needs, as a checklist', () => {
-    for (const item of sample.controls.find((c) => c.id === 'POL-001')!.evidenceRequired!) expect(md).toContain(`- [ ] ${item}`);
+  it('lists the exact evidence a manual control needs, as a checklist numbered as the attestations file refers to it', () => {
+    const real = markdown.render(minimal);
+    minimal.controls.find((c) => c.id === 'POL-001')!.evidenceRequired!.forEach((item, i) => expect(real).toContain(`${i + 1}. [ ] ${item}`));
+  });
+
+  it('says of a partly attested control exactly which records are attested, expired and missing, and who attested', () => {
+    const pol = md.slice(md.indexOf('### POL-001'), md.indexOf('### ', md.indexOf('### POL-001') + 4));
+    expect(pol).toContain('1. ☑ attested — The current information security policy (PDF)');
+    expect(pol).toContain('2. ☒ **expired** — Minutes of the management meeting');
+    expect(pol).toContain('3. ☐ **missing** — Acknowledgement records');
+    expect(pol).toContain('   - Dana Whitfield, CISO, 2025-03-01, valid until 2026-02-28 (**expired**) (`attestations.yaml:10`): <https://wiki.example.com/minutes/2025-03-01>');
+    expect(pol).toContain('`evidence/manual/POL-001/1a2b3c4d5e6f-infosec-policy-v4.pdf`');
+    expect(md).toContain('## Attested manual controls — evidence attested by a person, not tested automatically (1)');
   });
 
   it('summarises the exit code and the fail-on threshold', () => {

@@ -121,7 +121,7 @@ describe('reports/oscal', () => {
   it('says it is one point-in-time test and not an opinion, and marks sample data', () => {
     const doc = render(sample);
     const result = doc['assessment-results'].results[0];
-    expect(result.description).toContain('One point-in-time automated test inside the review period');
+    expect(result.description).toContain('This run is a point-in-time test inside the period (2026-01-01 to 2026-03-31)');
     expect(result.remarks).toContain('It is not an auditor\'s opinion');
     expect(doc['assessment-results'].metadata.title).toMatch(/^SAMPLE DATA/);
     expect(render(loadResults('minimal'))['assessment-results'].metadata.title).not.toMatch(/SAMPLE/);

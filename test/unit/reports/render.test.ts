@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../../src/paths.js';
 import { describe, expect, it } from 'vitest';
 import { renderers, DEFAULT_FORMATS } from '../../../src/reports/index.js';
 import { FIXTURES, loadResults, shuffled } from './support.js';
@@ -37,6 +40,12 @@ for (const fixture of FIXTURES) {
         expect(JSON.stringify(results)).toBe(before);
       });
 
+      it(`${r.format}: never says one run shows controls operating throughout the period`, () => {
+        expect(r.render(results)).not.toMatch(/operat(?:e|es|ing|ed) (?:throughout|over|during) the (?:whole |review |audit )?period/i);
+        // The human and CI reports say what one run is, in those words.
+        if (r.format !== 'json' && r.format !== 'findings-csv') expect(r.render(results)).toContain('This run is a point-in-time test inside the period');
+      });
+
       it(`${r.format}: never claims SOC 2 compliance`, () => {
         expect(r.render(results)).not.toMatch(/SOC ?2[- ]compliant|compliant with SOC|passed SOC ?2/i);
       });
@@ -55,7 +64,7 @@ describe('reports — edge cases', () => {
     const base = loadResults('minimal');
     const empty = {
       ...base,
-      summary: { total: 0, pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, not_applicable: 0, exitCode: 0 },
+      summary: { total: 0, pass: 0, fail: 0, error: 0, excepted: 0, manual: 0, attested: 0, not_applicable: 0, exitCode: 0 },
       criteria: base.criteria.map((c) => ({ ...c, controls: [], status: 'not_covered' as const })),
       controls: [],
     };
@@ -66,5 +75,13 @@ describe('reports — edge cases', () => {
     }
     expect(renderers.markdown.render(empty)).toContain('No evidence files were written in this run.');
     expect(renderers.html.render(empty)).toContain('No controls were evaluated in this run.');
+  });
+});
+
+describe('README', () => {
+  it('never calls a single run controls operating throughout the period', () => {
+    const readme = readFileSync(join(packageRoot, 'README.md'), 'utf8');
+    expect(readme).not.toMatch(/operat(?:e|es|ing|ed) (?:throughout|over|during) the (?:whole |review |audit )?period/i);
+    expect(readme).toContain('point-in-time test inside the period');
   });
 });

@@ -84,7 +84,7 @@ describe('collectors/github/client', () => {
     const second = await h.github();
     const b = await restList(h.ctx(second), calls, '/orgs/{org}/repos', { org: h.estate.org });
     expect(b).toEqual(a);
-    expect(h.server.stats.notModified).toBe(2); // GET /orgs/{org} and the repository page; /rate_limit is free anyway
+    expect(h.server.stats.notModified).toBe(3); // GET /orgs/{org}, GET /user (who the token is) and the repository page; /rate_limit is free anyway
     expect(h.server.stats.rateLimitPointsSpent).toBe(spent);
     expect(calls.at(-1)?.status).toBe(304);
   });
