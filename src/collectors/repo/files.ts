@@ -28,6 +28,12 @@ export interface RepoSnapshot {
   note?: string;
   /** Paths relative to `root`, '/'-separated, sorted. */
   files: string[];
+  /**
+   * Tracked files git marks skip-worktree: outside a sparse checkout, so normally absent from the
+   * work tree. They stay in `files` (they are part of the repository); a collector that cannot
+   * read one says why.
+   */
+  skipWorktree: ReadonlySet<string>;
   /** Directories the walk could not read ('.' for the root); a collector that needed them is incomplete. */
   unreadableDirs: string[];
   /** The calls that produced this snapshot; every collector copies them into its evidence. */
@@ -136,16 +142,27 @@ async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
   const calls: ApiCall[] = [];
   let name = path.basename(root);
 
-  const listed = await git(root, ['ls-files', '-z', '--cached'], ctx.signal);
-  const files = listed.ok ? listed.stdout.toString('utf8').split('\0').filter(Boolean).sort() : [];
-  calls.push(localCall(ctx, 'git ls-files', { path: '.', args: ['-z', '--cached'] }, files.length));
+  // -t tags each path: 'S ' marks skip-worktree entries (a sparse checkout), 'H ' the others.
+  const listed = await git(root, ['ls-files', '-z', '-t', '--cached'], ctx.signal);
+  const files: string[] = [];
+  const skipWorktree = new Set<string>();
+  if (listed.ok) {
+    for (const entry of listed.stdout.toString('utf8').split('\0')) {
+      if (entry.length < 3) continue;
+      const file = entry.slice(2);
+      files.push(file);
+      if (entry[0] === 'S') skipWorktree.add(file);
+    }
+    files.sort();
+  }
+  calls.push(localCall(ctx, 'git ls-files', { path: '.', args: ['-z', '-t', '--cached'] }, files.length));
   let note: string | undefined;
   if (listed.ok && files.length > 0) {
     const remote = await git(root, ['config', '--get', 'remote.origin.url'], ctx.signal);
     // The URL itself is not recorded: it may carry a token (https://x:token@host/…).
     calls.push(localCall(ctx, 'git config', { key: 'remote.origin.url' }));
     if (remote.ok) name = repoNameFromRemote(remote.stdout.toString('utf8')) ?? name;
-    return { root, name, method: 'git', files, unreadableDirs: [], calls };
+    return { root, name, method: 'git', files, skipWorktree, unreadableDirs: [], calls };
   }
   if (listed.ok) {
     // A directory inside some other repository but not tracked by it (a demo folder, a fresh
@@ -162,7 +179,7 @@ async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
   const walked = await walk(root, ctx.signal);
   walked.files.sort();
   calls.push(localCall(ctx, 'walk-directory', { path: '.', skip: [...WALK_SKIP_DIRS] }, walked.files.length));
-  return { root, name, method: 'walk', note, files: walked.files, unreadableDirs: walked.unreadable, calls };
+  return { root, name, method: 'walk', note, files: walked.files, skipWorktree: new Set(), unreadableDirs: walked.unreadable, calls };
 }
 
 /** The checkout's file list and name, computed once per run and shared by every repo.* collector. */
@@ -188,6 +205,7 @@ export function dirGaps(snap: RepoSnapshot, dirs?: readonly string[]): Gap[] {
 /** Population-level facts every repo.* evidence file carries. */
 export function repoFacts(snap: RepoSnapshot): Record<string, unknown> {
   const facts: Record<string, unknown> = { fileListMethod: snap.method, fileCount: snap.files.length };
+  if (snap.skipWorktree.size) facts.filesOutsideSparseCheckout = snap.skipWorktree.size;
   if (snap.note) facts.fileListNote = snap.note;
   return facts;
 }

@@ -2,10 +2,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../../../../src/errors.js';
-import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
+import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, repoFacts, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
 import { collector as codeowners } from '../../../../src/collectors/repo/codeowners.js';
 import { collector as securityPolicy } from '../../../../src/collectors/repo/security-policy.js';
-import { makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
+import { git, makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
 
 describe('collectors/repo/files', () => {
   it('lists tracked files with git ls-files, including staged files in subfolders, sorted', async () => {
@@ -14,7 +14,18 @@ describe('collectors/repo/files', () => {
     expect(snap.method).toBe('git');
     // Tracked dependency folders are committed content, so git mode keeps them.
     expect(snap.files).toEqual(['a/z.txt', 'b.txt', 'node_modules/x/package.json']);
-    expect(snap.calls[0]).toEqual({ source: 'local', operation: 'git ls-files', params: { path: '.', args: ['-z', '--cached'] }, at: '2026-06-30T00:00:00.000Z', items: 3 });
+    expect(snap.calls[0]).toEqual({ source: 'local', operation: 'git ls-files', params: { path: '.', args: ['-z', '-t', '--cached'] }, at: '2026-06-30T00:00:00.000Z', items: 3 });
+    expect(snap.skipWorktree.size).toBe(0);
+  });
+
+  it('keeps files outside a sparse checkout in the list and marks them skip-worktree', async () => {
+    const dir = await makeRepo({ 'app/main.ts': 'x', 'app/util.ts': 'y', 'docs/guide.md': 'z', 'README.md': 'r' }, { git: true });
+    git(dir, 'commit', '-q', '-m', 'initial');
+    git(dir, 'sparse-checkout', 'set', '--no-cone', '/app/', '/README.md');
+    const snap = await loadRepo(makeCtx(dir));
+    expect(snap.files).toEqual(['README.md', 'app/main.ts', 'app/util.ts', 'docs/guide.md']);
+    expect([...snap.skipWorktree]).toEqual(['docs/guide.md']);
+    expect(repoFacts(snap)).toMatchObject({ fileCount: 4, filesOutsideSparseCheckout: 1 });
   });
 
   it('walks a directory that is not a git work tree and says why', async () => {

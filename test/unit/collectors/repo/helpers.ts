@@ -89,7 +89,7 @@ export const fake = {
   awsKeyId: () => ['AK', 'IA'].join('') + fakeChars(16, 7, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
   githubToken: () => ['gh', 'p_'].join('') + fakeChars(36, 11),
   githubFineGrained: () => ['github', '_pat_'].join('') + fakeChars(22, 13) + '_' + fakeChars(59, 17),
-  slackToken: () => ['xo', 'xb-'].join('') + '1234567890' + '12-' + '98765432101' + '23-' + fakeChars(24, 19),
+  slackToken: () => ['xo', 'xb-'].join('') + fakeChars(12, 23, '0123456789') + '-' + fakeChars(13, 29, '0123456789') + '-' + fakeChars(24, 19),
   privateKey: (type = 'RSA ') => {
     const dashes = '-'.repeat(5);
     const body = Array.from({ length: 6 }, (_, i) => fakeChars(64, 100 + i, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'));

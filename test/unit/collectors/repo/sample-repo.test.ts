@@ -52,7 +52,7 @@ describe('sandbox/estate/sample-repo', () => {
       expect(locks.resources[0]?.data.manifestsWithoutLockfile).toEqual(['tools/loadtest/package.json']);
       expect(locks.resources[0]?.data.manifestCount).toBe(5);
 
-      const found = await secrets.collect(ctx, { maxFileBytes: 1024 * 1024, exclude: [] });
+      const found = await secrets.collect(ctx, { maxFileBytes: 1024 * 1024, exclude: [], alsoExclude: [] });
       expect(found.resources[0]?.data.secrets.map((s) => [s.file, s.kind])).toEqual([
         ['config/production.yaml', 'aws-access-key-id'],
         ['deploy/keys/etl-deploy.pem', 'private-key'],
