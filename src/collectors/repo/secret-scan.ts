@@ -82,6 +82,15 @@ const KEY_END = new RegExp('-{5}END ');
  * accident is about one in a million, four-letter words would be thirty times likelier.
  */
 const PLACEHOLDER_WORDS = /example|sample|dummy|placeholder|redacted|changeme|replace|insert|yourtoken|your_|xxxxx/i;
+
+/**
+ * Comments other scanners' users already put on a line that holds a known non-secret (a rule's
+ * test sample, a revoked demo key): gitleaks, TruffleHog and Yelp's detect-secrets. A value on
+ * such a line is listed apart with the marker named, so a reviewer sees every one.
+ */
+const ALLOW_MARKERS = /gitleaks:allow|trufflehog:ignore|pragma: allowlist secret/;
+/** How far along its line a value's allow marker is looked for. */
+const MARKER_REACH = 1024;
 /**
  * Characters a window keeps from its end for the next one. A match is reported by the window its
  * start falls in, and only if it starts at least this far before the window's end, so it must fit
@@ -160,6 +169,50 @@ export function placeholderReason(body: string, alphabet: number): string | unde
   return undefined;
 }
 
+/** The allow marker on the line of window index `index`, as a reason, if there is one. */
+function allowMarker(text: string, index: number): string | undefined {
+  const from = Math.max(text.lastIndexOf('\n', index) + 1, index - MARKER_REACH);
+  const newline = text.indexOf('\n', index);
+  const to = Math.min(newline === -1 ? text.length : newline, index + MARKER_REACH);
+  const marker = ALLOW_MARKERS.exec(text.slice(from, to));
+  return marker ? `its line is marked "${marker[0]}"` : undefined;
+}
+
+/**
+ * The length in bytes a key body's own encoding declares, when it says: a DER SEQUENCE (PKCS#1,
+ * PKCS#8, SEC 1 keys) or an OpenPGP packet header. A body shorter than that is a stub cut from
+ * a real key for documentation or a test, not a usable key.
+ */
+export function declaredKeyLength(der: Buffer): number | undefined {
+  const [b0, b1, b2, b3, b4] = der;
+  if (b0 === undefined || b1 === undefined) return undefined;
+  if (b0 === 0x30) {
+    if (b1 < 0x80) return 2 + b1;
+    if (b1 === 0x81 && b2 !== undefined) return 3 + b2;
+    if (b1 === 0x82 && b2 !== undefined && b3 !== undefined) return 4 + ((b2 << 8) | b3);
+    return undefined;
+  }
+  if ((b0 & 0x80) === 0) return undefined;
+  if (b0 & 0x40) {
+    // OpenPGP new-format header: one-, two- or five-octet length.
+    if (b1 < 192) return 2 + b1;
+    if (b1 < 224 && b2 !== undefined) return 3 + ((b1 - 192) << 8) + b2 + 192;
+    if (b1 === 255 && b2 !== undefined && b3 !== undefined && b4 !== undefined && der[5] !== undefined) return 6 + ((b2 << 24) | (b3 << 16) | (b4 << 8) | (der[5] as number));
+    return undefined;
+  }
+  // OpenPGP old-format header: the length's size is in the low two bits.
+  switch (b0 & 3) {
+    case 0:
+      return 2 + b1;
+    case 1:
+      return b2 === undefined ? undefined : 3 + ((b1 << 8) | b2);
+    case 2:
+      return b4 === undefined || b2 === undefined || b3 === undefined ? undefined : 5 + ((b1 << 24) | (b2 << 16) | (b3 << 8) | b4);
+    default:
+      return undefined;
+  }
+}
+
 function entropyWords(body: string): string {
   return `${entropyBits(body).toFixed(1)} bits of entropy per character, as a random value has`;
 }
@@ -173,14 +226,26 @@ type KeyBody = { kind: 'none' } | { kind: 'example'; why: string } | { kind: 'ke
  */
 function keyBody(text: string, from: number): KeyBody {
   const lines: string[] = [];
+  let ended = false;
   for (const raw of text.slice(from, from + KEY_BODY_LOOKAHEAD).split(/\r?\n|\\n/).slice(0, 8)) {
-    if (KEY_END.test(raw)) break;
+    if (KEY_END.test(raw)) {
+      ended = true;
+      break;
+    }
     const line = raw.trim().replace(/^["']|["',]+$/g, '');
     if (line !== '') lines.push(line);
   }
-  const material = lines.filter((l) => BASE64_LINE.test(l));
-  if (material.length === 0) return { kind: 'none' };
+  const material = lines.filter((l) => BASE64_LINE.test(l) || /^[A-Za-z0-9+/]{4,}={0,2}$/.test(l));
+  if (!material.some((l) => BASE64_LINE.test(l))) return { kind: 'none' };
   if (lines.some((l) => l.includes('...') || l.includes('\u2026'))) return { kind: 'example', why: 'the key body is cut short with "..."' };
+  if (ended) {
+    // The whole body is in view: its encoding says how long the key is.
+    const der = Buffer.from(material.filter((l) => !l.startsWith('=')).join(''), 'base64');
+    const declared = declaredKeyLength(der);
+    if (declared !== undefined && declared > der.length) {
+      return { kind: 'example', why: `the key body is cut short: its encoding declares ${declared} bytes and the body holds ${der.length}` };
+    }
+  }
   const body = lines.join('');
   const placeholder = placeholderReason(body, 64);
   // A key's DER encoding has long runs of A (zero bytes) and short fields in order, so only the
@@ -262,7 +327,7 @@ export class TextScanner {
         const body = m.groups?.['body'] ?? m[0];
         // AWS documents AKIAIOSFODNN7EXAMPLE and friends, and READMEs are full of ghp_xxxx…: a
         // value that says it is an example is listed apart, never as a secret.
-        const placeholder = placeholderReason(body, rule.alphabet);
+        const placeholder = placeholderReason(body, rule.alphabet) ?? allowMarker(text, m.index);
         if (placeholder) {
           this.exampleValues.push(example(this.file, at(m.index), rule.kind, placeholder));
           continue;

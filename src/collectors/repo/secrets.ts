@@ -51,11 +51,15 @@ export const DEFAULT_EXCLUDE: readonly string[] = [
   '**/*.test.*',
   '**/*.spec.*',
   '**/test_*.py',
-  // Documentation examples
+  // Documentation and its examples
   '**/docs/**',
   '**/doc/**',
   '**/examples/**',
   '**/example/**',
+  '**/*.md',
+  '**/*.mdx',
+  '**/*.rst',
+  '**/*.adoc',
   // Vendored code
   '**/vendor/**',
   '**/third_party/**',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteScanner, scanText, TextScanner, WINDOW_OVERLAP } from '../../../../src/collectors/repo/secret-scan.js';
+import { ByteScanner, declaredKeyLength, scanText, TextScanner, WINDOW_OVERLAP } from '../../../../src/collectors/repo/secret-scan.js';
 import { fake, fakeChars } from './helpers.js';
 
 const KEYS = [
@@ -205,6 +205,31 @@ describe('collectors/repo/secret-scan: formats and examples', () => {
       [11, 'private-key', 'the key body contains example or placeholder text ("EXAMPLE")'],
     ]);
     expect(scanner.examples()[0]?.summary).toBe('README.md:1: aws-access-key-id set aside: it contains example or placeholder text ("EXAMPLE")');
+  });
+
+  it('sets aside a key stub whose encoding declares more bytes than its body holds, and a value on a line marked for other scanners', () => {
+    const dashes = '-'.repeat(5);
+    const b64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    // A PKCS#8 SEQUENCE header declaring 1,217 bytes (30 82 04 bd), then two lines of a body.
+    const stub = [`${dashes}BEGIN ${'PRIVATE'} KEY${dashes}`, 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC' + fakeChars(32, 171, b64), fakeChars(24, 173, b64), `${dashes}END ${'PRIVATE'} KEY${dashes}`].join('\n');
+    const token = j('gh', 'p_', fakeChars(36, 179));
+    const scanner = new TextScanner('rules/github.go');
+    scanner.push(`${stub}\nsamples := []string{"${token}", // gitleaks:allow\n  "${token}", // pragma: allowlist secret\n}\nreal := "${token}"\n`);
+    expect(scanner.end().map((h) => [h.line, h.kind])).toEqual([[8, 'github-token']]);
+    expect(scanner.examples().map((e) => [e.line, e.why])).toEqual([
+      [1, 'the key body is cut short: its encoding declares 1217 bytes and the body holds 66'],
+      [5, 'its line is marked "gitleaks:allow"'],
+      [6, 'its line is marked "pragma: allowlist secret"'],
+    ]);
+  });
+
+  it('reads the length a key body declares from DER and OpenPGP headers', () => {
+    expect(declaredKeyLength(Buffer.from([0x30, 0x82, 0x04, 0xbd]))).toBe(1217);
+    expect(declaredKeyLength(Buffer.from([0x30, 0x81, 0x87]))).toBe(138);
+    expect(declaredKeyLength(Buffer.from([0x30, 0x2e]))).toBe(48);
+    expect(declaredKeyLength(Buffer.from([0x95, 0x05, 0x86]))).toBe(1417);
+    expect(declaredKeyLength(Buffer.from([0xc5, 0xc1, 0x10]))).toBe(3 + (1 << 8) + 0x10 + 192);
+    expect(declaredKeyLength(Buffer.from('openssh-key-v1'))).toBeUndefined();
   });
 
   it('keeps a private key whose body has long runs of A, as real DER encodings do', () => {

@@ -187,8 +187,8 @@ describe('collectors/repo/secrets', () => {
       expect(ev.complete).toBe(true);
       const data = ev.resources[0]!.data;
       expect(data.secrets.map((s) => [s.file, s.line, s.kind])).toEqual([['src/deploy/settings.py', 1, 'aws-access-key-id']]);
-      expect(data.secrets[0]?.why).toMatch(/; src\/deploy\/settings\.py matches none of the 25 exclude patterns$/);
-      expect(data.excludedFileCount).toBe(8);
+      expect(data.secrets[0]?.why).toMatch(/; src\/deploy\/settings\.py matches none of the 29 exclude patterns$/);
+      expect(data.excludedFileCount).toBe(9);
       expect(data.excludedByPattern.filter((p) => p.files > 0)).toEqual([
         { pattern: '**/fixtures/**', files: 1 },
         { pattern: '**/testdata/**', files: 1 },
@@ -196,18 +196,19 @@ describe('collectors/repo/secrets', () => {
         { pattern: '**/*.spec.*', files: 1 },
         { pattern: '**/docs/**', files: 1 },
         { pattern: '**/examples/**', files: 1 },
+        { pattern: '**/*.md', files: 1 },
         { pattern: '**/vendor/**', files: 1 },
         { pattern: '**/third_party/**', files: 1 },
       ]);
       expect(data.excludedByPattern).toHaveLength(DEFAULT_EXCLUDE.length);
-      expect(data.filesScanned).toBe(2);
-      expect(ev.facts).toMatchObject({ excludedFileCount: 8 });
+      expect(data.filesScanned).toBe(1);
+      expect(ev.facts).toMatchObject({ excludedFileCount: 9 });
       expect(ev.calls.at(-1)?.params).toMatchObject({ exclude: [...DEFAULT_EXCLUDE] });
     });
 
     it('lists documented example values apart, with why, so a checkout with only examples passes REPO-008', async () => {
       const dir = await makeRepo({
-        'README.md': `aws_access_key_id = ${['AK', 'IA'].join('')}IOSFODNN7EXAMPLE\nGH_TOKEN=${['gh', 'p_'].join('')}${'x'.repeat(36)}\n`,
+        'deploy/aws.env.template': `aws_access_key_id = ${['AK', 'IA'].join('')}IOSFODNN7EXAMPLE\nGH_TOKEN=${['gh', 'p_'].join('')}${'x'.repeat(36)}\n`,
         'src/app.ts': 'export {};\n',
       }, { git: true, remote: 'https://github.com/acme/app.git' });
       const ctx = makeCtx(dir);
@@ -216,8 +217,8 @@ describe('collectors/repo/secrets', () => {
       expect(data.secretCount).toBe(0);
       expect(data.exampleValueCount).toBe(2);
       expect(data.exampleValues.map((e) => e.summary)).toEqual([
-        'README.md:1: aws-access-key-id set aside: it contains example or placeholder text ("EXAMPLE")',
-        'README.md:2: github-token set aside: it contains example or placeholder text ("xxxxx")',
+        'deploy/aws.env.template:1: aws-access-key-id set aside: it contains example or placeholder text ("EXAMPLE")',
+        'deploy/aws.env.template:2: github-token set aside: it contains example or placeholder text ("xxxxx")',
       ]);
       expect(JSON.stringify(ev)).not.toContain('IOSFODNN7');
       expect((await repo008(ctx)).status).toBe('pass');
@@ -227,6 +228,7 @@ describe('collectors/repo/secrets', () => {
       const { dir } = await monorepo();
       const all = await collector.collect(makeCtx(dir), collector.params.parse({ exclude: [] }));
       expect(all.resources[0]!.data.secretCount).toBe(9);
+      expect(all.resources[0]!.data.exampleValueCount).toBe(2);
       expect(all.resources[0]!.data.excludedFileCount).toBe(0);
       const more = await collector.collect(makeCtx(dir), collector.params.parse({ alsoExclude: ['src/deploy/**'] }));
       expect(more.resources[0]!.data.secretCount).toBe(0);
