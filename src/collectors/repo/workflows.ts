@@ -1,8 +1,10 @@
 /**
  * repo.workflows — one resource per GitHub Actions workflow file (.github/workflows/*.yml|yaml),
  * with three independent groups of facts so separate controls can judge them:
- *  - pinning: third-party actions and reusable workflows referenced by a full 40-hex commit SHA
- *    (a tag or branch can be moved to different code after review);
+ *  - pinning: third-party actions and reusable workflows referenced by a full 40-hex commit SHA,
+ *    docker:// images by a sha256 digest (a tag or branch can be moved to different code after
+ *    review); actions of the repository itself (./path, or owner/repo/path@ref naming this very
+ *    repository, which GitHub also accepts) are reviewed with it and are not third-party;
  *  - token permissions: what `permissions:` the workflow declares for GITHUB_TOKEN (none declared
  *    means the repository's default, which may be read-write);
  *  - dangerous triggers: `pull_request_target` / `workflow_run` workflows, which run with secrets
@@ -19,6 +21,9 @@ const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 /** Triggers that run in the base repository's context, with its secrets, for events outsiders can cause. */
 export const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'] as const;
 const FULL_SHA = /@[0-9a-fA-F]{40}$/;
+const IMAGE_DIGEST = /@sha256:[0-9a-fA-F]{64}$/;
+/** owner/repo at the start of a `uses:` reference to a repository (an action at its root or below, or a reusable workflow). */
+const REPO_REF = /^([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)(?:\/[^@]*)?@/;
 
 /**
  * Expressions and refs that name the pull request's code rather than the base branch. Checking one
@@ -37,6 +42,8 @@ const params = z.strictObject({});
 
 const unpinnedAction = z.object({
   summary: z.string().describe('where and what'),
+  file: z.string().describe('workflow file'),
+  kind: z.enum(['action', 'reusable-workflow', 'docker-image']).describe('what is referenced'),
   uses: z.string().describe('action reference'),
   job: z.string().describe('job'),
   step: z.string().nullable().describe('step (null for a reusable workflow call)'),
@@ -45,6 +52,7 @@ const unpinnedAction = z.object({
 
 const untrustedCheckout = z.object({
   summary: z.string().describe('where and what'),
+  file: z.string().describe('workflow file'),
   job: z.string().describe('job'),
   step: z.string().describe('step'),
   line: z.number().describe('line number'),
@@ -60,9 +68,10 @@ const resource = z.object({
   parseError: z.string().nullable().describe('why the workflow file does not parse'),
   triggers: z.array(z.string()).nullable().describe('events that trigger the workflow'),
   jobCount: z.number().nullable().describe('jobs in the workflow'),
-  thirdPartyActionCount: z.number().nullable().describe('third-party actions and reusable workflows used'),
-  unpinnedActions: z.array(unpinnedAction).nullable().describe('third-party actions not pinned to a full commit SHA'),
-  unpinnedActionCount: z.number().nullable().describe('third-party actions not pinned to a full commit SHA'),
+  thirdPartyActionCount: z.number().nullable().describe('third-party actions, reusable workflows and docker:// images used'),
+  sameRepositoryActionCount: z.number().nullable().describe('actions and reusable workflows of this repository (./… or owner/repo/…@ref naming it)'),
+  unpinnedActions: z.array(unpinnedAction).nullable().describe('third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)'),
+  unpinnedActionCount: z.number().nullable().describe('third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)'),
   permissionsDeclared: z.boolean().nullable().describe('GITHUB_TOKEN permissions declared at the top level or on every job'),
   topLevelPermissions: z.string().nullable().describe('top-level permissions'),
   jobPermissions: z.array(z.object({ job: z.string().describe('job'), permissions: z.string().nullable().describe('permissions') }))
@@ -89,6 +98,7 @@ function unparsed(path: string, parseError: string): WorkflowResource {
     triggers: null,
     jobCount: null,
     thirdPartyActionCount: null,
+    sameRepositoryActionCount: null,
     unpinnedActions: null,
     unpinnedActionCount: null,
     permissionsDeclared: null,
@@ -127,8 +137,11 @@ function triggersOf(on: unknown): string[] {
   return [];
 }
 
-/** Analyses one workflow file's text. Exported for the sample-estate tests. */
-export function analyseWorkflow(path: string, text: string): WorkflowResource {
+/**
+ * Analyses one workflow file's text. `repository` is this repository's `owner/repo` when known:
+ * references to it are its own code, not third-party. Exported for the sample-estate tests.
+ */
+export function analyseWorkflow(path: string, text: string, repository?: string): WorkflowResource {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   const firstError = doc.errors[0];
@@ -160,15 +173,23 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
   const untrusted: UntrustedCheckout[] = [];
   const jobPermissions: Array<{ job: string; permissions: string | null }> = [];
   let thirdParty = 0;
+  let sameRepository = 0;
   let writeAll = topPermissions === 'write-all';
+  const self = repository?.toLowerCase();
 
   const checkUses = (uses: unknown, job: string, step: string | null, line: number) => {
     if (typeof uses !== 'string') return;
-    if (uses.startsWith('./') || uses.startsWith('docker://')) return;
+    const ref = uses.trim();
+    if (ref.startsWith('./') || (self !== undefined && REPO_REF.exec(ref)?.[1]?.toLowerCase() === self)) {
+      sameRepository++;
+      return;
+    }
     thirdParty++;
-    if (FULL_SHA.test(uses)) return;
+    const docker = ref.startsWith('docker://');
+    if (docker ? IMAGE_DIGEST.test(ref) : FULL_SHA.test(ref)) return;
     const where = step === null ? `job ${job}` : `job ${job}, step "${step}"`;
-    unpinned.push({ summary: `line ${line}: ${uses} (${where})`, uses, job, step, line });
+    const kind = docker ? 'docker-image' : step === null ? 'reusable-workflow' : 'action';
+    unpinned.push({ summary: `line ${line}: ${ref} (${where})`, file: path, kind, uses: ref, job, step, line });
   };
 
   for (const pair of jobsNode.items) {
@@ -206,6 +227,7 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
             const allowUnsafe = withJs['allow-unsafe-pr-checkout'] === true || withJs['allow-unsafe-pr-checkout'] === 'true';
             untrusted.push({
               summary: `line ${line}: job ${jobId}, step "${label}" checks out ${value}${allowUnsafe ? ' with allow-unsafe-pr-checkout' : ''}`,
+              file: path,
               job: jobId,
               step: label,
               line,
@@ -226,7 +248,7 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
           const blockStart = isScalar(runNode) && (runNode.type === 'BLOCK_LITERAL' || runNode.type === 'BLOCK_FOLDED') ? 1 : 0;
           const cmdLine = script.split('\n')[offset]?.trim() ?? fetches[0];
           const line = lineOf(runNode, stepLine) + blockStart + offset;
-          untrusted.push({ summary: `line ${line}: job ${jobId}, step "${label}" runs ${cmdLine}`, job: jobId, step: label, line, via: 'run', ref: cmdLine, allowUnsafeCheckout: false });
+          untrusted.push({ summary: `line ${line}: job ${jobId}, step "${label}" runs ${cmdLine}`, file: path, job: jobId, step: label, line, via: 'run', ref: cmdLine, allowUnsafeCheckout: false });
         }
       }
     });
@@ -241,6 +263,7 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
     triggers,
     jobCount: jobsNode.items.length,
     thirdPartyActionCount: thirdParty,
+    sameRepositoryActionCount: sameRepository,
     unpinnedActions: unpinned,
     unpinnedActionCount: unpinned.length,
     permissionsDeclared: topPermissions !== undefined || (jobPermissions.length > 0 && jobsWithoutPermissions.length === 0),
@@ -262,7 +285,7 @@ function resolve(doc: Document, node: Node | null | undefined): Node | null | un
 export const collector: Collector<WorkflowsParams, WorkflowResource> = {
   id: 'repo.workflows',
   source: 'repo',
-  description: 'Reads every GitHub Actions workflow in .github/workflows: third-party actions not pinned to a commit SHA, GITHUB_TOKEN permissions declared, and pull_request_target/workflow_run jobs that check out pull request code.',
+  description: 'Reads every GitHub Actions workflow in .github/workflows: third-party actions and reusable workflows not pinned to a commit SHA and docker:// images not pinned to a digest, GITHUB_TOKEN permissions declared, and pull_request_target/workflow_run jobs that check out pull request code.',
   params,
   resource,
   permissions: ['local:read'],
@@ -283,7 +306,9 @@ assert:
       ctx.signal.throwIfAborted();
       const read = await readRepoFile(ctx, path, { calls });
       if (read.ok) {
-        const data = read.binary ? unparsed(path, 'the file is binary, not YAML') : analyseWorkflow(path, read.text);
+        // The checkout's own owner/repo (from its origin remote); a bare directory name is no repository.
+        const repository = snap.name.includes('/') ? snap.name : undefined;
+        const data = read.binary ? unparsed(path, 'the file is binary, not YAML') : analyseWorkflow(path, read.text, repository);
         resources.push({ id: path, data });
       } else if (read.reason === 'too-large' || read.reason === 'not-a-file') {
         // GitHub cannot run these either: a finding on the workflow. Anything else (a link out of
