@@ -18,16 +18,47 @@ type Part = { any: true; min: 0 | 1 } | { any: false; glob: string };
 export interface CodeownersPattern {
   /** The pattern as written. */
   pattern: string;
-  /** Whether the pattern matches `path` ('/'-separated, relative to the root, no leading slash). */
-  matches(path: string): boolean;
+  /**
+   * Whether the pattern matches `path` ('/'-separated, relative to the root, no leading slash).
+   * `segments` is `path.split('/')`, for callers that match one path against many patterns.
+   */
+  matches(path: string, segments?: readonly string[]): boolean;
 }
 
 /** Paths of every shape a catch-all must cover: top-level files, dotfiles, nested files. */
 const PROBES = ['README', 'a.txt', '.env', 'src/a.ts', 'a/b/c/d.txt', '.github/workflows/ci.yml'];
 
 export function compileCodeownersPattern(pattern: string): CodeownersPattern {
+  const literal = anchoredLiteral(pattern);
+  if (literal !== undefined) {
+    // Most rules name a folder or file from the root (/infra/, /go.mod): a string comparison.
+    const below = literal.prefix + '/';
+    const matches = (path: string) => (literal.dir ? path.startsWith(below) : path === literal.prefix || path.startsWith(below));
+    return { pattern, matches };
+  }
   const parts = partsOf(pattern);
-  return { pattern, matches: (path) => parts !== undefined && matchParts(parts, path.split('/')) };
+  if (parts === undefined) return { pattern, matches: () => false };
+  const [first, name, last] = parts;
+  if (parts.length === 3 && first?.any && first.min === 0 && name && !name.any && last?.any) {
+    // One name at any depth (`*.md`, `Makefile`, `docs/`): some segment matches it, with
+    // something below it when the pattern ends in a slash. The commonest unanchored shape.
+    const below = last.min;
+    return {
+      pattern,
+      matches: (path, segments = path.split('/')) => {
+        for (let i = 0; i < segments.length - below; i++) if (globMatches(name.glob, segments[i] as string)) return true;
+        return false;
+      },
+    };
+  }
+  return { pattern, matches: (path, segments) => matchParts(parts, segments ?? path.split('/')) };
+}
+
+/** `/a/b` or `/a/b/` with no wildcard or escape: the path it names, and whether only what is below it matches. */
+function anchoredLiteral(pattern: string): { prefix: string; dir: boolean } | undefined {
+  if (!pattern.startsWith('/') || /[*?\\]/.test(pattern) || pattern === '/' || pattern.includes('//')) return undefined;
+  const dir = pattern.endsWith('/');
+  return { prefix: pattern.slice(1, dir ? -1 : undefined), dir };
 }
 
 /** A pattern that gives every file of any repository to its owners: `*`, `**`, `/**`, `**` + `/*`. */

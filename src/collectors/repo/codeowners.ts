@@ -128,9 +128,10 @@ export function filesWithoutOwner(rules: ParsedCodeowners['rules'], files: reado
   const out: string[] = [];
   for (const file of files) {
     let owned = false;
+    const segments = file.split('/');
     for (let i = rules.length - 1; i >= 0; i--) {
       const rule = rules[i]!;
-      if (rule.pattern.matches(file)) {
+      if (rule.pattern.matches(file, segments)) {
         owned = rule.owners.length > 0;
         break;
       }
