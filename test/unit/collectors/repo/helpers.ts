@@ -18,16 +18,17 @@ afterEach(async () => {
 });
 
 export function makeCtx(repoRoot: string, overrides: Partial<CollectContext> = {}): CollectContext {
-  const { signal, ...rest } = overrides;
-  return {
-    ...standaloneContext({
-      repoRoot,
-      period: { start: '2026-04-01', end: '2026-06-30' },
-      now: () => new Date('2026-06-30T00:00:00Z'),
-      progress: () => {},
-    }, signal),
+  const { signal, memo, ...rest } = overrides;
+  // Overrides go into the base, as the engine builds it, so that work shared through ctx.memo
+  // sees them too (a ctx.github, a clock).
+  const ctx = standaloneContext({
+    repoRoot,
+    period: { start: '2026-04-01', end: '2026-06-30' },
+    now: () => new Date('2026-06-30T00:00:00Z'),
+    progress: () => {},
     ...rest,
-  };
+  }, signal);
+  return memo ? { ...ctx, memo } : ctx;
 }
 
 /** Runs git in `dir` with an identity and no user/system config, so the developer's setup cannot leak in. */
