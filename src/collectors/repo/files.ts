@@ -334,11 +334,16 @@ function openedFile(handle: FileHandle, size: number, signal: AbortSignal): Open
     async *pieces(pieceBytes) {
       for (let position = 0; ; ) {
         signal.throwIfAborted();
-        const buf = Buffer.allocUnsafe(pieceBytes);
-        const { bytesRead } = await handle.read(buf, 0, pieceBytes, position);
+        // A buffer as large as what is left (plus a byte, to notice growth), not a whole piece:
+        // most files are small, and a megabyte per file would keep the garbage collector busy.
+        const want = Math.min(pieceBytes, Math.max(size - position, 0) + 1);
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await handle.read(buf, 0, want, position);
         if (bytesRead === 0) return;
         position += bytesRead;
         yield buf.subarray(0, bytesRead);
+        // A short read of a regular file is its end; a file that grew fills the buffer and goes on.
+        if (bytesRead < want && position >= size) return;
       }
     },
     async head(limit) {

@@ -152,4 +152,20 @@ describe('collectors/repo/files', () => {
     expect(globToRegExp('*.md').test('a.md')).toBe(true);
     expect(globToRegExp('*.md').test('docs/a.md')).toBe(false);
   });
+
+  it('reads a file in pieces no larger than asked, whole, at every size around the piece boundary', async () => {
+    const piece = 64;
+    const sizes = [0, 1, piece - 1, piece, piece + 1, 2 * piece, 3 * piece + 5];
+    const dir = await makeRepo(Object.fromEntries(sizes.map((n) => [`f${n}.bin`, Buffer.from(Array.from({ length: n }, (_, i) => i % 251))])));
+    for (const n of sizes) {
+      const pieces = await withRepoFile(makeCtx(dir), `f${n}.bin`, async (file) => {
+        const out: Buffer[] = [];
+        for await (const p of file.pieces(piece)) out.push(Buffer.from(p));
+        return out;
+      });
+      if ('ok' in pieces) throw new Error(pieces.message);
+      expect(pieces.every((p) => p.length > 0 && p.length <= piece), `size ${n}`).toBe(true);
+      expect(Buffer.concat(pieces).equals(Buffer.from(Array.from({ length: n }, (_, i) => i % 251))), `size ${n}`).toBe(true);
+    }
+  });
 });
