@@ -104,7 +104,7 @@ function generate(dir, shape) {
     }
     writeFileSync(join(dir, p), text);
   }
-  const git = (...args) => execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+  const git = (...args) => execFileSync('git', ['-c', 'init.defaultBranch=main', '-c', 'gc.auto=0', '-c', 'maintenance.auto=false', '-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...args], { cwd: dir, stdio: 'ignore', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', 'bench tree');
@@ -186,7 +186,7 @@ export async function benchRepo({ packages = 300, filesPerPackage = 110, workflo
     if (median.incomplete.length) log(`  incomplete evidence     ${median.incomplete.join(' | ')}`);
     return { files: count, generateSeconds, gitLsFiles: { ms: ls.ms, peakMb: ls.peakMb }, collectors: median, nodePeakMb: node.peakMb };
   } finally {
-    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+    if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     else log(`  (kept ${dir})`);
   }
 }
