@@ -4,13 +4,15 @@
  * REST description gives them, as the real Octokit receives them.
  */
 import { createRequire } from 'node:module';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoGitHubEstate } from '../../../src/sandbox/estate/github.js';
 import { startHarness, type Harness } from '../../fakes/github-context.js';
 
 const require = createRequire(import.meta.url);
+// ajv-formats is CommonJS; under NodeNext its default export arrives as the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 const spec = require('@octokit/openapi/generated/api.github.com.deref.json') as {
   paths: Record<string, { get: { responses: Record<string, { content?: Record<string, { schema: unknown }> }> } }>;
   components: { schemas: Record<string, unknown> };
