@@ -66,6 +66,7 @@ const resource = z.object({
   name: z.string().nullable().describe('workflow name'),
   parsed: z.boolean().describe('workflow file parses as a workflow'),
   parseError: z.string().nullable().describe('why the workflow file does not parse'),
+  parseErrorLine: z.number().nullable().describe('line of the parse error, when the parser gave one'),
   triggers: z.array(z.string()).nullable().describe('events that trigger the workflow'),
   jobCount: z.number().nullable().describe('jobs in the workflow'),
   thirdPartyActionCount: z.number().nullable().describe('third-party actions, reusable workflows and docker:// images used'),
@@ -74,7 +75,8 @@ const resource = z.object({
   unpinnedActionCount: z.number().nullable().describe('third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)'),
   permissionsDeclared: z.boolean().nullable().describe('GITHUB_TOKEN permissions declared at the top level or on every job'),
   topLevelPermissions: z.string().nullable().describe('top-level permissions'),
-  jobPermissions: z.array(z.object({ job: z.string().describe('job'), permissions: z.string().nullable().describe('permissions') }))
+  topLevelPermissionsLine: z.number().nullable().describe('line of the top-level permissions key (null when there is none)'),
+  jobPermissions: z.array(z.object({ job: z.string().describe('job'), permissions: z.string().nullable().describe('permissions'), line: z.number().describe('line of the job') }))
     .nullable().describe('permissions declared per job'),
   jobsWithoutPermissions: z.array(z.string()).nullable().describe('jobs that inherit the repository default token permissions'),
   writeAll: z.boolean().nullable().describe('write-all permissions granted'),
@@ -89,12 +91,13 @@ export type WorkflowResource = z.infer<typeof resource>;
 type UnpinnedAction = z.infer<typeof unpinnedAction>;
 type UntrustedCheckout = z.infer<typeof untrustedCheckout>;
 
-function unparsed(path: string, parseError: string): WorkflowResource {
+function unparsed(path: string, parseError: string, parseErrorLine: number | null = null): WorkflowResource {
   return {
     path,
     name: null,
     parsed: false,
     parseError,
+    parseErrorLine,
     triggers: null,
     jobCount: null,
     thirdPartyActionCount: null,
@@ -103,6 +106,7 @@ function unparsed(path: string, parseError: string): WorkflowResource {
     unpinnedActionCount: null,
     permissionsDeclared: null,
     topLevelPermissions: null,
+    topLevelPermissionsLine: null,
     jobPermissions: null,
     jobsWithoutPermissions: null,
     writeAll: null,
@@ -148,10 +152,10 @@ export function analyseWorkflow(path: string, text: string, repository?: string)
   if (firstError) {
     const pos = firstError.linePos?.[0];
     const msg = firstError.message.split('\n')[0] ?? 'invalid YAML';
-    return unparsed(path, pos ? `line ${pos.line}, column ${pos.col}: ${msg}` : msg);
+    return unparsed(path, pos ? `line ${pos.line}, column ${pos.col}: ${msg}` : msg, pos?.line ?? null);
   }
   const root = doc.contents;
-  if (!isMap(root)) return unparsed(path, 'line 1: the file is not a YAML mapping');
+  if (!isMap(root)) return unparsed(path, 'line 1: the file is not a YAML mapping', 1);
   let js: Record<string, unknown>;
   try {
     js = doc.toJS() as Record<string, unknown>;
@@ -171,7 +175,7 @@ export function analyseWorkflow(path: string, text: string, repository?: string)
 
   const unpinned: UnpinnedAction[] = [];
   const untrusted: UntrustedCheckout[] = [];
-  const jobPermissions: Array<{ job: string; permissions: string | null }> = [];
+  const jobPermissions: Array<{ job: string; permissions: string | null; line: number }> = [];
   let thirdParty = 0;
   let sameRepository = 0;
   let writeAll = topPermissions === 'write-all';
@@ -197,7 +201,7 @@ export function analyseWorkflow(path: string, text: string, repository?: string)
     const jobNode = resolve(doc, pair.value as Node | null);
     const job = jobs[jobId] ?? {};
     const jobLine = lineOf(pair.key as Node, 1);
-    jobPermissions.push({ job: jobId, permissions: describePermissions(job.permissions) });
+    jobPermissions.push({ job: jobId, permissions: describePermissions(job.permissions), line: jobLine });
     if (job.permissions === 'write-all') writeAll = true;
     if (!isMap(jobNode)) continue;
     checkUses(job.uses, jobId, null, lineOf(jobNode.get('uses', true) as Node | undefined, jobLine));
@@ -260,6 +264,7 @@ export function analyseWorkflow(path: string, text: string, repository?: string)
     name: typeof js.name === 'string' ? js.name : null,
     parsed: true,
     parseError: null,
+    parseErrorLine: null,
     triggers,
     jobCount: jobsNode.items.length,
     thirdPartyActionCount: thirdParty,
@@ -268,6 +273,7 @@ export function analyseWorkflow(path: string, text: string, repository?: string)
     unpinnedActionCount: unpinned.length,
     permissionsDeclared: topPermissions !== undefined || (jobPermissions.length > 0 && jobsWithoutPermissions.length === 0),
     topLevelPermissions: describePermissions(topPermissions),
+    topLevelPermissionsLine: topPermissions === undefined ? null : lineOf(root.items.find((p) => isScalar(p.key) && p.key.value === 'permissions')?.key as Node | undefined, 1),
     jobPermissions,
     jobsWithoutPermissions,
     writeAll,

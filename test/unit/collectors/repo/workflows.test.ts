@@ -115,6 +115,7 @@ jobs:
 `);
     expect(r.data.permissionsDeclared).toBe(true);
     expect(r.data.topLevelPermissions).toBe('contents: read, pull-requests: read');
+    expect(r.data.topLevelPermissionsLine).toBe(2);
     expect(r.data.topLevelWriteScopes).toEqual([]);
     expect(r.data.writeAll).toBe(false);
     expect(r.data.jobsWithoutPermissions).toEqual([]);
@@ -133,9 +134,10 @@ jobs:
     expect(r.data.topLevelPermissions).toBeNull();
     expect(r.data.jobsWithoutPermissions).toEqual(['build']);
     expect(r.data.jobPermissions).toEqual([
-      { job: 'build', permissions: null },
-      { job: 'lint', permissions: 'contents: read' },
+      { job: 'build', permissions: null, line: 3 },
+      { job: 'lint', permissions: 'contents: read', line: 4 },
     ]);
+    expect(r.data.topLevelPermissionsLine).toBeNull();
   });
 
   it('counts per-job permissions on every job as declared', async () => {
@@ -146,8 +148,8 @@ jobs:
 `);
     expect(r.data.permissionsDeclared).toBe(true);
     expect(r.data.jobPermissions).toEqual([
-      { job: 'build', permissions: 'none' },
-      { job: 'release', permissions: 'contents: write' },
+      { job: 'build', permissions: 'none', line: 3 },
+      { job: 'release', permissions: 'contents: write', line: 4 },
     ]);
     expect(r.data.topLevelWriteScopes).toEqual([]);
   });
@@ -278,6 +280,7 @@ jobs:
     expect(r.id).toBe('.github/workflows/broken.yaml');
     expect(r.data.parsed).toBe(false);
     expect(r.data.parseError).toMatch(/^line \d+, column \d+: /);
+    expect(r.data.parseErrorLine).toBe(Number(/^line (\d+)/.exec(r.data.parseError!)![1]));
     // Null, not 0: an assertion such as unpinnedActionCount eq 0 must not pass on an unread file.
     expect(r.data.unpinnedActionCount).toBeNull();
     expect(r.data.permissionsDeclared).toBeNull();
