@@ -47,7 +47,7 @@ function benchColdStart() {
 const only = process.argv[2];
 const results = {};
 if (!only || only === 'startup') results.startup = benchColdStart();
-for (const [name, file, fn] of [['aws', 'scripts/bench/aws.mjs', 'benchAws'], ['github', 'scripts/bench/github.mjs', 'benchGitHub']]) {
+for (const [name, file, fn] of [['aws', 'scripts/bench/aws.mjs', 'benchAws'], ['github', 'scripts/bench/github.mjs', 'benchGitHub'], ['repo', 'scripts/bench/repo.mjs', 'benchRepo']]) {
   if (only && only !== name) continue;
   if (!existsSync(join(root, file))) continue;
   console.log('');

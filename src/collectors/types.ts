@@ -170,6 +170,13 @@ export interface Collector<P = unknown, R extends object = Record<string, unknow
   /** What the credentials must allow, e.g. 'config:DescribeConfigRules', 'github:administration:read'. */
   readonly permissions: readonly string[];
   /**
+   * Other sources this collector reads when they are in scope, never requiring them: the engine
+   * then also passes that source's context (`ctx.github`), and the collector says in its evidence
+   * what it could not check without it. E.g. repo.security-policy reads the organisation's
+   * default policy from GitHub.
+   */
+  readonly consults?: readonly EvidenceSource[];
+  /**
    * Fields an API may leave out. A collector sets such a field to `null` (and declares it
    * `.nullable()` in `resource`) when the API did not say: the engine then reports "could not
    * tell" (`error`) for that resource, never `false`. The value names the permission that would

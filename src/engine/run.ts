@@ -84,7 +84,13 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   // Clients are set up before anything is collected, for the sources the plan needs: a bad token
   // then stops the run before any evidence is written, and what the token cannot do is said up
   // front. The SDK and Octokit are only imported when their source is in scope.
-  const sources = new Set(plan.map((c) => c.collectorId.split('.')[0]));
+  const sources = new Set<string>(plan.map((c) => c.collectorId.split('.')[0] as string));
+  // A collector may also consult another source when it is in scope (Collector.consults), e.g.
+  // repo.security-policy reads the organisation's default policy from GitHub: set that source up too.
+  for (const call of plan) {
+    const collector = await loadCollector(call.collectorId).catch(() => undefined);
+    for (const s of collector?.consults ?? []) sources.add(s);
+  }
   const awsCtx: Promise<AwsContext> | undefined = config.aws && sources.has('aws')
     ? import('../collectors/aws/client.js').then((m) => m.createAwsContext(config.aws!, { env: opts.env, userAgent: userAgent(), now: opts.now }))
     : undefined;
@@ -110,6 +116,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const contextFor: ContextFor = async (collector: AnyCollector) => {
     switch (collector.source) {
       case 'repo':
+        // Only a collector that declares it consults GitHub gets the GitHub context, and only when GitHub is in scope.
+        if (collector.consults?.includes('github') && githubCtx) return { ok: true, ctx: { ...base, github: await githubCtx } };
         return { ok: true, ctx: base };
       case 'aws':
         if (!awsCtx) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };

@@ -100,6 +100,57 @@ function rulesetObject(req: RestRequest, rs: Ruleset, sourceType: 'Repository' |
  * A repository's Actions settings as GitHub enforces them: a setting restricted by the
  * organisation cannot be loosened by the repository.
  */
+/** A contents API answer: a file object with base64 content, a directory listing, or 404. */
+function contentsOf(req: RestRequest, repo: RepoSpec, path: string): RestResult {
+  const files = repo.files ?? {};
+  const full = `${req.estate.org}/${repo.name}`;
+  const entry = (p: string, type: 'file' | 'dir') => {
+    const text = files[p] ?? '';
+    const sha = fakeBlobSha(`${full}:${p}:${text}`);
+    const url = `${req.base}/repos/${full}/contents/${p}?ref=${repo.defaultBranch}`;
+    const git = `${req.base}/repos/${full}/git/${type === 'dir' ? 'trees' : 'blobs'}/${sha}`;
+    const html = `https://github.com/${full}/${type === 'dir' ? 'tree' : 'blob'}/${repo.defaultBranch}/${p}`;
+    return {
+      type,
+      size: type === 'dir' ? 0 : Buffer.byteLength(text),
+      name: p.slice(p.lastIndexOf('/') + 1),
+      path: p,
+      sha,
+      url,
+      git_url: git,
+      html_url: html,
+      download_url: type === 'dir' ? null : `https://raw.githubusercontent.com/${full}/${repo.defaultBranch}/${p}`,
+      _links: { self: url, git, html },
+    };
+  };
+  if (path !== '' && files[path] !== undefined) {
+    // GitHub wraps base64 content at 60 characters.
+    const content = (Buffer.from(files[path] as string).toString('base64').match(/.{1,60}/g) ?? []).join('\n') + '\n';
+    return { status: 200, body: { ...entry(path, 'file'), content, encoding: 'base64' } };
+  }
+  const prefix = path === '' ? '' : `${path}/`;
+  const children = new Map<string, 'file' | 'dir'>();
+  for (const p of Object.keys(files)) {
+    if (!p.startsWith(prefix)) continue;
+    const rest = p.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    children.set(prefix + (slash === -1 ? rest : rest.slice(0, slash)), slash === -1 ? 'file' : 'dir');
+  }
+  if (children.size === 0 && path !== '') return error(404, 'Not Found', 'https://docs.github.com/rest/repos/contents#get-repository-content');
+  return { status: 200, body: [...children].sort(([a], [b]) => a.localeCompare(b)).map(([p, type]) => entry(p, type)) };
+}
+
+/** A stable 40-hex id for a fake blob or tree. */
+function fakeBlobSha(seed: string): string {
+  let h = 2166136261;
+  let out = '';
+  for (let round = 0; out.length < 40; round++) {
+    for (const ch of `${round}:${seed}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, 40);
+}
+
 export function effectiveActions(estate: GitHubEstate, repo: RepoSpec): ActionsSettings {
   const org = estate.actions;
   const own = repo.actions ?? org;
@@ -232,6 +283,16 @@ export function restRoutes(): Route[] {
             protection_url: `${url}/protection`,
           },
         };
+      },
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/contents/{path}',
+      handle(req) {
+        const repo = repoOr404(req);
+        if (isResult(repo)) return repo;
+        if (repo.visibility !== 'public' && !tokenHas(req.token, 'contents')) return error(403, forbiddenMessage(req.token));
+        return contentsOf(req, repo, (req.params['path'] ?? '').replace(/^\/+|\/+$/g, ''));
       },
     },
     {

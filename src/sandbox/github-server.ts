@@ -68,9 +68,10 @@ const GRAPHQL_ROUTE = 'POST /graphql';
 
 function compile(route: Route): { route: Route; re: RegExp; names: string[] } {
   const names: string[] = [];
-  const re = route.template.replace(/\{(\w+)\}/g, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
+  const re = route.template.replace(/\/\{path\}|\{(\w+)\}/g, (m: string, name: string | undefined) => {
+    names.push(name ?? 'path');
+    // A contents path spans folders, and the root's is empty (/contents or /contents/), as on GitHub.
+    return name === undefined ? '(?:/(.*))?' : '([^/]+)';
   });
   return { route, re: new RegExp(`^${re}$`), names };
 }

@@ -22,6 +22,8 @@ const owned = {
   hasCatchAllRule: true,
   catchAllLine: 1,
   catchAllOwners: ['@acme/devs'],
+  filesWithoutOwner: [],
+  filesWithoutOwnerCount: 0,
 };
 
 /** repo.security-policy: a SECURITY.md with text and a contact. */
@@ -31,6 +33,9 @@ const policy = {
   securityPolicyHasContent: true,
   securityPolicyHasContact: true,
   securityPolicyContacts: ['security@acme.example'],
+  securityPolicySource: 'repository',
+  organisationDefaultPolicy: 'not needed',
+  organisationDefaultNote: 'the repository has its own security policy',
 };
 
 /** repo.dependency-updates: Dependabot updating npm. */
@@ -50,14 +55,17 @@ const tidyWorkflow = {
   name: 'CI',
   parsed: true,
   parseError: null,
+  parseErrorLine: null,
   triggers: ['push'],
   jobCount: 1,
   thirdPartyActionCount: 1,
+  sameRepositoryActionCount: 0,
   unpinnedActions: [],
   unpinnedActionCount: 0,
   permissionsDeclared: true,
   topLevelPermissions: 'contents: read',
-  jobPermissions: [{ job: 'test', permissions: null }],
+  topLevelPermissionsLine: 2,
+  jobPermissions: [{ job: 'test', permissions: null, line: 4 }],
   jobsWithoutPermissions: [],
   writeAll: false,
   topLevelWriteScopes: [],
@@ -68,7 +76,8 @@ const tidyWorkflow = {
 
 /** A workflow file that does not parse: the collector knows nothing else about it. */
 const unparsed = {
-  parsed: false, parseError: 'line 3: bad indentation of a mapping entry', name: null, triggers: null, jobCount: null, thirdPartyActionCount: null,
+  parsed: false, parseError: 'line 3: bad indentation of a mapping entry', parseErrorLine: 3, name: null, triggers: null, jobCount: null, thirdPartyActionCount: null,
+  sameRepositoryActionCount: null, topLevelPermissionsLine: null,
   unpinnedActions: null, unpinnedActionCount: null, permissionsDeclared: null, topLevelPermissions: null, jobPermissions: null,
   jobsWithoutPermissions: null, writeAll: null, topLevelWriteScopes: null, privilegedTriggers: null, untrustedCheckouts: null, untrustedCheckoutCount: null,
 };
@@ -93,6 +102,9 @@ const clean = {
   filesNotScanned: [],
   filesNotScannedCount: 0,
   excludedFileCount: 0,
+  excludedByPattern: [],
+  exampleValues: [],
+  exampleValueCount: 0,
   fileListMethod: 'git',
 };
 
@@ -185,7 +197,7 @@ testControl('REPO-004', {
     {
       name: 'an action referenced by tag, in a real workflow',
       estate: { repo: { '.github/workflows/ci.yml': workflow('      - uses: actions/checkout@v4\n') } },
-      findings: [/^\.github\/workflows\/ci\.yml: third-party actions not pinned to a full commit SHA is 1 item \(line 7: actions\/checkout@v4 \(job test, step "step 1"\)\); required: every third-party action pinned to a full commit SHA\.$/],
+      findings: [/^\.github\/workflows\/ci\.yml: third-party actions not pinned to a full commit SHA \(docker:\/\/ images: to a sha256 digest\) is 1 item \(line 7: actions\/checkout@v4 \(job test, step "step 1"\)\); required: every third-party action and reusable workflow pinned to a full commit SHA, every docker:\/\/ image to a sha256 digest\.$/],
     },
     {
       name: 'a workflow file that does not parse cannot be shown to pin anything',
@@ -208,7 +220,7 @@ testControl('REPO-005', {
     { resources: [{ id: '.github/workflows/ci.yml' }] },
     {
       name: 'no top-level permissions, but every job declares its own, writes included',
-      resources: [{ id: '.github/workflows/release.yml', topLevelPermissions: null, jobPermissions: [{ job: 'release', permissions: 'contents: write' }] }],
+      resources: [{ id: '.github/workflows/release.yml', topLevelPermissions: null, jobPermissions: [{ job: 'release', permissions: 'contents: write', line: 3 }] }],
     },
   ],
   fail: [

@@ -40,7 +40,7 @@ describe('test/helpers/control-tester', () => {
     it('an undeclared key inside a list of objects', async () => {
       const owned = {
         codeownersPresent: true, codeownersPath: '.github/CODEOWNERS', ignoredCodeownersFiles: [], ruleCount: 1, owners: ['@acme/devs'], invalidLineCount: 1,
-        linesWithoutOwners: [], hasCatchAllRule: true, catchAllLine: 1, catchAllOwners: ['@acme/devs'],
+        linesWithoutOwners: [], hasCatchAllRule: true, catchAllLine: 1, catchAllOwners: ['@acme/devs'], filesWithoutOwner: [], filesWithoutOwnerCount: 0,
       };
       const invalidLines = [{ summary: 'line 2: bad owner', line: 2, text: '/x y', reason: 'bad owner', severity: 'high' }];
       await expect(checkControlCase('REPO-001', 'fail', { resources: [{ id: 'acme/api', ...owned, invalidLines }], findings: [/./] }))

@@ -184,7 +184,8 @@ describe('security/repo-scanner', () => {
       const elsewhere = await outsideDir({ 'keys.env': `TOKEN=${fake.githubToken()} ${OUTSIDE}\n` });
       const dir = await makeRepo({ 'README.md': '# x\n' });
       await fs.symlink(elsewhere, path.join(dir, 'config'));
-      const run = await runControl(makeCtx(dir), 'REPO-008');
+      // exclude: [] so that README.md (documentation, excluded by default) is the one file scanned.
+      const run = await runControl(makeCtx(dir), 'REPO-008', { exclude: [] });
       expect(JSON.stringify(run.evidence)).not.toContain(OUTSIDE);
       expect(run.evidence.resources[0]!.data).toMatchObject({ fileListMethod: 'walk', filesScanned: 1, secretCount: 0 });
     });

@@ -1,10 +1,15 @@
 /**
  * repo.codeowners — is there a CODEOWNERS file GitHub will use, is every line of it valid, and does
- * a catch-all rule give every file an owner? Owners are checked for form only: whether @user or
- * @org/team exists (and has write access) is only known to GitHub.
+ * a catch-all rule give every file an owner? Patterns are matched by GitHub's rules
+ * (codeowners-match.ts): `/*` covers top-level files only, so only `*`, `**`, `/**` and the like
+ * are catch-alls. Each tracked file is matched too, so the evidence lists the files no rule gives
+ * an owner (the last matching rule decides, and a rule with no owners takes ownership away).
+ * Owners are checked for form only: whether @user or @org/team exists (and has write access) is
+ * only known to GitHub.
  */
 import { z } from 'zod';
 import type { Collector, Evidence, Gap } from '../types.js';
+import { compileCodeownersPattern, isCatchAll, type CodeownersPattern } from './codeowners-match.js';
 import { dirGaps, findAll, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
 
 /** GitHub reads the first of these it finds, in this order, and ignores the others. */
@@ -12,6 +17,8 @@ export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/C
 
 /** GitHub ignores a CODEOWNERS file over 3 MB. */
 const MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024;
+/** Files without an owner listed by name; the count stays exact beyond it. */
+const MAX_LISTED = 200;
 
 const params = z.strictObject({});
 
@@ -35,6 +42,8 @@ const resource = z.object({
   hasCatchAllRule: z.boolean().describe('catch-all (*) CODEOWNERS rule present'),
   catchAllLine: z.number().nullable().describe('line of the last catch-all rule'),
   catchAllOwners: z.array(z.string()).describe('owners of the catch-all rule'),
+  filesWithoutOwner: z.array(z.string()).describe('tracked files no CODEOWNERS rule gives an owner (the first 200)'),
+  filesWithoutOwnerCount: z.number().describe('tracked files no CODEOWNERS rule gives an owner'),
 });
 
 export type CodeownersParams = z.infer<typeof params>;
@@ -45,9 +54,6 @@ const LOGIN = '[A-Za-z0-9](?:[A-Za-z0-9_-]{0,98}[A-Za-z0-9])?';
 const USER = new RegExp(`^@${LOGIN}$`);
 const TEAM = new RegExp(`^@${LOGIN}/[A-Za-z0-9][A-Za-z0-9._-]*$`);
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-/** Patterns that match every file. */
-const CATCH_ALL = new Set(['*', '**', '/*', '/**']);
-
 export function isValidOwner(owner: string): boolean {
   return USER.test(owner) || TEAM.test(owner) || EMAIL.test(owner);
 }
@@ -73,6 +79,8 @@ function tokenize(line: string): string[] {
 }
 
 export interface ParsedCodeowners {
+  /** Valid rules in file order: the last one whose pattern matches a file decides its owners. */
+  rules: Array<{ line: number; pattern: CodeownersPattern; owners: string[] }>;
   ruleCount: number;
   owners: string[];
   invalidLines: Array<{ summary: string; line: number; text: string; reason: string }>;
@@ -82,7 +90,7 @@ export interface ParsedCodeowners {
 
 /** Parses CODEOWNERS text with the syntax GitHub accepts (a subset of gitignore's). */
 export function parseCodeowners(text: string): ParsedCodeowners {
-  const out: ParsedCodeowners = { ruleCount: 0, owners: [], invalidLines: [], linesWithoutOwners: [], catchAll: null };
+  const out: ParsedCodeowners = { rules: [], ruleCount: 0, owners: [], invalidLines: [], linesWithoutOwners: [], catchAll: null };
   const owners = new Set<string>();
   text.split(/\r?\n/).forEach((raw, index) => {
     const line = index + 1;
@@ -102,15 +110,34 @@ export function parseCodeowners(text: string): ParsedCodeowners {
       return void invalid(`${bad.map((o) => `"${o}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not @user, @org/team or an email address`);
     }
     out.ruleCount++;
+    out.rules.push({ line, pattern: compileCodeownersPattern(pattern), owners: lineOwners });
     if (lineOwners.length === 0) {
       out.linesWithoutOwners.push({ summary: `line ${line}: ${pattern}`, line, pattern });
       return;
     }
     for (const o of lineOwners) owners.add(o);
     // GitHub applies the last matching rule, so the last catch-all is the one that counts.
-    if (CATCH_ALL.has(pattern)) out.catchAll = { line, owners: lineOwners };
+    if (isCatchAll(pattern)) out.catchAll = { line, owners: lineOwners };
   });
   out.owners = [...owners].sort();
+  return out;
+}
+
+/** Tracked files whose last matching rule names no owner, or that no rule matches. */
+export function filesWithoutOwner(rules: ParsedCodeowners['rules'], files: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    let owned = false;
+    const segments = file.split('/');
+    for (let i = rules.length - 1; i >= 0; i--) {
+      const rule = rules[i]!;
+      if (rule.pattern.matches(file, segments)) {
+        owned = rule.owners.length > 0;
+        break;
+      }
+    }
+    if (!owned) out.push(file);
+  }
   return out;
 }
 
@@ -149,8 +176,13 @@ assert:
       hasCatchAllRule: false,
       catchAllLine: null,
       catchAllOwners: [],
+      filesWithoutOwner: [],
+      filesWithoutOwnerCount: 0,
     };
     const path = found[0];
+    // Until a CODEOWNERS file GitHub uses says otherwise, no file has an owner.
+    data.filesWithoutOwnerCount = snap.files.length;
+    data.filesWithoutOwner = snap.files.slice(0, MAX_LISTED);
     if (path !== undefined) {
       data.codeownersPresent = true;
       data.codeownersPath = path;
@@ -164,11 +196,16 @@ assert:
         data.hasCatchAllRule = parsed.catchAll !== null;
         data.catchAllLine = parsed.catchAll?.line ?? null;
         data.catchAllOwners = parsed.catchAll?.owners ?? [];
+        const unowned = filesWithoutOwner(parsed.rules, snap.files);
+        data.filesWithoutOwnerCount = unowned.length;
+        data.filesWithoutOwner = unowned.slice(0, MAX_LISTED);
       } else if (read.reason === 'too-large') {
         const reason = `the file is ${read.bytes} bytes; GitHub ignores a CODEOWNERS file over 3 MB`;
         data.invalidLines = [{ summary: reason, line: 0, text: '', reason }];
       } else {
         gaps.push(readGap(snap, read));
+        data.filesWithoutOwnerCount = 0;
+        data.filesWithoutOwner = [];
       }
       data.invalidLineCount = data.invalidLines.length;
     }

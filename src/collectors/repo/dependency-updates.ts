@@ -8,19 +8,25 @@
 import { parseDocument, isMap, isSeq, LineCounter, type Node } from 'yaml';
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
-import { dirGaps, findFirst, lineOf, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
+import JSON5 from 'json5';
+import { dirGaps, findFirst, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
+import { keyLine } from './json-locate.js';
 
 export const DEPENDABOT_LOCATIONS = ['.github/dependabot.yml', '.github/dependabot.yaml'] as const;
-/** Renovate's own search order for a repository config file. */
+/** Renovate's own search order for a repository config file (its lib/config/app-strings.ts); package.json comes last. */
 export const RENOVATE_LOCATIONS = [
   'renovate.json',
+  'renovate.jsonc',
   'renovate.json5',
   '.github/renovate.json',
+  '.github/renovate.jsonc',
   '.github/renovate.json5',
   '.gitlab/renovate.json',
+  '.gitlab/renovate.jsonc',
   '.gitlab/renovate.json5',
   '.renovaterc',
   '.renovaterc.json',
+  '.renovaterc.jsonc',
   '.renovaterc.json5',
 ] as const;
 
@@ -102,29 +108,34 @@ export function inspectDependabot(file: string, text: string): { ecosystems: str
   return { ecosystems: [...ecosystems].sort(), updates: usable, problems };
 }
 
-function jsonProblem(file: string, text: string, err: unknown): Problem {
-  const message = err instanceof Error ? err.message : String(err);
-  const pos = /position (\d+)/.exec(message);
-  return problemOf(file, pos ? lineOf(text, Number(pos[1])) : null, `does not parse as JSON: ${message}`);
-}
-
-/** Whether a Renovate config text turns Renovate off, and any reason it cannot be used. */
+/**
+ * Whether a Renovate config turns Renovate off, and any reason it cannot be used. Renovate reads
+ * every config file as JSON5 when it is not plain JSON (a .json file with comments or trailing
+ * commas still works, with a warning), so JSON5 is the grammar here too. Only the top-level
+ * `enabled` switches Renovate off; `enabled: false` inside `packageRules` turns off one rule.
+ */
 export function inspectRenovate(file: string, text: string): Problem | undefined {
-  if (file.endsWith('.json5')) {
-    // JSON5 is not parsed (no dependency for it); only an explicit off switch is looked for.
-    const off = /(?:^|[{,\s])["']?enabled["']?\s*:\s*false\b/m.exec(text);
-    return off ? problemOf(file, lineOf(text, off.index), 'sets enabled: false, which turns Renovate off') : undefined;
-  }
   let config: unknown;
   try {
-    config = JSON.parse(text);
+    config = JSON5.parse(text);
   } catch (err) {
-    return jsonProblem(file, text, err);
+    // json5 says where: "JSON5: invalid character 'x' at 3:5".
+    const message = err instanceof Error ? err.message : String(err);
+    const at = /at (\d+):\d+/.exec(message);
+    return problemOf(file, at ? Number(at[1]) : null, `does not parse as JSON5, so Renovate cannot read it: ${message.replace(/^JSON5: /, '')}`);
   }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) return problemOf(file, 1, 'is not a JSON object');
+  return renovateSwitch(file, text, config, []);
+}
+
+/** A problem when `config` (found at `path` in `text`) is not an object or turns Renovate off. */
+function renovateSwitch(file: string, text: string, config: unknown, path: readonly string[]): Problem | undefined {
+  const where = path.length ? `the "${path.join('.')}" key` : 'the file';
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    return problemOf(file, path.length ? keyLine(text, path) ?? null : 1, `${where} is not an object, so Renovate cannot read it`);
+  }
   if ((config as Record<string, unknown>).enabled === false) {
-    const at = text.search(/"enabled"\s*:\s*false/);
-    return problemOf(file, at >= 0 ? lineOf(text, at) : null, 'sets "enabled": false, which turns Renovate off');
+    const line = keyLine(text, [...path, 'enabled']) ?? null;
+    return problemOf(file, line, `${path.length ? `${where} sets` : 'sets'} "enabled": false at the top level, which turns Renovate off`);
   }
   return undefined;
 }
@@ -198,21 +209,18 @@ assert:
     } else if (snap.files.includes('package.json')) {
       // Renovate still honours a "renovate" key in the root package.json (deprecated, but found).
       const text = await readText(ctx, snap, 'package.json', calls, gaps);
-      if (text !== undefined) {
-        try {
-          const pkg = JSON.parse(text) as Record<string, unknown>;
-          const cfg = pkg.renovate;
-          if (typeof cfg === 'object' && cfg !== null) {
-            data.renovateConfigPath = 'package.json#renovate';
-            if ((cfg as Record<string, unknown>).enabled === false) {
-              data.problems.push(problemOf('package.json', null, 'the "renovate" key sets "enabled": false, which turns Renovate off'));
-            } else {
-              data.tools.push('renovate');
-            }
-          }
-        } catch {
-          // A package.json that does not parse is the lockfile collector's to report.
-        }
+      let pkg: unknown;
+      try {
+        pkg = text === undefined ? undefined : JSON.parse(text);
+      } catch {
+        // A package.json that does not parse is the lockfile collector's to report.
+      }
+      const cfg = typeof pkg === 'object' && pkg !== null ? (pkg as Record<string, unknown>).renovate : undefined;
+      if (cfg !== undefined && text !== undefined) {
+        data.renovateConfigPath = 'package.json#renovate';
+        const p = renovateSwitch('package.json', text, cfg, ['renovate']);
+        if (p) data.problems.push(p);
+        else data.tools.push('renovate');
       }
     }
 

@@ -15,7 +15,25 @@ import { compileLinear, type LinearPattern } from '../../pattern.js';
 export type FileListMethod = 'git' | 'walk';
 
 /** Directories a directory walk never enters (build output and third-party code). */
-export const WALK_SKIP_DIRS: readonly string[] = ['.git', 'node_modules', 'dist', 'vendor'];
+export const WALK_SKIP_DIRS: readonly string[] = ['.git', 'node_modules', 'dist', 'vendor', '.soc2-cache'];
+
+/**
+ * soc2's own output in the checkout: a report directory (it holds the `.soc2-report` marker), the
+ * staging and set-aside directories a run swaps through (`.<out>.soc2-tmp-…`, `.<out>.soc2-old-…`).
+ * A run writing its report while it reads the checkout must not scan what it is writing: those
+ * files change under the scanner, and evidence of evidence proves nothing.
+ */
+const SOC2_WORK_DIR = /^\..+\.soc2-(?:tmp|old)-[0-9a-f]+$/;
+const REPORT_MARKER_FILE = '.soc2-report';
+
+async function isSoc2Output(dir: string, name: string): Promise<boolean> {
+  if (SOC2_WORK_DIR.test(name)) return true;
+  try {
+    return (await fs.lstat(path.join(dir, REPORT_MARKER_FILE))).isFile();
+  } catch {
+    return false;
+  }
+}
 
 /** Everything the repo.* collectors share about one checkout, read once per run. */
 export interface RepoSnapshot {
@@ -28,6 +46,12 @@ export interface RepoSnapshot {
   note?: string;
   /** Paths relative to `root`, '/'-separated, sorted. */
   files: string[];
+  /**
+   * Tracked files git marks skip-worktree: outside a sparse checkout, so normally absent from the
+   * work tree. They stay in `files` (they are part of the repository); a collector that cannot
+   * read one says why.
+   */
+  skipWorktree: ReadonlySet<string>;
   /** Directories the walk could not read ('.' for the root); a collector that needed them is incomplete. */
   unreadableDirs: string[];
   /** The calls that produced this snapshot; every collector copies them into its evidence. */
@@ -111,7 +135,7 @@ async function walk(root: string, signal: AbortSignal): Promise<{ files: string[
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       // Symbolic links are not followed: they can point outside the checkout.
       if (entry.isDirectory()) {
-        if (!skip.has(entry.name)) await visit(child);
+        if (!skip.has(entry.name) && !(await isSoc2Output(path.join(root, child), entry.name))) await visit(child);
       } else if (entry.isFile()) {
         files.push(child);
       }
@@ -136,16 +160,27 @@ async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
   const calls: ApiCall[] = [];
   let name = path.basename(root);
 
-  const listed = await git(root, ['ls-files', '-z', '--cached'], ctx.signal);
-  const files = listed.ok ? listed.stdout.toString('utf8').split('\0').filter(Boolean).sort() : [];
-  calls.push(localCall(ctx, 'git ls-files', { path: '.', args: ['-z', '--cached'] }, files.length));
+  // -t tags each path: 'S ' marks skip-worktree entries (a sparse checkout), 'H ' the others.
+  const listed = await git(root, ['ls-files', '-z', '-t', '--cached'], ctx.signal);
+  const files: string[] = [];
+  const skipWorktree = new Set<string>();
+  if (listed.ok) {
+    for (const entry of listed.stdout.toString('utf8').split('\0')) {
+      if (entry.length < 3) continue;
+      const file = entry.slice(2);
+      files.push(file);
+      if (entry[0] === 'S') skipWorktree.add(file);
+    }
+    files.sort();
+  }
+  calls.push(localCall(ctx, 'git ls-files', { path: '.', args: ['-z', '-t', '--cached'] }, files.length));
   let note: string | undefined;
   if (listed.ok && files.length > 0) {
     const remote = await git(root, ['config', '--get', 'remote.origin.url'], ctx.signal);
     // The URL itself is not recorded: it may carry a token (https://x:token@host/…).
     calls.push(localCall(ctx, 'git config', { key: 'remote.origin.url' }));
     if (remote.ok) name = repoNameFromRemote(remote.stdout.toString('utf8')) ?? name;
-    return { root, name, method: 'git', files, unreadableDirs: [], calls };
+    return { root, name, method: 'git', files, skipWorktree, unreadableDirs: [], calls };
   }
   if (listed.ok) {
     // A directory inside some other repository but not tracked by it (a demo folder, a fresh
@@ -161,8 +196,8 @@ async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
   ctx.progress(`repo: listing files by walking ${root} (${note})`);
   const walked = await walk(root, ctx.signal);
   walked.files.sort();
-  calls.push(localCall(ctx, 'walk-directory', { path: '.', skip: [...WALK_SKIP_DIRS] }, walked.files.length));
-  return { root, name, method: 'walk', note, files: walked.files, unreadableDirs: walked.unreadable, calls };
+  calls.push(localCall(ctx, 'walk-directory', { path: '.', skip: [...WALK_SKIP_DIRS, 'soc2 report directories (.soc2-report marker) and their staging directories'] }, walked.files.length));
+  return { root, name, method: 'walk', note, files: walked.files, skipWorktree: new Set(), unreadableDirs: walked.unreadable, calls };
 }
 
 /** The checkout's file list and name, computed once per run and shared by every repo.* collector. */
@@ -188,6 +223,7 @@ export function dirGaps(snap: RepoSnapshot, dirs?: readonly string[]): Gap[] {
 /** Population-level facts every repo.* evidence file carries. */
 export function repoFacts(snap: RepoSnapshot): Record<string, unknown> {
   const facts: Record<string, unknown> = { fileListMethod: snap.method, fileCount: snap.files.length };
+  if (snap.skipWorktree.size) facts.filesOutsideSparseCheckout = snap.skipWorktree.size;
   if (snap.note) facts.fileListNote = snap.note;
   return facts;
 }
@@ -316,11 +352,16 @@ function openedFile(handle: FileHandle, size: number, signal: AbortSignal): Open
     async *pieces(pieceBytes) {
       for (let position = 0; ; ) {
         signal.throwIfAborted();
-        const buf = Buffer.allocUnsafe(pieceBytes);
-        const { bytesRead } = await handle.read(buf, 0, pieceBytes, position);
+        // A buffer as large as what is left (plus a byte, to notice growth), not a whole piece:
+        // most files are small, and a megabyte per file would keep the garbage collector busy.
+        const want = Math.min(pieceBytes, Math.max(size - position, 0) + 1);
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await handle.read(buf, 0, want, position);
         if (bytesRead === 0) return;
         position += bytesRead;
         yield buf.subarray(0, bytesRead);
+        // A short read of a regular file is its end; a file that grew fills the buffer and goes on.
+        if (bytesRead < want && position >= size) return;
       }
     },
     async head(limit) {

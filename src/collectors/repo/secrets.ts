@@ -1,16 +1,20 @@
 /**
  * repo.secrets — are high-confidence secrets committed in tracked files? Only formats that are
- * secrets by construction are looked for (AWS access key ids, GitHub tokens, Slack tokens, private
- * key blocks with a body), so a hit is worth acting on. The evidence names the file, line and kind
- * of every hit and never the value: only its first four characters (a public prefix such as AKIA
- * or ghp_) and its length. Every tracked file is scanned: large ones as a stream of pieces, binary
- * ones as bytes, a symbolic link as the path it holds (what git commits for it). A file that could
- * not be read at all makes the evidence incomplete and is listed, so the control cannot pass.
+ * secrets by construction are looked for (AWS access key ids, GitHub, GitLab, Slack, npm, PyPI,
+ * Stripe and other tokens with a fixed prefix, private key blocks with a body), so a hit is worth
+ * acting on. Values that say they are examples (AKIAIOSFODNN7EXAMPLE, ghp_xxxx…, a key body cut
+ * short with "...") are listed apart, and paths where deliberate fakes live (test fixtures, test
+ * data, documentation examples, vendored code) are excluded by default, counted per pattern so the
+ * scope stays visible. The evidence names the file, line, kind and why of every hit and never the
+ * value: only its public prefix (at most four characters, such as AKIA or ghp_) and its length.
+ * Every other tracked file is scanned: large ones as a stream of pieces, binary ones as bytes, a
+ * symbolic link as the path it holds (what git commits for it). A file that could not be read at
+ * all (unreadable, missing from a sparse checkout) makes the evidence incomplete and is listed.
  */
 import { z } from 'zod';
 import type { CollectContext, Collector, Evidence, Gap } from '../types.js';
 import { DEFAULT_MAX_BYTES, dirGaps, globToRegExp, loadRepo, localCall, mapLimit, repoFacts, withRepoFile, type Refusal } from './files.js';
-import { ByteScanner, PRIVATE_KEY_KIND, redact, RULES, scanText, type SecretHit } from './secret-scan.js';
+import { ByteScanner, PRIVATE_KEY_KIND, redact, RULES, scanText, type ExampleValue, type SecretHit } from './secret-scan.js';
 
 /** Files read at once; enough to keep the disk busy without exhausting file handles. */
 const CONCURRENCY = 16;
@@ -21,6 +25,49 @@ const NAMED_IN_GAP = 5;
 /** The smallest piece: a window must hold more than the overlap it carries over (see secret-scan.ts). */
 const MIN_PIECE_BYTES = 16 * 1024;
 
+/**
+ * Paths not scanned unless a control says otherwise: where projects keep deliberate fake
+ * credentials (test fixtures and test data, tests themselves, documentation examples) and code
+ * they did not write (vendored dependencies). In the spirit of gitleaks' path allowlist; a control
+ * replaces the list with `params.exclude` (an empty list scans everything) or extends it with
+ * `params.alsoExclude`.
+ */
+export const DEFAULT_EXCLUDE: readonly string[] = [
+  // Test fixtures and test data
+  '**/fixtures/**',
+  '**/__fixtures__/**',
+  '**/testdata/**',
+  '**/test-data/**',
+  '**/test_data/**',
+  '**/__snapshots__/**',
+  '**/*.snap',
+  '**/__mocks__/**',
+  // Tests
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/spec/**',
+  '**/*_test.*',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/test_*.py',
+  // Documentation and its examples
+  '**/docs/**',
+  '**/doc/**',
+  '**/examples/**',
+  '**/example/**',
+  '**/*.md',
+  '**/*.mdx',
+  '**/*.rst',
+  '**/*.adoc',
+  // Vendored code
+  '**/vendor/**',
+  '**/third_party/**',
+  '**/third-party/**',
+  '**/node_modules/**',
+  '**/bower_components/**',
+];
+
 const params = z.strictObject({
   maxFileBytes: z
     .number()
@@ -28,7 +75,11 @@ const params = z.strictObject({
     .min(MIN_PIECE_BYTES)
     .default(DEFAULT_MAX_BYTES)
     .describe('Files are read in pieces of at most this many bytes, so memory stays bounded; a larger file is scanned piece by piece, never skipped.'),
-  exclude: z.array(z.string()).default([]).describe('Globs of paths not scanned, e.g. test/fixtures/** for deliberate fake keys.'),
+  exclude: z
+    .array(z.string())
+    .default([...DEFAULT_EXCLUDE])
+    .describe('Globs of paths not scanned. The default lists test fixtures and test data, tests, documentation examples and vendored code; [] scans every tracked file.'),
+  alsoExclude: z.array(z.string()).default([]).describe('Globs of paths not scanned, added to exclude (keeps the default list).'),
 });
 
 const secret = z.object({
@@ -38,6 +89,16 @@ const secret = z.object({
   column: z.number().describe('column'),
   kind: z.string().describe('kind of secret'),
   redacted: z.string().describe('redacted value'),
+  why: z.string().describe('why it is taken for a live credential'),
+});
+
+const exampleValue = z.object({
+  summary: z.string().describe('where, what and why it was set aside'),
+  file: z.string().describe('file'),
+  line: z.number().describe('line number'),
+  column: z.number().describe('column'),
+  kind: z.string().describe('format it matches'),
+  why: z.string().describe('why it is an example or placeholder'),
 });
 
 const resource = z.object({
@@ -50,7 +111,11 @@ const resource = z.object({
   filesNotScanned: z.array(z.object({ path: z.string().describe('file'), reason: z.string().describe('reason') }))
     .describe('files that could not be scanned (any makes the evidence incomplete)'),
   filesNotScannedCount: z.number().describe('number of files that could not be scanned'),
-  excludedFileCount: z.number().describe('files excluded by the exclude parameter'),
+  excludedFileCount: z.number().describe('files not scanned because an exclude pattern matches them'),
+  excludedByPattern: z.array(z.object({ pattern: z.string().describe('pattern'), files: z.number().describe('files') }))
+    .describe('files excluded, counted by the first pattern that matches each (patterns that matched none are listed with 0)'),
+  exampleValues: z.array(exampleValue).describe('values in a secret format set aside as examples or placeholders (values not shown)'),
+  exampleValueCount: z.number().describe('values set aside as examples or placeholders'),
   fileListMethod: z.enum(['git', 'walk']).describe('how the files to scan were listed'),
 });
 
@@ -62,6 +127,7 @@ export { redact, scanText };
 interface Scanned {
   ok: true;
   hits: SecretHit[];
+  examples: ExampleValue[];
   binary: boolean;
   inPieces: boolean;
   link: boolean;
@@ -75,7 +141,8 @@ function scanFile(ctx: CollectContext, file: string, pieceBytes: number): Promis
     async (opened) => {
       const scanner = new ByteScanner(file);
       for await (const piece of opened.pieces(pieceBytes)) scanner.push(piece);
-      return { ok: true, hits: scanner.end(), binary: scanner.binary, inPieces: opened.size > pieceBytes, link: opened.link };
+      const hits = scanner.end();
+      return { ok: true, hits, examples: scanner.examples, binary: scanner.binary, inPieces: opened.size > pieceBytes, link: opened.link };
     },
     // What git commits for a link is the path it holds; following it would scan some other file
     // (or one outside the checkout) and miss a secret hidden in the link itself.
@@ -84,24 +151,40 @@ function scanFile(ctx: CollectContext, file: string, pieceBytes: number): Promis
 }
 
 /** One gap for every file that could not be scanned: the evidence holds the full list. */
-function notScannedGap(resource: string, notScanned: ReadonlyArray<{ path: string; refusal: Refusal }>, secretsFound: number): Gap {
+function notScannedGap(resource: string, notScanned: ReadonlyArray<{ path: string; refusal: Refusal }>, secretsFound: number, sparse: number): Gap {
   const named = notScanned.slice(0, NAMED_IN_GAP).map((f) => f.refusal.message);
   const more = notScanned.length > NAMED_IN_GAP ? `; and ${notScanned.length - NAMED_IN_GAP} more, listed in the evidence (filesNotScanned)` : '';
   const found = secretsFound ? ` (${secretsFound} secret${secretsFound === 1 ? ' was' : 's were'} found in the files that were scanned; see the evidence)` : '';
   const count = `${notScanned.length} tracked file${notScanned.length === 1 ? '' : 's'}`;
+  const sparseAdvice = sparse
+    ? `${sparse} of them ${sparse === 1 ? 'is' : 'are'} outside the sparse checkout: run soc2 on a full checkout (git sparse-checkout disable), or exclude those paths in this control's params.alsoExclude. `
+    : '';
   return {
     kind: notScanned.some((f) => f.refusal.reason === 'unreadable') ? 'permission' : 'other',
     resource,
     message:
       `${count} could not be scanned for secrets, so the repository cannot be called clean${found}: ${named.join('; ')}${more}. ` +
-      'Make each file readable, restore it, or replace a symbolic link that leads out of the checkout with what it points to; a deliberately unscanned path belongs in this control\'s params.exclude.',
+      sparseAdvice +
+      'Make each file readable, restore it, or replace a symbolic link that leads out of the checkout with what it points to; a deliberately unscanned path belongs in this control\'s params.alsoExclude.',
   };
+}
+
+/** Which exclude pattern (the first that matches) keeps each file from being scanned, and the files left to scan. */
+function partition(files: readonly string[], patterns: readonly string[]): { toScan: string[]; byPattern: Array<{ pattern: string; files: number }> } {
+  const compiled = patterns.map((pattern) => ({ pattern, re: globToRegExp(pattern), files: 0 }));
+  const toScan: string[] = [];
+  for (const f of files) {
+    const first = compiled.find((c) => c.re.test(f));
+    if (first) first.files++;
+    else toScan.push(f);
+  }
+  return { toScan, byPattern: compiled.map(({ pattern, files }) => ({ pattern, files })) };
 }
 
 export const collector: Collector<SecretsParams, SecretsResource> = {
   id: 'repo.secrets',
   source: 'repo',
-  description: 'Scans every tracked file (large ones in pieces, binary ones as bytes) for high-confidence secrets (AWS access key ids, GitHub and Slack tokens, private key blocks) and reports file, line and kind with the value redacted.',
+  description: 'Scans every tracked file outside test fixtures, tests, documentation examples and vendored code (large files in pieces, binary ones as bytes) for high-confidence secrets (AWS access key ids, GitHub, GitLab, Slack, npm, PyPI, Stripe and other prefixed tokens, private key blocks) and reports file, line, kind and why with the value redacted; example and placeholder values are listed apart.',
   params,
   resource,
   permissions: ['local:read'],
@@ -110,7 +193,7 @@ export const collector: Collector<SecretsParams, SecretsResource> = {
   // Each secret carries its file, line and column; the repository as a whole has no one file.
   locate: {},
   example: `collector: repo.secrets
-params: { exclude: ["test/fixtures/**"] }
+params: { alsoExclude: ["qa/recordings/**"] }
 assert:
   all:
     - { key: secretCount, op: eq, value: 0, message: no secrets committed to the repository }
@@ -119,8 +202,8 @@ assert:
     const snap = await loadRepo(ctx);
     const calls = [...snap.calls];
     const gaps: Gap[] = dirGaps(snap);
-    const excluded = p.exclude.map(globToRegExp);
-    const files = snap.files.filter((f) => !excluded.some((re) => re.test(f)));
+    const patterns = [...p.exclude, ...p.alsoExclude];
+    const { toScan: files, byPattern } = partition(snap.files, patterns);
     const data: SecretsResource = {
       secretCount: 0,
       secrets: [],
@@ -131,11 +214,16 @@ assert:
       filesNotScanned: [],
       filesNotScannedCount: 0,
       excludedFileCount: snap.files.length - files.length,
+      excludedByPattern: byPattern,
+      exampleValues: [],
+      exampleValueCount: 0,
       fileListMethod: snap.method,
     };
     const scanned: string[] = [];
     const notScanned: Array<{ path: string; refusal: Refusal }> = [];
     const hits: SecretHit[] = [];
+    const examples: ExampleValue[] = [];
+    let sparse = 0;
     // One aggregate call is recorded below instead of one per file: a monorepo has tens of
     // thousands, and the exact list travels as an attachment.
     const results = await mapLimit(files, CONCURRENCY, async (file) => {
@@ -144,7 +232,12 @@ assert:
     });
     for (const { file, outcome } of results) {
       if (!outcome.ok) {
-        notScanned.push({ path: file, refusal: outcome });
+        if (outcome.reason === 'missing' && snap.skipWorktree.has(file)) {
+          sparse++;
+          notScanned.push({ path: file, refusal: { ...outcome, message: `${file} is outside the sparse checkout (git marks it skip-worktree), so it was not scanned` } });
+        } else {
+          notScanned.push({ path: file, refusal: outcome });
+        }
         continue;
       }
       data.filesScanned++;
@@ -152,24 +245,29 @@ assert:
       if (outcome.inPieces) data.filesScannedInPieces++;
       if (outcome.link) data.linksScanned++;
       scanned.push(file);
-      hits.push(...outcome.hits);
+      // The exclude list is part of why a hit is believed: it is not where fakes are kept.
+      const unexcluded = patterns.length ? `; ${file} matches none of the ${patterns.length} exclude patterns` : '';
+      hits.push(...outcome.hits.map((h) => ({ ...h, why: h.why + unexcluded })));
+      examples.push(...outcome.examples);
     }
     data.secretCount = hits.length;
     data.secrets = hits.slice(0, MAX_LISTED);
+    data.exampleValueCount = examples.length;
+    data.exampleValues = examples.slice(0, MAX_LISTED);
     data.filesNotScannedCount = notScanned.length;
     data.filesNotScanned = notScanned.slice(0, MAX_LISTED).map((f) => ({ path: f.path, reason: f.refusal.message }));
-    if (notScanned.length > 0) gaps.push(notScannedGap(snap.name, notScanned, hits.length));
+    if (notScanned.length > 0) gaps.push(notScannedGap(snap.name, notScanned, hits.length, sparse));
     calls.push(
       localCall(
         ctx,
         'scan-files',
-        { path: '.', files: files.length, maxFileBytes: p.maxFileBytes, exclude: p.exclude, rules: [...RULES.map((r) => r.kind), PRIVATE_KEY_KIND] },
+        { path: '.', files: files.length, maxFileBytes: p.maxFileBytes, exclude: patterns, rules: [...RULES.map((r) => r.kind), PRIVATE_KEY_KIND] },
         data.filesScanned,
       ),
     );
     return {
       resources: [{ id: snap.name, data }],
-      facts: { ...repoFacts(snap), secretsListed: data.secrets.length },
+      facts: { ...repoFacts(snap), secretsListed: data.secrets.length, excludedFileCount: data.excludedFileCount },
       complete: gaps.length === 0,
       gaps,
       calls,

@@ -1,8 +1,10 @@
 /**
  * repo.workflows — one resource per GitHub Actions workflow file (.github/workflows/*.yml|yaml),
  * with three independent groups of facts so separate controls can judge them:
- *  - pinning: third-party actions and reusable workflows referenced by a full 40-hex commit SHA
- *    (a tag or branch can be moved to different code after review);
+ *  - pinning: third-party actions and reusable workflows referenced by a full 40-hex commit SHA,
+ *    docker:// images by a sha256 digest (a tag or branch can be moved to different code after
+ *    review); actions of the repository itself (./path, or owner/repo/path@ref naming this very
+ *    repository, which GitHub also accepts) are reviewed with it and are not third-party;
  *  - token permissions: what `permissions:` the workflow declares for GITHUB_TOKEN (none declared
  *    means the repository's default, which may be read-write);
  *  - dangerous triggers: `pull_request_target` / `workflow_run` workflows, which run with secrets
@@ -19,6 +21,9 @@ const WORKFLOW_FILE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
 /** Triggers that run in the base repository's context, with its secrets, for events outsiders can cause. */
 export const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'] as const;
 const FULL_SHA = /@[0-9a-fA-F]{40}$/;
+const IMAGE_DIGEST = /@sha256:[0-9a-fA-F]{64}$/;
+/** owner/repo at the start of a `uses:` reference to a repository (an action at its root or below, or a reusable workflow). */
+const REPO_REF = /^([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)(?:\/[^@]*)?@/;
 
 /**
  * Expressions and refs that name the pull request's code rather than the base branch. Checking one
@@ -37,6 +42,8 @@ const params = z.strictObject({});
 
 const unpinnedAction = z.object({
   summary: z.string().describe('where and what'),
+  file: z.string().describe('workflow file'),
+  kind: z.enum(['action', 'reusable-workflow', 'docker-image']).describe('what is referenced'),
   uses: z.string().describe('action reference'),
   job: z.string().describe('job'),
   step: z.string().nullable().describe('step (null for a reusable workflow call)'),
@@ -45,6 +52,7 @@ const unpinnedAction = z.object({
 
 const untrustedCheckout = z.object({
   summary: z.string().describe('where and what'),
+  file: z.string().describe('workflow file'),
   job: z.string().describe('job'),
   step: z.string().describe('step'),
   line: z.number().describe('line number'),
@@ -58,14 +66,17 @@ const resource = z.object({
   name: z.string().nullable().describe('workflow name'),
   parsed: z.boolean().describe('workflow file parses as a workflow'),
   parseError: z.string().nullable().describe('why the workflow file does not parse'),
+  parseErrorLine: z.number().nullable().describe('line of the parse error, when the parser gave one'),
   triggers: z.array(z.string()).nullable().describe('events that trigger the workflow'),
   jobCount: z.number().nullable().describe('jobs in the workflow'),
-  thirdPartyActionCount: z.number().nullable().describe('third-party actions and reusable workflows used'),
-  unpinnedActions: z.array(unpinnedAction).nullable().describe('third-party actions not pinned to a full commit SHA'),
-  unpinnedActionCount: z.number().nullable().describe('third-party actions not pinned to a full commit SHA'),
+  thirdPartyActionCount: z.number().nullable().describe('third-party actions, reusable workflows and docker:// images used'),
+  sameRepositoryActionCount: z.number().nullable().describe('actions and reusable workflows of this repository (./… or owner/repo/…@ref naming it)'),
+  unpinnedActions: z.array(unpinnedAction).nullable().describe('third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)'),
+  unpinnedActionCount: z.number().nullable().describe('third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)'),
   permissionsDeclared: z.boolean().nullable().describe('GITHUB_TOKEN permissions declared at the top level or on every job'),
   topLevelPermissions: z.string().nullable().describe('top-level permissions'),
-  jobPermissions: z.array(z.object({ job: z.string().describe('job'), permissions: z.string().nullable().describe('permissions') }))
+  topLevelPermissionsLine: z.number().nullable().describe('line of the top-level permissions key (null when there is none)'),
+  jobPermissions: z.array(z.object({ job: z.string().describe('job'), permissions: z.string().nullable().describe('permissions'), line: z.number().describe('line of the job') }))
     .nullable().describe('permissions declared per job'),
   jobsWithoutPermissions: z.array(z.string()).nullable().describe('jobs that inherit the repository default token permissions'),
   writeAll: z.boolean().nullable().describe('write-all permissions granted'),
@@ -80,19 +91,22 @@ export type WorkflowResource = z.infer<typeof resource>;
 type UnpinnedAction = z.infer<typeof unpinnedAction>;
 type UntrustedCheckout = z.infer<typeof untrustedCheckout>;
 
-function unparsed(path: string, parseError: string): WorkflowResource {
+function unparsed(path: string, parseError: string, parseErrorLine: number | null = null): WorkflowResource {
   return {
     path,
     name: null,
     parsed: false,
     parseError,
+    parseErrorLine,
     triggers: null,
     jobCount: null,
     thirdPartyActionCount: null,
+    sameRepositoryActionCount: null,
     unpinnedActions: null,
     unpinnedActionCount: null,
     permissionsDeclared: null,
     topLevelPermissions: null,
+    topLevelPermissionsLine: null,
     jobPermissions: null,
     jobsWithoutPermissions: null,
     writeAll: null,
@@ -127,18 +141,21 @@ function triggersOf(on: unknown): string[] {
   return [];
 }
 
-/** Analyses one workflow file's text. Exported for the sample-estate tests. */
-export function analyseWorkflow(path: string, text: string): WorkflowResource {
+/**
+ * Analyses one workflow file's text. `repository` is this repository's `owner/repo` when known:
+ * references to it are its own code, not third-party. Exported for the sample-estate tests.
+ */
+export function analyseWorkflow(path: string, text: string, repository?: string): WorkflowResource {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
   const firstError = doc.errors[0];
   if (firstError) {
     const pos = firstError.linePos?.[0];
     const msg = firstError.message.split('\n')[0] ?? 'invalid YAML';
-    return unparsed(path, pos ? `line ${pos.line}, column ${pos.col}: ${msg}` : msg);
+    return unparsed(path, pos ? `line ${pos.line}, column ${pos.col}: ${msg}` : msg, pos?.line ?? null);
   }
   const root = doc.contents;
-  if (!isMap(root)) return unparsed(path, 'line 1: the file is not a YAML mapping');
+  if (!isMap(root)) return unparsed(path, 'line 1: the file is not a YAML mapping', 1);
   let js: Record<string, unknown>;
   try {
     js = doc.toJS() as Record<string, unknown>;
@@ -158,17 +175,25 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
 
   const unpinned: UnpinnedAction[] = [];
   const untrusted: UntrustedCheckout[] = [];
-  const jobPermissions: Array<{ job: string; permissions: string | null }> = [];
+  const jobPermissions: Array<{ job: string; permissions: string | null; line: number }> = [];
   let thirdParty = 0;
+  let sameRepository = 0;
   let writeAll = topPermissions === 'write-all';
+  const self = repository?.toLowerCase();
 
   const checkUses = (uses: unknown, job: string, step: string | null, line: number) => {
     if (typeof uses !== 'string') return;
-    if (uses.startsWith('./') || uses.startsWith('docker://')) return;
+    const ref = uses.trim();
+    if (ref.startsWith('./') || (self !== undefined && REPO_REF.exec(ref)?.[1]?.toLowerCase() === self)) {
+      sameRepository++;
+      return;
+    }
     thirdParty++;
-    if (FULL_SHA.test(uses)) return;
+    const docker = ref.startsWith('docker://');
+    if (docker ? IMAGE_DIGEST.test(ref) : FULL_SHA.test(ref)) return;
     const where = step === null ? `job ${job}` : `job ${job}, step "${step}"`;
-    unpinned.push({ summary: `line ${line}: ${uses} (${where})`, uses, job, step, line });
+    const kind = docker ? 'docker-image' : step === null ? 'reusable-workflow' : 'action';
+    unpinned.push({ summary: `line ${line}: ${ref} (${where})`, file: path, kind, uses: ref, job, step, line });
   };
 
   for (const pair of jobsNode.items) {
@@ -176,7 +201,7 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
     const jobNode = resolve(doc, pair.value as Node | null);
     const job = jobs[jobId] ?? {};
     const jobLine = lineOf(pair.key as Node, 1);
-    jobPermissions.push({ job: jobId, permissions: describePermissions(job.permissions) });
+    jobPermissions.push({ job: jobId, permissions: describePermissions(job.permissions), line: jobLine });
     if (job.permissions === 'write-all') writeAll = true;
     if (!isMap(jobNode)) continue;
     checkUses(job.uses, jobId, null, lineOf(jobNode.get('uses', true) as Node | undefined, jobLine));
@@ -206,6 +231,7 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
             const allowUnsafe = withJs['allow-unsafe-pr-checkout'] === true || withJs['allow-unsafe-pr-checkout'] === 'true';
             untrusted.push({
               summary: `line ${line}: job ${jobId}, step "${label}" checks out ${value}${allowUnsafe ? ' with allow-unsafe-pr-checkout' : ''}`,
+              file: path,
               job: jobId,
               step: label,
               line,
@@ -226,7 +252,7 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
           const blockStart = isScalar(runNode) && (runNode.type === 'BLOCK_LITERAL' || runNode.type === 'BLOCK_FOLDED') ? 1 : 0;
           const cmdLine = script.split('\n')[offset]?.trim() ?? fetches[0];
           const line = lineOf(runNode, stepLine) + blockStart + offset;
-          untrusted.push({ summary: `line ${line}: job ${jobId}, step "${label}" runs ${cmdLine}`, job: jobId, step: label, line, via: 'run', ref: cmdLine, allowUnsafeCheckout: false });
+          untrusted.push({ summary: `line ${line}: job ${jobId}, step "${label}" runs ${cmdLine}`, file: path, job: jobId, step: label, line, via: 'run', ref: cmdLine, allowUnsafeCheckout: false });
         }
       }
     });
@@ -238,13 +264,16 @@ export function analyseWorkflow(path: string, text: string): WorkflowResource {
     name: typeof js.name === 'string' ? js.name : null,
     parsed: true,
     parseError: null,
+    parseErrorLine: null,
     triggers,
     jobCount: jobsNode.items.length,
     thirdPartyActionCount: thirdParty,
+    sameRepositoryActionCount: sameRepository,
     unpinnedActions: unpinned,
     unpinnedActionCount: unpinned.length,
     permissionsDeclared: topPermissions !== undefined || (jobPermissions.length > 0 && jobsWithoutPermissions.length === 0),
     topLevelPermissions: describePermissions(topPermissions),
+    topLevelPermissionsLine: topPermissions === undefined ? null : lineOf(root.items.find((p) => isScalar(p.key) && p.key.value === 'permissions')?.key as Node | undefined, 1),
     jobPermissions,
     jobsWithoutPermissions,
     writeAll,
@@ -262,7 +291,7 @@ function resolve(doc: Document, node: Node | null | undefined): Node | null | un
 export const collector: Collector<WorkflowsParams, WorkflowResource> = {
   id: 'repo.workflows',
   source: 'repo',
-  description: 'Reads every GitHub Actions workflow in .github/workflows: third-party actions not pinned to a commit SHA, GITHUB_TOKEN permissions declared, and pull_request_target/workflow_run jobs that check out pull request code.',
+  description: 'Reads every GitHub Actions workflow in .github/workflows: third-party actions and reusable workflows not pinned to a commit SHA and docker:// images not pinned to a digest, GITHUB_TOKEN permissions declared, and pull_request_target/workflow_run jobs that check out pull request code.',
   params,
   resource,
   permissions: ['local:read'],
@@ -285,7 +314,9 @@ assert:
       ctx.signal.throwIfAborted();
       const read = await readRepoFile(ctx, path, { calls });
       if (read.ok) {
-        const data = read.binary ? unparsed(path, 'the file is binary, not YAML') : analyseWorkflow(path, read.text);
+        // The checkout's own owner/repo (from its origin remote); a bare directory name is no repository.
+        const repository = snap.name.includes('/') ? snap.name : undefined;
+        const data = read.binary ? unparsed(path, 'the file is binary, not YAML') : analyseWorkflow(path, read.text, repository);
         resources.push({ id: path, data });
       } else if (read.reason === 'too-large' || read.reason === 'not-a-file') {
         // GitHub cannot run these either: a finding on the workflow. Anything else (a link out of

@@ -213,6 +213,8 @@ export interface RepoSpec {
   pulls: PullSpec[];
   /** Default-branch history (any order). */
   commits: CommitSpec[];
+  /** Files on the default branch, path → text, served by the contents API (an organisation's .github repository). */
+  files?: Record<string, string>;
 }
 
 export interface MemberSpec {

@@ -8,7 +8,8 @@
  *  - preview.yml runs on pull_request_target, declares no permissions, and checks out the pull
  *    request head (REPO-005, REPO-006);
  *  - config/production.yaml holds an AWS access key id and deploy/keys/etl-deploy.pem a private
- *    key block (REPO-008);
+ *    key block (REPO-008), while a fake token in a test fixture and AWS's documented example key
+ *    in docs/ are not findings (excluded by default, and an example value);
  *  - tools/loadtest/package.json has dependencies but no lockfile (REPO-007);
  *  - .github/CODEOWNERS has one line whose owner lacks the leading @ (REPO-001).
  * Every fake credential is assembled at run time from pieces, so this source file contains nothing
@@ -327,7 +328,20 @@ echo "deploying preview $1"
 SDKs → data-api (packages/api) → staging bucket → nightly warehouse load (data-pipeline repository).
 The geo sidecar (services/geo) maps client IPs to regions before events are staged.
 `,
+    'docs/local-development.md': `# Local development
+
+Point the API at LocalStack with the documented example credentials:
+
+    export AWS_ACCESS_KEY_ID=${['AK', 'IA'].join('')}IOSFODNN7EXAMPLE
+`,
+    // A deliberate fake in a test fixture: REPO-008 does not search test fixtures by default.
+    'packages/api/test/fixtures/webhook-config.json': `${JSON.stringify({ slackWebhookToken: sampleFixtureToken(), channel: '#ingest-alerts' }, null, 2)}\n`,
   };
+}
+
+/** A fake Slack bot token for a test fixture: the right shape, in a path REPO-008 excludes by default. */
+export function sampleFixtureToken(): string {
+  return ['xo', 'xb-'].join('') + chars(12, 61, '0123456789') + '-' + chars(13, 67, '0123456789') + '-' + chars(24, 71, BASE64.slice(0, 62));
 }
 
 /**

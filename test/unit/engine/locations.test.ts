@@ -41,8 +41,8 @@ describe('engine/locations', () => {
       status: 'fail',
       location: { file: '.github/workflows/ci.yml' },
       occurrences: [
-        { field: 'third-party actions not pinned to a full commit SHA', text: data.unpinnedActions[0]!.summary, location: { file: '.github/workflows/ci.yml', line: 9 } },
-        { field: 'third-party actions not pinned to a full commit SHA', text: data.unpinnedActions[1]!.summary, location: { file: '.github/workflows/ci.yml', line: 14 } },
+        { field: 'third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)', text: data.unpinnedActions[0]!.summary, location: { file: '.github/workflows/ci.yml', line: 9 } },
+        { field: 'third-party actions not pinned to a full commit SHA (docker:// images: to a sha256 digest)', text: data.unpinnedActions[1]!.summary, location: { file: '.github/workflows/ci.yml', line: 14 } },
       ],
     });
     expect(fail!.occurrenceCount).toBeUndefined();

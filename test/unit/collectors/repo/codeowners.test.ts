@@ -98,4 +98,38 @@ docs/**  @jane-doe
     for (const ok of ['@octocat', '@a-b', '@acme/team_name', '@acme/Team.Name', 'dev@acme.example', '@octocat_acme']) expect(isValidOwner(ok), ok).toBe(true);
     for (const bad of ['octocat', '@-octocat', '@octocat-', '@', '@acme/', 'dev@acme', '@octo!cat', '@acme/team/sub']) expect(isValidOwner(bad), bad).toBe(false);
   });
+
+  describe('catch-all rules and owners by GitHub\'s matching (issue 13)', () => {
+    it('does not call /* a catch-all: it gives top-level files an owner, not nested ones', async () => {
+      const dir = await makeRepo({
+        '.github/CODEOWNERS': '# Root files belong to the platform team\n/*            @acme/platform\n/services/api/ @acme/api\n',
+        'README.md': '# api\n',
+        'package.json': '{}\n',
+        'services/api/server.ts': 'export {};\n',
+        'services/worker/job.ts': 'export {};\n',
+        'libs/auth/token.ts': 'export {};\n',
+      }, { git: true });
+      const r = (await collector.collect(makeCtx(dir), {})).resources[0]!;
+      expect(r.data).toMatchObject({ hasCatchAllRule: false, catchAllLine: null, filesWithoutOwnerCount: 3 });
+      expect(r.data.filesWithoutOwner).toEqual(['.github/CODEOWNERS', 'libs/auth/token.ts', 'services/worker/job.ts']);
+    });
+
+    it('finds /** and **/* catch-alls, and files a later rule without owners leaves unowned', async () => {
+      const dir = await makeRepo({
+        CODEOWNERS: '/**  @acme/platform\n**/*.md  @acme/docs\n/vendor/\n',
+        'a.ts': '',
+        'vendor/lib.go': '',
+        'vendor/README.md': '',
+      }, { git: true });
+      const r = (await collector.collect(makeCtx(dir), {})).resources[0]!;
+      expect(r.data).toMatchObject({ hasCatchAllRule: true, catchAllLine: 1, catchAllOwners: ['@acme/platform'], filesWithoutOwner: ['vendor/README.md', 'vendor/lib.go'], filesWithoutOwnerCount: 2 });
+      expect(r.data.linesWithoutOwners).toEqual([{ summary: 'line 3: /vendor/', line: 3, pattern: '/vendor/' }]);
+    });
+
+    it('counts every file as unowned when there is no CODEOWNERS file', async () => {
+      const dir = await makeRepo({ 'a.ts': '', 'b/c.ts': '' }, { git: true });
+      const r = (await collector.collect(makeCtx(dir), {})).resources[0]!;
+      expect(r.data).toMatchObject({ codeownersPresent: false, filesWithoutOwner: ['a.ts', 'b/c.ts'], filesWithoutOwnerCount: 2 });
+    });
+  });
 });

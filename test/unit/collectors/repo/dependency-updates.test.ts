@@ -101,12 +101,67 @@ updates:
     const off = await collectFrom({ 'renovate.json': '{\n  "enabled": false\n}' });
     expect(off.data.dependencyUpdateToolConfigured).toBe(false);
     expect(off.data.problems).toEqual([
-      { summary: 'renovate.json:2: sets "enabled": false, which turns Renovate off', file: 'renovate.json', line: 2, message: 'sets "enabled": false, which turns Renovate off' },
+      { summary: 'renovate.json:2: sets "enabled": false at the top level, which turns Renovate off', file: 'renovate.json', line: 2, message: 'sets "enabled": false at the top level, which turns Renovate off' },
     ]);
 
     const broken = await collectFrom({ 'renovate.json': '{\n  "extends": [\n}' });
     expect(broken.data.dependencyUpdateToolConfigured).toBe(false);
-    expect(broken.data.problems[0]?.message).toMatch(/^does not parse as JSON/);
+    expect(broken.data.problems[0]).toMatchObject({ file: 'renovate.json', line: 3, message: expect.stringMatching(/^does not parse as JSON5, so Renovate cannot read it: invalid character '}' at 3:1/) });
+  });
+
+  describe('Renovate configurations as real repositories write them (issue 13)', () => {
+    // A monorepo's .github/renovate.json5: comments, unquoted keys, trailing commas, and rules that
+    // switch off updates for some packages with `enabled: false` — Renovate itself stays on.
+    const MONOREPO_JSON5 = `{
+  $schema: 'https://docs.renovatebot.com/renovate-schema.json',
+  extends: ['config:recommended', ':disableDependencyDashboard'],
+  // Group the toolchain, and keep examples on what they document.
+  rangeStrategy: 'bump',
+  packageRules: [
+    {
+      groupName: 'toolchain',
+      matchPackageNames: ['typescript', 'vitest', '/^@types\\//'],
+    },
+    {
+      // Examples pin what the docs show; updating them is a docs change.
+      matchFileNames: ['examples/**/package.json'],
+      enabled: false,
+    },
+    {
+      matchDepTypes: ['peerDependencies'],
+      'enabled': false,
+    },
+  ],
+  ignorePaths: ['**/fixtures/**',],
+}
+`;
+
+    it('does not take enabled: false inside packageRules for Renovate turned off', async () => {
+      const { data } = await collectFrom({ '.github/renovate.json5': MONOREPO_JSON5 });
+      expect(data).toMatchObject({ dependencyUpdateToolConfigured: true, tools: ['renovate'], renovateConfigPath: '.github/renovate.json5', problems: [] });
+    });
+
+    it('reads a .json config with comments as Renovate does, and finds the top-level switch on its line', async () => {
+      const text = '{\n  // paused while we migrate to Dependabot\n  "packageRules": [{ "matchPackageNames": ["x"], "enabled": false }],\n  enabled: false,\n}\n';
+      const { data } = await collectFrom({ 'renovate.json': text });
+      expect(data.dependencyUpdateToolConfigured).toBe(false);
+      expect(data.problems).toEqual([expect.objectContaining({ file: 'renovate.json', line: 4 })]);
+    });
+
+    it('reads the renovate key of package.json, with the same top-level rule and its line', async () => {
+      const on = await collectFrom({ 'package.json': JSON.stringify({ name: 'x', renovate: { packageRules: [{ matchPackageNames: ['y'], enabled: false }] } }, null, 2) });
+      expect(on.data).toMatchObject({ tools: ['renovate'], renovateConfigPath: 'package.json#renovate', problems: [] });
+      const off = await collectFrom({ 'package.json': JSON.stringify({ name: 'x', enabled: true, renovate: { extends: ['config:base'], enabled: false } }, null, 2) });
+      expect(off.data.tools).toEqual([]);
+      expect(off.data.problems).toEqual([
+        { summary: 'package.json:8: the "renovate" key sets "enabled": false at the top level, which turns Renovate off', file: 'package.json', line: 8, message: 'the "renovate" key sets "enabled": false at the top level, which turns Renovate off' },
+      ]);
+    });
+
+    it('finds the .jsonc config files Renovate also reads', async () => {
+      const { data } = await collectFrom({ '.renovaterc.jsonc': '{ /* shared */ "extends": ["local>acme/renovate-config"] }' });
+      expect(data).toMatchObject({ tools: ['renovate'], renovateConfigPath: '.renovaterc.jsonc' });
+    });
   });
 
   it('reports both tools when both are configured', async () => {

@@ -2,10 +2,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../../../../src/errors.js';
-import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
+import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, repoFacts, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
 import { collector as codeowners } from '../../../../src/collectors/repo/codeowners.js';
 import { collector as securityPolicy } from '../../../../src/collectors/repo/security-policy.js';
-import { makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
+import { git, makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
 
 describe('collectors/repo/files', () => {
   it('lists tracked files with git ls-files, including staged files in subfolders, sorted', async () => {
@@ -14,7 +14,18 @@ describe('collectors/repo/files', () => {
     expect(snap.method).toBe('git');
     // Tracked dependency folders are committed content, so git mode keeps them.
     expect(snap.files).toEqual(['a/z.txt', 'b.txt', 'node_modules/x/package.json']);
-    expect(snap.calls[0]).toEqual({ source: 'local', operation: 'git ls-files', params: { path: '.', args: ['-z', '--cached'] }, at: '2026-06-30T00:00:00.000Z', items: 3 });
+    expect(snap.calls[0]).toEqual({ source: 'local', operation: 'git ls-files', params: { path: '.', args: ['-z', '-t', '--cached'] }, at: '2026-06-30T00:00:00.000Z', items: 3 });
+    expect(snap.skipWorktree.size).toBe(0);
+  });
+
+  it('keeps files outside a sparse checkout in the list and marks them skip-worktree', async () => {
+    const dir = await makeRepo({ 'app/main.ts': 'x', 'app/util.ts': 'y', 'docs/guide.md': 'z', 'README.md': 'r' }, { git: true });
+    git(dir, 'commit', '-q', '-m', 'initial');
+    git(dir, 'sparse-checkout', 'set', '--no-cone', '/app/', '/README.md');
+    const snap = await loadRepo(makeCtx(dir));
+    expect(snap.files).toEqual(['README.md', 'app/main.ts', 'app/util.ts', 'docs/guide.md']);
+    expect([...snap.skipWorktree]).toEqual(['docs/guide.md']);
+    expect(repoFacts(snap)).toMatchObject({ fileCount: 4, filesOutsideSparseCheckout: 1 });
   });
 
   it('walks a directory that is not a git work tree and says why', async () => {
@@ -24,6 +35,23 @@ describe('collectors/repo/files', () => {
     expect(snap.note).toBe('not a git work tree');
     expect(snap.files).toEqual(['.git-keep', 'a.txt']);
     expect(snap.calls.map((c) => c.operation)).toEqual(['git ls-files', 'walk-directory']);
+  });
+
+  it("does not walk soc2's own report, staging and cache directories (a run must not scan what it is writing)", async () => {
+    const dir = await makeRepo({
+      'a.txt': 'a',
+      'soc2-report/.soc2-report': 'soc2 report directory\n',
+      'soc2-report/results.json': '{}',
+      'custom-out/.soc2-report': 'soc2 report directory\n',
+      'custom-out/evidence/repo/x.json': '{}',
+      '.soc2-report.soc2-tmp-0a1b2c3d4e5f/evidence/repo/y.json': '{}',
+      '.soc2-report.soc2-old-0a1b2c3d4e5f/results.json': '{}',
+      '.soc2-cache/github/etags/ab/cd.json': '{}',
+      'notes/.soc2-report-like.txt': 'kept: only the marker file names a report directory',
+    });
+    const snap = await loadRepo(makeCtx(dir));
+    expect(snap.method).toBe('walk');
+    expect(snap.files).toEqual(['a.txt', 'notes/.soc2-report-like.txt']);
   });
 
   it('walks a folder that sits untracked inside another repository, and keeps its own name', async () => {
@@ -140,5 +168,21 @@ describe('collectors/repo/files', () => {
     expect(globToRegExp('./docs/').test('docs/a/b.md')).toBe(true);
     expect(globToRegExp('*.md').test('a.md')).toBe(true);
     expect(globToRegExp('*.md').test('docs/a.md')).toBe(false);
+  });
+
+  it('reads a file in pieces no larger than asked, whole, at every size around the piece boundary', async () => {
+    const piece = 64;
+    const sizes = [0, 1, piece - 1, piece, piece + 1, 2 * piece, 3 * piece + 5];
+    const dir = await makeRepo(Object.fromEntries(sizes.map((n) => [`f${n}.bin`, Buffer.from(Array.from({ length: n }, (_, i) => i % 251))])));
+    for (const n of sizes) {
+      const pieces = await withRepoFile(makeCtx(dir), `f${n}.bin`, async (file) => {
+        const out: Buffer[] = [];
+        for await (const p of file.pieces(piece)) out.push(Buffer.from(p));
+        return out;
+      });
+      if ('ok' in pieces) throw new Error(pieces.message);
+      expect(pieces.every((p) => p.length > 0 && p.length <= piece), `size ${n}`).toBe(true);
+      expect(Buffer.concat(pieces).equals(Buffer.from(Array.from({ length: n }, (_, i) => i % 251))), `size ${n}`).toBe(true);
+    }
   });
 });

@@ -18,16 +18,17 @@ afterEach(async () => {
 });
 
 export function makeCtx(repoRoot: string, overrides: Partial<CollectContext> = {}): CollectContext {
-  const { signal, ...rest } = overrides;
-  return {
-    ...standaloneContext({
-      repoRoot,
-      period: { start: '2026-04-01', end: '2026-06-30' },
-      now: () => new Date('2026-06-30T00:00:00Z'),
-      progress: () => {},
-    }, signal),
+  const { signal, memo, ...rest } = overrides;
+  // Overrides go into the base, as the engine builds it, so that work shared through ctx.memo
+  // sees them too (a ctx.github, a clock).
+  const ctx = standaloneContext({
+    repoRoot,
+    period: { start: '2026-04-01', end: '2026-06-30' },
+    now: () => new Date('2026-06-30T00:00:00Z'),
+    progress: () => {},
     ...rest,
-  };
+  }, signal);
+  return memo ? { ...ctx, memo } : ctx;
 }
 
 /** Runs git in `dir` with an identity and no user/system config, so the developer's setup cannot leak in. */
@@ -89,7 +90,7 @@ export const fake = {
   awsKeyId: () => ['AK', 'IA'].join('') + fakeChars(16, 7, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'),
   githubToken: () => ['gh', 'p_'].join('') + fakeChars(36, 11),
   githubFineGrained: () => ['github', '_pat_'].join('') + fakeChars(22, 13) + '_' + fakeChars(59, 17),
-  slackToken: () => ['xo', 'xb-'].join('') + '1234567890' + '12-' + '98765432101' + '23-' + fakeChars(24, 19),
+  slackToken: () => ['xo', 'xb-'].join('') + fakeChars(12, 23, '0123456789') + '-' + fakeChars(13, 29, '0123456789') + '-' + fakeChars(24, 19),
   privateKey: (type = 'RSA ') => {
     const dashes = '-'.repeat(5);
     const body = Array.from({ length: 6 }, (_, i) => fakeChars(64, 100 + i, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'));

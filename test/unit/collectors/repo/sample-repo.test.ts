@@ -6,7 +6,7 @@ import { loadControls } from '../../../../src/controls/load.js';
 import { evaluateControl } from '../../../../src/engine/evaluate.js';
 import { packageRoot } from '../../../../src/paths.js';
 import type { EvidenceRef } from '../../../../src/results.js';
-import { sampleAwsKeyId, samplePrivateKey, writeSampleRepo } from '../../../../src/sandbox/estate/sample-repo.js';
+import { sampleAwsKeyId, sampleFixtureToken, samplePrivateKey, writeSampleRepo } from '../../../../src/sandbox/estate/sample-repo.js';
 import { collector as codeowners } from '../../../../src/collectors/repo/codeowners.js';
 import { collector as dependencyUpdates } from '../../../../src/collectors/repo/dependency-updates.js';
 import { collector as lockfile } from '../../../../src/collectors/repo/lockfile.js';
@@ -52,11 +52,21 @@ describe('sandbox/estate/sample-repo', () => {
       expect(locks.resources[0]?.data.manifestsWithoutLockfile).toEqual(['tools/loadtest/package.json']);
       expect(locks.resources[0]?.data.manifestCount).toBe(5);
 
-      const found = await secrets.collect(ctx, { maxFileBytes: 1024 * 1024, exclude: [] });
+      const found = await secrets.collect(ctx, secrets.params.parse({}));
       expect(found.resources[0]?.data.secrets.map((s) => [s.file, s.kind])).toEqual([
         ['config/production.yaml', 'aws-access-key-id'],
         ['deploy/keys/etl-deploy.pem', 'private-key'],
       ]);
+      expect(found.resources[0]?.data.excludedByPattern.filter((p) => p.files > 0)).toEqual([
+        { pattern: '**/fixtures/**', files: 1 },
+        { pattern: '**/docs/**', files: 2 },
+        { pattern: '**/*.md', files: 2 },
+      ]);
+      // Searched anyway, the fixture's token is found and the documented example is set aside.
+      const everything = await secrets.collect(ctx, secrets.params.parse({ exclude: [] }));
+      expect(everything.resources[0]?.data.secrets.map((s) => s.file)).toEqual(['config/production.yaml', 'deploy/keys/etl-deploy.pem', 'packages/api/test/fixtures/webhook-config.json']);
+      expect(everything.resources[0]?.data.exampleValues.map((e) => e.file)).toEqual(['docs/local-development.md']);
+      expect(JSON.stringify(everything)).not.toContain(sampleFixtureToken().slice(5));
       const serialized = JSON.stringify(found);
       expect(serialized).not.toContain(sampleAwsKeyId());
       expect(serialized).not.toContain(sampleAwsKeyId().slice(4));

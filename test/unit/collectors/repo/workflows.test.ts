@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collector } from '../../../../src/collectors/repo/workflows.js';
-import { makeCtx, makeRepo } from './helpers.js';
+import { git, makeCtx, makeRepo } from './helpers.js';
 
 const SHA = 'b4ffde65f46336ab88eb53be808477a3936bae11';
 
@@ -36,19 +36,73 @@ jobs:
     expect(r.data.parsed).toBe(true);
     expect(r.data.name).toBe('CI');
     expect(r.data.triggers).toEqual(['push', 'pull_request']);
-    expect(r.data.thirdPartyActionCount).toBe(4);
+    expect(r.data.thirdPartyActionCount).toBe(5);
+    expect(r.data.sameRepositoryActionCount).toBe(1);
+    const file = '.github/workflows/ci.yml';
     expect(r.data.unpinnedActions).toEqual([
-      { summary: 'line 11: actions/setup-node@v4 (job test, step "Set up Node")', uses: 'actions/setup-node@v4', job: 'test', step: 'Set up Node', line: 11 },
-      { summary: 'line 14: acme/lint-action@main (job test, step "step 5")', uses: 'acme/lint-action@main', job: 'test', step: 'step 5', line: 14 },
+      { summary: 'line 11: actions/setup-node@v4 (job test, step "Set up Node")', file, kind: 'action', uses: 'actions/setup-node@v4', job: 'test', step: 'Set up Node', line: 11 },
+      { summary: 'line 13: docker://alpine:3.20 (job test, step "step 4")', file, kind: 'docker-image', uses: 'docker://alpine:3.20', job: 'test', step: 'step 4', line: 13 },
+      { summary: 'line 14: acme/lint-action@main (job test, step "step 5")', file, kind: 'action', uses: 'acme/lint-action@main', job: 'test', step: 'step 5', line: 14 },
       {
         summary: 'line 16: acme/workflows/.github/workflows/deploy.yml@v2 (job deploy)',
+        file,
+        kind: 'reusable-workflow',
         uses: 'acme/workflows/.github/workflows/deploy.yml@v2',
         job: 'deploy',
         step: null,
         line: 16,
       },
     ]);
-    expect(r.data.unpinnedActionCount).toBe(3);
+    expect(r.data.unpinnedActionCount).toBe(4);
+  });
+
+  describe('references GitHub resolves to this repository, and container images (issue 13)', () => {
+    // A monorepo of actions: its workflows use its own actions by the remote form as well as by
+    // ./path, call its own reusable workflows, and run containers, some pinned by digest.
+    const WORKFLOW = `name: release
+on: { push: { tags: ['v*'] } }
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions: { contents: read }
+    steps:
+      - uses: actions/checkout@${SHA} # v4
+      - uses: Acme/Toolbox/actions/setup@main
+      - uses: acme/toolbox@v3
+      - uses: ./actions/package
+      - uses: acme/toolbox-extras/lint@v1
+      - uses: docker://ghcr.io/acme/builder:2.1
+      - uses: docker://ghcr.io/acme/signer@sha256:${'a1'.repeat(32)}
+  publish:
+    uses: acme/toolbox/.github/workflows/publish.yml@main
+  notify:
+    uses: ./.github/workflows/notify.yml
+  audit:
+    uses: acme/shared-workflows/.github/workflows/audit.yml@v2
+`;
+
+    it('does not count references to this repository as third-party, and checks docker images and reusable workflows', async () => {
+      const dir = await makeRepo({ '.github/workflows/release.yml': WORKFLOW }, { git: true, remote: 'git@github.com:acme/toolbox.git' });
+      const ev = await collector.collect(makeCtx(dir), {});
+      const data = ev.resources[0]!.data;
+      expect(ev.facts).toMatchObject({ repository: 'acme/toolbox' });
+      expect(data.sameRepositoryActionCount).toBe(5);
+      expect(data.thirdPartyActionCount).toBe(5);
+      expect(data.unpinnedActions?.map((a) => [a.line, a.kind, a.uses])).toEqual([
+        [13, 'action', 'acme/toolbox-extras/lint@v1'],
+        [14, 'docker-image', 'docker://ghcr.io/acme/builder:2.1'],
+        [21, 'reusable-workflow', 'acme/shared-workflows/.github/workflows/audit.yml@v2'],
+      ]);
+    });
+
+    it('treats every owner/repo reference as third-party when the checkout has no hosted remote to say which repository it is', async () => {
+      const dir = await makeRepo({ '.github/workflows/release.yml': WORKFLOW }, { git: true });
+      git(dir, 'remote', 'add', 'origin', '/srv/mirrors/toolbox.git');
+      const data = (await collector.collect(makeCtx(dir), {})).resources[0]!.data;
+      expect(data.sameRepositoryActionCount).toBe(2);
+      expect(data.unpinnedActions?.map((a) => a.line)).toEqual([10, 11, 13, 14, 17, 21]);
+    });
   });
 
   it('reports declared top-level permissions and no write scopes for a read-only workflow', async () => {
@@ -61,6 +115,7 @@ jobs:
 `);
     expect(r.data.permissionsDeclared).toBe(true);
     expect(r.data.topLevelPermissions).toBe('contents: read, pull-requests: read');
+    expect(r.data.topLevelPermissionsLine).toBe(2);
     expect(r.data.topLevelWriteScopes).toEqual([]);
     expect(r.data.writeAll).toBe(false);
     expect(r.data.jobsWithoutPermissions).toEqual([]);
@@ -79,9 +134,10 @@ jobs:
     expect(r.data.topLevelPermissions).toBeNull();
     expect(r.data.jobsWithoutPermissions).toEqual(['build']);
     expect(r.data.jobPermissions).toEqual([
-      { job: 'build', permissions: null },
-      { job: 'lint', permissions: 'contents: read' },
+      { job: 'build', permissions: null, line: 3 },
+      { job: 'lint', permissions: 'contents: read', line: 4 },
     ]);
+    expect(r.data.topLevelPermissionsLine).toBeNull();
   });
 
   it('counts per-job permissions on every job as declared', async () => {
@@ -92,8 +148,8 @@ jobs:
 `);
     expect(r.data.permissionsDeclared).toBe(true);
     expect(r.data.jobPermissions).toEqual([
-      { job: 'build', permissions: 'none' },
-      { job: 'release', permissions: 'contents: write' },
+      { job: 'build', permissions: 'none', line: 3 },
+      { job: 'release', permissions: 'contents: write', line: 4 },
     ]);
     expect(r.data.topLevelWriteScopes).toEqual([]);
   });
@@ -146,6 +202,7 @@ jobs:
     expect(r.data.untrustedCheckouts).toEqual([
       {
         summary: 'line 11: job preview, step "Check out PR" checks out ${{ github.event.pull_request.head.sha }}',
+        file: '.github/workflows/ci.yml',
         job: 'preview',
         step: 'Check out PR',
         line: 11,
@@ -223,6 +280,7 @@ jobs:
     expect(r.id).toBe('.github/workflows/broken.yaml');
     expect(r.data.parsed).toBe(false);
     expect(r.data.parseError).toMatch(/^line \d+, column \d+: /);
+    expect(r.data.parseErrorLine).toBe(Number(/^line (\d+)/.exec(r.data.parseError!)![1]));
     // Null, not 0: an assertion such as unpinnedActionCount eq 0 must not pass on an unread file.
     expect(r.data.unpinnedActionCount).toBeNull();
     expect(r.data.permissionsDeclared).toBeNull();
