@@ -14,6 +14,7 @@ import { TOKEN_ENV_NAME, type GitHubSettings } from '../../config/schema.js';
 import type { GitHubContext } from '../types.js';
 import { probeCapabilities } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
+import { completeJsonFetch } from './complete-json.js';
 import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
 import { serialGate } from './gate.js';
 
@@ -76,6 +77,13 @@ export interface OctokitOptions {
   progress?: (msg: string) => void;
   /** Injected fetch (tests); defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * How long one second of waiting lasts, in ms (default 1000). The retry plugin's backoff (1, 4,
+   * 9 s) and the throttling plugin's waits (retry-after, the primary reset) are multiples of it;
+   * whether to wait at all is still decided on GitHub's seconds. Tests and the bench only, as
+   * AwsClientOptions.retryDelayMs is for AWS.
+   */
+  retryUnitMs?: number;
 }
 
 export function createOctokit(opts: OctokitOptions): Soc2Octokit {
@@ -83,7 +91,8 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
   const cache = cachingFetch({
     dir: opts.cacheDir,
     token: opts.token,
-    inner: opts.fetch ?? globalThis.fetch,
+    // Inside the cache: an answer that broke off is neither cached nor handed to Octokit.
+    inner: completeJsonFetch(opts.fetch ?? globalThis.fetch),
     note: say,
     ...(opts.cacheMaxBytes !== undefined ? { maxBytes: opts.cacheMaxBytes } : {}),
   });
@@ -97,6 +106,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
     throttle: {
       // A private id keeps Bottleneck's process-wide groups from mixing two contexts' queues.
       id: `soc2-${randomUUID()}`,
+      ...(opts.retryUnitMs !== undefined ? { retryAfterBaseValue: opts.retryUnitMs } : {}),
       // The plugin spaces every /graphql request by 1 s as if it were a write; ours are queries,
       // kept serial but spaced by GRAPHQL_SPACING_MS (GitHub's secondary limit is 2,000 points/min).
       write: gate as never,
@@ -111,7 +121,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
         return ok;
       },
     },
-    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...(opts.retryUnitMs !== undefined ? { retryAfterBaseValue: opts.retryUnitMs } : {}) },
   });
   // Registered last, so it runs first: before throttling, retries and the token are applied. A
   // pagination Link (or any URL from an answer) to another host is refused, never followed.
@@ -128,7 +138,7 @@ function httpStatus(e: unknown): number | undefined {
 
 export async function createGitHubContext(
   settings: GitHubSettings,
-  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch },
+  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; retryUnitMs?: number },
 ): Promise<GitHubContext> {
   const found = findToken(settings, opts.env);
   if (!found) {
@@ -150,6 +160,7 @@ export async function createGitHubContext(
     cacheMaxBytes: Math.round(settings.cacheMaxMegabytes * 1024 * 1024),
     ...(opts.progress ? { progress: opts.progress } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.retryUnitMs !== undefined ? { retryUnitMs: opts.retryUnitMs } : {}),
   });
 
   let capabilities: TokenCapabilities;
