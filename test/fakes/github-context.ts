@@ -28,8 +28,8 @@ export interface Harness {
 export interface HarnessOptions extends FakeGitHubOptions {
   /** For tests that probe routes the fake does not model on purpose: do not fail on close. */
   allowUnknownRoutes?: boolean;
-  /** Milliseconds one second of Octokit's retry and rate-limit waits lasts (see createOctokit); default: real seconds. */
-  retryUnitMs?: number;
+  /** Milliseconds one second of the client's waits lasts (retries, rate limits, GraphQL spacing; see createOctokit); default: real seconds. */
+  waitUnitMs?: number;
 }
 
 export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: HarnessOptions = {}): Promise<Harness> {
@@ -48,7 +48,7 @@ export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), op
         cacheDir: ownCache ?? cacheDir,
         progress: (m) => progress.push(m),
         ...(fetch ? { fetch } : {}),
-        ...(opts.retryUnitMs !== undefined ? { retryUnitMs: opts.retryUnitMs } : {}),
+        ...(opts.waitUnitMs !== undefined ? { waitUnitMs: opts.waitUnitMs } : {}),
       }),
     ctx: (github, period = DEMO_PERIOD) => standaloneContext({
       repoRoot: '.',
