@@ -125,9 +125,13 @@ export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[
   const cachePerPage: Array<Pick<ApiCall, 'cache' | 'cacheNote'>> = [];
   try {
     const octokit = octokitOf(ctx);
-    const options = { per_page: 100, ...params, request: { signal: ctx.signal } };
-    const visited = new Set([pageKey(octokit.request.endpoint(`GET ${route}`, options as never).url)]);
-    const iterator = octokit.paginate.iterator(`GET ${route}`, options as never) as AsyncIterable<{ data: unknown; headers: ResponseHeaders; status: number }>;
+    const query = { per_page: 100, ...params };
+    // The paginator sends each page as { method, url, headers } only, dropping per-call request
+    // options: the signal must be a default of the request function it is given, or no page of a
+    // list could be stopped by a timeout or the end of the run.
+    const pageRequest = octokit.request.defaults({ method: 'GET', url: route, request: { signal: ctx.signal } });
+    const visited = new Set([pageKey(pageRequest.endpoint(query as never).url)]);
+    const iterator = octokit.paginate.iterator(pageRequest as never, query as never) as AsyncIterable<{ data: unknown; headers: ResponseHeaders; status: number }>;
     for await (const page of iterator) {
       pages++;
       if (!Array.isArray(page.data)) throw new Error(`GitHub answered page ${pages} of GET ${route} with something other than a list`);
