@@ -65,7 +65,9 @@ describe('soc2 run under faults (end to end)', () => {
     const results = JSON.parse(readFileSync(join(dir, out, 'results.json'), 'utf8')) as { controls: ControlResult[] };
     return { code: r.code, stderr: r.stderr, controls: new Map(results.controls.map((c) => [c.id, c])) };
   };
-  const verdict = (c: ControlResult) => ({ status: c.status, statusReason: c.statusReason, findings: c.findings.map((f) => `${f.status} ${f.resource}: ${f.message}`) });
+  // Status and each resource's result: the messages carry ages in days from the CLI's real clock,
+  // which may tick between the two runs.
+  const verdict = (c: ControlResult) => ({ status: c.status, findings: c.findings.map((f) => `${f.status} ${f.resource}`).sort() });
 
   it('ends the faulted collectors\' controls in error naming the fault, leaves every other control as it was, and finishes', async () => {
     const before = await run('before');
