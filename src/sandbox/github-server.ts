@@ -74,7 +74,7 @@ export interface FakeGitHubStats {
   byRoute: Record<string, number>;
   /** Primary rate-limit points: 1 per REST request answered with a body, the query cost per GraphQL call. */
   rateLimitPointsSpent: number;
-  /** Requests answered with an injected fault. */
+  /** Requests an injected fault took (a 'repeat-page' fault also takes requests that turn out not to be lists). */
   faulted: number;
   /** Responses a 'never-ends' fault is holding open right now (the client has not gone away). */
   hanging: number;

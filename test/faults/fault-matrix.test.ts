@@ -84,6 +84,6 @@ describe('faults: every AWS and GitHub collector under every fault', () => {
     expect(cells.length).toBe(FAULT_CASES.reduce((n, f) => n + rows.filter((r) => r.source === f.source).length, 0));
     const markdown = renderMarkdown(rows, FAULT_CASES, cells);
     if (process.env['SOC2_FAULT_MATRIX'] === 'write') writeFileSync(DOC, markdown);
-    expect(readFileSync(DOC, 'utf8')).toBe(markdown);
+    expect(readFileSync(DOC, 'utf8'), 'docs/fault-matrix.md is not the current matrix: review the change, then refresh it with SOC2_FAULT_MATRIX=write npx vitest run test/faults/fault-matrix.test.ts').toBe(markdown);
   });
 });
