@@ -1,8 +1,8 @@
 /**
  * Regression tests for the bugs the fault matrix found, one fault each, against the fake servers
  * through the real Octokit and AWS SDK clients. Where the old code looped for ever, a guard in the
- * test aborts the loop after a number of repeats (never after a time), so the old code fails on an
- * assertion instead of hanging.
+ * test answers a request repeated too often with a 400 (a count, never a time), so the old code
+ * fails on an assertion instead of hanging.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collectAll, type CallOutcome } from '../../src/engine/collect.js';
@@ -61,8 +61,8 @@ async function githubWith(faults: GitHubFault[], opts: { estate?: ReturnType<typ
   return github;
 }
 
-function context(github: GitHubContext, signal?: AbortSignal): CollectContext {
-  return standaloneContext({ repoRoot: '.', period: { ...DEMO_PERIOD }, now: () => new Date(DEMO_NOW), progress: () => {}, github }, signal);
+function context(github: GitHubContext): CollectContext {
+  return standaloneContext({ repoRoot: '.', period: { ...DEMO_PERIOD }, now: () => new Date(DEMO_NOW), progress: () => {}, github });
 }
 
 const messages = (e: Evidence<object>) => e.gaps.map((g) => g.message).join('\n');
