@@ -2,8 +2,30 @@
  * A fake GitHub on 127.0.0.1 (node:http) serving an estate through REST and GraphQL with GitHub's
  * real headers and error bodies: x-ratelimit-* per resource, x-github-request-id, ETags with 304
  * that spend nothing, Link pagination capped at 100 per page, x-oauth-scopes for classic tokens,
- * 401 Bad credentials, 403 for missing permissions, secondary rate limits with retry-after, and
- * GraphQL RATE_LIMITED on HTTP 200. Used by `soc2 demo`, the tests and the bench.
+ * 401 Bad credentials, 403 for missing permissions. Used by `soc2 demo`, the tests and the bench.
+ *
+ * Faults (`faults` in the options, or `setFaults` on a running server) fail requests by REST route
+ * template ('GET /orgs/{org}/repos', 'POST /graphql') or GraphQL operation name ('MergedPulls') —
+ * the first `times` of each route, after letting `skip` through, or every one when `times` is not
+ * given (see faults.ts):
+ * - 'secondary-rate-limit': 403 with `retry-after` and GitHub's secondary-limit message;
+ *   'too-many-requests': the same as 429.
+ * - 'primary-rate-limit': 403 "API rate limit exceeded" with `x-ratelimit-remaining: 0` and a reset
+ *   `resetInSeconds` away (default an hour).
+ * - 'graphql-rate-limited': HTTP 200 with `errors[].type` RATE_LIMITED, as GitHub answers an
+ *   exhausted GraphQL budget.
+ * - 'server-error': 500, 502 (GitHub's "couldn't respond in time") or 503.
+ * - 'connection-reset': the socket is destroyed before any answer.
+ * - 'never-ends': headers and half the body are sent, the rest never is (until the client leaves).
+ * - 'truncated-body': half the body, then the connection is closed (Content-Length promised more).
+ * - 'malformed-json': a complete response whose body is half a JSON document; 'empty-body': a
+ *   200 whose body is empty.
+ * - 'repeat-page': a list's Link `next` points at the page just served, and a GraphQL answer's
+ *   `pageInfo` says there is a next page after the cursor it was asked for.
+ * ```ts
+ * startFakeGitHub(estate, { faults: [{ kind: 'server-error', status: 502, operation: 'MergedPulls', skip: 1 }] })
+ * ```
+ * `graphqlMissingFields` and `graphqlUnavailable` describe an older server rather than a fault.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,27 +33,36 @@ import type { AddressInfo } from 'node:net';
 import { executeGraphQL, graphqlCost, GqlSyntaxError, parseGraphQL } from './github-graphql.js';
 import { buildRoot } from './github-resolvers.js';
 import { restRoutes, type RestResult, type Route } from './github-rest.js';
+import { faultBook, halfOf, type FaultWindow } from './faults.js';
 import type { FakeToken, GitHubEstate } from './estate/github.js';
 
 export type { GitHubEstate } from './estate/github.js';
 
-export interface FakeGitHubFaults {
-  /** Answer the first `times` (default 1) requests of a route (e.g. 'GET /orgs/{org}/repos' or 'POST /graphql') with a secondary rate limit. */
-  secondaryRateLimit?: { route: string; times?: number; retryAfter?: number };
-  /** Answer the first `times` requests of a route with a 5xx. */
-  serverError?: { route: string; times?: number; status?: number };
-  /** Answer the first `times` GraphQL queries with HTTP 200 and a RATE_LIMITED error. */
-  graphqlRateLimited?: { times?: number };
-  /** 'Type.field' names the GraphQL schema lacks, as on an older GitHub Enterprise Server. */
-  graphqlMissingFields?: string[];
-  /** POST /graphql answers 404, as a server without the GraphQL API would. */
-  graphqlUnavailable?: boolean;
+/** Which requests a fault applies to: every request when neither is given. */
+export interface GitHubFaultMatch extends FaultWindow {
+  /** A REST route template as GitHub documents it, e.g. 'GET /repos/{owner}/{repo}/hooks', or 'POST /graphql'. */
+  route?: string;
+  /** A GraphQL operation by name, e.g. 'MergedPulls' or 'DefaultBranchHistoryPage'. */
+  operation?: string;
 }
+
+export type GitHubFault = GitHubFaultMatch & (
+  | { kind: 'secondary-rate-limit' | 'too-many-requests'; /** Seconds in `retry-after` (default 60). */ retryAfter?: number }
+  | { kind: 'primary-rate-limit' | 'graphql-rate-limited'; /** When the budget resets, from now (default an hour). */ resetInSeconds?: number }
+  | { kind: 'server-error'; /** 500, 502 (default) or 503. */ status?: number }
+  | { kind: 'connection-reset' | 'never-ends' | 'truncated-body' | 'malformed-json' | 'empty-body' | 'repeat-page' }
+);
+
+export type GitHubFaultKind = GitHubFault['kind'];
 
 export interface FakeGitHubOptions {
   /** Added before every response, to make concurrency matter. */
   latencyMs?: number;
-  faults?: FakeGitHubFaults;
+  faults?: GitHubFault[];
+  /** 'Type.field' names the GraphQL schema lacks, as on an older GitHub Enterprise Server. */
+  graphqlMissingFields?: string[];
+  /** POST /graphql answers 404, as a server without the GraphQL API would. */
+  graphqlUnavailable?: boolean;
   /** Primary limits per token; GitHub's defaults when absent. */
   limits?: { core?: number; graphql?: number; search?: number };
 }
@@ -43,12 +74,16 @@ export interface FakeGitHubStats {
   byRoute: Record<string, number>;
   /** Primary rate-limit points: 1 per REST request answered with a body, the query cost per GraphQL call. */
   rateLimitPointsSpent: number;
+  /** Requests an injected fault took (a 'repeat-page' fault also takes requests that turn out not to be lists). */
+  faulted: number;
+  /** Responses a 'never-ends' fault is holding open right now (the client has not gone away). */
+  hanging: number;
   /**
    * Requests the fake does not model: a REST route it has no handler for ('GET /repos/acme/api/teams')
    * or a GraphQL field it does not serve ('POST /graphql Repository.teams'). They still get GitHub's
    * 404 / undefinedField answer, but a collector would read that as a permission gap or an old
    * server, so tests assert this list is empty (the harness does it on close) unless they probe
-   * unknown routes on purpose. Simulated faults (graphqlMissingFields, graphqlUnavailable) are not listed.
+   * unknown routes on purpose. An older server on purpose (graphqlMissingFields, graphqlUnavailable) is not listed.
    */
   unknownRoutes: string[];
 }
@@ -57,6 +92,8 @@ export interface FakeGitHub {
   url: string;
   close(): Promise<void>;
   stats: FakeGitHubStats;
+  /** Replaces the faults (and forgets their counts), e.g. once a test's client has probed the token. */
+  setFaults(faults: readonly GitHubFault[]): void;
 }
 
 interface Bucket {
@@ -76,14 +113,53 @@ function compile(route: Route): { route: Route; re: RegExp; names: string[] } {
   return { route, re: new RegExp(`^${re}$`), names };
 }
 
+/** The operation name of a GraphQL request ('query MergedPulls(…)' → 'MergedPulls'), if it has one. */
+function graphqlOperationName(rawBody: string): string | undefined {
+  try {
+    const query = (JSON.parse(rawBody) as { query?: unknown }).query;
+    return typeof query === 'string' ? /^\s*(?:query|mutation)\s+([A-Za-z_]\w*)/.exec(query)?.[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SECONDARY_DOCS = 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
+const PRIMARY_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
+
+/** GitHub's bodies for the 5xx it answers. */
+function serverErrorBody(status: number): { message: string } {
+  if (status === 502) return { message: 'We couldn\'t respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists.' };
+  if (status === 503) return { message: 'Service Unavailable' };
+  return { message: 'Server Error' };
+}
+
+/** A fault that bends an answer computed as usual, rather than replacing it. */
+type Mangle = Extract<GitHubFaultKind, 'never-ends' | 'truncated-body' | 'malformed-json' | 'empty-body'>;
+const MANGLES: ReadonlySet<GitHubFaultKind> = new Set<GitHubFaultKind>(['never-ends', 'truncated-body', 'malformed-json', 'empty-body']);
+
+/** 'repeat-page' for GraphQL: every pageInfo says there is more, after the very cursor it was asked for. */
+function repeatPageInfo(value: unknown, after: string | undefined): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const v of value) repeatPageInfo(v, after);
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const info = obj['pageInfo'] as Record<string, unknown> | undefined;
+  if (info && typeof info === 'object') {
+    info['hasNextPage'] = true;
+    info['endCursor'] = after ?? info['endCursor'] ?? Buffer.from('cursor:0').toString('base64');
+  }
+  for (const [k, v] of Object.entries(obj)) if (k !== 'pageInfo') repeatPageInfo(v, after);
+}
+
 export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const routes = restRoutes().map(compile);
-  const stats: FakeGitHubStats = { requests: 0, notModified: 0, byRoute: {}, rateLimitPointsSpent: 0, unknownRoutes: [] };
+  const stats: FakeGitHubStats = { requests: 0, notModified: 0, byRoute: {}, rateLimitPointsSpent: 0, faulted: 0, hanging: 0, unknownRoutes: [] };
   const buckets = new Map<string, Record<'core' | 'graphql' | 'search', Bucket>>();
-  const faultCounts = new Map<string, number>();
+  const faults = faultBook<GitHubFault>(opts.faults);
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
   let requestCounter = 0;
-  const faults = opts.faults ?? {};
 
   const bucketsFor = (token: string) => {
     let b = buckets.get(token);
@@ -98,16 +174,9 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
     return b;
   };
 
-  const faultFires = (kind: string, route: string, spec: { route?: string; times?: number } | undefined): boolean => {
-    if (!spec || (spec.route !== undefined && spec.route !== route)) return false;
-    const key = `${kind}:${route}`;
-    const n = (faultCounts.get(key) ?? 0) + 1;
-    faultCounts.set(key, n);
-    return n <= (spec.times ?? 1);
-  };
-
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ message: `fake GitHub internal error: ${err instanceof Error ? err.message : String(err)}` }));
     });
@@ -130,10 +199,21 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
       'x-github-request-id': requestId,
       'access-control-expose-headers': 'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset',
     };
+    // Set when a fault bends this request's answer: the body is cut, emptied or left unfinished.
+    let mangle: Mangle | undefined;
     const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
       const text = payload === undefined ? '' : JSON.stringify(payload);
-      res.writeHead(status, { ...headers, ...extra, ...(text ? { 'content-length': String(Buffer.byteLength(text)) } : {}) });
-      res.end(text);
+      const bent = mangle && text ? mangle : undefined;
+      const sent = bent === 'malformed-json' ? halfOf(text) : bent === 'empty-body' ? '' : text;
+      const length = bent === 'never-ends' || bent === 'truncated-body' ? text : sent;
+      res.writeHead(status, { ...headers, ...extra, ...(length || bent === 'empty-body' ? { 'content-length': String(Buffer.byteLength(length)) } : {}) });
+      if (bent === 'truncated-body') return void res.write(halfOf(text), () => res.destroy());
+      if (bent === 'never-ends') {
+        stats.hanging++;
+        res.once('close', () => stats.hanging--);
+        return void res.write(halfOf(text));
+      }
+      res.end(sent);
     };
 
     // Which route is this? (needed for stats and faults before auth, as GitHub counts every request)
@@ -174,21 +254,54 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
       };
     };
 
-    if (faultFires('secondary', routeKey, faults.secondaryRateLimit)) {
-      Object.assign(headers, rateHeaders(isGraphQL ? 'graphql' : 'core'));
-      return send(
-        403,
-        {
-          message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-          documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-          status: '403',
-        },
-        { 'retry-after': String(faults.secondaryRateLimit?.retryAfter ?? 60) },
-      );
+    // Injected faults, counted per route (per operation for GraphQL).
+    const operation = isGraphQL ? graphqlOperationName(body) : undefined;
+    const fault = faults.take(operation ? `${GRAPHQL_ROUTE} ${operation}` : routeKey, (f) =>
+      (f.route === undefined || f.route === routeKey) && (f.operation === undefined || f.operation === operation) && (f.kind !== 'graphql-rate-limited' || isGraphQL));
+    if (fault) {
+      stats.faulted++;
+      const resource = isGraphQL ? 'graphql' : match?.route.resource ?? 'core';
+      switch (fault.kind) {
+        case 'secondary-rate-limit':
+        case 'too-many-requests':
+          Object.assign(headers, rateHeaders(resource));
+          return send(
+            fault.kind === 'too-many-requests' ? 429 : 403,
+            {
+              message: `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+              documentation_url: SECONDARY_DOCS,
+              status: fault.kind === 'too-many-requests' ? '429' : '403',
+            },
+            { 'retry-after': String(fault.retryAfter ?? 60) },
+          );
+        case 'primary-rate-limit': {
+          const bucket = b[resource];
+          const reset = Math.floor(Date.now() / 1000) + (fault.resetInSeconds ?? 3600);
+          Object.assign(headers, rateHeaders(resource), { 'x-ratelimit-remaining': '0', 'x-ratelimit-used': String(bucket.limit), 'x-ratelimit-reset': String(reset) });
+          return send(403, { message: `API rate limit exceeded for user ID ${token.login.length}. If you reach out to GitHub Support for help, please include the request ID ${requestId} and timestamp ${new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}.`, documentation_url: PRIMARY_DOCS, status: '403' });
+        }
+        case 'graphql-rate-limited':
+          // GitHub answers an exhausted GraphQL budget with HTTP 200 and a RATE_LIMITED error.
+          Object.assign(headers, rateHeaders('graphql'));
+          return send(
+            200,
+            { data: null, errors: [{ type: 'RATE_LIMITED', code: 'graphql_rate_limit', message: `API rate limit already exceeded for user ID ${token.login.length}.` }] },
+            { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + (fault.resetInSeconds ?? 3600)) },
+          );
+        case 'server-error': {
+          const status = fault.status ?? 502;
+          return send(status, serverErrorBody(status));
+        }
+        case 'connection-reset':
+          req.socket.destroy();
+          return;
+        case 'repeat-page':
+          break;
+        default:
+          if (MANGLES.has(fault.kind)) mangle = fault.kind as Mangle;
+      }
     }
-    if (faultFires('server', routeKey, faults.serverError)) {
-      return send(faults.serverError?.status ?? 502, { message: 'Server Error' });
-    }
+    const repeatPage = fault?.kind === 'repeat-page';
 
     if (url.pathname === '/rate_limit' && method === 'GET') {
       // GET /rate_limit does not count against the primary limit.
@@ -197,7 +310,7 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
       return send(200, { resources: { core: view('core'), graphql: view('graphql'), search: view('search') }, rate: view('core') });
     }
 
-    if (isGraphQL) return handleGraphQL(token, body, b, rateHeaders, send, headers);
+    if (isGraphQL) return handleGraphQL(token, body, b, rateHeaders, send, headers, repeatPage);
 
     if (!match) {
       Object.assign(headers, rateHeaders('core'));
@@ -207,15 +320,18 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
     const bucket = b[resource];
     Object.assign(headers, rateHeaders(resource));
     if (bucket.used >= bucket.limit) {
-      return send(403, { message: `API rate limit exceeded for user ID ${token.login.length}.`, documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' });
+      return send(403, { message: `API rate limit exceeded for user ID ${token.login.length}.`, documentation_url: PRIMARY_DOCS, status: '403' });
     }
 
     const result = match.route.handle({ params: match.params, query: url.searchParams, token, estate, base });
-    const { status, payload, link } = paginate(result, url, base);
+    const paged = paginate(result, url, base);
+    const { status, payload } = paged;
+    // 'repeat-page': the next page is the one just served.
+    const link = repeatPage && 'list' in result ? `<${new URL(url.pathname + url.search, base).toString()}>; rel="next"` : paged.link;
 
     // ETags vary with the token, as GitHub's do (Vary: Authorization).
     const etag = status === 200 ? `W/"${createHash('sha256').update(token.token).update('\n').update(JSON.stringify(payload)).digest('hex').slice(0, 40)}"` : undefined;
-    if (etag && req.headers['if-none-match'] === etag) {
+    if (etag && req.headers['if-none-match'] === etag && !mangle) {
       stats.notModified++;
       // A 304 costs nothing: the headers show the budget untouched.
       return send(304, undefined, { etag, ...(link ? { link } : {}) });
@@ -233,17 +349,10 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
     rateHeaders: (r: 'core' | 'graphql' | 'search') => Record<string, string>,
     send: (status: number, payload?: unknown, extra?: Record<string, string>) => void,
     headers: Record<string, string>,
+    repeatPage: boolean,
   ): void {
-    if (faults.graphqlUnavailable) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' });
+    if (opts.graphqlUnavailable) return send(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/graphql' });
     Object.assign(headers, rateHeaders('graphql'));
-    if (faultFires('graphql-rate', GRAPHQL_ROUTE, faults.graphqlRateLimited ? { times: faults.graphqlRateLimited.times ?? 1 } : undefined)) {
-      // GitHub answers an exhausted GraphQL budget with HTTP 200 and a RATE_LIMITED error.
-      return send(
-        200,
-        { data: null, errors: [{ type: 'RATE_LIMITED', code: 'graphql_rate_limit', message: `API rate limit already exceeded for user ID ${token.login.length}.` }] },
-        { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 1) },
-      );
-    }
     let parsed: { query?: string; variables?: Record<string, unknown> };
     try {
       parsed = JSON.parse(rawBody) as typeof parsed;
@@ -268,15 +377,16 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
     stats.rateLimitPointsSpent += cost;
     Object.assign(headers, rateHeaders('graphql'));
     const root = buildRoot(estate, token, {
-      ...(faults.graphqlMissingFields ? { missingFields: faults.graphqlMissingFields } : {}),
+      ...(opts.graphqlMissingFields ? { missingFields: opts.graphqlMissingFields } : {}),
       rateLimit: () => ({ limit: bucket.limit, remaining: Math.max(0, bucket.limit - bucket.used), used: bucket.used, resetAt: new Date(resetAt * 1000).toISOString(), cost, nodeCount: nodes }),
     });
     const answer = executeGraphQL(doc, variables, root);
     for (const e of answer.errors ?? []) {
       const ext = e.extensions as { code?: string; typeName?: string; fieldName?: string } | undefined;
       const field = `${ext?.typeName}.${ext?.fieldName}`;
-      if (ext?.code === 'undefinedField' && !faults.graphqlMissingFields?.includes(field)) stats.unknownRoutes.push(`${GRAPHQL_ROUTE} ${field}`);
+      if (ext?.code === 'undefinedField' && !opts.graphqlMissingFields?.includes(field)) stats.unknownRoutes.push(`${GRAPHQL_ROUTE} ${field}`);
     }
+    if (repeatPage) repeatPageInfo(answer.data, typeof variables['after'] === 'string' ? variables['after'] : undefined);
     return send(200, answer);
   }
 
@@ -285,6 +395,7 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
   return {
     url: `http://127.0.0.1:${port}`,
     stats,
+    setFaults: (next) => faults.reset(next),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections?.();

@@ -16,6 +16,8 @@ export interface AwsHarness {
   aws: AwsContext;
   /** A CollectContext with its own memo (a fresh "run"). */
   ctx(): CollectContext;
+  /** Another AwsContext on the same fake: fresh SDK clients, so no retry budget or rate limiter carries over. */
+  newContext(settings?: Partial<AwsSettings>): Promise<AwsContext>;
   close(): Promise<void>;
 }
 
@@ -34,8 +36,9 @@ export async function startAwsHarness(estate: AwsEstate, opts: AwsHarnessOptions
   const { settings = {}, accessKeyId = estate.demoCredentials.accessKeyId, ...serverOpts } = opts;
   const server = await startFakeAwsConfig(estate, serverOpts);
   const now = (): Date => new Date(estate.now);
-  try {
-    const aws = await createAwsContext(awsSettingsSchema.parse({ regions: estate.regions, maxAttempts: 3, ...settings }), {
+  const contexts: AwsContext[] = [];
+  const newContext = async (extra: Partial<AwsSettings> = {}): Promise<AwsContext> => {
+    const aws = await createAwsContext(awsSettingsSchema.parse({ regions: estate.regions, maxAttempts: 3, ...settings, ...extra }), {
       env: {},
       userAgent: 'soc2/0.0.0-test',
       endpoint: server.url,
@@ -44,13 +47,19 @@ export async function startAwsHarness(estate: AwsEstate, opts: AwsHarnessOptions
       retryDelayMs: 1,
       now,
     });
+    contexts.push(aws);
+    return aws;
+  };
+  try {
+    const aws = await newContext();
     return {
       server,
       estate,
       aws,
       ctx: () => runContext(aws, now),
+      newContext,
       close: async () => {
-        for (const region of new Set([...aws.regions, ...estate.regions])) aws.client(region).destroy();
+        for (const c of contexts) for (const region of new Set([...c.regions, ...estate.regions])) c.client(region).destroy();
         await server.close();
         // Strict fake: an operation it does not serve must fail the test, not pass as a gap.
         if (server.stats.unknownOperations.length > 0) {

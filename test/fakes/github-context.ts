@@ -19,7 +19,7 @@ export interface Harness {
   cacheDir: string;
   progress: string[];
   /** A fresh GitHubContext (new Octokit) for a token; the ETag cache dir is shared across calls. */
-  github(opts?: { token?: string; settings?: Partial<GitHubSettings>; fetch?: typeof fetch }): Promise<GitHubContext>;
+  github(opts?: { token?: string; settings?: Partial<GitHubSettings>; fetch?: typeof fetch; cacheDir?: string }): Promise<GitHubContext>;
   /** A CollectContext around a GitHubContext, with its own memo. */
   ctx(github: GitHubContext, period?: { start: string; end: string }): CollectContext;
   close(): Promise<void>;
@@ -28,6 +28,8 @@ export interface Harness {
 export interface HarnessOptions extends FakeGitHubOptions {
   /** For tests that probe routes the fake does not model on purpose: do not fail on close. */
   allowUnknownRoutes?: boolean;
+  /** Milliseconds one second of the client's waits lasts (retries, rate limits, GraphQL spacing; see createOctokit); default: real seconds. */
+  waitUnitMs?: number;
 }
 
 export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), opts: HarnessOptions = {}): Promise<Harness> {
@@ -39,13 +41,14 @@ export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), op
     estate,
     cacheDir,
     progress,
-    github: ({ token = DEMO_TOKENS.owner, settings = {}, fetch } = {}) =>
+    github: ({ token = DEMO_TOKENS.owner, settings = {}, fetch, cacheDir: ownCache } = {}) =>
       createGitHubContext(githubSettingsSchema.parse({ org: estate.org, ...settings }), {
         env: { GITHUB_TOKEN: token, GITHUB_API_URL: server.url },
         userAgent: 'soc2-test/0.0.0',
-        cacheDir,
+        cacheDir: ownCache ?? cacheDir,
         progress: (m) => progress.push(m),
         ...(fetch ? { fetch } : {}),
+        ...(opts.waitUnitMs !== undefined ? { waitUnitMs: opts.waitUnitMs } : {}),
       }),
     ctx: (github, period = DEMO_PERIOD) => standaloneContext({
       repoRoot: '.',

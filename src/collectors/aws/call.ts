@@ -3,6 +3,7 @@
  * (operation, parameters, time, request id, pages) and each failure becomes a Gap. The SDK is
  * imported lazily: collector modules stay cheap to load for `soc2 controls list`.
  */
+import { setMaxListeners } from 'node:events';
 import type * as Sdk from '@aws-sdk/client-config-service';
 import type { ApiCall, CollectContext, Gap } from '../types.js';
 import { gapFromAwsError, type AwsCallSite } from './errors.js';
@@ -38,10 +39,7 @@ function loadSdk(): Promise<typeof Sdk> {
 }
 
 /** Where a call goes: region, and for messages the account and resource it concerns. */
-export interface CallTarget extends Omit<AwsCallSite, 'operation'> {
-  /** Aborts the request (pass only for calls that are not shared through ctx.memo). */
-  signal?: AbortSignal;
-}
+export type CallTarget = Omit<AwsCallSite, 'operation'>;
 
 export type CallResult<T> = { ok: true; value: T; call: ApiCall } | { ok: false; gap: Gap; call: ApiCall; error: unknown };
 
@@ -64,8 +62,22 @@ async function sendRaw<O extends OperationName>(ctx: CollectContext, op: O, inpu
   const Command = (lib as unknown as Record<string, new (input: unknown) => unknown>)[`${op}Command`];
   if (!Command) throw new Error(`@aws-sdk/client-config-service has no ${op}Command`);
   const client = ctx.aws.client(target.region);
-  const options = target.signal ? { abortSignal: target.signal } : {};
-  return (await client.send(new Command(input) as never, options)) as Out<O>;
+  // ctx.signal is the caller's, or inside ctx.memo the run's: a shared read stops when the run is
+  // over, so a request that never ends cannot outlive it (and keep the process from exiting).
+  allowManyListeners(ctx.signal);
+  return (await client.send(new Command(input) as never, { abortSignal: ctx.signal })) as Out<O>;
+}
+
+const raised = new WeakSet<AbortSignal>();
+
+/**
+ * Every request in flight listens on its signal, and a run's shared reads all use the run's one:
+ * dozens at once is the design, not the leak Node warns about past ten listeners.
+ */
+function allowManyListeners(signal: AbortSignal): void {
+  if (raised.has(signal)) return;
+  raised.add(signal);
+  setMaxListeners(0, signal);
 }
 
 /** One request, not paginated. */
@@ -104,7 +116,8 @@ export type PagesResult<I, O> = ({ ok: true } | { ok: false; gap: Gap; error: un
 
 /**
  * Follows NextToken until the service stops returning one. Never stops on an empty page: the
- * aggregate operations document empty pages that still carry a token. Records one ApiCall for the
+ * aggregate operations document empty pages that still carry a token. A page without the list at
+ * all, or a token handed back twice, ends the read with a gap. Records one ApiCall for the
  * whole sequence (pages, items, the first page's request id). On failure returns what was read
  * so far with the gap; the caller decides whether partial data is usable (it never is for a pass).
  */
@@ -134,10 +147,14 @@ export async function paginateAws<O extends OperationName, K extends ListKey<O>>
     call.status = out.$metadata.httpStatusCode ?? 200;
     if (!call.requestId && out.$metadata.requestId) call.requestId = out.$metadata.requestId;
     const list = (out as unknown as Record<string, unknown>)[listKey as string];
-    if (Array.isArray(list)) {
-      items.push(...(list as Array<ItemOf<O, K>>));
-      page.onPage?.(list);
+    // An answer without its list is not an empty list: an empty body parses to {} as well.
+    if (!Array.isArray(list)) {
+      call.items = items.length;
+      const gap: Gap = { kind: 'other', resource: target.resource ?? target.region, message: `config:${op} in ${target.region} answered page ${call.pages} without its list (${String(listKey)}), so soc2 could not tell what it holds; the list is incomplete. Run again; if it persists, report it to AWS Support.` };
+      return { ok: false, error: new Error(`answer without ${String(listKey)}`), gap, items, call, ...(first ? { first } : {}) };
     }
+    items.push(...(list as Array<ItemOf<O, K>>));
+    page.onPage?.(list);
     token = (out as { NextToken?: string }).NextToken || undefined;
     // A token handed back twice would loop forever. Stopping there would silently drop pages, so
     // it is a gap: the list is incomplete.

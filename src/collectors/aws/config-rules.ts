@@ -152,11 +152,13 @@ async function collectRegion(ctx: CollectContext, region: string, params: Config
   // Every deployed rule that matches a requested one has its results read below; start each read
   // as soon as its rule is listed, so it overlaps the remaining pages of the rule list. The reads
   // are memoised, so this adds no request; their outcome is taken (and any gap recorded) below.
-  void onRulesListed(ctx, region, (listed) => {
+  // Nobody awaits these promises here: once this collector's timeout stops it waiting they reject,
+  // and a rejection nobody handles would end the whole process, so it is dropped (the reads below report it).
+  onRulesListed(ctx, region, (listed) => {
     for (const requested of params.rules) {
-      for (const rule of matchRules(requested, listed)) void complianceDetails(ctx, region, rule.ConfigRuleName!);
+      for (const rule of matchRules(requested, listed)) complianceDetails(ctx, region, rule.ConfigRuleName!).catch(() => {});
     }
-  });
+  }).catch(() => {});
   const [rulesRead, recorderRead, statusRead, complianceRead] = await Promise.all([
     rulesIn(ctx, region), recorderIn(ctx, region), evaluationStatusIn(ctx, region), ruleComplianceIn(ctx, region),
   ]);

@@ -58,8 +58,11 @@ export function awsErrorFacts(err: unknown): AwsErrorFacts {
   // Node network errors carry the useful code in `code`; SDK errors in `name`.
   const nodeCode = field(err, 'code');
   const name = field(err, 'name');
-  const code = typeof nodeCode === 'string' && /^E[A-Z]+$/.test(nodeCode) ? nodeCode : typeof name === 'string' ? name : 'Error';
-  const message = err instanceof Error ? err.message : String(err);
+  // An answer the SDK could not parse (half a JSON body, a gateway's HTML page) is a SyntaxError
+  // carrying the raw response, with a hint about inspecting it that means nothing in a report.
+  const unparsable = name === 'SyntaxError' && field(err, '$response') !== undefined;
+  const code = typeof nodeCode === 'string' && /^E[A-Z]+$/.test(nodeCode) ? nodeCode : unparsable ? 'UnparsableAnswer' : typeof name === 'string' ? name : 'Error';
+  const message = unparsable ? `the answer${httpStatus !== undefined ? ` (HTTP ${httpStatus})` : ''} was not complete JSON` : err instanceof Error ? err.message : String(err);
   let kind: Gap['kind'];
   if (PERMISSION_CODES.has(code)) kind = 'permission';
   else if (CREDENTIAL_CODES.has(code) || message === 'Region is missing') kind = 'credentials';

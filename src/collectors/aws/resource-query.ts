@@ -105,7 +105,7 @@ async function collectRegions(ctx: CollectContext, params: ResourceQueryParams, 
   await inParallel(aws.regions, async (region) => {
     const [recorderRead, page] = await Promise.all([
       recorderIn(ctx, region),
-      paginateAws(ctx, 'SelectResourceConfig', { Expression: expression }, 'Results', { region, signal: ctx.signal }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectResourceConfig }),
+      paginateAws(ctx, 'SelectResourceConfig', { Expression: expression }, 'Results', { region }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectResourceConfig }),
     ]);
     const recorder = out.use(recorderRead);
     out.addCalls([page.call]);
@@ -136,7 +136,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
   const [viewRead, page] = await Promise.all([
     aggregatorView(ctx, agg),
     paginateAws(ctx, 'SelectAggregateResourceConfig', { Expression: expression, ConfigurationAggregatorName: agg.name }, 'Results',
-      { region: agg.homeRegion, resource: agg.name, signal: ctx.signal }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectAggregateResourceConfig }),
+      { region: agg.homeRegion, resource: agg.name }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectAggregateResourceConfig }),
   ]);
   const view = out.use(viewRead) ?? {};
   out.addCalls([page.call]);

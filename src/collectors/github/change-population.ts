@@ -76,6 +76,8 @@ async function searchMerged(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], 
   const out: SearchPull[] = [];
   let after: string | null = null;
   let issueCount = 0;
+  // A cursor handed back twice would page for ever; stopping quietly would drop pull requests.
+  const cursors = new Set<string>();
   for (let page = 0; ; page++) {
     let res: Awaited<ReturnType<typeof graphql<SearchPage>>>;
     try {
@@ -101,6 +103,11 @@ async function searchMerged(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], 
     for (const n of s.nodes ?? []) if (n?.__typename === 'PullRequest') out.push(n as SearchPull);
     for (const e of res.errors as GraphQLErrorItem[]) gaps.push(gapFromGraphQLError(e, { resource: org, permission: 'github:pull_requests:read', what: 'part of a merged pull request' }));
     if (!s.pageInfo.hasNextPage || !s.pageInfo.endCursor) break;
+    if (cursors.has(s.pageInfo.endCursor)) {
+      gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search handed back a page cursor it had already given, after ${page + 1} pages of merged pull requests between ${iso(from)} and ${iso(to)}, so soc2 stopped reading; the change population is incomplete.` });
+      return out;
+    }
+    cursors.add(s.pageInfo.endCursor);
     after = s.pageInfo.endCursor;
   }
   totals.slices++;
@@ -161,6 +168,7 @@ async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps:
       }
       const nodes = [...hist.nodes];
       let cursor = hist.pageInfo.hasNextPage ? hist.pageInfo.endCursor : null;
+      const cursors = new Set<string>(cursor ? [cursor] : []);
       while (cursor) {
         try {
           const page = await graphql<{ repository: HistoryRepo }>(ctx, calls, 'DefaultBranchHistoryPage', HISTORY_PAGE_QUERY, { owner: org, name: r.name, since, until, after: cursor });
@@ -168,6 +176,10 @@ async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps:
           if (!h) throw Object.assign(new Error(page.errors[0]?.message ?? 'no history page'), { status: 502 });
           nodes.push(...h.nodes);
           cursor = h.pageInfo.hasNextPage ? h.pageInfo.endCursor : null;
+          if (cursor && cursors.has(cursor)) {
+            gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: GitHub handed back a history page cursor it had already given, after ${cursors.size + 1} pages of ${node.defaultBranchRef.name}, so soc2 stopped reading; its default-branch history is incomplete.` });
+            cursor = null;
+          } else if (cursor) cursors.add(cursor);
         } catch (e) {
           gaps.push(gapFromError(e, { resource: r.fullName, permission: 'github:contents:read', what: 'a page of default-branch history', operation: 'POST /graphql DefaultBranchHistoryPage' }));
           cursor = null;

@@ -14,6 +14,7 @@ import { TOKEN_ENV_NAME, type GitHubSettings } from '../../config/schema.js';
 import type { ApiCall, GitHubContext } from '../types.js';
 import { probeCapabilities, probeIdentity } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
+import { completeJsonFetch } from './complete-json.js';
 import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
 import { serialGate } from './gate.js';
 
@@ -89,6 +90,13 @@ export interface OctokitOptions {
   progress?: (msg: string) => void;
   /** Injected fetch (tests); defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * How long one second of the client's waiting lasts, in ms (default 1000): the retry plugin's
+   * backoff (1, 4, 9 s), the throttling plugin's waits (retry-after, the primary reset) and the
+   * spacing of GraphQL queries. Whether to wait at all is still decided on GitHub's seconds.
+   * Tests only, as AwsClientOptions.retryDelayMs is for AWS.
+   */
+  waitUnitMs?: number;
 }
 
 export function createOctokit(opts: OctokitOptions): Soc2Octokit {
@@ -96,11 +104,12 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
   const cache = cachingFetch({
     dir: opts.cacheDir,
     token: opts.token,
-    inner: opts.fetch ?? globalThis.fetch,
+    // Inside the cache: an answer that broke off is neither cached nor handed to Octokit.
+    inner: completeJsonFetch(opts.fetch ?? globalThis.fetch),
     note: say,
     ...(opts.cacheMaxBytes !== undefined ? { maxBytes: opts.cacheMaxBytes } : {}),
   });
-  const gate = serialGate(GRAPHQL_SPACING_MS);
+  const gate = serialGate((GRAPHQL_SPACING_MS * (opts.waitUnitMs ?? 1000)) / 1000);
   const octokit = new Soc2OctokitClass({
     auth: opts.token,
     baseUrl: opts.apiUrl,
@@ -110,6 +119,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
     throttle: {
       // A private id keeps Bottleneck's process-wide groups from mixing two contexts' queues.
       id: `soc2-${randomUUID()}`,
+      ...(opts.waitUnitMs !== undefined ? { retryAfterBaseValue: opts.waitUnitMs } : {}),
       // The plugin spaces every /graphql request by 1 s as if it were a write; ours are queries,
       // kept serial but spaced by GRAPHQL_SPACING_MS (GitHub's secondary limit is 2,000 points/min).
       write: gate as never,
@@ -124,7 +134,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
         return ok;
       },
     },
-    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+    retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], ...(opts.waitUnitMs !== undefined ? { retryAfterBaseValue: opts.waitUnitMs } : {}) },
   });
   // Registered last, so it runs first: before throttling, retries and the token are applied. A
   // pagination Link (or any URL from an answer) to another host is refused, never followed.
@@ -141,7 +151,7 @@ function httpStatus(e: unknown): number | undefined {
 
 export async function createGitHubContext(
   settings: GitHubSettings,
-  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; now?: () => Date },
+  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; now?: () => Date; waitUnitMs?: number },
 ): Promise<GitHubContext> {
   const found = findToken(settings, opts.env);
   if (!found) {
@@ -163,6 +173,7 @@ export async function createGitHubContext(
     cacheMaxBytes: Math.round(settings.cacheMaxMegabytes * 1024 * 1024),
     ...(opts.progress ? { progress: opts.progress } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.waitUnitMs !== undefined ? { waitUnitMs: opts.waitUnitMs } : {}),
   });
 
   let capabilities: TokenCapabilities;

@@ -7,6 +7,7 @@
 import type { ApiCall, CollectContext, Gap } from '../types.js';
 import { CACHE_HEADER, CACHE_NOTE_HEADER } from './etag-cache.js';
 import { ForeignOriginError } from './endpoint.js';
+import { IncompleteAnswerError } from './complete-json.js';
 
 export type ResponseHeaders = Record<string, string | number | undefined>;
 
@@ -80,7 +81,42 @@ export async function restGet<T = unknown>(ctx: CollectContext, calls: ApiCall[]
   }
 }
 
-/** A paginated REST list, following Link headers to the end; one ApiCall with pages and items. */
+/** GitHub's Link header sent the paginator back to a page it had already read: following it would never end. */
+export class RepeatedPageError extends Error {
+  override readonly name = 'RepeatedPageError';
+  constructor(url: string, readonly pages: number) {
+    super(`GitHub's Link header pointed back at a page already read (${pathOf(url)}) after ${pages} page(s)`);
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch {
+    return url;
+  }
+}
+
+/** A page's URL with its query sorted, so the same page is recognised however its link spells it. */
+function pageKey(url: string): string {
+  try {
+    const u = new URL(url);
+    u.searchParams.sort();
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+function nextLink(link: unknown): string | undefined {
+  return typeof link === 'string' ? /<([^<>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
+}
+
+/**
+ * A paginated REST list, following Link headers to the end; one ApiCall with pages and items. A
+ * `next` link back to a page already read is a RepeatedPageError, not an endless loop.
+ */
 export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<T[]> {
   const at = ctx.now().toISOString();
   const items: T[] = [];
@@ -88,12 +124,25 @@ export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[
   let last: { headers: ResponseHeaders; status: number } | undefined;
   const cachePerPage: Array<Pick<ApiCall, 'cache' | 'cacheNote'>> = [];
   try {
-    const iterator = octokitOf(ctx).paginate.iterator(`GET ${route}`, { per_page: 100, ...params, request: { signal: ctx.signal } } as never) as AsyncIterable<{ data: unknown; headers: ResponseHeaders; status: number }>;
+    const octokit = octokitOf(ctx);
+    const query = { per_page: 100, ...params };
+    // The paginator sends each page as { method, url, headers } only, dropping per-call request
+    // options: the signal must be a default of the request function it is given, or no page of a
+    // list could be stopped by a timeout or the end of the run.
+    const pageRequest = octokit.request.defaults({ method: 'GET', url: route, request: { signal: ctx.signal } });
+    const visited = new Set([pageKey(pageRequest.endpoint(query as never).url)]);
+    const iterator = octokit.paginate.iterator(pageRequest as never, query as never) as AsyncIterable<{ data: unknown; headers: ResponseHeaders; status: number }>;
     for await (const page of iterator) {
       pages++;
+      if (!Array.isArray(page.data)) throw new Error(`GitHub answered page ${pages} of GET ${route} with something other than a list`);
       items.push(...(page.data as T[]));
       last = { headers: page.headers, status: page.status };
       cachePerPage.push(cacheOf(page.headers));
+      const next = nextLink(page.headers['link']);
+      if (next !== undefined) {
+        if (visited.has(pageKey(next))) throw new RepeatedPageError(next, pages);
+        visited.add(pageKey(next));
+      }
     }
   } catch (e) {
     cachePerPage.push(cacheOf(errorHeaders(e)));
@@ -162,6 +211,17 @@ export function isRateLimit(e: unknown): boolean {
 }
 
 /**
+ * Why a request got no answer from GitHub, when that is what happened: the connection failed, or
+ * the answer broke off or did not parse (Octokit wraps both as status 500 without a response).
+ */
+function transportFailure(e: unknown): string | undefined {
+  const x = e as { name?: unknown; response?: unknown; cause?: unknown; message?: unknown } | undefined;
+  if (x?.name !== 'HttpError' || x.response !== undefined || x.cause === undefined) return undefined;
+  if (x.cause instanceof IncompleteAnswerError) return x.cause.message;
+  return `the connection to GitHub failed (${String(x.message)})`;
+}
+
+/**
  * A failed read as a gap. 403 and ambiguous 404s name the permission that would close them —
  * never "feature disabled" (DESIGN: permission denied is not disabled).
  */
@@ -173,6 +233,13 @@ export function gapFromError(e: unknown, where: { resource?: string; permission?
   if (e instanceof ForeignOriginError) {
     return { ...base, kind: 'other', message: `${subject}${where.operation}: soc2 ${e.message}; ${where.what} could not be read. Check the API URL, and any proxy in front of GitHub.` };
   }
+  // Before the status checks: Octokit marks an aborted request as status 500.
+  if ((e as { name?: string } | undefined)?.name === 'AbortError') return { ...base, kind: 'timeout', message: `${subject}${where.operation} timed out; ${where.what} could not be read.` };
+  if (e instanceof RepeatedPageError) {
+    return { ...base, kind: 'other', message: `${subject}${where.operation}: ${e.message}, so soc2 stopped reading; ${where.what} could not be read completely. Run again; if it persists, report it to GitHub Support.` };
+  }
+  const broken = transportFailure(e);
+  if (broken) return { ...base, kind: 'unavailable', message: `${subject}${where.operation}: ${broken}, also after retrying; ${where.what} could not be read.` };
   if (isRateLimit(e)) {
     return { ...base, kind: 'rate-limit', message: `${subject}GitHub rate limit exhausted on ${where.operation} ("${message}"); ${where.what} could not be read. Run again after the reset, or shard the run.` };
   }
@@ -186,7 +253,6 @@ export function gapFromError(e: unknown, where: { resource?: string; permission?
     };
   }
   if (status !== undefined && status >= 500) return { ...base, kind: 'unavailable', message: `${subject}GitHub answered ${status} to ${where.operation}; ${where.what} could not be read.` };
-  if ((e as { name?: string } | undefined)?.name === 'AbortError') return { ...base, kind: 'timeout', message: `${subject}${where.operation} timed out; ${where.what} could not be read.` };
   return { ...base, kind: 'other', message: `${subject}${where.operation} failed (${status ?? 'no status'}: ${message}); ${where.what} could not be read.` };
 }
 

@@ -198,7 +198,10 @@ describe('sandbox/aws-config-server', () => {
       { kind: 'access-denied', operation: 'DescribeDeliveryChannels' },
       { kind: 'server-error', operation: 'DescribeConfigRuleEvaluationStatus', times: 1 },
     ] });
-    expect(await call('DescribeConfigRules', {})).toMatchObject({ status: 400, body: { __type: 'ThrottlingException', message: 'Rate exceeded' } });
+    // AWS's own shape: the code namespaced in __type and repeated in x-amzn-ErrorType (the SDK keeps what follows '#').
+    const throttled = await call('DescribeConfigRules', {});
+    expect(throttled).toMatchObject({ status: 400, body: { __type: 'com.amazon.coral.availability#ThrottlingException', message: 'Rate exceeded' } });
+    expect(throttled.headers.get('x-amzn-errortype')).toMatch(/^ThrottlingException:/);
     expect((await call('DescribeConfigRules', {})).status).toBe(400);
     expect((await call('DescribeConfigRules', {})).status).toBe(200);
     const denied = await call('DescribeDeliveryChannels', {});

@@ -70,11 +70,11 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { name: 'GraphQL, owner', estate: richEstate, opts: {}, token: DEMO_TOKENS.owner },
-  { name: 'REST fallback (GraphQL lacks Ref.rules), owner', estate: richEstate, opts: { faults: { graphqlMissingFields: ['Ref.rules'] } }, token: DEMO_TOKENS.owner },
-  { name: 'no GraphQL endpoint, owner', estate: richEstate, opts: { faults: { graphqlUnavailable: true } }, token: DEMO_TOKENS.owner },
-  { name: 'REST fallback with GitHub\'s error texts reworded, owner', estate: richEstate, opts: { faults: { graphqlMissingFields: ['Ref.rules'] } }, token: DEMO_TOKENS.owner, rewrite: reword },
+  { name: 'REST fallback (GraphQL lacks Ref.rules), owner', estate: richEstate, opts: { graphqlMissingFields: ['Ref.rules'] }, token: DEMO_TOKENS.owner },
+  { name: 'no GraphQL endpoint, owner', estate: richEstate, opts: { graphqlUnavailable: true }, token: DEMO_TOKENS.owner },
+  { name: 'REST fallback with GitHub\'s error texts reworded, owner', estate: richEstate, opts: { graphqlMissingFields: ['Ref.rules'] }, token: DEMO_TOKENS.owner, rewrite: reword },
   { name: 'GraphQL, member without admin rights', estate: richEstate, opts: {}, token: DEMO_TOKENS.member },
-  { name: 'REST fallback, member without admin rights', estate: richEstate, opts: { faults: { graphqlMissingFields: ['Ref.rules'] } }, token: DEMO_TOKENS.member },
+  { name: 'REST fallback, member without admin rights', estate: richEstate, opts: { graphqlMissingFields: ['Ref.rules'] }, token: DEMO_TOKENS.member },
   { name: 'GraphQL, owner token with repo scope only', estate: richEstate, opts: {}, token: DEMO_TOKENS.narrow },
   { name: '120 repositories (pages of the repository list)', estate: () => benchGitHubEstate(120), opts: {}, token: DEMO_TOKENS.owner, only: 'inventory' },
 ];

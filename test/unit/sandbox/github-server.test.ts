@@ -90,7 +90,7 @@ describe('sandbox/github-server', () => {
   });
 
   it('refuses with a secondary rate limit and retry-after when the fault is set', async () => {
-    server = await startFakeGitHub(demoGitHubEstate(), { faults: { secondaryRateLimit: { route: 'GET /repos/{owner}/{repo}', retryAfter: 7 } } });
+    server = await startFakeGitHub(demoGitHubEstate(), { faults: [{ kind: 'secondary-rate-limit', route: 'GET /repos/{owner}/{repo}', times: 1, retryAfter: 7 }] });
     const res = await get('/repos/northwind-analytics/api');
     expect(res.status).toBe(403);
     expect(res.headers.get('retry-after')).toBe('7');
@@ -99,7 +99,7 @@ describe('sandbox/github-server', () => {
   });
 
   it('answers an exhausted GraphQL budget with HTTP 200 and a RATE_LIMITED error', async () => {
-    server = await startFakeGitHub(demoGitHubEstate(), { faults: { graphqlRateLimited: { times: 1 } } });
+    server = await startFakeGitHub(demoGitHubEstate(), { faults: [{ kind: 'graphql-rate-limited', times: 1, resetInSeconds: 1 }] });
     const post = () => fetch(`${server!.url}/graphql`, { method: 'POST', headers: { authorization: `bearer ${DEMO_TOKENS.owner}` }, body: JSON.stringify({ query: '{ viewer { login } }' }) });
     const limited = await post();
     expect(limited.status).toBe(200);
@@ -118,7 +118,7 @@ describe('sandbox/github-server', () => {
   });
 
   it('lists requests for routes and GraphQL fields it does not model, so a test cannot mistake them for permission gaps', async () => {
-    server = await startFakeGitHub(demoGitHubEstate(), { faults: { graphqlMissingFields: ['Ref.rules'] } });
+    server = await startFakeGitHub(demoGitHubEstate(), { graphqlMissingFields: ['Ref.rules'] });
     expect((await get('/repos/northwind-analytics/api/teams')).status).toBe(404);
     const post = (query: string) => fetch(`${server!.url}/graphql`, { method: 'POST', headers: { authorization: `bearer ${DEMO_TOKENS.owner}` }, body: JSON.stringify({ query }) });
     await post('{ repository(owner: "northwind-analytics", name: "api") { stargazerCount } }');

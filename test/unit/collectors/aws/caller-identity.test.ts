@@ -42,7 +42,7 @@ describe('collectors/aws/client: who the credentials belong to (STS GetCallerIde
   it('rejects with the reason (never a crash) when STS refuses the credentials', async () => {
     const estate = demoAwsEstate();
     harness = await startAwsHarness(estate, { faults: [{ kind: 'access-denied', operation: 'GetCallerIdentity' }] });
-    await expect(harness.aws.callerIdentity!()).rejects.toThrow(/^STS GetCallerIdentity in us-east-1 failed \(HTTP 400\): AccessDenied: User: arn:aws:iam::\d+:user\/soc2-auditor is not authorized to perform: sts:GetCallerIdentity/);
+    await expect(harness.aws.callerIdentity!()).rejects.toThrow(/^STS GetCallerIdentity in us-east-1 failed \(HTTP 403\): AccessDenied: User: arn:aws:iam::\d+:user\/soc2-auditor is not authorized to perform: sts:GetCallerIdentity/);
   });
 
   it('uses the same endpoint rules as the Config client: AWS_ENDPOINT_URL_STS from a supplied environment', async () => {

@@ -81,7 +81,7 @@ describe('collectors/github/branch-rules', () => {
   });
 
   it('falls back to REST when GraphQL lacks Ref.rules (older GHES) and reads "Branch not protected" as no classic protection', async () => {
-    h = await startHarness(demoGitHubEstate(), { faults: { graphqlMissingFields: ['Ref.rules'] } });
+    h = await startHarness(demoGitHubEstate(), { graphqlMissingFields: ['Ref.rules'] });
     const ev = await collector.collect(h.ctx(await h.github()), {});
     expect(ev.complete).toBe(true);
     expect(byId(ev.resources, 'northwind-analytics/web-app')!.data).toMatchObject({ protected: true, requiredApprovals: 1, adminsCanBypass: false });
@@ -121,7 +121,7 @@ describe('collectors/github/branch-rules', () => {
   });
 
   it('REST: reads required_pull_request_reviews.bypass_pull_request_allowances the same way', async () => {
-    h = await startHarness(demoGitHubEstate(), { faults: { graphqlMissingFields: ['Ref.rules'] } });
+    h = await startHarness(demoGitHubEstate(), { graphqlMissingFields: ['Ref.rules'] });
     const ev = await collector.collect(h.ctx(await h.github()), {});
     const sandbox = byId(ev.resources, 'northwind-analytics/sandbox-playground')!.data;
     expect(sandbox.adminsCanBypass).toBe(true);
@@ -158,7 +158,7 @@ describe('collectors/github/branch-rules', () => {
       delete b['required_pull_request_reviews']!['required_approving_review_count'];
       return b;
     };
-    h = await startHarness(demoGitHubEstate(), { faults: { graphqlMissingFields: ['Ref.rules'] } });
+    h = await startHarness(demoGitHubEstate(), { graphqlMissingFields: ['Ref.rules'] });
     const ev = await collector.collect(h.ctx(await h.github({ fetch: rewritingFetch(dropOptional) })), {});
     expect(ev.complete).toBe(true);
     const api = byId(ev.resources, 'northwind-analytics/api')!.data;

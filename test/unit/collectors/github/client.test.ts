@@ -90,7 +90,7 @@ describe('collectors/github/client', () => {
   });
 
   it('waits out a secondary rate limit as retry-after says, then succeeds', async () => {
-    h = await startHarness(demoGitHubEstate(), { faults: { secondaryRateLimit: { route: 'GET /orgs/{org}/repos', times: 1, retryAfter: 1 } } });
+    h = await startHarness(demoGitHubEstate(), { faults: [{ kind: 'secondary-rate-limit', route: 'GET /orgs/{org}/repos', times: 1, retryAfter: 1 }] });
     const started = performance.now();
     const ctx = await h.github();
     const repos = await restList<{ name: string }>(h.ctx(ctx), [], '/orgs/{org}/repos', { org: h.estate.org });

@@ -31,7 +31,7 @@ describe('collectors/github/deploy-keys', () => {
       for (const repo of Object.values((body as { data: Record<string, { nameWithOwner?: string; deployKeys?: { nodes: unknown[] } } | null> }).data)) if (repo?.nameWithOwner === 'northwind-analytics/data-pipeline') repo.deployKeys!.nodes = [null];
       return body;
     }],
-    ['REST', { faults: { graphqlUnavailable: true } }, (body: unknown, x: Exchange) => {
+    ['REST', { graphqlUnavailable: true }, (body: unknown, x: Exchange) => {
       if (!x.path.endsWith('/data-pipeline/keys') || x.status !== 200) return undefined;
       for (const k of body as Array<Record<string, unknown>>) delete k['read_only'];
       return body;

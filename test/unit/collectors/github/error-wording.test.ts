@@ -61,7 +61,7 @@ async function collectAll(harness: Harness, token: string, rewrite?: Rewrite) {
 
 describe('collectors/github: verdicts do not depend on the wording of GitHub\'s errors', () => {
   const scenarios: Array<[string, FakeGitHubOptions, string]> = [
-    ['REST (GraphQL lacks Ref.rules), owner token', { faults: { graphqlMissingFields: ['Ref.rules'] } }, DEMO_TOKENS.owner],
+    ['REST (GraphQL lacks Ref.rules), owner token', { graphqlMissingFields: ['Ref.rules'] }, DEMO_TOKENS.owner],
     ['GraphQL, owner token', {}, DEMO_TOKENS.owner],
     ['GraphQL, member token without admin rights', {}, DEMO_TOKENS.member],
   ];
@@ -81,7 +81,7 @@ describe('collectors/github: verdicts do not depend on the wording of GitHub\'s 
   }, 30_000);
 
   it('the REST scenario reaches every text-matched answer, so the comparison covers them', async () => {
-    h = await startHarness(estateWithEveryRefusal(), { faults: { graphqlMissingFields: ['Ref.rules'] } });
+    h = await startHarness(estateWithEveryRefusal(), { graphqlMissingFields: ['Ref.rules'] });
     const seen = new Set<string>();
     const record: Rewrite = (body, x) => {
       const m = (body as { message?: unknown } | undefined)?.message;

@@ -69,7 +69,7 @@ describe('collectors/github/org-settings', () => {
 
   it('reports a failed list (not a refusal) as a gap', async () => {
     // 410 is not retried, which keeps the test quick; a 5xx takes the same path after the retries.
-    h = await startHarness(undefined, { faults: { serverError: { route: 'GET /orgs/{org}/outside_collaborators', times: 10, status: 410 } } });
+    h = await startHarness(undefined, { faults: [{ kind: 'server-error', route: 'GET /orgs/{org}/outside_collaborators', times: 10, status: 410 }] });
     const ev = await collector.collect(h.ctx(await h.github()), {});
     expect(ev.complete).toBe(false);
     expect(ev.gaps).toEqual([expect.objectContaining({ kind: 'other', resource: 'northwind-analytics', message: expect.stringContaining('410') })]);

@@ -21,7 +21,7 @@ describe('collectors/github/outside-collaborators', () => {
   });
 
   it('reads the same over REST when GraphQL is unavailable', async () => {
-    h = await startHarness(demoGitHubEstate(), { faults: { graphqlUnavailable: true } });
+    h = await startHarness(demoGitHubEstate(), { graphqlUnavailable: true });
     const ev = await collector.collect(h.ctx(await h.github()), collector.params.parse({ allowed: ['design-agency'] }));
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/data-pipeline')!.data.outsideAdmins).toEqual(['freelance-oscar']);
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/web-app')!.data.outsideWithWriteCount).toBe(0);
@@ -37,7 +37,7 @@ describe('collectors/github/outside-collaborators', () => {
   it('REST: reads write and admin from the permission flags; role_name ("release-manager") is only a label', async () => {
     const estate = demoGitHubEstate();
     estate.repos.find((r) => r.name === 'api')!.collaborators.push({ login: 'platform-vendor', permission: 'admin', roleName: 'platform-owner', outside: true });
-    h = await startHarness(estate, { faults: { graphqlUnavailable: true } });
+    h = await startHarness(estate, { graphqlUnavailable: true });
     const ev = await collector.collect(h.ctx(await h.github()), collector.params.parse({}));
     expect(ev.complete).toBe(true);
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/infra-terraform')!.data).toMatchObject({ outsideWithWrite: ['vendor-release (release-manager: write)'], outsideWithWriteCount: 1, outsideAdminCount: 0 });
@@ -50,7 +50,7 @@ describe('collectors/github/outside-collaborators', () => {
       for (const c of body as Array<{ role_name: string }>) c.role_name = 'read';
       return body;
     };
-    h = await startHarness(demoGitHubEstate(), { faults: { graphqlUnavailable: true } });
+    h = await startHarness(demoGitHubEstate(), { graphqlUnavailable: true });
     const ev = await collector.collect(h.ctx(await h.github({ fetch: rewritingFetch(understate) })), collector.params.parse({}));
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/data-pipeline')!.data).toMatchObject({ outsideAdmins: ['freelance-oscar'], outsideAdminCount: 1 });
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/web-app')!.data.outsideWithWriteCount).toBe(1);
@@ -62,7 +62,7 @@ describe('collectors/github/outside-collaborators', () => {
       for (const c of body as Array<Record<string, unknown>>) delete c['permissions'];
       return body;
     };
-    h = await startHarness(demoGitHubEstate(), { faults: { graphqlUnavailable: true } });
+    h = await startHarness(demoGitHubEstate(), { graphqlUnavailable: true });
     const ev = await collector.collect(h.ctx(await h.github({ fetch: rewritingFetch(dropFlags) })), collector.params.parse({}));
     expect(ev.complete).toBe(false);
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/web-app')).toBeUndefined();

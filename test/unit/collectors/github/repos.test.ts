@@ -38,7 +38,7 @@ describe('collectors/github/repos', () => {
   });
 
   it('waits out a GraphQL RATE_LIMITED answered with HTTP 200, then reads the facts', async () => {
-    h = await startHarness(benchGitHubEstate(10), { faults: { graphqlRateLimited: { times: 1 } } });
+    h = await startHarness(benchGitHubEstate(10), { faults: [{ kind: 'graphql-rate-limited', times: 1, resetInSeconds: 1 }] });
     const ctx = h.ctx(await h.github());
     const graph = await repositoryGraph(ctx);
     expect(graph.mode).toBe('graphql');

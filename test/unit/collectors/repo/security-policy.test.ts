@@ -171,7 +171,7 @@ https://github.com/acme/api/security/advisories/new. We answer within 2 business
     });
 
     it('ends in error, never a pass or a plain fail, when GitHub answers the default\'s read with a server error', async () => {
-      const ctx = await setUp(estateWithDotGithub({ 'SECURITY.md': POLICY }), { faults: { serverError: { route: 'GET /repos/{owner}/{repo}/contents/{path}', times: 10 } } });
+      const ctx = await setUp(estateWithDotGithub({ 'SECURITY.md': POLICY }), { faults: [{ kind: 'server-error', route: 'GET /repos/{owner}/{repo}/contents/{path}', times: 10 }] });
       const { evidence, result } = await repo002(ctx);
       expect(evidence.complete).toBe(false);
       expect(evidence.resources[0]?.data).toMatchObject({ organisationDefaultPolicy: 'not checked (GitHub could not be read)' });
