@@ -25,7 +25,7 @@ import { toCsv, type ChangeRow } from '../../src/collectors/github/change-rows.j
 import { markdown } from '../../src/reports/markdown.js';
 import { sarif } from '../../src/reports/sarif.js';
 import { childElements, parseXml, textOf, type XmlElement } from '../unit/reports/support.js';
-import { fuzzParams, fuzzTimeout, hostileString, hugeString } from './support.js';
+import { TERMINAL_UNSAFE, fuzzParams, fuzzTimeout, hostileString, hugeString } from './support.js';
 import { blockShape, htmlEndTags, htmlStructure, htmlTexts, scanMarkdown, tokenizeHtml } from './outputs.js';
 import { baseResults, hostileAndTwin } from './results-fixtures.js';
 
@@ -45,7 +45,6 @@ const build = (p: typeof plan extends fc.Arbitrary<infer T> ? T : never) => host
 const shownControls = (r: Results) => r.controls.filter((c) => c.status !== 'not_applicable' && c.status !== 'manual');
 const failing = (c: ControlResult) => c.findings.filter((f) => f.status === 'fail');
 
-const UNPRINTABLE_IN_TERMINAL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
 const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 const CSV_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 
@@ -187,7 +186,7 @@ function checkFindingsCsv(hostile: Results): void {
 function checkTerminal(hostile: Results, twin: Results): void {
   const opts = { outDir: 'soc2-report', files: ['soc2-report/report.md', 'soc2-report/report.html'], c: new Chalk({ level: 0 }) };
   const out = renderSummary(hostile, opts);
-  const bad = UNPRINTABLE_IN_TERMINAL.exec(out);
+  const bad = TERMINAL_UNSAFE.exec(out);
   if (bad) expect.fail(`the terminal summary holds U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')}: ${JSON.stringify(out.slice(Math.max(0, bad.index - 80), bad.index + 80))}`);
   expect(out.split('\n').length).toBe(renderSummary(twin, opts).split('\n').length);
 }
@@ -294,7 +293,7 @@ describe('fuzz findings: renderers', () => {
     r.run.period.start = '\u001b[2J2026-01-01';
     for (const c of r.controls) c.id = `\u001b[31m${c.id}\u202e`;
     const out = renderSummary(r, { outDir: 'out', files: ['out/report.md'], c: new Chalk({ level: 0 }) });
-    expect(out).not.toMatch(UNPRINTABLE_IN_TERMINAL);
+    expect(out).not.toMatch(TERMINAL_UNSAFE);
     expect(out).toContain('\ufffd[31mGH-002\ufffd');
   });
 });

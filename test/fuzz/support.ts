@@ -73,6 +73,9 @@ export interface Outcome {
   error?: unknown;
 }
 
+/** What a terminal acts on instead of showing: C0/C1 controls but the newline, DEL, line separators and bidi controls. */
+export const TERMINAL_UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/;
+
 const STACK_TRACE = /\n\s+at .+:\d+:\d+\)?|\n\s+at [\w.<>]+ \(/;
 
 /**
@@ -107,6 +110,8 @@ export function contractProblem(o: Outcome, opts: { allowed: readonly number[]; 
   if (!opts.allowed.includes(o.code)) return `exit ${o.code} (allowed: ${opts.allowed.join(', ')}): ${o.stderr}${o.error instanceof Error && o.code === 4 ? `\n${o.error.stack}` : ''}`;
   if (/internal error|This is a bug in soc2/.test(o.stderr)) return `reported an internal error: ${o.stderr}`;
   if (STACK_TRACE.test(o.stderr) || STACK_TRACE.test(o.stdout)) return `printed a stack trace: ${o.stderr}`;
+  const unprintable = TERMINAL_UNSAFE.exec(o.stderr) ?? TERMINAL_UNSAFE.exec(o.stdout);
+  if (unprintable) return `printed U+${unprintable[0].charCodeAt(0).toString(16).padStart(4, '0')} to the terminal: ${JSON.stringify(o.stderr + o.stdout)}`;
   if (o.code === 2) {
     const files = typeof opts.file === 'string' ? [opts.file] : opts.file;
     if (!files.some((f) => o.stderr.includes(f))) return `exit 2 without naming ${files.join(' or ')}: ${o.stderr}`;
@@ -393,8 +398,17 @@ export function applyYamlMutation(text: string, m: YamlMutation): string {
   }
   const doc = parseDocument(text, { uniqueKeys: false, strict: false, keepSourceTokens: false });
   if (doc.errors.length) return text;
+  try {
+    return mutateDocument(doc, m) ?? text;
+  } catch {
+    // The document model refuses some edits (a tag on an alias, …); the text is then left as it was.
+    return text;
+  }
+}
+
+function mutateDocument(doc: Document, m: Exclude<YamlMutation, { kind: 'bytes' | 'snippet' }>): string | undefined {
   const all = slots(doc);
-  if (!all.length) return text;
+  if (!all.length) return undefined;
   const slot = all[m.node % all.length]!;
   switch (m.kind) {
     case 'delete':
@@ -428,18 +442,18 @@ export function applyYamlMutation(text: string, m: YamlMutation): string {
     case 'alias':
     case 'merge-key': {
       const target = all[m.anchor % all.length]!;
-      if (isAlias(target.node)) return text;
+      if (isAlias(target.node)) return undefined;
       const alias = doc.createAlias(target.node as Parameters<Document['createAlias']>[0], 'a');
       if (m.kind === 'alias') setSlot(slot, alias, doc);
       else if (isMap(slot.node)) slot.node.items.unshift(doc.createPair('<<', alias) as Pair);
-      else return text;
+      else return undefined;
       break;
     }
     case 'nest':
       setSlot(slot, nested(doc, slot.node, m.depth, m.flow), doc);
       break;
   }
-  return safeToString(doc) ?? text;
+  return safeToString(doc);
 }
 
 function safeToString(doc: Document): string | undefined {

@@ -7,7 +7,7 @@
  * ones (truncation, flipped bits, invalid UTF-8, BOMs, CRLF, NUL). Every case must load, or be
  * exit 2 naming the file with line and column — never exit 4, a stack trace or a hang.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -152,4 +152,23 @@ describe('fuzz: YAML loaders', () => {
       fuzzParams(250),
     );
   }, fuzzTimeout(120_000));
+});
+
+/** Minimal cases of what the properties above found, kept as plain tests. */
+describe('fuzz findings: YAML loaders', () => {
+  it('a key written as a list or mapping is exit 2 at the key, and the yaml library prints no warning of its own', async () => {
+    const warned = vi.spyOn(process, 'emitWarning');
+    const dir = tempDir('soc2-fuzz-key-');
+    try {
+      for (const [text, where] of [['concurrency: 4\n? [a, b]\n: 1\n', '2:3'], ['a: &k { x: 1 }\n? *k\n: 2\n', '2:3']] as const) {
+        writeFileSync(join(dir, 'soc2.config.yaml'), text);
+        const o = await inProcess(() => loadConfig({ cwd: dir, file: 'soc2.config.yaml', today: TODAY }));
+        expect(o.code, o.stderr).toBe(2);
+        expect(o.stderr).toContain(`soc2.config.yaml:${where} this mapping key is a list or mapping; soc2 keys are plain text.`);
+      }
+      expect(warned).not.toHaveBeenCalled();
+    } finally {
+      warned.mockRestore();
+    }
+  });
 });
