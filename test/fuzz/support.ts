@@ -489,6 +489,7 @@ export type JsonMutation =
   | { kind: 'rename-key'; node: number; to: string }
   | { kind: 'replace'; node: number; value: unknown }
   | { kind: 'string'; node: number; value: string }
+  | { kind: 'string-everywhere'; node: number; value: string }
   | { kind: 'nest'; node: number; depth: number }
   | { kind: 'number-text'; node: number; source: string }
   | { kind: 'duplicate-key-text'; node: number }
@@ -502,6 +503,7 @@ export const jsonMutation: fc.Arbitrary<JsonMutation> = fc.oneof(
   fc.record({ kind: fc.constant('rename-key' as const), node: nodeIndex, to: fc.oneof(hostileString(), fc.constantFrom('__proto__', 'constructor', 'Status', 'status ', '')) }),
   fc.record({ kind: fc.constant('replace' as const), node: nodeIndex, value: anyValue }),
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('string' as const), node: nodeIndex, value: hostileString({ huge: true }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('string-everywhere' as const), node: nodeIndex, value: hostileString() }) },
   fc.record({ kind: fc.constant('nest' as const), node: nodeIndex, depth: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 118, max: 132 })) }),
   fc.record({ kind: fc.constant('number-text' as const), node: nodeIndex, source: fc.constantFrom(...JSON_ODD_NUMBERS) }),
   fc.record({ kind: fc.constant('duplicate-key-text' as const), node: nodeIndex }),
@@ -519,7 +521,7 @@ function jsonPaths(value: unknown, filter: (v: unknown) => boolean = () => true)
     if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, [...path, i]]));
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) stack.push([x, [...path, k]]);
   }
-  return out.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  return out;
 }
 
 function getAt(root: unknown, path: JsonPath): unknown {
@@ -580,6 +582,15 @@ export function applyJsonMutation(text: string, m: JsonMutation): string {
       const strings = jsonPaths(root, (v) => typeof v === 'string');
       if (!strings.length) break;
       root = setAt(root, strings[m.node % strings.length]!, m.value);
+      break;
+    }
+    case 'string-everywhere': {
+      // Every string under one key name (every control's source, every gap's end, …) at once.
+      const strings = jsonPaths(root, (v) => typeof v === 'string').filter((p) => typeof p[p.length - 1] === 'string');
+      if (!strings.length) break;
+      const keys = [...new Set(strings.map((p) => p.at(-1) as string))].sort();
+      const key = keys[m.node % keys.length];
+      for (const p of strings) if (p.at(-1) === key) root = setAt(root, p, m.value);
       break;
     }
     case 'nest': {
