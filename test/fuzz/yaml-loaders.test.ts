@@ -12,12 +12,13 @@ import fc from 'fast-check';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { loadControls } from '../../src/controls/load.js';
-import { loadExceptions } from '../../src/engine/exceptions.js';
+import { loadConfiguredControls, loadControls } from '../../src/controls/load.js';
+import { loadConfiguredExceptions, loadExceptions } from '../../src/engine/exceptions.js';
 import { ConfigError, ControlDefinitionError, type SourceIssue } from '../../src/errors.js';
 import { InputFileError } from '../../src/input-file.js';
 import { builtinControlsDir } from '../../src/paths.js';
 import { tempDir } from '../helpers/tmp.js';
+import { runCli } from '../helpers/cli.js';
 import { contractProblem, fuzzParams, fuzzTimeout, hasLineCol, inProcess, mutateYaml, yamlMutations, type Outcome } from './support.js';
 
 const TODAY = new Date('2026-05-08T12:00:00Z');
@@ -141,6 +142,31 @@ describe('fuzz: YAML loaders', () => {
     );
   }, fuzzTimeout(120_000));
 
+  it('a mutated configuration with the controls and exceptions it names: each is loaded, or exit 2 locates the problem in a file', async () => {
+    const dir = tempDir('soc2-fuzz-config-paths-');
+    mkdirSync(join(dir, 'controls'));
+    writeFileSync(join(dir, 'controls', 'REPO-002.yaml'), controlText('REPO-002.yaml'));
+    writeFileSync(join(dir, 'exceptions.yaml'), REAL_EXCEPTIONS);
+    const seed = 'controls:\n  paths: [controls]\n  exclude: [GH-030]\nexceptions: exceptions.yaml\n';
+    await fc.assert(
+      fc.asyncProperty(yamlMutations, async (mutations) => {
+        writeFileSync(join(dir, 'soc2.config.yaml'), mutateYaml(seed, mutations));
+        const o = await inProcess(async () => {
+          const loaded = loadConfig({ cwd: dir, file: 'soc2.config.yaml', today: TODAY });
+          await loadConfiguredControls(loaded);
+          loadConfiguredExceptions(loaded);
+        });
+        const named = ['soc2.config.yaml', 'controls/REPO-002.yaml', 'exceptions.yaml'];
+        const problem = contractProblem(o, { allowed: [0, 2], file: named });
+        if (problem) expect.fail(problem);
+        if (o.code === 2 && !named.some((f) => hasLineCol(o.stderr, f)) && !/soc2 reads at most|not a regular file/.test(o.stderr)) {
+          expect.fail(`exit 2 not located in any file: ${o.stderr}`);
+        }
+      }),
+      fuzzParams(120),
+    );
+  }, fuzzTimeout(120_000));
+
   it('exceptions loader: a mutated real exceptions file loads, or is exit 2 at file:line:col', async () => {
     const dir = tempDir('soc2-fuzz-exceptions-');
     await fc.assert(
@@ -170,5 +196,23 @@ describe('fuzz findings: YAML loaders', () => {
     } finally {
       warned.mockRestore();
     }
+  });
+
+  it('a controls path in the configuration that does not exist is reported at its line in the configuration', async () => {
+    const dir = tempDir('soc2-fuzz-paths-');
+    writeFileSync(join(dir, 'soc2.config.yaml'), 'controls:\n  paths: [builtin, contrls]\n');
+    const o = await inProcess(() => loadConfiguredControls(loadConfig({ cwd: dir, file: 'soc2.config.yaml', today: TODAY })));
+    expect(o.code).toBe(2);
+    expect(o.stderr).toContain('soc2.config.yaml:2:20 controls.paths[1]: "contrls": no such file or directory');
+  });
+
+  it('an exceptions file the configuration names but that does not exist is reported at the exceptions key (soc2 run)', async () => {
+    const dir = tempDir('soc2-fuzz-exceptions-missing-');
+    mkdirSync(join(dir, 'controls'));
+    writeFileSync(join(dir, 'controls', 'REPO-002.yaml'), controlText('REPO-002.yaml'));
+    writeFileSync(join(dir, 'soc2.config.yaml'), 'controls: { paths: [controls] }\nexceptions: waivers.yaml\n');
+    const r = await runCli(['run'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('soc2.config.yaml:2:13 exceptions: the exceptions file "waivers.yaml" does not exist.');
   });
 });

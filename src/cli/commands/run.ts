@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
-import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
+import { loadConfiguredExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
 import { writeManifest } from '../../evidence/write.js';
 import { stageReport } from '../../evidence/out-dir.js';
@@ -67,7 +67,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<Results> {
     if (unknown.length) throw new UsageError(`--only names controls that are not loaded: ${unknown.join(', ')}.`, 'Run `soc2 controls list` to see the ids.');
     controls = controls.filter((c) => wanted.has(c.id));
   }
-  const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
+  const exceptions: ExceptionEntry[] = loadConfiguredExceptions(o.loaded);
   assertGitHubEndpoint(o.loaded, o.env);
   // A history folder that cannot take this run stops it before anything is collected.
   const history = o.history === undefined ? undefined : (await import('../../history/run-history.js')).openRunHistory(resolve(o.cwd, o.history), o.history);
