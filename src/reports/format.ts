@@ -382,10 +382,11 @@ export function mdText(s: string): string {
     // Four leading spaces would turn a paragraph into a code block.
     .replace(/^\s+/, '');
   // Only the start can open a block (line breaks are gone): a heading, a bullet or an ordered
-  // list item, which matters where the text follows a list marker ("- # x" is a heading).
+  // list item, which matters where the text follows a list marker ("- # x" is a heading), and a
+  // thematic break or setext underline ("---", "===") where the text is a paragraph of its own.
   return escaped
     .replace(/^#/, '\\#')
-    .replace(/^[-+](?=\s|$)/, '\\$&')
+    .replace(/^[-+](?=\s|$)|^[-=](?=[-=\s]*$)/, '\\$&')
     .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
 }
 

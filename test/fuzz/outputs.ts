@@ -186,14 +186,14 @@ const HTML_BLOCK_START = new RegExp(
 );
 
 /** The block a line starts: heading, quote, list item, code fence, indented code, thematic break, table, HTML, or a paragraph. */
-export function blockShape(line: string): string {
+export function blockShape(line: string, previous = ''): string {
+  if (/^ {0,3}(=+|-+)\s*$/.test(line) && blockShape(previous) === 'paragraph') return 'setext';
   if (/^ {4,}\S/.test(line)) return 'indented-code';
   const t = line.replace(/^ {0,3}/, '');
   if (/^#{1,6}(\s|$)/.test(t)) return `heading${/^#+/.exec(t)![0].length}`;
   if (/^>/.test(t)) return 'quote';
   if (/^(`{3,}|~{3,})/.test(t)) return 'fence';
   if (/^([-*_])(\s*\1){2,}\s*$/.test(t)) return 'break';
-  if (/^=+\s*$/.test(t)) return 'setext';
   if (/^[-+*](\s|$)/.test(t)) return /^[-+*]\s+\[[ xX]\]\s/.test(t) ? 'task' : 'bullet';
   if (/^\d{1,9}[.)](\s|$)/.test(t)) return 'ordered';
   if (/^\|/.test(t)) return 'table';

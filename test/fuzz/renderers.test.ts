@@ -112,7 +112,8 @@ function checkMarkdown(md: string, twinMd: string, what: string): void {
   const constructs = (xs: string[]) => xs.filter((c) => c !== 'html <br>');
   expectSameMultiset(constructs(scan.constructs), constructs(twinScan.constructs), `${what}: Markdown constructs (raw HTML, links, autolinks, brackets)`);
   expect(md.split('\n').length, `${what}: a line break from data started a new line`).toBe(twinMd.split('\n').length);
-  expectSameMultiset(md.split('\n').map(blockShape).sort(), twinMd.split('\n').map(blockShape).sort(), `${what}: Markdown blocks`);
+  const shapes = (text: string) => text.split('\n').map((line, i, all) => blockShape(line, all[i - 1])).sort();
+  expectSameMultiset(shapes(md), shapes(twinMd), `${what}: Markdown blocks`);
 }
 
 function checkJunit(hostile: Results): void {
@@ -236,6 +237,12 @@ describe('fuzz: hostile strings through every renderer', () => {
         expect(scan.problems).toEqual([]);
         expect(scan.constructs.filter((c) => c !== 'html <br>')).toEqual([]);
         expect(line.includes('\n')).toBe(false);
+        // As a paragraph of its own, or right under one, it opens no other block (a line of only
+        // the renderer's own <br> is an HTML block to CommonMark, and still just line breaks).
+        const md = mdText(s);
+        const expected = /^(<br>)+$/.test(md) ? ['html'] : ['paragraph', 'blank'];
+        expect(expected).toContain(blockShape(md));
+        expect(expected).toContain(blockShape(md, 'Some text.'));
       }),
       fuzzParams(500),
     );
@@ -266,6 +273,17 @@ describe('fuzz findings: renderers', () => {
     const texts = log.runs[0]!.results.map((x) => readSarifText(x.message.text));
     expect(texts.every((t) => t.linkBrackets === 0)).toBe(true);
     expect(texts.some((t) => t.text.includes('a\\\\[x](javascript:alert(1)) b\\[y] c\\d'))).toBe(true);
+  });
+
+  it('Markdown text of its own never becomes a thematic break or a setext heading ("---", "===")', () => {
+    const r = structuredClone(sample());
+    r.controls[0]!.description = '---';
+    r.controls[1]!.description = '===';
+    const help = (JSON.parse(renderers.sarif.render(r)) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; help: { markdown: string } }> } } }> }).runs[0]!.tool.driver.rules;
+    const lines = help.flatMap((x) => x.help.markdown.split('\n'));
+    expect(lines).toContain('\\---');
+    expect(lines).toContain('\\===');
+    expect(lines.map((l, i) => blockShape(l, lines[i - 1])).filter((b) => b === 'break' || b === 'setext')).toEqual([]);
   });
 
   it('report.md links no URL, www. name, e-mail address or @mention from data', () => {
