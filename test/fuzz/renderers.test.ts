@@ -16,6 +16,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Chalk } from 'chalk';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listCommand, showCommand } from '../../src/cli/commands/controls.js';
+import { tempDir } from '../helpers/tmp.js';
 import { renderers } from '../../src/reports/index.js';
 import { cleanText, mdText, oneLine } from '../../src/reports/format.js';
 import { resultsSchema, type ControlResult, type Results } from '../../src/results.js';
@@ -25,7 +29,7 @@ import { toCsv, type ChangeRow } from '../../src/collectors/github/change-rows.j
 import { markdown } from '../../src/reports/markdown.js';
 import { sarif } from '../../src/reports/sarif.js';
 import { childElements, parseXml, textOf, type XmlElement } from '../unit/reports/support.js';
-import { TERMINAL_UNSAFE, fuzzParams, fuzzTimeout, hostileString, hugeString } from './support.js';
+import { TERMINAL_UNSAFE, contractProblem, fuzzParams, fuzzTimeout, hostileString, hugeString, inProcess } from './support.js';
 import { blockShape, htmlEndTags, htmlStructure, htmlTexts, scanMarkdown, tokenizeHtml } from './outputs.js';
 import { baseResults, hostileAndTwin } from './results-fixtures.js';
 
@@ -313,5 +317,48 @@ describe('fuzz findings: renderers', () => {
     const out = renderSummary(r, { outDir: 'out', files: ['out/report.md'], c: new Chalk({ level: 0 }) });
     expect(out).not.toMatch(TERMINAL_UNSAFE);
     expect(out).toContain('\ufffd[31mGH-002\ufffd');
+  });
+});
+
+describe('fuzz: hostile control text on the terminal', () => {
+  it('controls list and controls show print hostile titles, descriptions, remediation and references inert (property)', async () => {
+    const dir = tempDir('soc2-fuzz-terminal-');
+    mkdirSync(join(dir, 'controls'));
+    writeFileSync(join(dir, 'soc2.config.yaml'), `controls: { paths: [${JSON.stringify(join(dir, 'controls'))}] }\n`);
+    const quoted = (s: string) => JSON.stringify(s);
+    await fc.assert(
+      fc.asyncProperty(fc.array(hostileString({ minLength: 1 }), { minLength: 6, maxLength: 6 }), async ([title, description, rationale, remediation, reference, message]) => {
+        const file = join(dir, 'controls', 'SEC-001.yaml');
+        writeFileSync(file, [
+          'id: SEC-001',
+          `title: ${quoted(title!)}`,
+          'criteria: [CC2.3]',
+          'severity: medium',
+          `description: ${quoted(description!)}`,
+          `rationale: ${quoted(rationale!)}`,
+          'collector: repo.security-policy',
+          `assert: { key: securityPolicyPresent, op: eq, value: true, message: ${quoted(message!)} }`,
+          `remediation: ${quoted(remediation!)}`,
+          `references: [${quoted(reference!)}]`,
+          '',
+        ].join('\n'));
+        for (const run of [() => listCommand([file], {}), () => listCommand([file], { json: true }), () => showCommand('SEC-001', { config: join(dir, 'soc2.config.yaml') })]) {
+          const o = await inProcess(run);
+          const problem = contractProblem(o, { allowed: [0, 2], file: 'SEC-001.yaml' });
+          if (problem) expect.fail(problem);
+        }
+      }),
+      fuzzParams(40),
+    );
+  }, fuzzTimeout(120_000));
+
+  it('controls list --json escapes DEL and the C1 controls, which JSON.stringify leaves raw (found by the property)', async () => {
+    const dir = tempDir('soc2-fuzz-terminal-json-');
+    const file = join(dir, 'SEC-001.yaml');
+    writeFileSync(file, 'id: SEC-001\ntitle: "A\\x7f B\\x9b2J C"\ncriteria: [CC2.3]\nseverity: medium\ndescription: d\ncollector: repo.security-policy\nassert: { key: securityPolicyPresent, op: eq, value: true }\nremediation: r\n');
+    const o = await inProcess(() => listCommand([file], { json: true }));
+    expect(o.code, o.stderr).toBe(0);
+    expect(o.stdout).toContain('"title": "A\\u007f B\\u009b2J C"');
+    expect(o.stdout).not.toMatch(TERMINAL_UNSAFE);
   });
 });
