@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { vi } from 'vitest';
-import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq, type Document, type Node, type Pair } from 'yaml';
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, Scalar, stringify as stringifyYaml, visit, YAMLMap, YAMLSeq, type Document, type Node, type Pair } from 'yaml';
 import { exitCodeForError } from '../../src/cli/main.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -479,6 +479,18 @@ export function mutateYaml(text: string, mutations: readonly YamlMutation[]): Bu
 }
 
 export const yamlMutations = fc.array(yamlMutation, { minLength: 1, maxLength: 3 });
+
+/**
+ * YAML written from generated data: any JSON value, or a mapping with the keys the file should
+ * have (some of them) holding any value, in block or flow style, sometimes mutated further.
+ */
+export function generatedYaml(keys: readonly string[]): fc.Arbitrary<Buffer> {
+  const shaped = fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...keys) }, { weight: 1, arbitrary: fc.string() }), fc.oneof(anyValue, fc.array(fc.dictionary(fc.constantFrom(...keys), anyValue, { maxKeys: 5 }), { maxLength: 3 })), { maxKeys: keys.length + 1 });
+  const value = fc.oneof({ weight: 3, arbitrary: shaped }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) });
+  const text = fc.tuple(value, fc.constantFrom('block', 'flow', 'json')).map(([v, style]) =>
+    style === 'json' ? JSON.stringify(v, null, 2) : stringifyYaml(v, { collectionStyle: style === 'flow' ? 'flow' : 'block', lineWidth: 0 }));
+  return fc.tuple(text, fc.array(yamlMutation, { maxLength: 2 })).map(([t, ms]) => mutateYaml(t, ms));
+}
 
 // ---------------------------------------------------------------------------------------------
 // JSON mutations

@@ -19,7 +19,8 @@ import { InputFileError } from '../../src/input-file.js';
 import { builtinControlsDir } from '../../src/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 import { runCli } from '../helpers/cli.js';
-import { contractProblem, fuzzParams, fuzzTimeout, hasLineCol, inProcess, mutateYaml, yamlMutations, type Outcome } from './support.js';
+import { contractProblem, fuzzParams, fuzzTimeout, generatedYaml, hasLineCol, inProcess, mutateYaml, yamlMutations, type Outcome } from './support.js';
+import { STARTER_CONFIG } from '../../src/config/init-template.js';
 
 const TODAY = new Date('2026-05-08T12:00:00Z');
 
@@ -66,6 +67,20 @@ exceptions:
 const CONTROL_FILES = readdirSync(builtinControlsDir).filter((f) => f.endsWith('.yaml')).sort();
 const controlText = (name: string) => readFileSync(join(builtinControlsDir, name), 'utf8');
 
+/** Mostly real files mutated; sometimes YAML generated from scratch with the file's own keys. */
+const configInput = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(REAL_CONFIG, STARTER_CONFIG), yamlMutations).map(([seed, ms]) => mutateYaml(seed, ms)) },
+  { weight: 1, arbitrary: generatedYaml(['period', 'start', 'end', 'aws', 'regions', 'aggregator', 'github', 'org', 'repos', 'include', 'exclude', 'repo', 'path', 'controls', 'paths', 'exceptions', 'concurrency', 'timeoutSeconds']) },
+);
+const controlInput = fc.oneof(
+  { weight: 4, arbitrary: yamlMutations.map((mutations) => ({ mutations, generated: undefined })) },
+  { weight: 1, arbitrary: generatedYaml(['id', 'title', 'criteria', 'severity', 'type', 'description', 'rationale', 'collector', 'params', 'assert', 'all', 'any', 'not', 'key', 'op', 'value', 'message', 'whenEmpty', 'remediation', 'references', 'evidenceRequired', 'frequency']).map((generated) => ({ mutations: [], generated })) },
+);
+const exceptionsInput = fc.oneof(
+  { weight: 4, arbitrary: yamlMutations.map((ms) => mutateYaml(REAL_EXCEPTIONS, ms)) },
+  { weight: 1, arbitrary: generatedYaml(['exceptions', 'control', 'resources', 'justification', 'approvedBy', 'expires']) },
+);
+
 /** Problems an issue of a located error may have: whole-file ones have no line, everything else must. */
 const WHOLE_FILE = /soc2 reads at most|not a regular file|no such file|does not exist/;
 
@@ -95,8 +110,8 @@ describe('fuzz: YAML loaders', () => {
   it('config loader: a mutated real configuration loads, or is exit 2 at file:line:col', async () => {
     const dir = tempDir('soc2-fuzz-config-');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(REAL_CONFIG, readFileSync(new URL('../../src/config/init-template.ts', import.meta.url), 'utf8').split('`')[1]!), yamlMutations, async (seed, mutations) => {
-        writeFileSync(join(dir, 'soc2.config.yaml'), mutateYaml(seed, mutations));
+      fc.asyncProperty(configInput, async (bytes) => {
+        writeFileSync(join(dir, 'soc2.config.yaml'), bytes);
         const o = await inProcess(() => loadConfig({ cwd: dir, file: 'soc2.config.yaml', today: TODAY }));
         expectLoaderContract(o, ['soc2.config.yaml']);
       }),
@@ -107,8 +122,8 @@ describe('fuzz: YAML loaders', () => {
   it('control loader, one file: a mutated shipped control loads, or is exit 2 at file:line:col', async () => {
     const dir = tempDir('soc2-fuzz-control-');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CONTROL_FILES), yamlMutations, async (name, mutations) => {
-        writeFileSync(join(dir, name), mutateYaml(controlText(name), mutations));
+      fc.asyncProperty(fc.constantFrom(...CONTROL_FILES), controlInput, async (name, input) => {
+        writeFileSync(join(dir, name), input.generated ?? mutateYaml(controlText(name), input.mutations));
         try {
           const o = await inProcess(() => loadControls({ paths: [name], cwd: dir }));
           expectLoaderContract(o, [name]);
@@ -170,8 +185,8 @@ describe('fuzz: YAML loaders', () => {
   it('exceptions loader: a mutated real exceptions file loads, or is exit 2 at file:line:col', async () => {
     const dir = tempDir('soc2-fuzz-exceptions-');
     await fc.assert(
-      fc.asyncProperty(yamlMutations, async (mutations) => {
-        writeFileSync(join(dir, 'exceptions.yaml'), mutateYaml(REAL_EXCEPTIONS, mutations));
+      fc.asyncProperty(exceptionsInput, async (bytes) => {
+        writeFileSync(join(dir, 'exceptions.yaml'), bytes);
         const o = await inProcess(() => loadExceptions(join(dir, 'exceptions.yaml'), 'exceptions.yaml'));
         expectLoaderContract(o, ['exceptions.yaml']);
       }),
