@@ -307,6 +307,7 @@ export const YAML_SNIPPETS = [
   'assert: { key: protected, op: matches, value: "(a+)+$" }', 'exceptions: []', 'controls: { paths: [] }', '  - control: GH-002', 'period: { start: 2026-01-01, end: 2025-01-01 }',
 ] as const;
 
+/** Structural mutations name a node by index (modulo the document's nodes); `tag-key` retags the key that holds it. */
 export type YamlMutation =
   | { kind: 'delete'; node: number }
   | { kind: 'duplicate-key'; node: number }
@@ -314,6 +315,7 @@ export type YamlMutation =
   | { kind: 'replace'; node: number; value: unknown }
   | { kind: 'odd-scalar'; node: number; source: string }
   | { kind: 'tag'; node: number; tag: string }
+  | { kind: 'tag-key'; node: number; tag: string }
   | { kind: 'alias'; anchor: number; node: number }
   | { kind: 'merge-key'; anchor: number; node: number }
   | { kind: 'nest'; node: number; depth: number; flow: boolean }
@@ -336,6 +338,7 @@ export const yamlMutation: fc.Arbitrary<YamlMutation> = fc.oneof(
   fc.record({ kind: fc.constant('replace' as const), node: nodeIndex, value: anyValue }),
   fc.record({ kind: fc.constant('odd-scalar' as const), node: nodeIndex, source: fc.constantFrom(...YAML_ODD_SCALARS) }),
   fc.record({ kind: fc.constant('tag' as const), node: nodeIndex, tag: fc.constantFrom(...YAML_TAGS) }),
+  fc.record({ kind: fc.constant('tag-key' as const), node: nodeIndex, tag: fc.constantFrom(...YAML_TAGS) }),
   fc.record({ kind: fc.constant('alias' as const), anchor: nodeIndex, node: nodeIndex }),
   fc.record({ kind: fc.constant('merge-key' as const), anchor: nodeIndex, node: nodeIndex }),
   fc.record({ kind: fc.constant('nest' as const), node: nodeIndex, depth: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 58, max: 70 })), flow: fc.boolean() }),
@@ -438,6 +441,10 @@ function mutateDocument(doc: Document, m: Exclude<YamlMutation, { kind: 'bytes' 
     }
     case 'tag':
       slot.node.tag = m.tag;
+      break;
+    case 'tag-key':
+      if (!slot.parent || !('pair' in slot.parent) || !isScalar(slot.parent.pair.key)) return undefined;
+      slot.parent.pair.key.tag = m.tag;
       break;
     case 'alias':
     case 'merge-key': {
