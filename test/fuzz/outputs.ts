@@ -187,19 +187,20 @@ const HTML_BLOCK_START = new RegExp(
 
 /** The block a line starts: heading, quote, list item, code fence, indented code, thematic break, table, HTML, or a paragraph. */
 export function blockShape(line: string, previous = ''): string {
-  if (/^ {0,3}(=+|-+)\s*$/.test(line) && blockShape(previous) === 'paragraph') return 'setext';
-  if (/^ {4,}\S/.test(line)) return 'indented-code';
+  // CommonMark's whitespace here is spaces and tabs (JavaScript's \s would also take U+FEFF and the like).
+  if (/^ {0,3}(=+|-+)[ \t]*$/.test(line) && blockShape(previous) === 'paragraph') return 'setext';
+  if (/^ {4,}[^ \t]/.test(line)) return 'indented-code';
   const t = line.replace(/^ {0,3}/, '');
-  if (/^#{1,6}(\s|$)/.test(t)) return `heading${/^#+/.exec(t)![0].length}`;
+  if (/^#{1,6}([ \t]|$)/.test(t)) return `heading${/^#+/.exec(t)![0].length}`;
   if (/^>/.test(t)) return 'quote';
   if (/^(`{3,}|~{3,})/.test(t)) return 'fence';
-  if (/^([-*_])(\s*\1){2,}\s*$/.test(t)) return 'break';
-  if (/^[-+*](\s|$)/.test(t)) return /^[-+*]\s+\[[ xX]\]\s/.test(t) ? 'task' : 'bullet';
-  if (/^\d{1,9}[.)](\s|$)/.test(t)) return 'ordered';
+  if (/^([-*_])([ \t]*\1){2,}[ \t]*$/.test(t)) return 'break';
+  if (/^[-+*]([ \t]|$)/.test(t)) return /^[-+*][ \t]+\[[ xX]\][ \t]/.test(t) ? 'task' : 'bullet';
+  if (/^\d{1,9}[.)]([ \t]|$)/.test(t)) return 'ordered';
   if (/^\|/.test(t)) return 'table';
-  if (HTML_BLOCK_START.test(t) || /^<\/?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?\/?>\s*$/.test(t)) return 'html';
+  if (HTML_BLOCK_START.test(t) || /^<\/?[A-Za-z][A-Za-z0-9-]*([ \t][^<>]*)?\/?>[ \t]*$/.test(t)) return 'html';
   if (/^\[[^\]]*\]:/.test(t)) return 'link-definition';
-  return line.trim() ? 'paragraph' : 'blank';
+  return /[^ \t]/.test(line) ? 'paragraph' : 'blank';
 }
 
 function countCells(line: string): number {

@@ -391,7 +391,7 @@ function nested(doc: Document, inner: Node, depth: number, flow: boolean): Node 
   return node;
 }
 
-/** Applies one mutation; a structural one the document cannot express falls back to a byte-level change. */
+/** Applies one mutation to YAML text; a structural one the document model cannot make leaves the text as it was. */
 export function applyYamlMutation(text: string, m: YamlMutation): string {
   if (m.kind === 'bytes') return text; // applied to the bytes by mutateYaml
   if (m.kind === 'snippet') {
