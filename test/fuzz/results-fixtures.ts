@@ -92,6 +92,9 @@ export function hostileAndTwin(base: Results, plan: HostilePlan): { hostile: Res
   const fields = freeTextPaths(base).length;
   const hugeAt = plan.huge ? plan.huge.at % fields : -1;
   const hostile = mapFreeText(base, (path, old) => {
+    // The criteria catalogue's ids stay: the HTML groups criteria by series in id order, and no
+    // twin can keep every order of hostile strings among the ids it must leave as they are.
+    if (path.length === 3 && path[0] === 'criteria' && path[2] === 'id') return old;
     const n = i++;
     if (n === hugeAt) {
       placed.push({ path, text: plan.huge!.text });
