@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resultsSchema, type Results } from '../../src/results.js';
-import { isSafeUrl } from '../../src/reports/format.js';
+import { cleanText, isSafeUrl } from '../../src/reports/format.js';
 import { summariseHistory } from '../../src/history/coverage.js';
 import { control, run } from '../unit/history/fixtures.js';
 
@@ -111,20 +111,27 @@ export function hostileAndTwin(base: Results, plan: HostilePlan): { hostile: Res
 const CRITERION_SHAPED = /^[A-Z]+\d+\.\d+$/;
 
 /**
- * The same results with every free-text string replaced by letters and digits. Distinct strings
- * stay distinct and in the same code-unit order (renderers group and sort by them), blank stays
- * blank, criterion ids stay themselves (renderers parse them), and a reference that is a plain
- * http(s) URL stays itself (renderers link those on purpose; anywhere else a URL is just text).
+ * The same results with every free-text string replaced by a harmless one: tabs and spaces that
+ * count in binary, then an "a" unless the original was blank. Distinct strings stay distinct and in
+ * the same code-unit order (renderers group, de-duplicate and sort by them), blank stays blank
+ * (renderers drop or trim blank text), empty stays empty, criterion ids stay themselves (renderers
+ * parse them), and a reference that is a plain http(s) URL stays itself (renderers link those on
+ * purpose; anywhere else a URL is just text, and is replaced).
  */
 export function harmlessTwin(r: Results): Results {
-  const keep = (s: string, path: TextPath) => /^\s*$/.test(s) || CRITERION_SHAPED.test(s) || (isReferencePath(path) && isSafeUrl(s));
+  const keep = (s: string, path: TextPath) => s === '' || CRITERION_SHAPED.test(s) || (isReferencePath(path) && isSafeUrl(s));
   const distinct = new Set<string>();
   for (const path of freeTextPaths(r)) {
     const s = valueAt(r, path) as string;
     if (!keep(s, path)) distinct.add(s);
   }
   const sorted = [...distinct].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const twin = new Map(sorted.map((s, i) => [s, `w${i.toString(36).padStart(5, '0')}q`]));
+  const width = Math.max(1, Math.ceil(Math.log2(sorted.length + 1)));
+  const twin = new Map(sorted.map((s, i) => {
+    const count = i.toString(2).padStart(width, '0').replace(/0/g, '\t').replace(/1/g, ' ');
+    // Blank as the Markdown renderer sees it: only whitespace once cleaned, and no line break (that is a <br>).
+    return [s, /^[^\S\n]*$/.test(cleanText(s)) ? count : `${count}a`];
+  }));
   return mapFreeText(r, (path, s) => (keep(s, path) ? s : twin.get(s)!));
 }
 
