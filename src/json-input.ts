@@ -11,7 +11,23 @@ import { plainDataProblem } from './plain-data.js';
 const MAX_JSON_NESTING = 128;
 
 export function readJsonInput(path: string, opts: InputFileOptions): unknown {
-  return parseJsonInput(readInputText(path, opts).text, opts);
+  return readJsonDocument(path, opts).value;
+}
+
+export interface JsonDocument {
+  value: unknown;
+  /**
+   * Line and column (1-based) where the value at `path` starts, so a value of the wrong shape can
+   * be reported where it is written; a path that leads to nothing (a missing key) gives its
+   * deepest existing ancestor.
+   */
+  locate(path: readonly PropertyKey[]): { line: number; col: number };
+}
+
+/** readJsonInput, keeping the text to locate values in. */
+export function readJsonDocument(path: string, opts: InputFileOptions): JsonDocument {
+  const { text } = readInputText(path, opts);
+  return { value: parseJsonInput(text, opts), locate: (at) => linePos(text, jsonValueOffset(text, at)) };
 }
 
 export function parseJsonInput(text: string, opts: Pick<InputFileOptions, 'display' | 'remediation'>): unknown {
@@ -27,9 +43,23 @@ export function parseJsonInput(text: string, opts: Pick<InputFileOptions, 'displ
     throw fail(syntax.offset, `is not valid JSON: ${syntax.reason}.`);
   }
   if (plainDataProblem(value, { maxDepth: MAX_JSON_NESTING, maxContainers: Number.POSITIVE_INFINITY })) {
-    throw fail(-1, `nests more than ${MAX_JSON_NESTING} levels deep; no file soc2 writes does.`);
+    throw fail(firstContainerDeeperThan(text, MAX_JSON_NESTING), `nests more than ${MAX_JSON_NESTING} levels deep here; no file soc2 writes does.`);
   }
   return value;
+}
+
+/** Offset of the first '[' or '{' nested deeper than `limit` in valid JSON text (-1 when none is). */
+function firstContainerDeeperThan(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (ch === '[' || ch === '{') {
+      if (++depth > limit) return i;
+    } else if (ch === ']' || ch === '}') depth--;
+  }
+  return -1;
 }
 
 function linePos(text: string, offset: number): { line: number; col: number } {
@@ -40,6 +70,59 @@ function linePos(text: string, offset: number): { line: number; col: number } {
     lineStart = i + 1;
   }
   return { line, col: offset - lineStart + 1 };
+}
+
+/**
+ * Offset of the value at `path` in valid JSON text: the deepest value on the path, and of equal
+ * ones the last (JSON.parse keeps the last of duplicate keys). One pass with an explicit stack.
+ */
+export function jsonValueOffset(text: string, path: readonly PropertyKey[]): number {
+  interface Frame { array: boolean; depth: number; onPath: boolean; index: number; key: string | undefined; expectKey: boolean }
+  const stack: Frame[] = [];
+  let best = { depth: -1, offset: 0 };
+  const valueAt = (offset: number): { depth: number; onPath: boolean } => {
+    const parent = stack[stack.length - 1];
+    if (!parent) return note(0, true, offset);
+    const depth = parent.depth + 1;
+    const seg = path[depth - 1];
+    const onPath = parent.onPath && seg !== undefined && (parent.array ? seg === parent.index : typeof seg !== 'symbol' && String(seg) === parent.key);
+    return note(depth, onPath, offset);
+  };
+  const note = (depth: number, onPath: boolean, offset: number) => {
+    if (onPath && depth >= best.depth) best = { depth, offset };
+    return { depth, onPath };
+  };
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    const top = stack[stack.length - 1];
+    if (ch === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (top && !top.array && top.expectKey) {
+        const raw = text.slice(i, end + 1);
+        top.key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+        top.expectKey = false;
+      } else valueAt(i);
+      i = end + 1;
+    } else if (ch === '{' || ch === '[') {
+      const { depth, onPath } = valueAt(i);
+      stack.push({ array: ch === '[', depth, onPath, index: 0, key: undefined, expectKey: ch === '{' });
+      i++;
+    } else if (ch === '}' || ch === ']') {
+      stack.pop();
+      i++;
+    } else if (ch === ',') {
+      if (top?.array) top.index++;
+      else if (top) top.expectKey = true;
+      i++;
+    } else if (ch === ':' || ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') i++;
+    else {
+      valueAt(i);
+      while (i < text.length && !',]} \t\n\r'.includes(text[i]!)) i++;
+    }
+  }
+  return best.offset;
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

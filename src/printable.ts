@@ -20,7 +20,10 @@ export function printableText(text: string): string {
   return text.replace(UNPRINTABLE_EXCEPT_NEWLINE, '\ufffd');
 }
 
-/** JSON for a terminal: JSON.stringify escapes controls but not the bidi characters, so those are escaped too. */
+/**
+ * JSON for a terminal: JSON.stringify escapes C0 controls but not DEL, the C1 controls (U+009B
+ * starts an escape sequence on some terminals) or the bidi characters, so those are escaped too.
+ */
 export function printableJson(value: unknown, space?: number): string {
-  return JSON.stringify(value, null, space).replace(/[\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, space).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -7,7 +7,7 @@
  * recursion sees them, aliases may expand only so often ("billion laughs"), and a value that
  * contains itself through an alias is refused — each a located error, never a hang or a crash.
  */
-import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isSeq, isScalar, visit, type CST, type Document, type Node } from 'yaml';
+import { Composer, LineCounter, Parser, YAMLParseError, isAlias, isCollection, isMap, isSeq, isScalar, visit, type CST, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import type { SourceIssue } from './errors.js';
 import { didYouMean } from './text.js';
@@ -54,7 +54,8 @@ export function parseYamlText(text: string, file: string): YamlSource {
 
   // The parser keeps its own stack; the composer after it recurses once per level, so depth is checked in between.
   const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
-  const composer = new Composer({ uniqueKeys: true, strict: true });
+  // logLevel 'error': the yaml library would otherwise print its own warnings through process.emitWarning.
+  const composer = new Composer({ uniqueKeys: true, strict: true, logLevel: 'error' });
   const deep = firstCollectionDeeperThan(tokens, MAX_YAML_NESTING);
   if (deep !== undefined) {
     const empty = [...composer.compose([], true, 0)][0]!;
@@ -72,6 +73,8 @@ export function parseYamlText(text: string, file: string): YamlSource {
   const syntaxIssues: SourceIssue[] = [...doc.errors, ...doc.warnings].map((e) =>
     at(e.pos[0], `YAML ${e.name === 'YAMLWarning' ? 'warning' : 'syntax error'}: ${firstLine(e.message)}`));
   if (syntaxIssues.length) return result(doc, syntaxIssues);
+  const collectionKey = firstCollectionKey(doc);
+  if (collectionKey) return result(doc, [at(collectionKey.range?.[0] ?? 0, 'this mapping key is a list or mapping; soc2 keys are plain text. Write the key as text.')]);
 
   let value: unknown;
   try {
@@ -108,6 +111,22 @@ function firstCollectionDeeperThan(tokens: readonly CST.Token[], limit: number):
     }
   }
   return undefined;
+}
+
+/** A key written as a list or mapping (`? [a, b]`), directly or through an alias: JavaScript objects cannot hold one. */
+function firstCollectionKey(doc: Document.Parsed): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key;
+      if (isCollection(key) || (isAlias(key) && isCollection(key.resolve(doc)))) {
+        found = key as Node;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function firstAlias(doc: Document.Parsed, test: (node: Node) => boolean = () => true): Node | undefined {

@@ -128,7 +128,7 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
   };
   const lines: string[] = [];
   if (results.run.sample) lines.push(c.bold.inverse(' SAMPLE DATA ') + ' ' + c.bold('This run used the bundled demo estate (a fictional company), not your systems.'), '');
-  lines.push(`${c.bold('soc2')} ${results.tool.version} — review period ${results.run.period.start} to ${results.run.period.end}`, '');
+  lines.push(`${c.bold('soc2')} ${terminalSafe(results.tool.version)} — review period ${terminalSafe(results.run.period.start)} to ${terminalSafe(results.run.period.end)}`, '');
   const sorted = [...results.controls].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || SEV[a.severity] - SEV[b.severity] || a.id.localeCompare(b.id));
   // Controls that errored for the same reason (one stopped recorder, one missing token) are listed once.
   const errorGroups = new Map<string, ControlResult[]>();
@@ -142,19 +142,19 @@ export function renderSummary(results: Results, opts: { outDir: string; files: s
     if (ctl.status === 'pass' || ctl.status === 'not_applicable') continue;
     if (ctl.status === 'manual') {
       // One line for all of them: they need a person, not a fix, and the report lists what to attach.
-      if (ctl === manual[0]) lines.push(`${tag.manual} ${c.bold(`${manual.length} control${manual.length === 1 ? '' : 's'}`)} need evidence attached by a person (listed in the report): ${manual.map((x) => x.id).join(', ')}`);
+      if (ctl === manual[0]) lines.push(`${tag.manual} ${c.bold(`${manual.length} control${manual.length === 1 ? '' : 's'}`)} need evidence attached by a person (listed in the report): ${terminalSafe(manual.map((x) => x.id).join(', '))}`);
       continue;
     }
     if (ctl.status === 'error') {
       const entry = [...errorGroups.entries()].find(([, list]) => list[0] === ctl);
       if (!entry) continue;
       const [reason, list] = entry;
-      if (list.length === 1) lines.push(`${tag.error} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${terminalSafe(ctl.title)}`);
-      else lines.push(`${tag.error} ${c.bold(`${list.length} controls`)}: ${list.map((x) => x.id).join(', ')}`);
+      if (list.length === 1) lines.push(`${tag.error} ${c.bold(terminalSafe(ctl.id).padEnd(9))} ${ctl.severity.padEnd(8)} ${terminalSafe(ctl.title)}`);
+      else lines.push(`${tag.error} ${c.bold(`${list.length} controls`)}: ${terminalSafe(list.map((x) => x.id).join(', '))}`);
       lines.push(`          ${c.dim('•')} ${terminalSafe(reason)}`);
       continue;
     }
-    lines.push(`${tag[ctl.status]} ${c.bold(ctl.id.padEnd(9))} ${ctl.severity.padEnd(8)} ${terminalSafe(ctl.title)}`);
+    lines.push(`${tag[ctl.status]} ${c.bold(terminalSafe(ctl.id).padEnd(9))} ${ctl.severity.padEnd(8)} ${terminalSafe(ctl.title)}`);
     if (ctl.status === 'fail') {
       const fails = ctl.findings.filter((f) => f.status === 'fail');
       for (const f of fails.slice(0, 3)) lines.push(`          ${c.dim('•')} ${terminalSafe(f.message)}`);

@@ -27,31 +27,40 @@ export interface LoadOptions {
   exclude?: readonly string[];
   /** Base for relative paths and for file names in messages. */
   cwd?: string;
+  /** Where the i-th path is written (controls.paths in the configuration), so a missing one is reported there. */
+  pathIssue?: (index: number, message: string) => SourceIssue;
 }
 
 /** The controls a configuration puts in scope (controls.paths less controls.exclude), tuned by controls.params and controls.severity. */
 export async function loadConfiguredControls(loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'issueAt' | 'issuesAt'>): Promise<Control[]> {
-  const set = await loadControlSet({ paths: loaded.config.controls.paths, exclude: loaded.config.controls.exclude, cwd: loaded.baseDir });
+  const { issueAt } = loaded;
+  const set = await loadControlSet({
+    paths: loaded.config.controls.paths,
+    exclude: loaded.config.controls.exclude,
+    cwd: loaded.baseDir,
+    pathIssue: issueAt && ((i, message) => issueAt(['controls', 'paths', i], message)),
+  });
   return applyOverrides(set, loaded);
 }
 
-export function resolveControlFiles(paths: readonly string[], cwd: string): { files: string[]; issues: SourceIssue[] } {
+export function resolveControlFiles(paths: readonly string[], cwd: string, pathIssue?: LoadOptions['pathIssue']): { files: string[]; issues: SourceIssue[] } {
   const files: string[] = [];
   const issues: SourceIssue[] = [];
-  for (const p of paths) {
+  paths.forEach((p, i) => {
+    const issue = (message: string): SourceIssue => pathIssue?.(i, `"${p}": ${message}`) ?? { file: p, line: 0, col: 0, path: '', message };
     const abs = p === 'builtin' ? builtinControlsDir : resolve(cwd, p);
     if (!existsSync(abs)) {
-      issues.push({ file: p, line: 0, col: 0, path: '', message: `no such file or directory; check controls.paths in the configuration or the paths you passed.` });
-      continue;
+      issues.push(issue('no such file or directory; check controls.paths in the configuration or the paths you passed.'));
+      return;
     }
     if (statSync(abs).isDirectory()) {
       try {
         files.push(...readdirSync(abs).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(abs, f)));
       } catch (e) {
-        issues.push({ file: p, line: 0, col: 0, path: '', message: `the directory could not be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); make it readable by the user running soc2.` });
+        issues.push(issue(`the directory could not be listed (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); make it readable by the user running soc2.`));
       }
     } else files.push(abs);
-  }
+  });
   return { files: [...new Set(files)], issues };
 }
 
@@ -77,7 +86,7 @@ export async function loadControls(opts: LoadOptions): Promise<Control[]> {
  */
 export async function loadControlSet(opts: LoadOptions): Promise<LoadedControlSet> {
   const cwd = opts.cwd ?? process.cwd();
-  const { files, issues } = resolveControlFiles(opts.paths, cwd);
+  const { files, issues } = resolveControlFiles(opts.paths, cwd, opts.pathIssue);
   const exclude = new Set(opts.exclude ?? []);
   const controls: Control[] = [];
   const seen = new Map<string, { at: SourceIssue; builtin: boolean; index: number }>();

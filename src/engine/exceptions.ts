@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { existsSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
+import { resolve } from 'node:path';
+import { ConfigError, type SourceIssue } from '../errors.js';
 import { issueAt, locate, readYamlFile, zodIssuesToSource } from '../yaml-source.js';
-import { isCalendarDate } from '../config/load.js';
+import { isCalendarDate, type LoadedConfig } from '../config/load.js';
 
 const REMEDIATION = 'Fix the exceptions file: each entry needs control, justification, approvedBy and expires (YYYY-MM-DD); resources is optional.';
 
@@ -23,9 +24,16 @@ export type ExceptionEntry = z.infer<typeof entrySchema> & {
   at?: string;
 };
 
-export function loadExceptions(file: string, displayName = file): ExceptionEntry[] {
+/** The exceptions file a configuration names; one that does not exist is reported at the configuration's `exceptions` key. */
+export function loadConfiguredExceptions(loaded: Pick<LoadedConfig, 'config' | 'baseDir' | 'issueAt'>): ExceptionEntry[] {
+  const name = loaded.config.exceptions;
+  if (!name) return [];
+  return loadExceptions(resolve(loaded.baseDir, name), name, loaded.issueAt?.(['exceptions'], `the exceptions file "${name}" does not exist.`));
+}
+
+export function loadExceptions(file: string, displayName = file, missing?: SourceIssue): ExceptionEntry[] {
   if (!existsSync(file)) {
-    throw new ConfigError([{ file: displayName, line: 0, col: 0, path: '', message: 'the exceptions file named in the configuration does not exist.' }],
+    throw new ConfigError([missing ?? { file: displayName, line: 0, col: 0, path: '', message: 'the exceptions file named in the configuration does not exist.' }],
       'Create it, or remove the `exceptions` key from soc2.config.yaml.');
   }
   const src = readYamlFile(file, displayName, { what: 'exceptions file', remediation: 'Point `exceptions` in soc2.config.yaml at a regular YAML file.' });

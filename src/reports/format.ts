@@ -368,21 +368,28 @@ export function escapeXmlAttr(s: string): string {
 /**
  * Untrusted text inside Markdown: a table cell, a list item or a paragraph. `& < >` become HTML
  * entities because Markdown passes raw HTML through; the characters that start emphasis, code,
- * links, tables, strikethrough or math get a backslash; block markers at the start are defused;
+ * links, tables, strikethrough or math get a backslash, and so do those that make an autolink or
+ * a mention (`://`, `www.`, `@`); block markers at the start are defused;
  * line breaks become `<br>` so the text can never start a new block or break a table row.
  */
 export function mdText(s: string): string {
   const escaped = cleanText(s)
     .replace(/[&<>]/g, (ch) => HTML_ENTITIES[ch]!)
     .replace(/[\\`*_[\]|~$]/g, '\\$&')
+    // GitHub links bare URLs, www. names, e-mail addresses and @mentions in text by itself; an
+    // escaped ':', '.' or '@' reads the same and links nothing.
+    .replace(/:(?=\/\/)/g, '\\:')
+    .replace(/(?<![A-Za-z0-9])(www)\./gi, '$1\\.')
+    .replace(/@/g, '\\@')
     .replace(/\n/g, '<br>')
     // Four leading spaces would turn a paragraph into a code block.
     .replace(/^\s+/, '');
   // Only the start can open a block (line breaks are gone): a heading, a bullet or an ordered
-  // list item, which matters where the text follows a list marker ("- # x" is a heading).
+  // list item, which matters where the text follows a list marker ("- # x" is a heading), and a
+  // thematic break or setext underline ("---", "===") where the text is a paragraph of its own.
   return escaped
     .replace(/^#/, '\\#')
-    .replace(/^[-+](?=\s|$)/, '\\$&')
+    .replace(/^[-+](?=\s|$)|^[-=](?=[-=\s]*$)/, '\\$&')
     .replace(/^(\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
 }
 
@@ -405,4 +412,12 @@ export function oneLine(s: string): string {
 export function truncate(s: string, max: number): string {
   const chars = [...s];
   return chars.length <= max ? s : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * One path segment of a URI reference. encodeURIComponent throws on a lone surrogate, which a
+ * results.json can hold (JSON escapes allow one); it becomes U+FFFD first, as everywhere in reports.
+ */
+export function encodeUriSegment(segment: string): string {
+  return encodeURIComponent(segment.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 }

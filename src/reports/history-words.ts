@@ -30,20 +30,29 @@ export function intervalsText(n: number, f: Frequency): string {
 }
 
 /** 2026-01-05T03:04:05.000Z → "2026-01-05 03:04 UTC". */
-export function whenText(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+export function whenText(iso: string | null): string {
+  // A results.json handed to `soc2 report` may say anything here; what is not a time is shown as written.
+  if (iso === null) return 'an unrecorded time';
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : iso;
+}
+
+/** The last whole day a span ending at `iso` covers (the day before it, in UTC); what is not a time is shown as written. */
+function dayBefore(iso: string): string {
+  const end = new Date(Date.parse(iso) - 1);
+  return Number.isNaN(end.getTime()) ? iso : end.toISOString().slice(0, 10);
 }
 
 /** A gap as a reader counts it: whole days inclusive ("2026-01-01 to 2026-01-09"), or hours for hourly controls. */
 export function gapText(g: HistoryGap, f: Frequency): string {
   if (f === 'continuous') return `${whenText(g.from)} to ${whenText(g.to)} (${intervalsText(g.intervals, f)})`;
   const first = g.from.slice(0, 10);
-  const last = new Date(Date.parse(g.to) - 1).toISOString().slice(0, 10);
+  const last = dayBefore(g.to);
   return `${first === last ? first : `${first} to ${last}`} (${intervalsText(g.intervals, f)})`;
 }
 
 /** "3 days 4 hours", "2 hours 5 minutes", "12 minutes": the two largest units, rounded down to the minute. */
 export function durationText(ms: number): string {
+  if (Number.isNaN(ms)) return 'an unknown time';
   const minutes = Math.max(0, Math.floor(ms / 60_000));
   const parts: Array<[number, string]> = [
     [Math.floor(minutes / 1440), 'day'],
@@ -112,7 +121,7 @@ export function historyIntro(h: HistorySummary): string {
   const r = h.runs;
   const runs = r.inPeriod === 0
     ? `no run started in the period ${h.period.start} to ${h.period.end}`
-    : `${plural(r.inPeriod, 'run')} started in the period ${h.period.start} to ${h.period.end} (${r.inPeriod === 1 ? `at ${whenText(r.first!)}` : `first ${whenText(r.first!)}, last ${whenText(r.last!)}`})${h.thisRun ? ', this run included' : ''}`;
+    : `${plural(r.inPeriod, 'run')} started in the period ${h.period.start} to ${h.period.end} (${r.inPeriod === 1 ? `at ${whenText(r.first)}` : `first ${whenText(r.first)}, last ${whenText(r.last)}`})${h.thisRun ? ', this run included' : ''}`;
   const chain = h.chain.head
     ? `The chain of ${plural(h.chain.records, 'record')} was verified intact when this was computed (newest record number ${h.chain.head.sequence}, SHA-256 ${h.chain.head.sha256})${h.thisRun ? '; this run is recorded after it' : ''}.`
     : h.thisRun ? 'The folder held no records yet; this run is its first.' : 'The folder holds no records.';

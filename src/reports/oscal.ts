@@ -22,6 +22,7 @@ import {
   compareCriteria,
   compareFindings,
   compareText,
+  encodeUriSegment,
   findingStatusRank,
   oneLine,
   periodText,
@@ -52,7 +53,7 @@ function props(entries: Array<[string, string | number | boolean | undefined | n
 
 /** Paths as URI references: each segment percent-encoded, so a space or a # cannot change the meaning. */
 function href(path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/');
+  return path.split('/').map(encodeUriSegment).join('/');
 }
 
 function withProps<T extends object>(o: T, p: Prop[]): T & { props?: Prop[] } {

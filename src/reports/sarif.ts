@@ -16,6 +16,7 @@ import {
   SAMPLE_NOTICE,
   SAMPLE_TITLE,
   cleanText,
+  encodeUriSegment,
   errorActions,
   isSafeUrl,
   mdText,
@@ -84,7 +85,7 @@ function isRepoFile(c: ControlResult, f: Finding): boolean {
 function encodePath(p: string): string {
   return p
     .split('/')
-    .map((seg) => encodeURIComponent(seg))
+    .map(encodeUriSegment)
     .join('/');
 }
 
@@ -105,11 +106,12 @@ function controlUri(source: string, repoRoot: string): string {
 /**
  * SARIF plain-text messages may embed links as [text](target) (§3.11.6), so literal brackets from
  * the data are escaped with a backslash; otherwise a PR title like "[x](javascript:…)" could
- * become a link in a viewer.
+ * become a link in a viewer. Every backslash of a run before a bracket is doubled too: doubling
+ * only the last would leave `\\[` reading as an escaped backslash and a live bracket.
  */
 function messageText(s: string): string {
   return cleanText(s)
-    .replace(/\\(?=[[\]])/g, '\\\\')
+    .replace(/\\+(?=[[\]])/g, '$&$&')
     .replace(/[[\]]/g, '\\$&');
 }
 

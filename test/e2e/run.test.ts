@@ -197,7 +197,8 @@ remediation: Organisation settings → Authentication security → Require two-f
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(results.run.provenance).toEqual({ aws: { state: 'not-in-scope' }, github: { state: 'not-in-scope' }, ci: { system: 'github-actions', repository: 'acme/app', workflow: 'soc2', runId: '42 (attempt 1)', runUrl: 'https://github.com/acme/app/actions/runs/42', commit: 'deadbeefcafe', ref: 'refs/heads/main' }, calls: [] });
     for (const f of ['report.md', 'report.html', 'junit.xml', 'results.sarif', 'assessment-results.oscal.json']) {
-      expect(readFileSync(join(out, f), 'utf8'), f).toContain('https://github.com/acme/app/actions/runs/42');
+      // Markdown escapes the scheme's colon so that GitHub does not turn text from the environment into a link.
+      expect(readFileSync(join(out, f), 'utf8'), f).toContain(f === 'report.md' ? 'https\\://github.com/acme/app/actions/runs/42' : 'https://github.com/acme/app/actions/runs/42');
     }
   });
 

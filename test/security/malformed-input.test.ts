@@ -173,7 +173,7 @@ describe('security: malformed input (through bin/)', () => {
 
     it('verify: a manifest of the wrong shape or with a path out of the report → exit 2, not exit 4', async () => {
       const dir = tempTree({ 'a/evidence/manifest.json': '{"files": 7}\n', 'b/evidence/manifest.json': `{"files": [{"path": "../../etc/passwd", "sha256": "${'0'.repeat(64)}", "size": 1}]}\n` });
-      expectCleanExit2(await soc2(['verify', 'a'], dir), 'a/evidence/manifest.json is not a soc2 evidence manifest (files: ');
+      expectCleanExit2(await soc2(['verify', 'a'], dir), 'a/evidence/manifest.json:1:11 is not a soc2 evidence manifest (files: ');
       expectCleanExit2(await soc2(['verify', 'b'], dir), 'files[0].path: expected a path inside the report directory');
     }, HANG_TEST_TIMEOUT);
 

@@ -31,7 +31,7 @@ describe('json-input', () => {
   });
 
   it('refuses nesting deeper than anything soc2 writes, without exhausting the stack', () => {
-    expect(message(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toBe('r.json: nests more than 128 levels deep; no file soc2 writes does.');
+    expect(message(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toBe('r.json:1:129 nests more than 128 levels deep here; no file soc2 writes does.');
   });
 
   it('finds an error exactly when JSON.parse does, for any text', () => {

@@ -6,17 +6,18 @@ import { renderers } from '../../reports/index.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from './run.js';
 import { OutputPathError, describeFsError, writeFileAtomic } from '../../fs-safe.js';
-import { readJsonInput } from '../../json-input.js';
+import { readJsonDocument } from '../../json-input.js';
 import { MAX_RESULTS_BYTES } from '../../input-file.js';
 import { printableLine } from '../../printable.js';
 
 export async function reportCommand(file: string, opts: { out?: string; format: string }): Promise<void> {
   const abs = resolve(process.cwd(), file);
-  const data = readJsonInput(abs, { display: file, maxBytes: MAX_RESULTS_BYTES, what: 'results file', remediation: 'Pass the results.json a `soc2 run` wrote.' });
-  const parsed = resultsSchema.safeParse(data);
+  const doc = readJsonDocument(abs, { display: file, maxBytes: MAX_RESULTS_BYTES, what: 'results file', remediation: 'Pass the results.json a `soc2 run` wrote.' });
+  const parsed = resultsSchema.safeParse(doc.value);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new UsageError(`${file} is not a soc2 results file (${printableLine(`${first.path.join('.')}: ${first.message}`)}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
+    const { line, col } = doc.locate(first.path);
+    throw new UsageError(`${file}:${line}:${col} is not a soc2 results file (${printableLine(`${first.path.join('.') || 'top level'}: ${first.message}`)}).`, 'It may come from another version of soc2; re-run `soc2 run`.');
   }
   const formats = parseFormats(opts.format);
   const shown = opts.out ?? dirname(file);

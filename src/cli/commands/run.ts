@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../config/load.js';
 import { loadConfiguredControls } from '../../controls/load.js';
-import { loadExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
+import { loadConfiguredExceptions, type ExceptionEntry } from '../../engine/exceptions.js';
 import { runAssessment } from '../../engine/run.js';
 import { stageReport } from '../../evidence/out-dir.js';
 import { bundleNote, finishReport, prepareBundle, runAttestationFor, statementDigestOf, type PreparedBundle } from '../../evidence/run-bundle.js';
@@ -114,7 +114,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
     controls = controls.filter((c) => wanted.has(c.id));
   }
   const attestations = allAttestations && attestationsFor(allAttestations, new Set(controls.map((c) => c.id)));
-  const exceptions: ExceptionEntry[] = config.exceptions ? loadExceptions(resolve(o.loaded.baseDir, config.exceptions), config.exceptions) : [];
+  const exceptions: ExceptionEntry[] = loadConfiguredExceptions(o.loaded);
   assertGitHubEndpoint(o.loaded, o.env);
   // A history folder that cannot take this run stops it before anything is collected.
   const history = o.history === undefined ? undefined : (await import('../../history/run-history.js')).openRunHistory(resolve(o.cwd, o.history), o.history);

@@ -13,7 +13,7 @@ import { loadVerifyKey } from '../../evidence/keys.js';
 import { verifyBundle, type BundleVerification, type SignatureStatus } from '../../evidence/verify-bundle.js';
 import { entryKindAt } from '../../evidence/walk.js';
 import { UsageError, Soc2Error } from '../../errors.js';
-import { readJsonInput } from '../../json-input.js';
+import { readJsonDocument, type JsonDocument } from '../../json-input.js';
 import { InputFileError, MAX_MANIFEST_BYTES } from '../../input-file.js';
 import { printableLine } from '../../printable.js';
 import { z } from 'zod';
@@ -110,18 +110,19 @@ const manifestSchema = z.object({
 
 /** Reading the legacy manifest goes through here: a malformed or hostile file is exit 2, located. */
 function legacyManifestProblems(abs: string, display: string): string[] {
-  let data: unknown;
+  let doc: JsonDocument;
   try {
-    data = readJsonInput(join(abs, 'evidence', 'manifest.json'), { display, maxBytes: MAX_MANIFEST_BYTES, what: 'evidence manifest' });
+    doc = readJsonDocument(join(abs, 'evidence', 'manifest.json'), { display, maxBytes: MAX_MANIFEST_BYTES, what: 'evidence manifest' });
   } catch (e) {
     if (e instanceof InputFileError) throw new InputFileError(e.problem, e.issue, 'The manifest is damaged or was replaced: re-run soc2 to produce trustworthy evidence.');
     throw e;
   }
-  const parsed = manifestSchema.safeParse(data);
+  const parsed = manifestSchema.safeParse(doc.value);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     const where = first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new UsageError(`${display} is not a soc2 evidence manifest (${where || 'top level'}: ${first.message}).`, 'The manifest is damaged or was replaced: re-run soc2 to produce trustworthy evidence.');
+    const { line, col } = doc.locate(first.path);
+    throw new UsageError(`${display}:${line}:${col} is not a soc2 evidence manifest (${printableLine(`${where || 'top level'}: ${first.message}`)}).`, 'The manifest is damaged or was replaced: re-run soc2 to produce trustworthy evidence.');
   }
   return verifyManifest(abs, parsed.data);
 }
