@@ -151,7 +151,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
 
   const controls = opts.controls.map((c) => {
     const hit = byControl.get(c.id);
-    return evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today);
+    // Ages (older-than, newer-than) are measured from the run's start, which results.json records.
+    return evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today, startedAt);
   });
   const summary = {
     total: controls.length,
