@@ -9,8 +9,9 @@ import { deployKeyFacts } from './repo-facts.js';
 import { collectPerRepo } from './repos.js';
 
 const params = z.strictObject({
-  maxAgeDays: z.never({
-    error: 'params.maxAgeDays is no longer read: the rotation age belongs in the assertion, e.g. count: { key: keys, where: { key: createdAt, op: older-than, value: 365d } }, op: eq, value: 0 (as controls/GH-017.yaml does).',
+  // Removed: a threshold (or allow-list) is the control's to set. Refused with where it went.
+  maxAgeDays: z.unknown().refine(() => false, {
+    message: 'no longer read: the rotation age belongs in the assertion, e.g. count: { key: keys, where: { key: createdAt, op: older-than, value: 365d } }, op: eq, value: 0 (as controls/GH-017.yaml does).',
   }).optional(),
 });
 type Params = z.infer<typeof params>;

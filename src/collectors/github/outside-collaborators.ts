@@ -11,8 +11,9 @@ import { outsideCollaboratorFacts, type Access, type CollaboratorFact } from './
 import { collectPerRepo } from './repos.js';
 
 const params = z.strictObject({
-  allowed: z.never({
-    error: 'params.allowed is no longer read: record an approved outside collaborator as an exception instead (exceptions file: control, resources: [owner/repo], justification, approvedBy, expires), and remove params.allowed.',
+  // Removed: a threshold (or allow-list) is the control's to set. Refused with where it went.
+  allowed: z.unknown().refine(() => false, {
+    message: 'no longer read: record an approved outside collaborator as an exception instead (exceptions file: control, resources: [owner/repo], justification, approvedBy, expires), and remove this parameter.',
   }).optional(),
 });
 type Params = z.infer<typeof params>;
