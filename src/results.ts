@@ -24,9 +24,11 @@ const apiCallSchema = z.object({
   at: z.string(),
   requestId: z.string().optional(),
   status: z.number().optional(),
-  region: z.string().optional(),
+  region: z.string().optional().describe('AWS region the call was made in.'),
+  host: z.string().optional().describe('API host a GitHub call went to (api.github.com, or a GitHub Enterprise Server host).'),
   pages: z.number().optional(),
-  items: z.number().optional(),
+  items: z.number().optional().describe('Items returned across all pages.'),
+  cost: z.number().optional().describe("Rate-limit points a GitHub GraphQL query cost (its rateLimit.cost)."),
   cache: z.enum(['revalidated', 'discarded']).optional()
     .describe("GitHub ETag cache: 'revalidated' (304; the cached body's MAC verified) or 'discarded' (a cached entry failed verification and the request was sent again without it)."),
   cacheNote: z.string().optional().describe('Why a cache entry was discarded.'),

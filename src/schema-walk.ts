@@ -64,21 +64,25 @@ function kindOf(schema: unknown): FieldInfo {
 
 /**
  * The field at a dotted path ('a.b', 'items.0.name'), or undefined when the path does not exist.
- * Below an `unknown`, `any` or record, every path is accepted.
+ * Below an `unknown`, `any` or record, every path is accepted. A name after a list is a field of
+ * its items ('alerts.severity'): how `count … where` keys and their messages name item fields.
  */
 export function fieldAt(schema: z.ZodType, path: readonly (string | number)[]): FieldInfo | undefined {
   let s: unknown = schema;
   let label: string | undefined;
   for (const seg of path) {
-    const inner = unwrap(s);
-    const def = defOf(inner);
+    let inner = unwrap(s);
+    let def = defOf(inner);
+    if (def?.type === 'array' && !/^\d+$/.test(String(seg))) {
+      inner = unwrap(def.element);
+      def = defOf(inner);
+    }
     if (!def) return undefined;
     if (def.type === 'object') {
       const shape = def.shape as Record<string, unknown>;
       if (!Object.prototype.hasOwnProperty.call(shape, seg)) return undefined;
       s = shape[seg as string];
-    } else if (def.type === 'array') {
-      if (!/^\d+$/.test(String(seg))) return undefined;
+    } else if (def.type === 'array' && /^\d+$/.test(String(seg))) {
       s = def.element;
     } else if (def.type === 'record') {
       s = def.valueType;
@@ -93,6 +97,20 @@ export function fieldAt(schema: z.ZodType, path: readonly (string | number)[]): 
     label = describeLabel(s);
   }
   return { ...kindOf(s), label };
+}
+
+/** The schema of one item of the list at a dotted path, or undefined when the path is not a list. */
+export function itemSchemaAt(schema: z.ZodType, path: readonly (string | number)[]): z.ZodType | undefined {
+  let s: unknown = schema;
+  for (const seg of path) {
+    const def = defOf(unwrap(s));
+    if (def?.type === 'object') s = (def.shape as Record<string, unknown>)[seg as string];
+    else if (def?.type === 'array' && /^\d+$/.test(String(seg))) s = def.element;
+    else return undefined;
+    if (s === undefined) return undefined;
+  }
+  const def = defOf(unwrap(s));
+  return def?.type === 'array' ? (def.element as z.ZodType) : undefined;
 }
 
 /** Keys allowed in the object at `path` (for unknown-key suggestions). */

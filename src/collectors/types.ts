@@ -24,12 +24,16 @@ export interface ApiCall {
   requestId?: string;
   /** HTTP status, when the transport is HTTP. */
   status?: number;
-  /** Region (AWS) or host (GitHub), when it matters for reproducing the call. */
+  /** AWS region the call was made in. Never a host: GitHub calls record `host`. */
   region?: string;
+  /** API host a GitHub call went to (api.github.com, or a GitHub Enterprise Server host). */
+  host?: string;
   /** Pages fetched and whether pagination was exhausted, for paginated operations. */
   pages?: number;
-  /** Number of items returned across all pages. */
+  /** Number of items returned across all pages. Only ever items: a GraphQL query's cost goes in `cost`. */
   items?: number;
+  /** Rate-limit points a GitHub GraphQL query cost (its rateLimit.cost), when the query asked for it. */
+  cost?: number;
   /**
    * How the ETag cache took part: 'revalidated' — GitHub answered 304 and the cached body (its MAC
    * verified) was used; 'discarded' — a cached entry failed verification, was deleted and the

@@ -9,9 +9,11 @@
  * - `any`: pass if any part passes (one part that holds is enough); else missing if any part is
  *   missing; else fail.
  * - `not`: swaps pass and fail; missing stays missing, so "we could not see it" never reads as "fine".
+ * - `count`: an item whose `where` is missing may or may not count, so the count is a range; the
+ *   comparison passes (or fails) only when it does for every number in the range, else missing.
  * docs/verdicts.md states these rules for control authors.
  */
-import type { Assertion, Operator } from '../controls/schema.js';
+import type { Assertion, CountSpec, Operator } from '../controls/schema.js';
 import { operators } from './operators.js';
 
 export type Verdict = 'pass' | 'fail' | 'missing';
@@ -28,6 +30,20 @@ export interface LeafFailure {
   reason: 'missing' | 'mismatch' | 'negated' | 'unevaluable';
   /** The control author's wording of what is required, if given. */
   requirement?: string;
+  /** Set when the failing node is a `count`: `key` is the list, `actual` the number of items counted. */
+  count?: CountFailure;
+}
+
+export interface CountFailure {
+  /** What is counted, as the control names it. */
+  label?: string;
+  where?: Assertion;
+  /** Items in the list. */
+  total: number;
+  /** The items `where` holds for. */
+  matched: unknown[];
+  /** The items `where` could not decide, each with why; failure keys are full paths (list.field). */
+  undecided: Array<{ item: unknown; failures: LeafFailure[] }>;
 }
 
 export interface AssertOutcome {
@@ -42,6 +58,8 @@ export interface AssertOptions {
    * `present` and `absent` cannot answer from a null or absent value: the source did not say.
    */
   mayBeUnreported?(key: string): boolean;
+  /** The run's clock, which the age operators (older-than, newer-than) measure from. */
+  now?: Date;
 }
 
 export function getPath(data: unknown, key: string): unknown {
@@ -78,8 +96,9 @@ export function evaluateAssertion(a: Assertion, data: unknown, opts: AssertOptio
     const inner = evaluateAssertion(a.not, data, opts);
     if (inner.verdict === 'missing') return inner;
     if (inner.verdict === 'fail') return { verdict: 'pass', failures: [] };
-    return { verdict: 'fail', failures: leaves(a.not).map((l) => ({ key: l.key, op: l.op, expected: l.value, actual: getPath(data, l.key), reason: 'negated' as const, requirement: l.message })) };
+    return { verdict: 'fail', failures: leaves(a.not).map((l) => negated(l, data, opts)) };
   }
+  if ('count' in a) return evaluateCount(a, data, opts);
   const actual = getPath(data, a.key);
   const asksAboutPresence = a.op === 'present' || a.op === 'absent';
   if (isUnreported(actual) && (!asksAboutPresence || opts.mayBeUnreported?.(a.key))) {
@@ -87,7 +106,7 @@ export function evaluateAssertion(a: Assertion, data: unknown, opts: AssertOptio
   }
   let ok: boolean;
   try {
-    ok = operators[a.op](actual, a.value);
+    ok = operators[a.op](actual, a.value, { now: opts.now?.getTime() });
   } catch {
     // e.g. a regular expression that cannot run: the check could not be made, which is neither a
     // pass nor (under `not`) a reason to pass.
@@ -96,9 +115,59 @@ export function evaluateAssertion(a: Assertion, data: unknown, opts: AssertOptio
   return ok ? { verdict: 'pass', failures: [] } : { verdict: 'fail', failures: [{ key: a.key, op: a.op, expected: a.value, actual, reason: 'mismatch', requirement: a.message }] };
 }
 
-function leaves(a: Assertion): Array<{ key: string; op: Operator; value?: unknown; message?: string }> {
+type CountNode = Extract<Assertion, { count: CountSpec }>;
+
+/** The failure a count node gives: the list, the comparison and what was counted. */
+function countFailure(a: CountNode, reason: LeafFailure['reason'], actual: unknown, count?: CountFailure): LeafFailure {
+  return { key: a.count.key, op: a.op, expected: a.value, actual, reason, requirement: a.message, ...(count ? { count } : {}) };
+}
+
+/** What a count node finds in one resource: the items that count, and those it cannot tell about. */
+function countItems(a: CountNode, data: unknown, opts: AssertOptions): { list: unknown } | { list: unknown[]; detail: CountFailure } {
+  const { key, where, label } = a.count;
+  const list = getPath(data, key);
+  if (!Array.isArray(list)) return { list };
+  // Keys inside `where` are paths into one item; the collector's revealedBy names them list.field.
+  const itemOpts: AssertOptions = { ...opts, mayBeUnreported: (k) => opts.mayBeUnreported?.(`${key}.${k}`) ?? false };
+  const matched: unknown[] = [];
+  const undecided: CountFailure['undecided'] = [];
+  for (const item of list) {
+    const out = where ? evaluateAssertion(where, item, itemOpts) : { verdict: 'pass' as const, failures: [] };
+    if (out.verdict === 'pass') matched.push(item);
+    else if (out.verdict === 'missing') undecided.push({ item, failures: out.failures.map((f) => ({ ...f, key: `${key}.${f.key}` })) });
+  }
+  return { list, detail: { ...(label !== undefined ? { label } : {}), ...(where ? { where } : {}), total: list.length, matched, undecided } };
+}
+
+function evaluateCount(a: CountNode, data: unknown, opts: AssertOptions): AssertOutcome {
+  const found = countItems(a, data, opts);
+  if (!('detail' in found)) {
+    return { verdict: 'missing', failures: [countFailure(a, isUnreported(found.list) ? 'missing' : 'unevaluable', found.list)] };
+  }
+  const { matched, undecided } = found.detail;
+  // The count lies between the items known to count and those plus every undecided one.
+  let holds = 0;
+  let tried = 0;
+  for (let n = matched.length; n <= matched.length + undecided.length; n++, tried++) {
+    if (operators[a.op](n, a.value, {})) holds++;
+  }
+  if (holds === tried) return { verdict: 'pass', failures: [] };
+  if (holds === 0) return { verdict: 'fail', failures: [countFailure(a, 'mismatch', matched.length, found.detail)] };
+  return { verdict: 'missing', failures: [countFailure(a, 'missing', matched.length, found.detail)] };
+}
+
+type Leaf = Exclude<Assertion, { all: Assertion[] } | { any: Assertion[] } | { not: Assertion }>;
+
+function leaves(a: Assertion): Leaf[] {
   if ('all' in a) return a.all.flatMap(leaves);
   if ('any' in a) return a.any.flatMap(leaves);
   if ('not' in a) return leaves(a.not);
   return [a];
+}
+
+/** A leaf of a `not` whose inner assertion held, as a reason the `not` fails. */
+function negated(l: Leaf, data: unknown, opts: AssertOptions): LeafFailure {
+  if (!('count' in l)) return { key: l.key, op: l.op, expected: l.value, actual: getPath(data, l.key), reason: 'negated', requirement: l.message };
+  const found = countItems(l, data, opts);
+  return 'detail' in found ? countFailure(l, 'negated', found.detail.matched.length, found.detail) : countFailure(l, 'negated', found.list);
 }

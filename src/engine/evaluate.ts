@@ -28,6 +28,8 @@ export function evaluateControl(
   collector: AnyCollector | undefined,
   exceptions: readonly ExceptionEntry[],
   today: string,
+  /** The run's clock for age operators (the run's start); default: the start of `today`, UTC. */
+  now: Date = new Date(`${today}T00:00:00Z`),
 ): ControlResult {
   const base = {
     id: control.id,
@@ -97,7 +99,7 @@ export function evaluateControl(
     } else if (gaps) {
       findings.push({ ...where, status: 'error', message: gaps.join(' ') });
     } else {
-      const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported });
+      const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported, now });
       if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, control.assert, r.data, label) });
       else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label), ...occurrencesOf(out.failures, r.data, collector, label) });
       else findings.push({ ...where, status: 'error', message: unreportedMessage(name, source, out.failures, unreported) });

@@ -1,11 +1,13 @@
 /**
  * Finding sentences, rendered in one place from assertion failures:
  * "acme/api: required approving reviews is 0; required: at least 1."
+ * "acme/api: critical alerts open longer than 7 days: 2 — Dependabot #3 …, Dependabot #5 …; required: none."
  * "acme: GitHub did not say whether members can delete or transfer repositories
  *  (membersCanDeleteRepositories); reading it needs github:org_administration:read."
  */
 import type { EvidenceSource } from '../collectors/types.js';
-import type { LeafFailure } from './assert.js';
+import type { Assertion } from '../controls/schema.js';
+import type { CountFailure, LeafFailure } from './assert.js';
 
 export type LabelLookup = (key: string) => string | undefined;
 
@@ -20,6 +22,16 @@ export function formatValue(v: unknown): string {
     return `${v.length} item${v.length === 1 ? '' : 's'} (${items.join(', ')}${v.length > 3 ? `, and ${v.length - 3} more` : ''})`;
   }
   return summariseObject(v as Record<string, unknown>);
+}
+
+const DURATION_UNITS: Record<string, [string, string]> = { h: ['hour', 'hours'], d: ['day', 'days'], w: ['week', 'weeks'] };
+
+/** "7d" → "7 days", "1w" → "1 week"; anything else as written. */
+export function durationText(v: unknown): string {
+  const m = typeof v === 'string' ? /^(\d+)([hdw])$/.exec(v) : null;
+  if (!m) return formatValue(v);
+  const [one, many] = DURATION_UNITS[m[2]!]!;
+  return `${m[1]} ${m[1] === '1' ? one : many}`;
 }
 
 /** Objects in lists (unpinned actions, secrets found) carry a `summary` or a name-like field. */
@@ -49,12 +61,63 @@ export function describeRequirement(f: Pick<LeafFailure, 'op' | 'expected' | 're
     absent: 'to be absent',
     empty: 'empty',
     'not-empty': 'not empty',
+    'older-than': `older than ${durationText(f.expected)}`,
+    'newer-than': `newer than ${durationText(f.expected)}`,
   };
   const base = text[f.op] ?? `${f.op} ${v}`;
   return negated ? `not ${base}` : base;
 }
 
+/** What a count requires: "none" for eq 0, else as any comparison. */
+function countRequirement(f: LeafFailure, negated: boolean): string {
+  if (!f.requirement && f.op === 'eq' && f.expected === 0) return negated ? 'at least 1' : 'none';
+  return describeRequirement(f, negated);
+}
+
+/** A condition on one item, in words, for a count the control gave no label: 'severity is "critical" and opened at older than 7 days'. */
+function conditionText(a: Assertion, label: LabelLookup, nested = false): string {
+  const wrap = (text: string) => (nested ? `(${text})` : text);
+  if ('all' in a) return wrap(a.all.map((x) => conditionText(x, label, true)).join(' and '));
+  if ('any' in a) return wrap(a.any.map((x) => conditionText(x, label, true)).join(' or '));
+  if ('not' in a) return `not ${conditionText(a.not, label, true)}`;
+  if ('count' in a) return a.count.label ?? `${label(a.count.key) ?? a.count.key} counted ${describeRequirement({ op: a.op, expected: a.value })}`;
+  const name = label(a.key) ?? a.key;
+  if (a.message) return `${name}: ${a.message}`;
+  if (a.op === 'eq') return `${name} is ${formatValue(a.value)}`;
+  if (a.op === 'ne') return `${name} is not ${formatValue(a.value)}`;
+  return `${name} ${describeRequirement({ op: a.op, expected: a.value })}`;
+}
+
+/** What a count counts, as a heading: the control's label, or the list and its condition. */
+function countedText(key: string, count: Pick<CountFailure, 'label' | 'where'>, label: LabelLookup): string {
+  if (count.label) return count.label;
+  const list = label(key) ?? key;
+  return count.where ? `${list} where ${conditionText(count.where, (k) => label(`${key}.${k}`))}` : list;
+}
+
+const ITEMS_SHOWN = 5;
+
+/** Up to five items by name, then how many more. */
+function itemsText(items: readonly unknown[]): string {
+  // Items are names ("design-agency (write)"), not values to compare, so text goes unquoted.
+  const name = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? summariseObject(x as Record<string, unknown>) : typeof x === 'string' && x !== '' ? x : formatValue(x));
+  const shown = items.slice(0, ITEMS_SHOWN).map(name);
+  return `${shown.join(', ')}${items.length > ITEMS_SHOWN ? `, and ${items.length - ITEMS_SHOWN} more` : ''}`;
+}
+
+function describeCount(f: LeafFailure & { count: CountFailure }, label: LabelLookup): string {
+  const n = f.count.matched.length;
+  return `${countedText(f.key, f.count, label)}: ${n}${n ? ` — ${itemsText(f.count.matched)}` : ''}; required: ${countRequirement(f, f.reason === 'negated')}`;
+}
+
+/** A count as `soc2 controls show` states it: "critical alerts open longer than 7 days: none". */
+export function explainCount(a: Extract<Assertion, { count: unknown }>, label: LabelLookup): string {
+  const f = { key: a.count.key, op: a.op, expected: a.value, actual: undefined, reason: 'mismatch' as const, requirement: a.message };
+  return `${countedText(a.count.key, a.count, label)}: ${countRequirement(f, false)}`;
+}
+
 export function describeFailure(f: LeafFailure, label: LabelLookup): string {
+  if (f.count && f.reason !== 'missing') return describeCount({ ...f, count: f.count }, label);
   const name = label(f.key) ?? f.key;
   if (f.reason === 'missing') return `${name} (${f.key}) was not reported, so it cannot be shown to be ${describeRequirement(f)}`;
   if (f.reason === 'unevaluable') return `${name} (${f.key}) could not be checked against "${describeRequirement(f)}"`;
@@ -85,7 +148,8 @@ export interface UnreportedField {
  * reveal share one clause.
  */
 export function unreportedMessage(resource: string, source: string, failures: readonly LeafFailure[], field: (key: string) => UnreportedField): string {
-  const unique = [...new Map(failures.map((f) => [`${f.key}|${f.reason}`, f])).values()];
+  const counts = failures.filter((f): f is LeafFailure & { count: CountFailure } => f.count !== undefined && f.count.undecided.length > 0);
+  const unique = [...new Map(failures.filter((f) => !counts.includes(f as never)).map((f) => [`${f.key}|${f.reason}`, f])).values()];
   const groups = new Map<string, string[]>();
   const unevaluable: string[] = [];
   for (const f of unique) {
@@ -104,7 +168,40 @@ export function unreportedMessage(resource: string, source: string, failures: re
     const said = `${source} ${verb} ${joinOr(whats)}`;
     return reveal ? `${said}; reading ${whats.length === 1 ? 'it' : 'them'} needs ${reveal}` : said;
   });
-  return `${resource}: ${[...clauses, ...unevaluable].join('; ')}.`;
+  return `${resource}: ${[...clauses, ...undecidedCounts(counts, source, field), ...unevaluable].join('; ')}.`;
+}
+
+/**
+ * Counts left open by items whose fields the source did not say: "could not tell critical alerts
+ * open longer than 7 days or high alerts open longer than 30 days: GitHub did not report severity
+ * (alerts.severity) of Dependabot #3 …; reading it needs …". Counts held up by the same items and
+ * fields share one clause.
+ */
+function undecidedCounts(counts: ReadonlyArray<LeafFailure & { count: CountFailure }>, source: string, field: (key: string) => UnreportedField): string[] {
+  const groups = new Map<string, { headings: string[]; fields: string[]; unchecked: string[]; items: unknown[]; reveal: string[] }>();
+  for (const f of counts) {
+    const label = (k: string) => field(k).label;
+    const missing = [...new Set(f.count.undecided.flatMap((u) => u.failures.filter((x) => x.reason === 'missing').map((x) => x.key)))];
+    const unchecked = [...new Set(f.count.undecided.flatMap((u) => u.failures.filter((x) => x.reason !== 'missing').map((x) => describeFailure(x, label))))];
+    const items = f.count.undecided.map((u) => u.item);
+    const group = JSON.stringify([missing, unchecked, items]);
+    const heading = countedText(f.key, f.count, label);
+    const entry = groups.get(group);
+    if (entry) {
+      if (!entry.headings.includes(heading)) entry.headings.push(heading);
+      continue;
+    }
+    const fields = missing.map((k) => `${label(k) ?? k} (${k})`);
+    groups.set(group, { headings: [heading], fields, unchecked, items, reveal: [...new Set(missing.flatMap((k) => field(k).permissions))] });
+  }
+  return [...groups.values()].map((g) => {
+    const why = [
+      ...(g.fields.length ? [`${source} did not report ${joinOr(g.fields)} of ${itemsText(g.items)}`] : []),
+      ...(g.unchecked.length ? [`${g.unchecked.join('; ')} (${itemsText(g.items)})`] : []),
+    ].join('; ');
+    const reveal = g.reveal.length ? `; reading ${g.fields.length === 1 ? 'it' : 'them'} needs ${g.reveal.join(' and ')}` : '';
+    return `could not tell ${joinOr(g.headings)}: ${why}${reveal}`;
+  });
 }
 
 function joinOr(items: readonly string[]): string {

@@ -1,9 +1,10 @@
 /**
- * The closed table of assertion operators. Each is pure: (actual, expected) → boolean.
+ * The closed table of assertion operators. Each is pure: (actual, expected, clock) → boolean.
  * "Missing" is decided before an operator runs (see assert.ts), so operators see present values
- * except `present` and `absent`, which are about presence itself.
+ * except `present` and `absent`, which are about presence itself. An operator that cannot run on
+ * its value throws; assert.ts reads that as "could not tell".
  */
-import type { Operator } from '../controls/schema.js';
+import { durationMs, type Operator } from '../controls/schema.js';
 import { compileLinear } from '../pattern.js';
 
 export function deepEqual(a: unknown, b: unknown): boolean {
@@ -36,7 +37,27 @@ function sizeOf(v: unknown): number | undefined {
   return undefined;
 }
 
-export const operators: Record<Operator, (actual: unknown, expected: unknown) => boolean> = {
+/** What an operator may know besides its two values. */
+export interface OperatorClock {
+  /** The run's clock in ms since the epoch; the age operators measure from it. Never Date.now(): evaluation is pure. */
+  now?: number;
+}
+
+/** How long ago a date-time was, in ms (negative when it lies ahead). Throws when it cannot be told. */
+function ageOf(actual: unknown, clock: OperatorClock = {}): number {
+  if (clock.now === undefined) throw new Error('no clock was given to measure an age from');
+  const t = typeof actual === 'string' && /^\d{4}-\d{2}-\d{2}/.test(actual) ? Date.parse(actual) : Number.NaN;
+  if (Number.isNaN(t)) throw new Error(`${JSON.stringify(actual)} is not a date-time`);
+  return clock.now - t;
+}
+
+function duration(expected: unknown): number {
+  const ms = durationMs(expected);
+  if (ms === undefined) throw new Error(`${JSON.stringify(expected)} is not a duration`);
+  return ms;
+}
+
+export const operators: Record<Operator, (actual: unknown, expected: unknown, clock?: OperatorClock) => boolean> = {
   eq: (a, e) => deepEqual(a, e),
   ne: (a, e) => !deepEqual(a, e),
   gt: (a, e) => compare(a, e, (x, y) => x > y),
@@ -57,4 +78,7 @@ export const operators: Record<Operator, (actual: unknown, expected: unknown) =>
   absent: (a) => a === undefined || a === null,
   empty: (a) => sizeOf(a) === 0,
   'not-empty': (a) => (sizeOf(a) ?? 0) > 0,
+  // Strict on both sides: exactly the duration old is neither older nor newer than it.
+  'older-than': (a, e, clock) => ageOf(a, clock) > duration(e),
+  'newer-than': (a, e, clock) => ageOf(a, clock) < duration(e),
 };

@@ -182,7 +182,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
 
   const controls = opts.controls.map((c) => {
     const hit = byControl.get(c.id);
-    const result = applyAttestations(evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today), opts.attestations);
+    // Ages (older-than, newer-than) are measured from the run's start, which results.json records.
+    const result = applyAttestations(evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today, startedAt), opts.attestations);
     return pii ? minimiseControlResult(result, pii) : result;
   });
   if (pii) provenance = pii.deep(provenance);

@@ -77,7 +77,7 @@ function endpoints(input: DataHandlingInput): DataHandling['endpoints'] {
     const host = call.source === 'aws-config' ? awsHost('config', call.region)
       : call.source === 'aws-sts' ? awsHost('sts', call.region)
         : call.source === 'local' ? 'the local checkout (no network)'
-          : call.region ?? 'unknown host';
+          : call.host ?? 'unknown host';
     const key = `${call.source}\0${host}`;
     const g = groups.get(key) ?? { source: call.source, host, ops: new Map<string, number>() };
     g.ops.set(call.operation, (g.ops.get(call.operation) ?? 0) + Math.max(1, call.pages ?? 1));

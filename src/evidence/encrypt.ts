@@ -167,11 +167,11 @@ export async function decryptBundle(input: DecryptBundleInput): Promise<{ files:
   try {
     head = readHead(input.file);
   } catch (err) {
-    throw new UsageError(`Cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`, 'Pass the .age file soc2 encrypt (or soc2 run --encrypt-to) wrote.');
+    throw new UsageError(`Cannot read ${input.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`, 'Pass the .age file `soc2 encrypt` wrote.');
   }
   const armored = head.toString('latin1').startsWith('-----BEGIN AGE ENCRYPTED FILE-----');
   if (!armored && !head.toString('latin1').startsWith('age-encryption.org/v1\n')) {
-    throw new UsageError(`${input.file} is not an age-encrypted file.`, 'Pass the .age file soc2 encrypt (or soc2 run --encrypt-to) wrote.');
+    throw new UsageError(`${input.file} is not an age-encrypted file.`, 'Pass the .age file `soc2 encrypt` wrote.');
   }
 
   const d = new Decrypter();

@@ -531,7 +531,7 @@ function callsTable(ref: EvidenceRef): Markup {
 ${ref.calls.map(
   (call) => markup`<tr><td>${call.source}</td><td><code>${call.operation}</code></td><td><code>${JSON.stringify(call.params)}</code></td><td>${call.at}</td><td><code>${
     call.requestId ?? ''
-  }</code></td><td class="num">${call.status ?? ''}</td><td>${call.region ?? ''}</td><td class="num">${call.pages ?? ''}</td><td class="num">${call.items ?? ''}</td></tr>\n`,
+  }</code></td><td class="num">${call.status ?? ''}</td><td>${call.region ?? call.host ?? ''}</td><td class="num">${call.pages ?? ''}</td><td class="num">${call.items ?? ''}</td></tr>\n`,
 )}</tbody>
 </table>`;
 }

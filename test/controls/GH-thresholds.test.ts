@@ -1,9 +1,9 @@
 /**
- * Cases for the GitHub controls whose thresholds and allow-lists are moving from collectors into
- * control YAML (issue 9): GH-015 (outside-collaborator allow-list), GH-016/GH-017 (deploy keys and
- * their age), GH-024 (vulnerability SLA), GH-028/GH-029 (change-population deviations). They are
- * written against today's shape — the collector decides "stale", "overdue" and "allowed" and the
- * assertion compares a count — and kept apart so they can be adapted when that change lands.
+ * Cases for the GitHub controls that hold the thresholds and allow-lists the collectors used to
+ * apply: GH-015 (an approved outside writer is an exception), GH-016/GH-017 (deploy keys and their
+ * age), GH-024 (remediation deadlines per severity), GH-028/GH-029 (the change population). The
+ * collectors report facts (each key's and alert's date, each change's approvals and checks); the
+ * YAML judges them against the run's clock, 2026-04-01T09:00Z in the tester.
  */
 import { testControl } from '../helpers/control-tester.js';
 import type { Gap } from '../../src/collectors/types.js';
@@ -14,17 +14,22 @@ const forbidden = (repo: string, what: string, permission: string): Gap => ({
   message: `${repo}: GitHub answered 403 Resource not accessible by integration when reading ${what}; grant the token ${permission}.`,
 });
 
-const noDeployKeys = { deployKeyCount: 0, writeKeys: [], writeKeyCount: 0, staleKeys: [], staleKeyCount: 0 };
+const noDeployKeys = { deployKeyCount: 0, keys: [], writeKeys: [], writeKeyCount: 0 };
 
-/** github.vulnerability-alerts: alerts on, two open alerts both within their SLA. */
+const deployKey = (title: string, createdAt: string, readOnly = true) => ({ title, readOnly, createdAt, summary: `“${title}” added ${createdAt.slice(0, 10)}` });
+
+const alert = (number: number, severity: string | null, createdAt: string | null, what = 'lodash (GHSA-xxxx)') => ({
+  tool: 'dependabot', number, severity, createdAt,
+  summary: `Dependabot #${number} ${severity ?? 'severity unknown'} ${what} opened ${createdAt?.slice(0, 10) ?? 'on a date GitHub did not give'}`,
+});
+
+/** github.vulnerability-alerts: alerts on, two open alerts both within their deadlines. */
 const alertsOnTime = {
   dependabotAlertsEnabled: true,
   codeScanningEnabled: true,
   openAlerts: 2,
   openBySeverity: { critical: 0, high: 1, medium: 1, low: 0 },
-  overdueCount: 0,
-  overdue: [],
-  oldestOpenDays: 12,
+  alerts: [alert(1, 'high', '2026-03-20T08:00:00Z'), alert(2, 'medium', '2026-02-01T08:00:00Z')],
 };
 
 /** github.change-population: a pull request approved by another person on its final commit, checks green. */
@@ -46,13 +51,11 @@ const reviewedPull = {
   approvedOnFinalCommit: true,
   checksState: 'SUCCESS',
   checksPassed: true,
-  deviations: [],
 };
 
 const directPush = {
   kind: 'direct_commit', number: null, title: 'hotfix: disable broken job', url: 'https://github.com/acme/api/commit/' + 'c'.repeat(40),
   mergedBy: 'ana', mergeCommit: 'c'.repeat(40), headCommit: 'c'.repeat(40), approvals: [], approvedByOther: false, approvedOnFinalCommit: false,
-  deviations: ['reached the default branch without a pull request (direct push)'],
 };
 
 testControl('GH-015', {
@@ -60,7 +63,12 @@ testControl('GH-015', {
   pass: [{ name: 'an outside collaborator who can only read', resources: [{ id: 'acme/api', outsideCollaborators: ['vendor-dev (read)'] }] }],
   fail: [{
     resources: [{ id: 'acme/api', outsideCollaborators: ['vendor-dev (write)'], outsideWithWrite: ['vendor-dev (write)'], outsideWithWriteCount: 1 }, { id: 'acme/web' }],
-    findings: [{ resource: 'acme/api', message: /^acme\/api: outside collaborators who can push is 1; required: 0\.$/ }],
+    findings: [{ resource: 'acme/api', message: /^acme\/api: outside collaborators who can push: 1 — vendor-dev \(write\); required: none\.$/ }],
+  }],
+  excepted: [{
+    name: 'an approved outside writer is an exception for that repository, not a pass',
+    resources: [{ id: 'acme/api', outsideCollaborators: ['vendor-dev (write)'], outsideWithWrite: ['vendor-dev (write)'], outsideWithWriteCount: 1 }],
+    exceptions: [{ control: 'GH-015', resources: ['acme/api'], justification: 'Vendor ships the SDK under contract 2026-03.', approvedBy: 'cto@acme.example', expires: '2026-12-31' }],
   }],
   error: [{
     name: 'the collaborator list of one repository could not be read',
@@ -72,10 +80,10 @@ testControl('GH-015', {
 
 testControl('GH-016', {
   defaults: noDeployKeys,
-  pass: [{ name: 'a read-only deploy key', resources: [{ id: 'acme/api', deployKeyCount: 1 }] }],
+  pass: [{ name: 'a read-only deploy key', resources: [{ id: 'acme/api', deployKeyCount: 1, keys: [deployKey('ci', '2026-01-10T00:00:00Z')] }] }],
   fail: [{
-    resources: [{ id: 'acme/api', deployKeyCount: 2, writeKeys: ['ci-push (id 7)'], writeKeyCount: 1 }],
-    findings: [/^acme\/api: deploy keys with write access is 1; required: 0\.$/],
+    resources: [{ id: 'acme/api', deployKeyCount: 2, keys: [deployKey('ci', '2026-01-10T00:00:00Z'), deployKey('ci-push', '2026-01-11T00:00:00Z', false)], writeKeys: ['ci-push'], writeKeyCount: 1 }],
+    findings: [/^acme\/api: deploy keys with write access: 1 — ci-push; required: none\.$/],
   }],
   error: [{
     resources: [],
@@ -86,16 +94,16 @@ testControl('GH-016', {
 
 testControl('GH-017', {
   defaults: noDeployKeys,
-  pass: [{ name: 'a key younger than the rotation age', resources: [{ id: 'acme/api', deployKeyCount: 1 }] }],
+  pass: [{ name: 'a key younger than the rotation age at the run\'s clock', resources: [{ id: 'acme/api', deployKeyCount: 1, keys: [deployKey('ci', '2025-04-02T00:00:00Z')] }] }],
   fail: [
     {
-      resources: [{ id: 'acme/api', deployKeyCount: 1, staleKeys: ['backup (id 3, 400 days old)'], staleKeyCount: 1 }],
-      findings: [/^acme\/api: deploy keys older than the rotation age is 1; required: 0\.$/],
+      resources: [{ id: 'acme/api', deployKeyCount: 2, keys: [deployKey('ci', '2025-06-01T00:00:00Z'), deployKey('backup', '2025-03-01T00:00:00Z')] }],
+      findings: [/^acme\/api: deploy keys older than 365 days: 1 — “backup” added 2025-03-01; required: none\.$/],
     },
     {
       name: 'the sample estate: data-pipeline keeps a key past 365 days',
       estate: { github: demoGitHubEstate() },
-      findings: [{ resource: 'northwind-analytics/data-pipeline', message: /deploy keys older than the rotation age is 1; required: 0\./ }],
+      findings: [{ resource: 'northwind-analytics/data-pipeline', message: /deploy keys older than 365 days: 1 — “airflow deploy \(write\)” added 2024-03-01; required: none\./ }],
     },
   ],
   error: [{
@@ -107,22 +115,26 @@ testControl('GH-017', {
 
 testControl('GH-024', {
   defaults: alertsOnTime,
-  pass: [{ resources: [{ id: 'acme/api' }] }, { name: 'no open alerts', resources: [{ id: 'acme/api', openAlerts: 0, openBySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, oldestOpenDays: 0 }] }],
+  pass: [
+    { resources: [{ id: 'acme/api' }] },
+    { name: 'no open alerts', resources: [{ id: 'acme/api', openAlerts: 0, openBySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, alerts: [] }] },
+  ],
   fail: [
     {
-      resources: [{ id: 'acme/api', overdueCount: 1, overdue: ['Dependabot #4 critical lodash (GHSA-xxxx) open 9 days (SLA 7)'], oldestOpenDays: 9 }],
-      findings: [/^acme\/api: alerts open longer than the SLA is 1; required: no alert open longer than its SLA\.$/],
+      name: 'a critical alert open longer than 7 days',
+      resources: [{ id: 'acme/api', openAlerts: 3, alerts: [...alertsOnTime.alerts, alert(4, 'critical', '2026-03-23T08:00:00Z')] }],
+      findings: [/^acme\/api: critical alerts open longer than 7 days: 1 — Dependabot #4 critical lodash \(GHSA-xxxx\) opened 2026-03-23; required: none\.$/],
     },
     {
       name: 'Dependabot alerts off',
-      resources: [{ id: 'acme/api', dependabotAlertsEnabled: false, openAlerts: 0, openBySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, oldestOpenDays: 0 }],
+      resources: [{ id: 'acme/api', dependabotAlertsEnabled: false, openAlerts: 0, openBySeverity: { critical: 0, high: 0, medium: 0, low: 0 }, alerts: [] }],
       findings: [/^acme\/api: Dependabot alerts enabled is false; required: true\.$/],
     },
   ],
   error: [{
-    name: 'an alert without a severity, older than the shortest SLA and younger than the longest',
-    resources: [{ id: 'acme/api', openBySeverity: null, overdueCount: null, overdue: null, oldestOpenDays: 40 }],
-    because: /acme\/api: GitHub did not report alerts open longer than the SLA \(overdueCount\); reading it needs github:dependabot_alerts:read\.$/,
+    name: 'an alert without a severity, older than the shortest deadline and younger than the longest',
+    resources: [{ id: 'acme/api', openBySeverity: null, alerts: [alert(5, null, '2026-03-01T08:00:00Z')] }],
+    because: /acme\/api: could not tell critical alerts open longer than 7 days or high alerts open longer than 30 days: GitHub did not report severity \(alerts\.severity\) of Dependabot #5 severity unknown/,
   }],
 });
 
@@ -137,7 +149,7 @@ testControl('GH-028', {
     },
     {
       name: 'approved only before a later commit',
-      resources: [{ id: 'acme/api#43', number: 43, approvedOnFinalCommit: false, deviations: ['approved only before later commits: approval on 1111111, final commit bbbbbbb'] }, { id: 'acme/api#42' }],
+      resources: [{ id: 'acme/api#43', number: 43, approvedOnFinalCommit: false }, { id: 'acme/api#42' }],
       findings: [{ resource: 'acme/api#43', message: /^acme\/api#43: approved by someone other than the author on the final commit is false; required: true\.$/ }],
       counts: { pass: 1, fail: 1 },
     },
@@ -155,7 +167,7 @@ testControl('GH-029', {
   defaults: reviewedPull,
   pass: [{ resources: [{ id: 'acme/api#42' }] }],
   fail: [{
-    resources: [{ id: 'acme/api#42', checksState: 'FAILURE', checksPassed: false, deviations: ['checks failure on the final commit'] }],
+    resources: [{ id: 'acme/api#42', checksState: 'FAILURE', checksPassed: false }],
     findings: [/^acme\/api#42: checks passed on the final commit is false; required: true\.$/],
   }],
   not_applicable: [{ name: 'no change reached a default branch in the period', resources: [] }],

@@ -94,6 +94,22 @@ describe('soc2 demo (the README quick start)', () => {
     expect(failing('AWS-031').map((f) => f.resource)).toEqual(['vol-0c9e2f4a6b8d0e1f2']);
   });
 
+  it('judges the collected facts by the controls\' thresholds, naming what is late, and records GitHub calls by host and a query\'s cost as its cost', () => {
+    type F = { resource: string; status: string; message: string };
+    const control = (id: string) => results.controls.find((c: { id: string }) => c.id === id) as { status: string; findings: F[]; evidence: Array<{ calls: Array<Record<string, unknown>> }> };
+    const message = (id: string, resource: string) => control(id).findings.find((f) => f.resource === resource)?.message;
+    expect(message('GH-024', 'northwind-analytics/data-pipeline')).toMatch(/^northwind-analytics\/data-pipeline: critical alerts open longer than 7 days: 2 — Dependabot #3 critical apache-airflow .* opened 2026-01-05, Dependabot #5 /);
+    expect(message('GH-017', 'northwind-analytics/data-pipeline')).toBe('northwind-analytics/data-pipeline: deploy keys older than 365 days: 1 — “airflow deploy (write)” added 2024-03-01; required: none.');
+    expect(message('GH-015', 'northwind-analytics/web-app')).toBe('northwind-analytics/web-app: outside collaborators who can push: 1 — design-agency (write); required: none.');
+    const calls = control('GH-024').evidence[0]!.calls;
+    const graphql = calls.filter((c) => c['source'] === 'github-graphql');
+    expect(graphql.length).toBeGreaterThan(0);
+    for (const c of graphql) expect(c).not.toHaveProperty('items');
+    expect(graphql.some((c) => typeof c['cost'] === 'number')).toBe(true);
+    for (const c of calls.filter((x) => String(x['source']).startsWith('github-'))) expect(c).toMatchObject({ host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+    for (const c of calls.filter((x) => String(x['source']).startsWith('github-'))) expect(c).not.toHaveProperty('region');
+  });
+
   it('says plainly in every report that it is sample data', () => {
     expect(run.stdout).toContain('SAMPLE DATA');
     for (const f of ['report.md', 'report.html', 'junit.xml', 'results.sarif']) {

@@ -93,7 +93,7 @@ export interface ControlCase {
   complete?: boolean;
   facts?: Record<string, unknown>;
   exceptions?: ExceptionEntry[];
-  /** The run's day, YYYY-MM-DD (default: 2026-04-01); exceptions expire against it. */
+  /** The run's day, YYYY-MM-DD (default: 2026-04-01, clock 09:00Z); exceptions expire against it, ages count to its start. */
   today?: string;
   /**
    * The findings whose status equals the case's status, in the order the result lists them (by
@@ -220,7 +220,8 @@ async function evaluateCase(control: Control, collector: AnyCollector, defaults:
   const outcome = c.estate
     ? await collectFromEstate(control, c.estate)
     : evidenceOutcome(control, collector, c.resources!.map((r, i) => collectedResource(control, collector, defaults, r, i)), c);
-  return evaluateControl(control, outcome, collector, c.exceptions ?? [], c.today ?? TESTER_TODAY);
+  // Age operators (older-than) measure from the run's clock: the tester's, or the start of the case's day.
+  return evaluateControl(control, outcome, collector, c.exceptions ?? [], c.today ?? TESTER_TODAY, c.today ? undefined : new Date(TESTER_NOW));
 }
 
 function expectOutcome(result: ControlResult, status: AutomatedStatus, c: ControlCase): void {

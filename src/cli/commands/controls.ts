@@ -4,8 +4,8 @@ import { loadConfiguredControls, loadControls } from '../../controls/load.js';
 import type { Control, Assertion } from '../../controls/schema.js';
 import { collectors, loadCollector, type CollectorId } from '../../collectors/index.js';
 import { criteriaCatalogue } from '../../controls/criteria.js';
-import { fieldAt, allKeyPaths } from '../../schema-walk.js';
-import { describeRequirement } from '../../engine/messages.js';
+import { fieldAt, allKeyPaths, itemSchemaAt } from '../../schema-walk.js';
+import { describeRequirement, explainCount } from '../../engine/messages.js';
 import { UsageError } from '../../errors.js';
 import { didYouMean } from '../../text.js';
 import { makeChalk } from '../terminal.js';
@@ -82,6 +82,7 @@ function explainAssertion(a: Assertion, label: (k: string) => string, indent: st
   if ('all' in a) return a.all.length === 1 ? explainAssertion(a.all[0]!, label, indent) : [`${indent}all of:`, ...a.all.flatMap((x) => explainAssertion(x, label, indent + '  '))];
   if ('any' in a) return [`${indent}at least one of:`, ...a.any.flatMap((x) => explainAssertion(x, label, indent + '  '))];
   if ('not' in a) return [`${indent}not:`, ...explainAssertion(a.not, label, indent + '  ')];
+  if ('count' in a) return [printableLine(`${indent}• ${explainCount(a, label)}`)];
   if (a.message) return [printableLine(`${indent}• ${label(a.key)}: ${a.message}`)];
   return [printableLine(`${indent}• ${label(a.key)} is ${describeRequirement({ op: a.op, expected: a.value })}`)];
 }
@@ -112,7 +113,13 @@ export async function collectorsCommand(): Promise<void> {
   for (const id of Object.keys(collectors).sort() as CollectorId[]) {
     const col = await loadCollector(id);
     out.push(`${c.bold(id)} — ${col.description}`);
-    out.push(`  fields: ${allKeyPaths(col.resource).join(', ')}`);
+    // A list's item fields are what a count's `where` names: "alerts (each: severity, createdAt, …)".
+    const fields = allKeyPaths(col.resource).map((k) => {
+      const item = itemSchemaAt(col.resource, k.split('.'));
+      const itemKeys = item ? allKeyPaths(item) : [];
+      return itemKeys.length ? `${k} (each: ${itemKeys.join(', ')})` : k;
+    });
+    out.push(`  fields: ${fields.join(', ')}`);
     out.push(`  needs: ${col.permissions.join(', ')}`, '');
   }
   process.stdout.write(out.join('\n'));

@@ -27,7 +27,7 @@ type Request = (route: string, params?: Record<string, unknown>) => Promise<Answ
  */
 function recordingRequest(octokit: Soc2Octokit, calls: ApiCall[], host: string, now: () => Date): Request {
   return async (route, params = {}) => {
-    const call: ApiCall = { source: 'github-rest', operation: route, params, at: now().toISOString(), region: host };
+    const call: ApiCall = { source: 'github-rest', operation: route, params, at: now().toISOString(), host };
     calls.push(call);
     try {
       const res = (await octokit.request(route, params)) as unknown as Answer;

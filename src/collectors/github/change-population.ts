@@ -3,7 +3,8 @@
  * merged into a repository's default branch, with author, approvals, whether an approval by
  * someone other than the author was in force on the final commit, checks, merger and merge
  * commit; and every commit that reached the default branch without a pull request. One resource
- * per change (owner/repo#123, owner/repo@sha), so every deviation is its own finding.
+ * per change (owner/repo#123, owner/repo@sha), so every deviation is its own finding. The rows
+ * are facts; the controls (GH-028, GH-029) decide which of them are deviations.
  *
  * Completeness: the merged PRs come from GitHub search (org-wide, one population), whose count is
  * reconciled with its `issueCount`; a period holding more than the search API's 1,000 results is
@@ -11,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
-import { directCommitRow, judgePull, rowId, toCsv, type ChangeRow, type PullInput } from './change-rows.js';
+import { directCommitRow, pullRequestRow, rowId, toCsv, type ChangeRow, type PullInput } from './change-rows.js';
 import { gapFromError, gapFromGraphQLError, graphql, type GraphQLErrorItem } from './http.js';
 import { HISTORY_PAGE_QUERY, historyQuery, MERGED_PULLS_QUERY } from './queries.js';
 import { repositoryInventory, scopeFacts, type RepoInfo } from './repos.js';
@@ -39,7 +40,6 @@ const resource = z.object({
   approvedOnFinalCommit: z.boolean().describe('approved by someone other than the author on the final commit'),
   checksState: z.string().describe('checks on the final commit'),
   checksPassed: z.boolean().nullable().describe('checks passed on the final commit'),
-  deviations: z.array(z.string()).describe('deviations'),
 });
 
 /** Search returns at most this many results for one query, whatever issueCount says. */
@@ -278,7 +278,7 @@ assert:
         checksState: final?.statusCheckRollup?.state ?? null,
         checksReadable: checksReadable && final !== undefined && final !== null,
       };
-      rows.push(judgePull(input));
+      rows.push(pullRequestRow(input));
     }
 
     let directCount = 0;
@@ -321,7 +321,6 @@ assert:
       mergedIntoOtherBranches: otherBase,
       directCommits: directCount,
       populationCount: rows.length,
-      deviations: rows.filter((r) => r.deviations.length > 0).length,
     };
     return {
       resources: rows.map((r) => ({ id: rowId(r), label: r.title ? `${rowId(r)} “${r.title}”` : rowId(r), data: r })),

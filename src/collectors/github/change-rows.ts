@@ -1,7 +1,8 @@
 /**
- * Pure pieces of the CC8.1 change population: judging one merged pull request's reviews (was an
- * approval by someone other than the author in force on the final commit?), the per-change row an
- * auditor samples from, and the CSV export. No I/O and no clock here.
+ * Pure pieces of the CC8.1 change population: reading one merged pull request's reviews (was an
+ * approval by someone other than the author in force on the final commit?), the per-change row of
+ * facts an auditor samples from, and the CSV export. Which facts make a deviation is the
+ * controls' to say (GH-028, GH-029). No I/O and no clock here.
  */
 import { csvTable } from '../../csv.js';
 
@@ -54,43 +55,29 @@ export interface ChangeRow {
   checksState: string;
   /** null when the checks could not be read. */
   checksPassed: boolean | null;
-  deviations: string[];
 }
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 7) : '?');
 const isBotLogin = (login: string | null) => !!login && /\[bot\]$/.test(login);
 
 /**
- * Latest opinion of each human reviewer other than the author (COMMENTED and PENDING are not
- * opinions). GitHub keeps an approval APPROVED after new commits unless stale reviews are
- * dismissed, so the commit it was given on decides whether it covers what was merged.
+ * The facts of one merged pull request. Latest opinion of each human reviewer other than the
+ * author (COMMENTED and PENDING are not opinions); a bot's approval is listed but is no person's
+ * review. GitHub keeps an approval APPROVED after new commits unless stale reviews are dismissed,
+ * so the commit it was given on decides whether it covers what was merged.
  */
-export function judgePull(p: PullInput): ChangeRow {
+export function pullRequestRow(p: PullInput): ChangeRow {
   const sorted = [...p.reviews].sort((a, b) => Date.parse(a.submittedAt ?? '') - Date.parse(b.submittedAt ?? ''));
   const latest = new Map<string, ReviewInput>();
   const approvals: string[] = [];
-  let botApprovals = 0;
   for (const r of sorted) {
     if (r.state === 'APPROVED') approvals.push(`${r.author ?? 'ghost'} APPROVED at ${r.submittedAt ?? '?'} on ${short(r.commit)}`);
-    if (!r.author || r.author === p.author) continue;
-    if (r.authorIsBot || isBotLogin(r.author)) {
-      if (r.state === 'APPROVED') botApprovals++;
-      continue;
-    }
+    if (!r.author || r.author === p.author || r.authorIsBot || isBotLogin(r.author)) continue;
     if (r.state === 'APPROVED' || r.state === 'CHANGES_REQUESTED' || r.state === 'DISMISSED') latest.set(r.author, r);
   }
   const standing = [...latest.values()].filter((r) => r.state === 'APPROVED');
-  const approvedByOther = standing.length > 0;
-  const approvedOnFinalCommit = standing.some((r) => r.commit === p.headCommit);
   const readable = p.checksReadable !== false;
   const checksState = readable ? (p.checksState ?? 'NONE') : 'UNKNOWN';
-  const deviations: string[] = [];
-  if (!approvedByOther) {
-    deviations.push(botApprovals > 0 ? 'approved only by a bot, not by a person other than the author' : 'merged without an approval from someone other than the author');
-  } else if (!approvedOnFinalCommit) {
-    deviations.push(`approved only before later commits: approval on ${standing.map((r) => short(r.commit)).join(', ')}, final commit ${short(p.headCommit)}`);
-  }
-  if (readable && checksState !== 'SUCCESS') deviations.push(checksState === 'NONE' ? 'no checks ran on the final commit' : `checks ${checksState.toLowerCase()} on the final commit`);
   return {
     kind: 'pull_request',
     repository: p.repository,
@@ -105,11 +92,10 @@ export function judgePull(p: PullInput): ChangeRow {
     baseBranch: p.baseBranch,
     headCommit: p.headCommit,
     approvals,
-    approvedByOther,
-    approvedOnFinalCommit,
+    approvedByOther: standing.length > 0,
+    approvedOnFinalCommit: standing.some((r) => r.commit === p.headCommit),
     checksState,
     checksPassed: readable ? checksState === 'SUCCESS' : null,
-    deviations,
   };
 }
 
@@ -134,7 +120,6 @@ export function directCommitRow(c: { repository: string; branch: string; oid: st
     approvedOnFinalCommit: false,
     checksState,
     checksPassed: readable ? checksState === 'SUCCESS' : null,
-    deviations: ['reached the default branch without a pull request (direct push)', ...(!readable || checksState === 'SUCCESS' ? [] : [checksState === 'NONE' ? 'no checks ran' : `checks ${checksState.toLowerCase()}`])],
   };
 }
 
@@ -160,7 +145,6 @@ const CSV_COLUMNS: Array<[string, (r: ChangeRow) => string]> = [
   ['approved_by_other', (r) => String(r.approvedByOther)],
   ['approved_on_final_commit', (r) => String(r.approvedOnFinalCommit)],
   ['checks_state', (r) => r.checksState],
-  ['deviations', (r) => r.deviations.join('; ')],
 ];
 
 /** The change population as CSV for sampling in a spreadsheet; the JSON attachment keeps every value byte for byte. */

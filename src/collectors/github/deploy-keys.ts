@@ -1,6 +1,7 @@
 /**
- * github.deploy-keys — SSH deploy keys per repository: which can write (push without a person or
- * a review), and which are older than a rotation age from params.
+ * github.deploy-keys — SSH deploy keys per repository: each key, whether it can write (push
+ * without a person or a review) and when it was added. How old a key may be is the control's to
+ * say (GH-017 counts keys `older-than` the rotation age, measured from the run's clock).
  */
 import { z } from 'zod';
 import type { Collector } from '../types.js';
@@ -8,42 +9,54 @@ import { deployKeyFacts } from './repo-facts.js';
 import { collectPerRepo } from './repos.js';
 
 const params = z.strictObject({
-  maxAgeDays: z.number().int().positive().default(365).describe('A key older than this should have been rotated.'),
+  // Removed: a threshold (or allow-list) is the control's to set. Refused with where it went.
+  maxAgeDays: z.unknown().refine(() => false, {
+    message: 'no longer read: the rotation age belongs in the assertion, e.g. count: { key: keys, where: { key: createdAt, op: older-than, value: 365d } }, op: eq, value: 0 (as controls/GH-017.yaml does).',
+  }).optional(),
 });
 type Params = z.infer<typeof params>;
 
+const key = z.object({
+  title: z.string().describe('title'),
+  readOnly: z.boolean().describe('read-only'),
+  createdAt: z.string().describe('added at'),
+  summary: z.string().describe('deploy key'),
+});
+
 const resource = z.object({
   deployKeyCount: z.number().int().describe('deploy keys'),
+  keys: z.array(key).describe('deploy keys'),
   writeKeys: z.array(z.string()).describe('deploy keys with write access'),
   writeKeyCount: z.number().int().describe('deploy keys with write access'),
-  staleKeys: z.array(z.string()).describe('deploy keys older than the rotation age'),
-  staleKeyCount: z.number().int().describe('deploy keys older than the rotation age'),
 });
 export type DeployKeys = z.infer<typeof resource>;
 
 export const collector: Collector<Params, DeployKeys> = {
   id: 'github.deploy-keys',
   source: 'github',
-  description: 'Deploy keys per repository: those with write access and those past their rotation age.',
+  description: 'Deploy keys per repository: each key, whether it has write access, and when it was added.',
   params,
   resource,
   permissions: ['github:administration:read'],
   defaultWhenEmpty: 'error',
   example: `collector: github.deploy-keys
-assert: { key: writeKeyCount, op: eq, value: 0 }
+assert:
+  all:
+    - { key: writeKeyCount, op: eq, value: 0 }
+    - count: { key: keys, where: { key: createdAt, op: older-than, value: 365d }, label: deploy keys older than 365 days }
+      op: eq
+      value: 0
 `,
-  async collect(ctx, p) {
-    const now = ctx.now().getTime();
+  async collect(ctx) {
     return collectPerRepo(
       ctx,
-      () => ({ deployKeyCount: 0, writeKeys: [], writeKeyCount: 0, staleKeys: [], staleKeyCount: 0 }),
+      () => ({ deployKeyCount: 0, keys: [], writeKeys: [], writeKeyCount: 0 }),
       async (repo) => {
         const facts = await deployKeyFacts(ctx, repo);
         if (!facts.ok) return { gaps: facts.gaps, calls: facts.calls };
-        const keys = facts.value;
+        const keys = facts.value.map((k) => ({ title: k.title, readOnly: k.readOnly, createdAt: k.createdAt, summary: `“${k.title}” added ${k.createdAt.slice(0, 10)}` }));
         const write = keys.filter((k) => !k.readOnly).map((k) => k.title);
-        const stale = keys.filter((k) => (now - Date.parse(k.createdAt)) / 86_400_000 > p.maxAgeDays).map((k) => `${k.title} (created ${k.createdAt.slice(0, 10)})`);
-        return { data: { deployKeyCount: keys.length, writeKeys: write, writeKeyCount: write.length, staleKeys: stale, staleKeyCount: stale.length }, calls: facts.calls };
+        return { data: { deployKeyCount: keys.length, keys, writeKeys: write, writeKeyCount: write.length }, calls: facts.calls };
       },
     );
   },

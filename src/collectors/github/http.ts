@@ -1,7 +1,7 @@
 /**
  * Requests through ctx.github.octokit that record what was asked (ApiCall: operation, parameters,
- * time, request id, status, pages) and turn failures into gaps with the permission that would
- * close them. Collectors use these instead of calling Octokit directly, so every evidence file
+ * time, request id, status, host, pages and items; a GraphQL query's cost) and turn failures into
+ * gaps with the permission that would close them. Collectors use these instead of calling Octokit directly, so every evidence file
  * lists the calls it relied on. Type-only Octokit imports: loading this module loads no SDK.
  */
 import type { ApiCall, CollectContext, Gap } from '../types.js';
@@ -58,7 +58,7 @@ function call(ctx: CollectContext, source: string, operation: string, params: Re
     at,
     ...(requestId !== undefined ? { requestId: String(requestId) } : {}),
     ...(status !== undefined ? { status: revalidated ? 304 : status } : {}),
-    region: hostOf(ctx),
+    host: hostOf(ctx),
     ...recorded,
   };
 }
@@ -189,7 +189,7 @@ export async function graphql<T>(ctx: CollectContext, calls: ApiCall[], operatio
     const body = res.data as { data?: T | null; errors?: GraphQLErrorItem[] };
     const data = body.data ?? null;
     const cost = (data as { rateLimit?: { cost?: number } } | null)?.rateLimit?.cost;
-    calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, res.headers as ResponseHeaders, res.status, cost !== undefined ? { items: cost } : {}));
+    calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, res.headers as ResponseHeaders, res.status, cost !== undefined ? { cost } : {}));
     return { data, errors: body.errors ?? [], ...(cost !== undefined ? { cost } : {}) };
   } catch (e) {
     calls.push(call(ctx, 'github-graphql', `POST /graphql ${operation}`, { query, variables }, at, errorHeaders(e), errorStatus(e)));

@@ -2,6 +2,8 @@
  * github.outside-collaborators — people outside the organisation who can change a repository:
  * outside collaborators with write, maintain or admin access, per repository. Access is read from
  * GitHub's permission flags, so a custom repository role counts for what it allows, not its name.
+ * Whose access is approved is not the collector's to say: an approved outside writer is an
+ * exception (the exceptions file), the one waiver mechanism, with its justification and expiry.
  */
 import { z } from 'zod';
 import type { Collector } from '../types.js';
@@ -9,7 +11,10 @@ import { outsideCollaboratorFacts, type Access, type CollaboratorFact } from './
 import { collectPerRepo } from './repos.js';
 
 const params = z.strictObject({
-  allowed: z.array(z.string()).default([]).describe('Logins of outside collaborators approved to have write access (reviewed elsewhere).'),
+  // Removed: a threshold (or allow-list) is the control's to set. Refused with where it went.
+  allowed: z.unknown().refine(() => false, {
+    message: 'no longer read: record an approved outside collaborator as an exception instead (exceptions file: control, resources: [owner/repo], justification, approvedBy, expires), and remove this parameter.',
+  }).optional(),
 });
 type Params = z.infer<typeof params>;
 
@@ -38,9 +43,12 @@ export const collector: Collector<Params, OutsideCollaborators> = {
   permissions: ['github:metadata:read', 'github:administration:read'],
   defaultWhenEmpty: 'error',
   example: `collector: github.outside-collaborators
-assert: { key: outsideAdminCount, op: eq, value: 0 }
+assert:
+  count: { key: outsideWithWrite, label: outside collaborators who can push }
+  op: eq
+  value: 0
 `,
-  async collect(ctx, p) {
+  async collect(ctx) {
     return collectPerRepo(
       ctx,
       () => ({ outsideCollaborators: [], outsideWithWrite: [], outsideWithWriteCount: 0, outsideAdmins: [], outsideAdminCount: 0 }),
@@ -55,7 +63,7 @@ assert: { key: outsideAdminCount, op: eq, value: 0 }
             calls: facts.calls,
           };
         }
-        const writers = list.filter((c) => CAN_PUSH.has(c.access!) && !p.allowed.includes(c.login));
+        const writers = list.filter((c) => CAN_PUSH.has(c.access!));
         const admins = writers.filter((c) => c.access === 'admin');
         return {
           data: {

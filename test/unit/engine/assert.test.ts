@@ -118,7 +118,7 @@ const logic: Array<[string, Assertion, Verdict]> = [
   ['any(all(P, M), F)', { any: [{ all: [P, M] }, F] }, 'missing'],
 ];
 
-const valueFor: Record<Operator, unknown> = { eq: true, ne: true, gt: 1, gte: 1, lt: 1, lte: 1, in: [true], 'not-in': [true], contains: 'x', matches: '^x', present: undefined, absent: undefined, empty: undefined, 'not-empty': undefined };
+const valueFor: Record<Operator, unknown> = { eq: true, ne: true, gt: 1, gte: 1, lt: 1, lte: 1, in: [true], 'not-in': [true], contains: 'x', matches: '^x', present: undefined, absent: undefined, empty: undefined, 'not-empty': undefined, 'older-than': '1d', 'newer-than': '1d' };
 const leaf = (key: string, op: Operator): Assertion => (UNARY_OPERATORS.has(op) ? { key, op } : { key, op, value: valueFor[op] });
 
 describe('engine/assert', () => {

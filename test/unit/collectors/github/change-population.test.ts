@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { allKeyPaths } from '../../../../src/schema-walk.js';
 import { collector } from '../../../../src/collectors/github/change-population.js';
-import { judgePull, toCsv } from '../../../../src/collectors/github/change-rows.js';
+import { pullRequestRow, toCsv } from '../../../../src/collectors/github/change-rows.js';
 import { DEMO_TOKENS, demoGitHubEstate, fakeSha, type GitHubEstate } from '../../../../src/sandbox/estate/github.js';
 import { startHarness, type Harness } from '../../../fakes/github-context.js';
 import { rewritingFetch, type Rewrite } from '../../../fakes/github-rewrite.js';
@@ -26,30 +27,38 @@ describe('collectors/github/change-population', () => {
     expect(ev.facts).toMatchObject({ searchTotalCount: 10, searchFetched: 10, reconciled: true, mergedPullRequests: 10, directCommits: 1, populationCount: 11 });
   });
 
-  it('flags a pull request merged with no review as a deviation', async () => {
+  it('reports a pull request merged with no review as not approved by anyone else', async () => {
     h = await startHarness();
     const ev = await collector.collect(h.ctx(await h.github()), {});
     const pr = find(ev.resources, 'northwind-analytics/data-pipeline#210')!;
-    expect(pr).toMatchObject({ approvedByOther: false, approvedOnFinalCommit: false, checksState: 'FAILURE', mergedBy: 'erin-nw' });
-    expect(pr.deviations).toContain('merged without an approval from someone other than the author');
+    expect(pr).toMatchObject({ approvals: [], approvedByOther: false, approvedOnFinalCommit: false, checksState: 'FAILURE', checksPassed: false, mergedBy: 'erin-nw' });
     // a comment by the author is not a review
     expect(find(ev.resources, 'northwind-analytics/data-pipeline#211')!.approvedByOther).toBe(false);
   });
 
-  it('flags a pull request approved only before later commits', async () => {
+  it('reports a pull request approved only before later commits: approved by another person, not on the final commit', async () => {
     h = await startHarness();
     const ev = await collector.collect(h.ctx(await h.github()), {});
     const pr = find(ev.resources, 'northwind-analytics/billing-service#330')!;
     expect(pr.approvedByOther).toBe(true);
     expect(pr.approvedOnFinalCommit).toBe(false);
-    expect(pr.deviations[0]).toMatch(/^approved only before later commits/);
-    expect(find(ev.resources, 'northwind-analytics/api#101')).toMatchObject({ approvedOnFinalCommit: true, deviations: [] });
+    expect(pr.approvals).toEqual([expect.not.stringContaining(` on ${pr.headCommit.slice(0, 7)}`)]);
+    expect(find(ev.resources, 'northwind-analytics/api#101')).toMatchObject({ approvedByOther: true, approvedOnFinalCommit: true });
   });
 
-  it('does not count a bot\'s approval', async () => {
+  it('lists a bot\'s approval but does not count it as a person\'s', async () => {
     h = await startHarness();
     const ev = await collector.collect(h.ctx(await h.github()), {});
-    expect(find(ev.resources, 'northwind-analytics/billing-service#332')).toMatchObject({ approvedOnFinalCommit: false, deviations: ['approved only by a bot, not by a person other than the author'] });
+    expect(find(ev.resources, 'northwind-analytics/billing-service#332')).toMatchObject({ approvals: [expect.stringMatching(/^github-actions\[bot\] APPROVED/)], approvedByOther: false, approvedOnFinalCommit: false });
+  });
+
+  it('reports facts, not judgments: no deviations field, column or count (GH-028 and GH-029 decide)', async () => {
+    h = await startHarness();
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    expect(allKeyPaths(collector.resource)).not.toContain('deviations');
+    expect(ev.resources.every((r) => !('deviations' in r.data))).toBe(true);
+    expect(ev.facts).not.toHaveProperty('deviations');
+    expect(ev.attachments!['change-population.csv']!.split('\r\n')[0]).not.toContain('deviations');
   });
 
   it('lists a commit pushed straight to the default branch as a direct commit', async () => {
@@ -74,7 +83,7 @@ describe('collectors/github/change-population', () => {
     h = await startHarness();
     const ev = await collector.collect(h.ctx(await h.github()), {});
     const lines = ev.attachments!['change-population.csv']!.trim().split('\r\n');
-    expect(lines[0]).toBe('id,kind,repository,number,url,title,author,created_at,merged_at,merged_by,merge_commit,base_branch,head_commit,approvals,approved_by_other,approved_on_final_commit,checks_state,deviations');
+    expect(lines[0]).toBe('id,kind,repository,number,url,title,author,created_at,merged_at,merged_by,merge_commit,base_branch,head_commit,approvals,approved_by_other,approved_on_final_commit,checks_state');
     expect(lines).toHaveLength(ev.resources.length + 1);
   });
 
@@ -105,7 +114,7 @@ describe('collectors/github/change-population', () => {
   });
 
   it('judges the approval against the final commit and ignores the author\'s own review', () => {
-    const row = judgePull({ repository: 'o/r', number: 1, title: 't', url: 'u', author: 'a', createdAt: 'x', mergedAt: 'y', mergedBy: 'a', baseBranch: 'main', headCommit: 'h2', mergeCommit: 'm', checksState: 'SUCCESS', reviews: [
+    const row = pullRequestRow({ repository: 'o/r', number: 1, title: 't', url: 'u', author: 'a', createdAt: 'x', mergedAt: 'y', mergedBy: 'a', baseBranch: 'main', headCommit: 'h2', mergeCommit: 'm', checksState: 'SUCCESS', reviews: [
       { author: 'a', authorIsBot: false, state: 'APPROVED', submittedAt: '2026-01-01T00:00:00Z', commit: 'h2' },
       { author: 'b', authorIsBot: false, state: 'APPROVED', submittedAt: '2026-01-01T00:00:00Z', commit: 'h2' },
       { author: 'b', authorIsBot: false, state: 'CHANGES_REQUESTED', submittedAt: '2026-01-02T00:00:00Z', commit: 'h2' },
@@ -121,7 +130,7 @@ describe('collectors/github/change-population', () => {
     h = await startHarness(estate);
     const ev = await collector.collect(h.ctx(await h.github({ token })), {});
     const pr = find(ev.resources, 'northwind-analytics/api#101')!;
-    expect(pr).toMatchObject({ checksPassed: null, checksState: 'UNKNOWN', deviations: [] });
+    expect(pr).toMatchObject({ checksPassed: null, checksState: 'UNKNOWN' });
     expect(collector.revealedBy?.['checksPassed']).toBe('github:checks:read');
   });
 

@@ -11,11 +11,22 @@ afterEach(async () => {
 });
 
 describe('collectors/github/deploy-keys', () => {
-  it('lists deploy keys with write access and those past the rotation age', async () => {
+  it('lists each deploy key with whether it can write and when it was added', async () => {
     h = await startHarness();
     const ev = await collector.collect(h.ctx(await h.github()), collector.params.parse({}));
-    expect(ev.resources.find((r) => r.id === 'northwind-analytics/data-pipeline')!.data).toMatchObject({ writeKeys: ['airflow deploy (write)'], writeKeyCount: 1, staleKeyCount: 1 });
-    expect(ev.resources.find((r) => r.id === 'northwind-analytics/api')!.data).toMatchObject({ deployKeyCount: 1, writeKeyCount: 0, staleKeyCount: 0 });
+    expect(ev.resources.find((r) => r.id === 'northwind-analytics/data-pipeline')!.data).toEqual({
+      deployKeyCount: 1,
+      keys: [{ title: 'airflow deploy (write)', readOnly: false, createdAt: '2024-03-01T10:00:00Z', summary: '“airflow deploy (write)” added 2024-03-01' }],
+      writeKeys: ['airflow deploy (write)'],
+      writeKeyCount: 1,
+    });
+    expect(ev.resources.find((r) => r.id === 'northwind-analytics/api')!.data).toMatchObject({ deployKeyCount: 1, writeKeyCount: 0, keys: [expect.objectContaining({ readOnly: true, createdAt: '2025-06-01T10:00:00Z' })] });
+  });
+
+  it('judges no age: the old maxAgeDays param is refused with where the rotation age goes now', () => {
+    const old = collector.params.safeParse({ maxAgeDays: 365 });
+    expect(old.success).toBe(false);
+    expect(old.error?.issues[0]?.message).toMatch(/^no longer read: the rotation age belongs in the assertion.*older-than/);
   });
 
   it('is a gap for a token without Administration read', async () => {

@@ -1,5 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { gapFromError, gapFromGraphQLError, graphqlUrl } from '../../../../src/collectors/github/http.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gapFromError, gapFromGraphQLError, graphql, graphqlUrl, restGet, restList } from '../../../../src/collectors/github/http.js';
+import type { ApiCall } from '../../../../src/collectors/types.js';
+import { startHarness, type Harness } from '../../../fakes/github-context.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
 
 const httpError = (status: number, message: string, headers: Record<string, string> = {}) => Object.assign(new Error(`${message} - https://docs.github.com`), { status, response: { data: { message }, headers } });
 const where = { resource: 'o/r', permission: 'github:webhooks:read', what: 'webhooks', operation: 'GET /repos/{owner}/{repo}/hooks' };
@@ -36,6 +44,21 @@ describe('collectors/github/http', () => {
 
   it('reports 5xx as unavailable', () => {
     expect(gapFromError(httpError(502, 'Server Error'), where).kind).toBe('unavailable');
+  });
+
+  it('records a GraphQL query\'s cost as its cost, never as items, and the host as the host, never as a region', async () => {
+    h = await startHarness();
+    const ctx = h.ctx(await h.github());
+    const calls: ApiCall[] = [];
+    const res = await graphql<{ rateLimit: { cost: number } }>(ctx, calls, 'Cost', 'query Cost { rateLimit { cost } viewer { login } }', {});
+    await restList(ctx, calls, '/orgs/{org}/repos', { org: h.estate.org });
+    await restGet(ctx, calls, '/orgs/{org}', { org: h.estate.org });
+    const host = new URL(h.server.url).host;
+    expect(calls[0]).toMatchObject({ source: 'github-graphql', operation: 'POST /graphql Cost', cost: res.data!.rateLimit.cost, host });
+    expect(calls[0]).not.toHaveProperty('items');
+    expect(calls[1]).toMatchObject({ source: 'github-rest', pages: 1, items: expect.any(Number), host });
+    expect(calls[1]).not.toHaveProperty('cost');
+    for (const c of calls) expect(c).not.toHaveProperty('region');
   });
 
   it('reads a GraphQL FORBIDDEN field error as a permission gap', () => {

@@ -47,7 +47,7 @@ describe('collectors/github/capabilities: who the token acts as', () => {
     const ctx = await h.github();
     const ops = ctx.capabilities.calls.map((c) => c.operation);
     expect(ops).toEqual(expect.arrayContaining(['GET /rate_limit', 'GET /orgs/{org}']));
-    expect(ctx.capabilities.calls.every((c) => c.region === new URL(h!.server.url).host && typeof c.status === 'number')).toBe(true);
+    expect(ctx.capabilities.calls.every((c) => c.host === new URL(h!.server.url).host && c.region === undefined && typeof c.status === 'number')).toBe(true);
   });
 
   it('tells token kinds apart by GitHub\'s prefixes', () => {

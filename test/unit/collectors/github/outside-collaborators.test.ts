@@ -22,10 +22,16 @@ describe('collectors/github/outside-collaborators', () => {
 
   it('reads the same over REST when GraphQL is unavailable', async () => {
     h = await startHarness(demoGitHubEstate(), { graphqlUnavailable: true });
-    const ev = await collector.collect(h.ctx(await h.github()), collector.params.parse({ allowed: ['design-agency'] }));
+    const ev = await collector.collect(h.ctx(await h.github()), collector.params.parse({}));
     expect(ev.resources.find((r) => r.id === 'northwind-analytics/data-pipeline')!.data.outsideAdmins).toEqual(['freelance-oscar']);
-    expect(ev.resources.find((r) => r.id === 'northwind-analytics/web-app')!.data.outsideWithWriteCount).toBe(0);
+    expect(ev.resources.find((r) => r.id === 'northwind-analytics/web-app')!.data).toMatchObject({ outsideWithWrite: ['design-agency (write)'], outsideWithWriteCount: 1 });
     expect(h.server.stats.byRoute['GET /repos/{owner}/{repo}/collaborators']).toBeGreaterThan(0);
+  });
+
+  it('has no allow-list: an approved outside writer is an exception, and the old allowed param says so', () => {
+    const old = collector.params.safeParse({ allowed: ['design-agency'] });
+    expect(old.success).toBe(false);
+    expect(old.error?.issues[0]?.message).toMatch(/^no longer read: record an approved outside collaborator as an exception/);
   });
 
   it('GraphQL: counts an outside collaborator with a custom role by the access it grants (write), not its name', async () => {
