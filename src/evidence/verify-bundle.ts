@@ -5,7 +5,7 @@
  * exactly what differs from what the run attested. Nothing here follows a symbolic link or opens a
  * path a statement names unless that path is a plain relative path inside the bundle.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { ATTESTATION_FILE, hashBundleFile } from './attestation.js';
@@ -14,7 +14,7 @@ import type { VerifyKey } from './keys.js';
 import { parseStatement } from './statement.js';
 import { entryKindAt, walkBundle } from './walk.js';
 import { MARKER_TEXT, REPORT_MARKER } from './out-dir.js';
-import { readInputFile } from '../input-file.js';
+import { InputFileError, MAX_MANIFEST_BYTES, decodeUtf8, readInputFile } from '../input-file.js';
 
 export type ProblemKind = 'signature' | 'unsigned' | 'statement' | 'bad-subject' | 'changed' | 'missing' | 'added' | 'symlink' | 'not-a-file';
 
@@ -131,7 +131,15 @@ function assertDirectory(dir: string): void {
 }
 
 function readEnvelope(dir: string): ReturnType<typeof parseEnvelope> {
-  const text = readFileSync(join(dir, ATTESTATION_FILE), 'utf8');
+  // Bounded like every other file soc2 is handed: a bundle from someone else may hold a huge or endless "statement".
+  let text: string;
+  try {
+    const opts = { display: ATTESTATION_FILE, maxBytes: MAX_MANIFEST_BYTES, what: 'statement' };
+    text = decodeUtf8(readInputFile(join(dir, ATTESTATION_FILE), opts), opts);
+  } catch (e) {
+    if (e instanceof InputFileError) return { ok: false, problem: `it ${e.issue.message.replace(/\.$/, '')}` };
+    throw e;
+  }
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   if (body.includes('\n')) return { ok: false, problem: 'it holds more than one line; soc2 writes one envelope on one line' };
   let value: unknown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { MARKER_TEXT, REPORT_MARKER } from '../../../src/evidence/out-dir.js';
@@ -232,6 +232,22 @@ describe('evidence/verify-bundle', () => {
         { numRuns: 40 },
       );
     });
+  });
+
+  it('reads the statement only up to its limit: a huge one is a named problem, not a whole-file read', () => {
+    const b = writeBundle({ key });
+    // Sparse: 65 MiB on paper, nothing on disk.
+    truncateSync(join(b.dir, ATTESTATION_FILE), 65 * 1024 * 1024);
+    const r = verifyBundle(b.dir, { publicKey: key, allowUnsigned: false });
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.message)).toEqual(['attestation.intoto.jsonl was edited: it is 65 MiB; soc2 reads at most 64 MiB from a statement.']);
+  });
+
+  it('reports a statement that is not UTF-8 as edited, with where', () => {
+    const b = writeBundle({ key });
+    writeFileSync(join(b.dir, ATTESTATION_FILE), Buffer.from([0x7b, 0xff, 0x7d]));
+    const r = verifyBundle(b.dir, { publicKey: key, allowUnsigned: false });
+    expect(r.problems.map((p) => p.kind)).toEqual(['statement']);
   });
 
   it('never throws on a mangled statement file, signed or not: it reports a problem (property)', () => {
