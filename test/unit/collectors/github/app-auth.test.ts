@@ -147,6 +147,16 @@ describe('collectors/github/app-auth: against the fake GitHub', () => {
     expect(redactString(`token ${minted}`)).toBe('token ghs_[REDACTED]');
   });
 
+  it('sees what the app was not granted: those permissions are missing, so their controls end in error', async () => {
+    const estate = demoGitHubEstate();
+    const app = testApp(estate);
+    const { organization_administration: _o, members: _m, ...rest } = app.app.permissions;
+    gh = await startFakeGitHub(estate, { app: { app: { ...app.app, permissions: rest } } });
+    const ctx = await context(estate, appEnv(app));
+    expect([...ctx.capabilities.missing].sort()).toEqual(['github:org_administration:read', 'github:org_members:read']);
+    expect(ctx.capabilities.granted).toContain('github:administration:read');
+  });
+
   it('uses GITHUB_APP_INSTALLATION_ID when given, after checking that installation is on the organisation', async () => {
     const { estate, app } = await start({ installations: [{ id: 5, account: 'someone-else' }, { id: 9, account: 'northwind-analytics' }] });
     const ctx = await context(estate, appEnv(app, { GITHUB_APP_INSTALLATION_ID: '9' }));
