@@ -89,7 +89,7 @@ async function record(s: Scenario): Promise<RecordedExchange[]> {
   const app = s.app ? testApp(estate) : undefined;
   h = await startHarness(estate, { ...s.opts, ...(app ? { app: { app: app.app } } : {}) });
   const recorder = recordingFetch(log);
-  const env = app ? { GITHUB_APP_ID: String(app.app.id), GITHUB_APP_PRIVATE_KEY: app.privateKey } : {};
+  const env: Record<string, string> = app ? { GITHUB_APP_ID: String(app.app.id), GITHUB_APP_PRIVATE_KEY: app.privateKey } : {};
   const gh = await h.github({ token: s.token, env, fetch: s.rewrite ? rewritingFetch(s.rewrite, recorder) : recorder });
   const ctx = h.ctx(gh);
   if (s.only === 'inventory') {
