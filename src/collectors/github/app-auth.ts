@@ -267,7 +267,7 @@ export async function appInstallationClient(settings: Pick<GitHubSettings, 'org'
     say(renewals === 0 ? `${name}: installation ${installation} token minted (expires ${expiresAt})` : `${name}: installation token renewed (expires ${expiresAt})`);
   });
   const octokit = opts.client({ authStrategy: createAppAuth, auth: { appId: creds.appId, privateKey: creds.privateKey, installationId: installation, cache: tokens }, cacheSecret: cacheSecret(installation) });
-  renewOnUnauthorized(octokit, tokens, say);
+  renewOnUnauthorized(octokit, opts.apiUrl, tokens, say);
 
   let token: string;
   // auth-app does not hand back the response: the call is noted without a request id.
@@ -295,18 +295,25 @@ export async function appInstallationClient(settings: Pick<GitHubSettings, 'org'
   return { token: token!, from: `${name}, installation ${installation} (key from ${creds.keyFrom})`, octokit, identity, app };
 }
 
-/** The app's own routes (JWT-authenticated): a 401 there is about the app's credentials, not an expired token. */
-const JWT_ROUTE = /(?:^|\/)app(?:\/installations(?:\/[^/]+(?:\/access_tokens)?)?)?$|\/installation$/;
+/** The app's own routes (JWT-authenticated), relative to the API base: a 401 there is about the app's credentials, not an expired token. */
+const JWT_ROUTE = /^\/app(?:\/installations(?:\/[^/]+(?:\/access_tokens)?)?)?$|^\/(?:orgs|users)\/[^/]+\/installation$|^\/repos\/[^/]+\/[^/]+\/installation$/;
+
+/** A request's path below the API base URL (templates are already relative; pagination URLs are absolute). */
+function apiPath(url: string, apiUrl: string): string {
+  const path = url.split('?')[0]!;
+  const base = apiUrl.replace(/\/+$/, '');
+  return path.startsWith(base) ? path.slice(base.length) : path;
+}
 
 /**
  * A 401 on a request made with an installation token: the token lapsed before the cache thought
  * (clock skew) or was revoked. Forget it, mint a new one and send the request once more.
  */
-function renewOnUnauthorized(octokit: Soc2Octokit, tokens: { forget(): void }, say: (msg: string) => void): void {
+function renewOnUnauthorized(octokit: Soc2Octokit, apiUrl: string, tokens: { forget(): void }, say: (msg: string) => void): void {
   octokit.hook.error('request', async (error, options) => {
     const url = String((options as { url?: unknown }).url ?? '');
     const request = (options as { request?: Record<string, unknown> }).request ?? {};
-    if (errorStatus(error) !== 401 || request['soc2Renewed'] === true || JWT_ROUTE.test(url.split('?')[0]!)) throw error;
+    if (errorStatus(error) !== 401 || request['soc2Renewed'] === true || JWT_ROUTE.test(apiPath(url, apiUrl))) throw error;
     tokens.forget();
     say(`GitHub answered 401 to the installation token on ${(options as { method?: string }).method ?? 'GET'} ${url}; minting a new token and retrying once`);
     return octokit.request({ ...(options as object), request: { ...request, soc2Renewed: true } } as never);
