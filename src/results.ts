@@ -178,6 +178,12 @@ const unknownIdentity = z.object({ state: z.literal('unknown'), reason: z.string
 
 export const TOKEN_KINDS = ['classic', 'fine-grained', 'app-installation', 'app-user', 'unknown'] as const;
 
+const githubAppSchema = z.object({
+  id: z.number().int().describe('The GitHub App ID (GITHUB_APP_ID).'),
+  slug: z.string().nullable().describe("The app's slug (GET /app); null when GitHub did not name it."),
+  installationId: z.number().int().describe('The installation whose tokens the run used.'),
+}).optional().describe('Present when the run authenticated as a GitHub App installation.');
+
 export const provenanceSchema = z.object({
   aws: z.union([
     z.object({ state: z.literal('known'), account: z.string(), arn: z.string(), requestId: z.string().optional() }),
@@ -185,8 +191,8 @@ export const provenanceSchema = z.object({
     notInScope,
   ]).describe('Who the AWS credentials belong to (STS GetCallerIdentity).'),
   github: z.union([
-    z.object({ state: z.literal('known'), login: z.string(), tokenKind: z.enum(TOKEN_KINDS), apiUrl: z.string() }),
-    unknownIdentity.extend({ tokenKind: z.enum(TOKEN_KINDS), apiUrl: z.string().optional() }),
+    z.object({ state: z.literal('known'), login: z.string(), tokenKind: z.enum(TOKEN_KINDS), apiUrl: z.string(), app: githubAppSchema }),
+    unknownIdentity.extend({ tokenKind: z.enum(TOKEN_KINDS), apiUrl: z.string().optional(), app: githubAppSchema }),
     notInScope,
   ]).describe('Who the GitHub token acts as (GET /user) and what kind of token it is.'),
   ci: z.object({

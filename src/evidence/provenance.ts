@@ -52,8 +52,9 @@ async function githubIdentity(ctx: Promise<GitHubContext> | undefined, calls: Ap
   const id = gh.identity;
   if (!id) return { state: 'unknown', tokenKind: 'unknown', apiUrl, reason: 'the token was not asked who it acts as' };
   calls.push(...id.calls);
-  if (id.login === null) return { state: 'unknown', tokenKind: id.tokenKind, apiUrl, reason: redactString(id.reason ?? 'GitHub did not say') };
-  return { state: 'known', login: id.login, tokenKind: id.tokenKind, apiUrl };
+  const app = id.app ? { app: { id: id.app.id, slug: id.app.slug, installationId: id.app.installationId } } : {};
+  if (id.login === null) return { state: 'unknown', tokenKind: id.tokenKind, apiUrl, reason: redactString(id.reason ?? 'GitHub did not say'), ...app };
+  return { state: 'known', login: id.login, tokenKind: id.tokenKind, apiUrl, ...app };
 }
 
 function messageOf(e: unknown): string {

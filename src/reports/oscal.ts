@@ -87,6 +87,7 @@ function provenanceProps(results: Results): Array<[string, string | undefined | 
     if (p.aws.state === 'known') out.push(['aws-account', p.aws.account], ['aws-caller-arn', p.aws.arn]);
     else if (p.aws.state === 'unknown') out.push(['aws-caller-unknown', p.aws.reason]);
     if (p.github.state !== 'not-in-scope') out.push(['github-token-kind', p.github.tokenKind]);
+    if (p.github.state !== 'not-in-scope' && p.github.app) out.push(['github-app-id', String(p.github.app.id)], ['github-app-slug', p.github.app.slug], ['github-app-installation-id', String(p.github.app.installationId)]);
     if (p.github.state === 'known') out.push(['github-login', p.github.login]);
     else if (p.github.state === 'unknown') out.push(['github-login-unknown', p.github.reason]);
     if (p.ci) out.push(['ci-system', p.ci.system], ['ci-repository', p.ci.repository], ['ci-workflow', p.ci.workflow], ['ci-run-id', p.ci.runId], ['ci-run-url', p.ci.runUrl], ['ci-commit', p.ci.commit]);

@@ -40,9 +40,12 @@ export function provenanceLines(p: Provenance | undefined): Array<[string, strin
   const aws = p.aws.state === 'known'
     ? `${p.aws.arn} (account ${p.aws.account}), from STS GetCallerIdentity`
     : p.aws.state === 'unknown' ? `unknown — ${p.aws.reason}` : 'not in scope';
+  const app = p.github.state !== 'not-in-scope' && p.github.app
+    ? ` of GitHub App ${p.github.app.slug ?? '(slug unknown)'} (app id ${p.github.app.id}, installation ${p.github.app.installationId})`
+    : '';
   const gh = p.github.state === 'known'
-    ? `${p.github.login}, with a ${TOKEN_KIND_TEXT[p.github.tokenKind]}, at ${p.github.apiUrl}`
-    : p.github.state === 'unknown' ? `unknown login (${TOKEN_KIND_TEXT[p.github.tokenKind]}) — ${p.github.reason}` : 'not in scope';
+    ? `${p.github.login}, with a ${TOKEN_KIND_TEXT[p.github.tokenKind]}${app}, at ${p.github.apiUrl}`
+    : p.github.state === 'unknown' ? `unknown login (${TOKEN_KIND_TEXT[p.github.tokenKind]}${app}) — ${p.github.reason}` : 'not in scope';
   return [['AWS identity', aws], ['GitHub identity', gh], ['CI job', ciText(p.ci)]];
 }
 

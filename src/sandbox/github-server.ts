@@ -34,6 +34,7 @@ import { executeGraphQL, graphqlCost, GqlSyntaxError, parseGraphQL } from './git
 import { buildRoot } from './github-resolvers.js';
 import { restRoutes, type RestResult, type Route } from './github-rest.js';
 import { faultBook, halfOf, type FaultWindow } from './faults.js';
+import { fakeAppServer, type FakeAppOptions } from './github-app.js';
 import type { FakeToken, GitHubEstate } from './estate/github.js';
 
 export type { GitHubEstate } from './estate/github.js';
@@ -65,6 +66,8 @@ export interface FakeGitHubOptions {
   graphqlUnavailable?: boolean;
   /** Primary limits per token; GitHub's defaults when absent. */
   limits?: { core?: number; graphql?: number; search?: number };
+  /** A GitHub App registered with the fake: the JWT → installation token flow (see github-app.ts). */
+  app?: FakeAppOptions;
 }
 
 export interface FakeGitHubStats {
@@ -94,6 +97,8 @@ export interface FakeGitHub {
   stats: FakeGitHubStats;
   /** Replaces the faults (and forgets their counts), e.g. once a test's client has probed the token. */
   setFaults(faults: readonly GitHubFault[]): void;
+  /** Installation tokens the app flow minted, oldest first (empty without `app`). */
+  mintedTokens: Array<{ token: string; expiresAt: string }>;
 }
 
 interface Bucket {
@@ -158,6 +163,7 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
   const stats: FakeGitHubStats = { requests: 0, notModified: 0, byRoute: {}, rateLimitPointsSpent: 0, faulted: 0, hanging: 0, unknownRoutes: [] };
   const buckets = new Map<string, Record<'core' | 'graphql' | 'search', Bucket>>();
   const faults = faultBook<GitHubFault>(opts.faults);
+  const app = opts.app ? fakeAppServer(opts.app) : undefined;
   const resetAt = Math.floor(Date.now() / 1000) + 3600;
   let requestCounter = 0;
 
@@ -228,15 +234,25 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
         }
       }
     }
-    const routeKey = isGraphQL ? GRAPHQL_ROUTE : url.pathname === '/rate_limit' ? 'GET /rate_limit' : match ? `GET ${match.route.template}` : `${method} ${url.pathname}`;
+    // The app flow's routes (JWT-authenticated) come before the token routes: /orgs/{org}/installation would otherwise be unknown.
+    const appRoute = isGraphQL ? undefined : app?.route(method, url.pathname);
+    if (appRoute) match = undefined;
+    const routeKey = isGraphQL ? GRAPHQL_ROUTE : appRoute ? appRoute.template : url.pathname === '/rate_limit' ? 'GET /rate_limit' : match ? `GET ${match.route.template}` : `${method} ${url.pathname}`;
     stats.byRoute[routeKey] = (stats.byRoute[routeKey] ?? 0) + 1;
-    if (!isGraphQL && !match && routeKey !== 'GET /rate_limit') stats.unknownRoutes.push(routeKey);
+    if (!isGraphQL && !match && !appRoute && routeKey !== 'GET /rate_limit') stats.unknownRoutes.push(routeKey);
 
-    // Authentication.
+    // Authentication: the app's JWT on the app flow's routes, a token everywhere else.
     const auth = req.headers.authorization ?? '';
     const presented = auth.replace(/^(token|bearer)\s+/i, '');
     if (!presented) return send(401, { message: 'Requires authentication', documentation_url: 'https://docs.github.com/rest', status: '401' });
-    const token = estate.tokens.find((t) => t.token === presented);
+    let token: FakeToken | undefined;
+    if (appRoute && app) {
+      const jwt = app.authenticate(auth);
+      if (!jwt.ok) return send(jwt.answer.status, jwt.answer.body);
+      token = jwt.actor;
+    } else {
+      token = estate.tokens.find((t) => t.token === presented) ?? app?.installationToken(presented);
+    }
     if (!token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     if (token.type === 'classic') {
       headers['x-oauth-scopes'] = (token.scopes ?? []).join(', ');
@@ -302,6 +318,12 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
       }
     }
     const repeatPage = fault?.kind === 'repeat-page';
+
+    if (appRoute && app) {
+      // A JWT has its own budget at GitHub; these few requests spend none of the installation's.
+      const answer = app.handle(appRoute, { base, estate });
+      return send(answer.status, answer.body);
+    }
 
     if (url.pathname === '/rate_limit' && method === 'GET') {
       // GET /rate_limit does not count against the primary limit.
@@ -396,6 +418,7 @@ export async function startFakeGitHub(estate: GitHubEstate, opts: FakeGitHubOpti
     url: `http://127.0.0.1:${port}`,
     stats,
     setFaults: (next) => faults.reset(next),
+    mintedTokens: app?.minted ?? [],
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections?.();

@@ -19,7 +19,7 @@ export interface Harness {
   cacheDir: string;
   progress: string[];
   /** A fresh GitHubContext (new Octokit) for a token; the ETag cache dir is shared across calls. */
-  github(opts?: { token?: string; settings?: Partial<GitHubSettings>; fetch?: typeof fetch; cacheDir?: string }): Promise<GitHubContext>;
+  github(opts?: { token?: string; settings?: Partial<GitHubSettings>; fetch?: typeof fetch; cacheDir?: string; env?: Record<string, string> }): Promise<GitHubContext>;
   /** A CollectContext around a GitHubContext, with its own memo. */
   ctx(github: GitHubContext, period?: { start: string; end: string }): CollectContext;
   close(): Promise<void>;
@@ -41,9 +41,9 @@ export async function startHarness(estate: GitHubEstate = demoGitHubEstate(), op
     estate,
     cacheDir,
     progress,
-    github: ({ token = DEMO_TOKENS.owner, settings = {}, fetch, cacheDir: ownCache } = {}) =>
+    github: ({ token = DEMO_TOKENS.owner, settings = {}, fetch, cacheDir: ownCache, env = {} } = {}) =>
       createGitHubContext(githubSettingsSchema.parse({ org: estate.org, ...settings }), {
-        env: { GITHUB_TOKEN: token, GITHUB_API_URL: server.url },
+        env: { GITHUB_TOKEN: token, GITHUB_API_URL: server.url, ...env },
         userAgent: 'soc2-test/0.0.0',
         cacheDir: ownCache ?? cacheDir,
         progress: (m) => progress.push(m),

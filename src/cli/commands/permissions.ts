@@ -7,12 +7,13 @@ import { loadConfiguredControls } from '../../controls/load.js';
 import { loadCollector, type CollectorId } from '../../collectors/index.js';
 import { CALLER_IDENTITY_ACTION, iamPolicyFor } from '../../collectors/aws/permissions.js';
 import { githubTokenNeeds } from '../../collectors/github/permissions.js';
+import { githubAppPermissionLines, githubAppPermissions, type GitHubAppPermissions } from '../../collectors/github/app-permissions.js';
 import { makeChalk } from '../terminal.js';
 import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
 
 export interface PermissionsReport {
   aws: { inScope: boolean; controls: string[]; policy: object };
-  github: { inScope: boolean; controls: string[] } & ReturnType<typeof githubTokenNeeds>;
+  github: { inScope: boolean; controls: string[]; app: { permissions: GitHubAppPermissions } } & ReturnType<typeof githubTokenNeeds>;
 }
 
 export async function permissionsReport(opts: { config?: string; cwd: string; env?: NodeJS.ProcessEnv }): Promise<PermissionsReport> {
@@ -33,7 +34,10 @@ export async function permissionsReport(opts: { config?: string; cwd: string; en
   if (bySource.aws.controls.length) bySource.aws.permissions.add(CALLER_IDENTITY_ACTION);
   return {
     aws: { inScope: Boolean(loaded.config.aws), controls: bySource.aws.controls, policy: iamPolicyFor([...bySource.aws.permissions]) },
-    github: { inScope: Boolean(loaded.config.github), controls: bySource.github.controls, ...githubTokenNeeds(bySource.github.permissions) },
+    github: (() => {
+      const needs = githubTokenNeeds(bySource.github.permissions);
+      return { inScope: Boolean(loaded.config.github), controls: bySource.github.controls, ...needs, app: { permissions: githubAppPermissions(needs) } };
+    })(),
   };
 }
 
@@ -52,5 +56,8 @@ export async function permissionsCommand(opts: { config?: string; json?: boolean
   for (const p of report.github.fineGrained) out.push(`  ${p.scope === 'organization' ? 'Organization' : 'Repository'} permission "${p.name}": ${p.access}  ${c.dim(`— ${p.why}`)}`);
   out.push(`Classic token scopes: ${report.github.classicScopes.join(', ')}`);
   if (report.github.roles.length) out.push(`The token's user must also be: ${report.github.roles.join('; ')}`);
+  out.push('', c.bold('GitHub App (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY) — permissions to give the app'));
+  out.push('Paste into the app manifest, or set the same under Settings → Developer settings → GitHub Apps → Permissions; an app acts by these alone (no user role needed):');
+  out.push(...githubAppPermissionLines(report.github.app.permissions));
   process.stdout.write(out.join('\n') + '\n');
 }

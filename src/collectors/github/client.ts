@@ -17,6 +17,7 @@ import { cachingFetch } from './etag-cache.js';
 import { completeJsonFetch } from './complete-json.js';
 import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
 import { serialGate } from './gate.js';
+import { appInstallationClient, type AppIdentity, type AppOctokitAuth } from './app-auth.js';
 
 const Soc2OctokitClass = Octokit.plugin(throttling, retry);
 export type Soc2Octokit = InstanceType<typeof Soc2OctokitClass>;
@@ -59,6 +60,8 @@ export interface TokenIdentity {
   login: string | null;
   /** Why the login is unknown, when it is. */
   reason?: string;
+  /** The GitHub App and installation, when the run authenticated as one (app-auth.ts). */
+  app?: AppIdentity;
   calls: ApiCall[];
 }
 
@@ -80,8 +83,13 @@ export function findToken(settings: Pick<GitHubSettings, 'tokenEnv'>, env: NodeJ
   return undefined;
 }
 
-export interface OctokitOptions {
-  token: string;
+export type OctokitOptions = OctokitCommonOptions & (
+  | { token: string; appAuth?: undefined }
+  /** A GitHub App (app-auth.ts): auth-app signs JWTs and mints installation tokens per request. */
+  | { token?: undefined; appAuth: AppOctokitAuth }
+);
+
+export interface OctokitCommonOptions {
   apiUrl: string;
   userAgent: string;
   cacheDir: string;
@@ -103,7 +111,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
   const say = opts.progress ?? (() => {});
   const cache = cachingFetch({
     dir: opts.cacheDir,
-    token: opts.token,
+    token: opts.appAuth ? opts.appAuth.cacheSecret : opts.token,
     // Inside the cache: an answer that broke off is neither cached nor handed to Octokit.
     inner: completeJsonFetch(opts.fetch ?? globalThis.fetch),
     note: say,
@@ -111,7 +119,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
   });
   const gate = serialGate((GRAPHQL_SPACING_MS * (opts.waitUnitMs ?? 1000)) / 1000);
   const octokit = new Soc2OctokitClass({
-    auth: opts.token,
+    ...(opts.appAuth ? { authStrategy: opts.appAuth.authStrategy, auth: opts.appAuth.auth } : { auth: opts.token }),
     baseUrl: opts.apiUrl,
     userAgent: opts.userAgent,
     request: { fetch: cache.fetch },
@@ -151,22 +159,12 @@ function httpStatus(e: unknown): number | undefined {
 
 export async function createGitHubContext(
   settings: GitHubSettings,
-  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; now?: () => Date; waitUnitMs?: number },
+  opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; now?: () => Date; waitUnitMs?: number; clock?: () => Date },
 ): Promise<GitHubContext> {
-  const found = findToken(settings, opts.env);
-  if (!found) {
-    const looked = settings.tokenEnv ? settings.tokenEnv : 'GITHUB_TOKEN and GH_TOKEN';
-    throw new CollectorError(
-      `No GitHub token: ${looked} ${settings.tokenEnv ? 'is' : 'are'} not set.`,
-      'credentials',
-      `Set ${settings.tokenEnv ?? 'GITHUB_TOKEN'} to a token with read access to ${settings.org} (\`soc2 permissions\` lists what it needs).`,
-    );
-  }
   const endpoint = resolveGitHubApiUrl(settings.apiUrl, opts.env);
   if (!endpoint.ok) throw endpointError(endpoint);
   const apiUrl = endpoint.url;
-  const octokit = createOctokit({
-    token: found.token,
+  const common: OctokitCommonOptions = {
     apiUrl,
     userAgent: opts.userAgent,
     cacheDir: opts.cacheDir,
@@ -174,7 +172,19 @@ export async function createGitHubContext(
     ...(opts.progress ? { progress: opts.progress } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
     ...(opts.waitUnitMs !== undefined ? { waitUnitMs: opts.waitUnitMs } : {}),
-  });
+  };
+  // GitHub App authentication (GITHUB_APP_*), or undefined when it is not asked for.
+  const app = await appInstallationClient(settings, { env: opts.env, apiUrl, client: (appAuth) => createOctokit({ ...common, appAuth }), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.progress ? { progress: opts.progress } : {}) });
+  const found = app ?? findToken(settings, opts.env);
+  if (!found) {
+    const looked = settings.tokenEnv ? settings.tokenEnv : 'GITHUB_TOKEN and GH_TOKEN';
+    throw new CollectorError(
+      `No GitHub token: ${looked} ${settings.tokenEnv ? 'is' : 'are'} not set.`,
+      'credentials',
+      `Set ${settings.tokenEnv ?? 'GITHUB_TOKEN'} to a token with read access to ${settings.org} (\`soc2 permissions\` lists what it needs), or GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY for a GitHub App.`,
+    );
+  }
+  const octokit = app?.octokit ?? createOctokit({ ...common, token: found.token });
 
   let capabilities: TokenCapabilities;
   try {
@@ -192,7 +202,7 @@ export async function createGitHubContext(
     throw new CollectorError(`Could not reach GitHub at ${apiUrl}: ${message}`, status && status >= 500 ? 'unavailable' : 'other', 'Check the network and GITHUB_API_URL, then run again.', { cause: e });
   }
   opts.progress?.(describe(capabilities, found.from));
-  const identity = await probeIdentity(octokit, { apiUrl, token: found.token, capabilities, ...(opts.now ? { now: opts.now } : {}) });
+  const identity = app?.identity ?? await probeIdentity(octokit, { apiUrl, token: found.token, capabilities, ...(opts.now ? { now: opts.now } : {}) });
   return { org: settings.org, repos: { ...settings.repos, includeForks: settings.includeForks }, octokit, capabilities, identity };
 }
 

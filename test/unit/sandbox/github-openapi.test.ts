@@ -19,6 +19,7 @@ import { loadGitHubOpenApi, type OpenApiChecker } from '../../fakes/github-opena
 import { recordingFetch, type RecordedExchange } from '../../fakes/github-recorder.js';
 import { rewritingFetch, type Rewrite } from '../../fakes/github-rewrite.js';
 import { startHarness, type Harness } from '../../fakes/github-context.js';
+import { testApp } from '../../fakes/github-app.js';
 
 let openapi: OpenApiChecker;
 beforeAll(() => {
@@ -66,6 +67,8 @@ interface Scenario {
   rewrite?: Rewrite;
   /** Only these collectors (default: every GitHub collector). */
   only?: 'inventory';
+  /** Authenticate as a GitHub App installation (GITHUB_APP_*) instead of the token. */
+  app?: true;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -77,13 +80,17 @@ const SCENARIOS: Scenario[] = [
   { name: 'REST fallback, member without admin rights', estate: richEstate, opts: { graphqlMissingFields: ['Ref.rules'] }, token: DEMO_TOKENS.member },
   { name: 'GraphQL, owner token with repo scope only', estate: richEstate, opts: {}, token: DEMO_TOKENS.narrow },
   { name: '120 repositories (pages of the repository list)', estate: () => benchGitHubEstate(120), opts: {}, token: DEMO_TOKENS.owner, only: 'inventory' },
+  { name: 'GraphQL, GitHub App installation', estate: richEstate, opts: {}, token: DEMO_TOKENS.owner, app: true },
 ];
 
 async function record(s: Scenario): Promise<RecordedExchange[]> {
   const log: RecordedExchange[] = [];
-  h = await startHarness(s.estate(), s.opts);
+  const estate = s.estate();
+  const app = s.app ? testApp(estate) : undefined;
+  h = await startHarness(estate, { ...s.opts, ...(app ? { app: { app: app.app } } : {}) });
   const recorder = recordingFetch(log);
-  const gh = await h.github({ token: s.token, fetch: s.rewrite ? rewritingFetch(s.rewrite, recorder) : recorder });
+  const env: Record<string, string> = app ? { GITHUB_APP_ID: String(app.app.id), GITHUB_APP_PRIVATE_KEY: app.privateKey } : {};
+  const gh = await h.github({ token: s.token, env, fetch: s.rewrite ? rewritingFetch(s.rewrite, recorder) : recorder });
   const ctx = h.ctx(gh);
   if (s.only === 'inventory') {
     await repositoryInventory(ctx);
