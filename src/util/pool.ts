@@ -44,3 +44,8 @@ export async function mapPool<T, U>(items: readonly T[], opts: PoolOptions, fn: 
   if (next < items.length && signal?.aborted) throw signal.reason;
   return out;
 }
+
+/** Pool options for fan-out inside one collector call: the default bound, stopped by the call's signal. */
+export function fanOut(ctx: { signal: AbortSignal }): PoolOptions {
+  return { concurrency: DEFAULT_CONCURRENCY, signal: ctx.signal };
+}

@@ -533,20 +533,6 @@ export function globToRegExp(glob: string): LinearPattern {
   return compileLinear(`^${re}$`);
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the input order in the output. */
-export async function mapLimit<T, U>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<U>): Promise<U[]> {
-  const out = new Array<U>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 /** 1-based line number of a character offset. */
 export function lineOf(text: string, offset: number): number {
   let line = 1;
