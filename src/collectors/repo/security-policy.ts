@@ -12,7 +12,8 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
-import { gapFromError, restGet, errorStatus } from '../github/http.js';
+import { gapFromError, restGet } from '../github/http.js';
+import { errorStatus } from '../../util/error-status.js';
 import { dirGaps, findAll, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
 
 const DIRS = ['.github/', '', 'docs/'];
