@@ -9,7 +9,8 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CollectorError } from '../../errors.js';
 import type { ApiCall, CollectContext, Gap } from '../types.js';
-import { compileLinear, type LinearPattern } from '../../pattern.js';
+import type { LinearPattern } from '../../pattern.js';
+import { compileGlob } from '../../util/glob.js';
 
 /** How the list of files was obtained; recorded in every repo.* evidence file. */
 export type FileListMethod = 'git' | 'walk';
@@ -501,36 +502,13 @@ export function readGap(snap: RepoSnapshot, result: Refusal): Gap {
 }
 
 /**
- * A glob as a RegExp over '/'-separated relative paths: `**` spans directories, `*` and `?` stay
- * within one segment, and a pattern ending in '/' matches everything below that directory.
+ * A glob (src/util/glob.ts) over '/'-separated paths relative to the checkout: a leading './' or
+ * '/' is dropped, and a pattern ending in '/' matches everything below that directory.
  */
 export function globToRegExp(glob: string): LinearPattern {
   let g = glob.trim().replace(/^\.\//, '').replace(/^\//, '');
   if (g.endsWith('/')) g += '**';
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const ch = g[i] as string;
-    if (ch === '*') {
-      if (g[i + 1] === '*') {
-        i++;
-        if (g[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (ch === '?') {
-      re += '[^/]';
-    } else {
-      re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  // RE2: globs come from control params and from the checkout's own package.json, and a pattern
-  // like **a**a**a**b would make RegExp backtrack for hours on a long path.
-  return compileLinear(`^${re}$`);
+  return compileGlob(g);
 }
 
 /** 1-based line number of a character offset. */
