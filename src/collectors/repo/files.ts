@@ -463,6 +463,18 @@ export async function readRepoFile(
   );
 }
 
+/**
+ * A whole file of the checkout as text ('' for a binary file), for a collector that cannot judge
+ * without it: a file that could not be read gives undefined and a gap in `into.gaps`, because a
+ * caller that read it as empty could excuse what it should have checked.
+ */
+export async function readRepoText(ctx: CollectContext, snap: RepoSnapshot, rel: string, into: { calls: ApiCall[]; gaps: Gap[] }): Promise<string | undefined> {
+  const read = await readRepoFile(ctx, rel, { calls: into.calls });
+  if (read.ok) return read.text;
+  into.gaps.push(readGap(snap, read));
+  return undefined;
+}
+
 /** Whether `rel` is a regular file inside the checkout (a link leading out of it is not). */
 export async function isRepoFile(ctx: CollectContext, rel: string): Promise<boolean> {
   try {
