@@ -4,10 +4,11 @@
  * of failing and erroring findings — and ignores everything else, so results written by an older
  * or newer soc2 (another schemaVersion, passing findings reduced to counts) still compare.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { MAX_RESULTS_BYTES, readInputText } from '../input-file.js';
 import type { Results } from '../results.js';
 
 const findingView = z.object({
@@ -83,12 +84,13 @@ export function readResultsView(path: string, cwd: string, role = 'results'): Re
     shown = join(path, 'results.json');
     if (!existsSync(file)) throw new UsageError(`${path} is a folder without a results.json (the ${role}).`, WHAT_TO_PASS);
   }
+  // A FIFO, a device or an oversized file is an exit-2 error naming it, never a hang.
+  const { text } = readInputText(file, { display: shown, maxBytes: MAX_RESULTS_BYTES, what: `results file (the ${role})`, remediation: WHAT_TO_PASS });
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = JSON.parse(text);
   } catch (e) {
-    const why = e instanceof SyntaxError ? `is not valid JSON (${e.message})` : `cannot be read (${e instanceof Error ? e.message : String(e)})`;
-    throw new UsageError(`${shown} ${why}; it was given as the ${role}.`, WHAT_TO_PASS);
+    throw new UsageError(`${shown} is not valid JSON (${e instanceof Error ? e.message : String(e)}); it was given as the ${role}.`, WHAT_TO_PASS);
   }
   const parsed = resultsView.safeParse(data);
   if (!parsed.success) {

@@ -8,6 +8,7 @@ import { CollectorError, Soc2Error } from '../errors.js';
 import { redactDeep, redactString } from '../evidence/redact.js';
 import type { PlannedCall } from './plan.js';
 import { createSharedReads, type ContextBase, type SharedReads } from './memo.js';
+import { mapPool } from '../util/pool.js';
 
 export type CallOutcome =
   | { kind: 'evidence'; collector: AnyCollector; evidence: Evidence<Record<string, unknown>>; startedAt: Date; finishedAt: Date }
@@ -34,30 +35,24 @@ export interface CollectOptions {
 
 export async function collectAll(calls: readonly PlannedCall[], opts: CollectOptions): Promise<Map<string, CallOutcome>> {
   const results = new Map<string, CallOutcome>();
-  let next = 0;
   let done = 0;
-  // A usage error (a bad token) stops the run: workers take no new calls, and it is thrown once
-  // the calls in flight have settled, so nothing keeps running behind the CLI's exit.
-  let fatal: unknown;
   // Reads shared through ctx.memo run under the run's signal, not under the first caller's.
   const runSignal = opts.signal ?? new AbortController().signal;
   const shared = createSharedReads(runSignal);
-  const worker = async () => {
-    while (next < calls.length && fatal === undefined) {
-      const index = next++;
-      const call = calls[index]!;
+  // A usage error (a bad token) stops the run: the pool takes no new calls, and it is thrown once
+  // the calls in flight have settled, so nothing keeps running behind the CLI's exit. A cancelled
+  // run starts no further call; those it did not start end as cancelled below.
+  try {
+    await mapPool(calls, { concurrency: opts.concurrency, signal: runSignal }, async (call, index) => {
       opts.onStart?.(call, index);
-      try {
-        const outcome = await collectOne(call, opts, shared, runSignal);
-        results.set(call.key, outcome);
-        opts.onDone?.(call, outcome, ++done, calls.length);
-      } catch (e) {
-        fatal ??= e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency, calls.length)) }, worker));
-  if (fatal !== undefined) throw fatal;
+      const outcome = await collectOne(call, opts, shared, runSignal);
+      results.set(call.key, outcome);
+      opts.onDone?.(call, outcome, ++done, calls.length);
+    });
+  } catch (e) {
+    if (!runSignal.aborted || (e instanceof Soc2Error && e.exitCode === 2)) throw e;
+  }
+  for (const call of calls) if (!results.has(call.key)) results.set(call.key, { kind: 'error', collector: undefined, reason: CANCELLED });
   return results;
 }
 
@@ -72,29 +67,30 @@ async function collectOne(call: PlannedCall, opts: CollectOptions, shared: Share
         : { kind: 'error', collector, reason: redactString(ctxResult.reason) };
     }
     const timeoutMs = collector.timeoutMs ?? opts.timeoutMs;
-    const controller = new AbortController();
+    // The call's own signal aborts on its timeout or with the run. AbortSignal.any adds no listener
+    // to the run's signal, so any number of calls in flight leave it with none (a listener per
+    // call tripped Node's MaxListenersExceededWarning past ten).
+    const timedOut = new AbortController();
+    const signal = AbortSignal.any([runSignal, timedOut.signal]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         // Reject before aborting: a collector that answers the abort with partial evidence must not win the race.
         reject(new CollectorError(`${collector!.id} did not finish within ${formatSeconds(timeoutMs)} and was stopped.`, 'timeout',
           'Raise timeoutSeconds in soc2.config.yaml, or narrow the scope (fewer regions or repositories).'));
-        controller.abort();
+        timedOut.abort();
       }, timeoutMs);
       timer.unref?.();
     });
     if (runSignal.aborted) return { kind: 'error', collector, reason: CANCELLED };
-    const cancel = () => controller.abort(runSignal.reason);
-    runSignal.addEventListener('abort', cancel, { once: true });
     const startedAt = opts.now();
     try {
-      const evidence = await Promise.race([collector.collect(shared.contextFor(ctxResult.ctx, controller.signal), call.params), timeout]);
+      const evidence = await Promise.race([collector.collect(shared.contextFor(ctxResult.ctx, signal), call.params), timeout]);
       // Where evidence enters the engine: everything downstream (evaluation, results.json, reports,
       // the terminal, evidence/) sees only the redacted copy.
       return { kind: 'evidence', collector, evidence: redactDeep(evidence), startedAt, finishedAt: opts.now() };
     } finally {
       clearTimeout(timer);
-      runSignal.removeEventListener('abort', cancel);
     }
   } catch (e) {
     if (e instanceof Soc2Error && e.exitCode === 2) throw e;

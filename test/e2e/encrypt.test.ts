@@ -55,6 +55,6 @@ describe('soc2 encrypt and soc2 decrypt', () => {
 
     const noId = await runCli(['decrypt', 'report.tar.age', '--identity', 'missing.txt', '--out', 'x'], { cwd });
     expect(noId.code).toBe(2);
-    expect(noId.stderr).toContain('Cannot read the identity file missing.txt: no such file');
+    expect(noId.stderr).toContain('missing.txt: no such file: the age identity file does not exist.');
   });
 });

@@ -79,6 +79,6 @@ describe('soc2 sample', () => {
     expect(bad.stderr).toContain('bad.csv:3: a quoted field is never closed.');
     const missing = await runCli(['sample', 'nope.csv', '--size', '1', '--seed', '1'], { cwd });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('Cannot read nope.csv: no such file.');
+    expect(missing.stderr).toContain('nope.csv: no such file: the population CSV does not exist.');
   });
 });

@@ -1,8 +1,10 @@
 /** `soc2 decrypt`: open a bundle encrypted with age, into a new directory, safely. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '../../errors.js';
+import { readInputText } from '../../input-file.js';
 import { decryptBundle, parseIdentities } from '../../evidence/encrypt.js';
+
+/** An identity file holds a few keys and comments; far more is not one. */
+const MAX_IDENTITY_BYTES = 64 * 1024;
 
 export interface DecryptCommandOptions {
   identity: string;
@@ -11,13 +13,10 @@ export interface DecryptCommandOptions {
 
 export async function decryptCommand(file: string, opts: DecryptCommandOptions): Promise<void> {
   const cwd = process.cwd();
-  let text: string;
-  try {
-    text = readFileSync(resolve(cwd, opts.identity), 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read the identity file ${opts.identity}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}.`, 'Pass the file `age-keygen` wrote (it holds a line starting with AGE-SECRET-KEY-1).');
-  }
+  const { text } = readInputText(resolve(cwd, opts.identity), {
+    display: opts.identity, maxBytes: MAX_IDENTITY_BYTES, what: 'age identity file',
+    remediation: 'Pass the file `age-keygen` wrote (it holds a line starting with AGE-SECRET-KEY-1).',
+  });
   const identities = parseIdentities(text, opts.identity);
   const r = await decryptBundle({ file: resolve(cwd, file), identities, outDir: resolve(cwd, opts.out), identityOrigin: opts.identity });
   process.stdout.write(

@@ -5,9 +5,9 @@
  * so an auditor can re-draw the same rows, with soc2 or without it.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { readInputFile } from '../../input-file.js';
 import { PopulationFormatError, parsePopulation, type Population, type PopulationRow } from '../../evidence/population.js';
 import { SAMPLING_ALGORITHM, drawSample } from '../../evidence/sampling.js';
 import { terminalSafe } from '../terminal.js';
@@ -68,13 +68,14 @@ function parseSeed(raw: string | undefined): bigint {
   return BigInt(raw);
 }
 
+/** A population CSV grows with the estate (a row per change): far above any real one, still in memory. */
+const MAX_POPULATION_BYTES = 256 * 1024 * 1024;
+
 function readPopulationFile(file: string): Buffer {
-  try {
-    return readFileSync(resolve(process.cwd(), file));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`Cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message}.`, 'Pass the population CSV to sample, for example evidence/github/…-changes.csv from a report directory.');
-  }
+  return readInputFile(resolve(process.cwd(), file), {
+    display: file, maxBytes: MAX_POPULATION_BYTES, what: 'population CSV',
+    remediation: 'Pass the population CSV to sample, for example evidence/github/…-changes.csv from a report directory.',
+  });
 }
 
 function asText(p: Population, picked: PopulationRow[], drawOf: Map<number, number>, params: Params): string {

@@ -6,6 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import type * as Sdk from '@aws-sdk/client-config-service';
 import type { ApiCall, CollectContext, Gap } from '../types.js';
+import { errorRequestId, errorStatus } from '../../util/error-status.js';
 import { gapFromAwsError, type AwsCallSite } from './errors.js';
 
 /** The read-only operations soc2 uses: input and output shapes, straight from the SDK. */
@@ -48,12 +49,12 @@ function withoutToken(input: object): Record<string, unknown> {
   return rest;
 }
 
-function errorStatus(error: unknown): { status?: number; requestId?: string } {
-  const m = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } } | undefined)?.$metadata;
-  const out: { status?: number; requestId?: string } = {};
-  if (m?.httpStatusCode !== undefined) out.status = m.httpStatusCode;
-  if (m?.requestId) out.requestId = m.requestId;
-  return out;
+/** What a failed request's error says about its answer: the status, and the request id unless an earlier page gave one. */
+function recordFailure(call: ApiCall, error: unknown): void {
+  const status = errorStatus(error);
+  if (status !== undefined) call.status = status;
+  const requestId = errorRequestId(error);
+  if (!call.requestId && requestId) call.requestId = requestId;
 }
 
 async function sendRaw<O extends OperationName>(ctx: CollectContext, op: O, input: In<O>, target: CallTarget): Promise<Out<O>> {
@@ -89,7 +90,7 @@ export async function callAws<O extends OperationName>(ctx: CollectContext, op: 
     if (value.$metadata.requestId) call.requestId = value.$metadata.requestId;
     return { ok: true, value, call };
   } catch (error) {
-    Object.assign(call, errorStatus(error));
+    recordFailure(call, error);
     return { ok: false, error, call, gap: gapFromAwsError(error, { ...target, operation: op }) };
   }
 }
@@ -136,9 +137,7 @@ export async function paginateAws<O extends OperationName, K extends ListKey<O>>
     try {
       out = await sendRaw(ctx, op, (token ? { ...request, NextToken: token } : request) as In<O>, target);
     } catch (error) {
-      const { status, requestId } = errorStatus(error);
-      if (status !== undefined) call.status = status;
-      if (!call.requestId && requestId) call.requestId = requestId;
+      recordFailure(call, error);
       call.items = items.length;
       return { ok: false, error, gap: gapFromAwsError(error, { ...target, operation: op }), items, call, ...(first ? { first } : {}) };
     }

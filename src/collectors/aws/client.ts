@@ -8,6 +8,7 @@
 import type { ConfigServiceClient, ConfigServiceClientConfig } from '@aws-sdk/client-config-service';
 import type { AwsSettings } from '../../config/schema.js';
 import { CollectorError } from '../../errors.js';
+import { errorStatus } from '../../util/error-status.js';
 import type { ApiCall, AwsCallerIdentity, AwsContext } from '../types.js';
 
 export { gapFromAwsError, awsErrorFacts } from './errors.js';
@@ -270,8 +271,8 @@ async function askCallerIdentity(config: ConfigServiceClientConfig, hosts: HostL
     if (!out.Account || !out.Arn) throw new Error('STS answered without Account or Arn');
     return { account: out.Account, arn: out.Arn, call };
   } catch (e) {
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    const status = err.$metadata?.httpStatusCode;
+    const err = e as { name?: string; message?: string };
+    const status = errorStatus(e);
     throw new Error(`STS GetCallerIdentity in ${String(config.region)} failed${status ? ` (HTTP ${status})` : ''}: ${err.name && err.name !== 'Error' ? `${err.name}: ` : ''}${err.message ?? String(e)}`);
   } finally {
     sts.destroy();

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import type { ConfigurationRecorder } from '@aws-sdk/client-config-service';
 import { aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust } from './aggregate.js';
-import { EvidenceBuilder, inParallel, requireAws } from './evidence.js';
+import { EvidenceBuilder, requireAws } from './evidence.js';
+import { fanOut, mapPool } from '../../util/pool.js';
 import { describeProblems, recordsAllTypes, upperStatus, type RecorderItem } from './recorder-health.js';
 import { recorderIn, type RecorderRead } from './regional.js';
 
@@ -182,7 +183,7 @@ export const collector: Collector<ConfigRecorderParams, RecorderState> = {
       await collectAggregate(ctx, out);
       return out.build();
     }
-    const reads = await inParallel(aws.regions, async (region) => ({ region, read: out.use(await recorderIn(ctx, region)) }));
+    const reads = await mapPool(aws.regions, fanOut(ctx), async (region) => ({ region, read: out.use(await recorderIn(ctx, region)) }));
     const known = reads.filter((r): r is { region: string; read: RecorderRead } => r.read !== undefined);
     const states = known.map(({ read }) => stateOf(read, null));
     const globalInScope = anyRecordsGlobal(states);

@@ -14,7 +14,8 @@ import type { CollectContext, CollectedResource, Collector, Evidence } from '../
 import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope,
 } from './aggregate.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import { EvidenceBuilder, requireAws, sortByKey } from './evidence.js';
+import { fanOut, mapPool } from '../../util/pool.js';
 import {
   accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
 } from './regional.js';
@@ -174,13 +175,13 @@ async function collectRegion(ctx: CollectContext, region: string, params: Config
   const trusted = recorder?.health.trusted ?? false;
   if (recorder && !trusted && regionMatters) out.addGap(untrustedRegionGap(recorder, recorder.health));
 
-  await inParallel(matched, async ({ requested, rules: deployed }) => {
+  await mapPool(matched, fanOut(ctx), async ({ requested, rules: deployed }) => {
     if (deployed.length === 0) {
       if (!params.global) out.addGap({ kind: 'not-found', resource: `${requested}@${region}`, message: notDeployedMessage(requested, region) });
       return;
     }
     found.set(requested, [...(found.get(requested) ?? []), region]);
-    await inParallel(deployed, async (rule: ConfigRule) => {
+    await mapPool(deployed, fanOut(ctx), async (rule: ConfigRule) => {
       const name = rule.ConfigRuleName!;
       const account = accountFromArn(rule.ConfigRuleArn) ?? recorder?.account ?? aws.accountId;
       const status = statuses?.get(name);
@@ -249,7 +250,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
   out.facts.sources = places.map(placeKey);
   const now = ctx.now();
 
-  await inParallel(places, async (place) => {
+  await mapPool(places, fanOut(ctx), async (place) => {
     const { account, region } = place;
     const where = `account ${account} in ${region}`;
     const here = rows.filter((r) => r.AccountId === account && r.AwsRegion === region);
@@ -264,7 +265,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
     const trust = placeTrust(place, view, agg, now, maxAge);
     if (!params.global || matched.some((m) => m.rows.length > 0)) trust.gaps.forEach((g) => out.addGap(g));
 
-    await inParallel(matched, async ({ requested, rows: deployed, ambiguous }) => {
+    await mapPool(matched, fanOut(ctx), async ({ requested, rows: deployed, ambiguous }) => {
       for (const a of ambiguous) {
         out.addGap({
           kind: 'other', resource: `${a.name}@${account}/${region}`,
@@ -285,7 +286,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
         return;
       }
       found.set(requested, [...(found.get(requested) ?? []), placeKey(place)]);
-      await inParallel(deployed, async (row) => {
+      await mapPool(deployed, fanOut(ctx), async (row) => {
         const name = row.ConfigRuleName;
         const level = row.Compliance?.ComplianceType;
         const results = out.use(await aggregateComplianceDetails(ctx, agg, name, account, region));
@@ -352,7 +353,7 @@ export const collector: Collector<ConfigRulesParams, RuleResult> = {
     const found = new Map<string, string[]>();
     const agg = aggregatorScope(ctx);
     if (agg) await collectAggregate(ctx, agg, params, out, counters, found);
-    else await inParallel(aws.regions, (region) => collectRegion(ctx, region, params, out, counters, found));
+    else await mapPool(aws.regions, fanOut(ctx), (region) => collectRegion(ctx, region, params, out, counters, found));
 
     if (params.global) {
       // A global rule needs to run once; it is missing only when no region (or source) has it.

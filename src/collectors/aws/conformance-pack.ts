@@ -13,7 +13,8 @@ import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorView, placeTrust, type AggregatorScope,
 } from './aggregate.js';
 import { paginateAws } from './call.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import { EvidenceBuilder, requireAws, sortByKey } from './evidence.js';
+import { fanOut, mapPool } from '../../util/pool.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, evaluationStatusIn, recorderIn, type Shared } from './regional.js';
 import { evaluationProblem, resultsProblem } from './rule-match.js';
@@ -170,7 +171,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
     return;
   }
   const now = ctx.now();
-  await inParallel(holders, async (holder) => {
+  await mapPool(holders, fanOut(ctx), async (holder) => {
     const where = `${holder.account}/${holder.region}`;
     const trust = placeTrust({ account: holder.account, region: holder.region }, view, agg, now, maxAge);
     trust.gaps.forEach((g) => out.addGap(g));
@@ -180,7 +181,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
     }
     const packRules = rows.filter((r) => r.AccountId === holder.account && r.AwsRegion === holder.region && /-conformance-pack-[a-z0-9]+$/.test(r.ConfigRuleName ?? ''))
       .filter((r) => !params.rules || params.rules.includes(r.ConfigRuleName ?? ''));
-    await inParallel(packRules, async (row) => {
+    await mapPool(packRules, fanOut(ctx), async (row) => {
       const name = row.ConfigRuleName!;
       const results = out.use(await aggregateComplianceDetails(ctx, agg, name, holder.account, holder.region));
       if (!results) return;
@@ -255,7 +256,7 @@ export const collector: Collector<ConformancePackParams, PackResult> = {
     const withheld = { n: 0 };
     const agg = aggregatorScope(ctx);
     if (agg) await collectAggregate(ctx, agg, params, out, withheld);
-    else await inParallel(aws.regions, (region) => collectRegion(ctx, region, params, out, withheld));
+    else await mapPool(aws.regions, fanOut(ctx), (region) => collectRegion(ctx, region, params, out, withheld));
     sortByKey(out.resources, (r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
     out.facts.pack = params.pack;
     if (withheld.n) out.facts.compliantResultsWithheld = withheld.n;

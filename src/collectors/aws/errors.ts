@@ -3,6 +3,7 @@
  * code), never `instanceof`: unmodeled codes such as AccessDeniedException and ThrottlingException
  * arrive as a plain ConfigServiceServiceException whose `name` is the code.
  */
+import { errorRequestId, errorStatus } from '../../util/error-status.js';
 import type { Gap } from '../types.js';
 
 /** Where a failed call was made, for the sentence in the gap. */
@@ -53,8 +54,8 @@ function field(err: unknown, key: string): unknown {
 
 /** Reads code, status, request id and attempts from whatever the SDK threw. */
 export function awsErrorFacts(err: unknown): AwsErrorFacts {
-  const metadata = field(err, '$metadata') as { httpStatusCode?: number; requestId?: string; attempts?: number } | undefined;
-  const httpStatus = metadata?.httpStatusCode;
+  const metadata = field(err, '$metadata') as { attempts?: number } | undefined;
+  const httpStatus = errorStatus(err);
   // Node network errors carry the useful code in `code`; SDK errors in `name`.
   const nodeCode = field(err, 'code');
   const name = field(err, 'name');
@@ -73,7 +74,8 @@ export function awsErrorFacts(err: unknown): AwsErrorFacts {
   else kind = 'other';
   const facts: AwsErrorFacts = { kind, code, message };
   if (httpStatus !== undefined) facts.httpStatus = httpStatus;
-  if (metadata?.requestId) facts.requestId = metadata.requestId;
+  const requestId = errorRequestId(err);
+  if (requestId) facts.requestId = requestId;
   if (metadata?.attempts !== undefined) facts.attempts = metadata.attempts;
   return facts;
 }

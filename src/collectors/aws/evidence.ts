@@ -62,8 +62,3 @@ export function sortByKey<T>(items: T[], key: (item: T) => string): T[] {
   keyed.forEach(([, item], i) => (items[i] = item));
   return items;
 }
-
-/** Maps over items with all calls in flight together (the SDK's connection pool bounds concurrency). */
-export function inParallel<T, U>(items: readonly T[], fn: (item: T) => Promise<U>): Promise<U[]> {
-  return Promise.all(items.map(fn));
-}

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import { aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope, type PlaceTrust } from './aggregate.js';
 import { paginateAws } from './call.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import { EvidenceBuilder, requireAws, sortByKey } from './evidence.js';
+import { fanOut, mapPool } from '../../util/pool.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, recorderIn } from './regional.js';
 
@@ -102,7 +103,7 @@ async function collectRegions(ctx: CollectContext, params: ResourceQueryParams, 
   out.facts.expression = expression;
   let total = 0;
   let withheld = 0;
-  await inParallel(aws.regions, async (region) => {
+  await mapPool(aws.regions, fanOut(ctx), async (region) => {
     const [recorderRead, page] = await Promise.all([
       recorderIn(ctx, region),
       paginateAws(ctx, 'SelectResourceConfig', { Expression: expression }, 'Results', { region }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectResourceConfig }),

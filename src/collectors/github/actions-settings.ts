@@ -10,7 +10,8 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
-import { errorStatus, gapFromError, restGet } from './http.js';
+import { gapFromError, restGet } from './http.js';
+import { errorStatus } from '../../util/error-status.js';
 import { collectPerRepo } from './repos.js';
 import { tri } from './three-valued.js';
 

@@ -10,7 +10,8 @@ import type { ApiCall } from '../types.js';
 import type { RateBudget, Soc2Octokit, TokenCapabilities, TokenIdentity } from './client.js';
 import { classicScopesGranting, GITHUB_PERMISSIONS, type GitHubPermission } from './permissions.js';
 import { outOfScopeReason, type RepoScope } from './scope.js';
-import { errorMessage, errorStatus } from './http.js';
+import { errorMessage } from './http.js';
+import { errorStatus } from '../../util/error-status.js';
 
 type Verdict = 'granted' | 'missing' | 'untested';
 

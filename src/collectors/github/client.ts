@@ -16,6 +16,7 @@ import { probeCapabilities, probeIdentity } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
 import { completeJsonFetch } from './complete-json.js';
 import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
+import { errorStatus } from '../../util/error-status.js';
 import { serialGate } from './gate.js';
 import { appInstallationClient, type AppIdentity, type AppOctokitAuth } from './app-auth.js';
 
@@ -153,10 +154,6 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
   return octokit;
 }
 
-function httpStatus(e: unknown): number | undefined {
-  return typeof e === 'object' && e !== null && 'status' in e && typeof (e as { status: unknown }).status === 'number' ? (e as { status: number }).status : undefined;
-}
-
 export async function createGitHubContext(
   settings: GitHubSettings,
   opts: { env: NodeJS.ProcessEnv; userAgent: string; cacheDir: string; progress?: (msg: string) => void; fetch?: typeof fetch; now?: () => Date; waitUnitMs?: number; clock?: () => Date },
@@ -190,7 +187,7 @@ export async function createGitHubContext(
   try {
     capabilities = await probeCapabilities(octokit, { org: settings.org, apiUrl, token: found.token, scope: { ...settings.repos, includeForks: settings.includeForks }, ...(opts.now ? { now: opts.now } : {}) });
   } catch (e) {
-    const status = httpStatus(e);
+    const status = errorStatus(e);
     if (status === 401) {
       throw new UsageError(
         `GitHub rejected the token in ${found.from} (401 Bad credentials) at ${apiUrl}.`,

@@ -5,7 +5,8 @@
  * (not available on the plan) — and any other 403/404 is the token, reported as a gap.
  */
 import type { ApiCall, CollectContext } from '../types.js';
-import { errorMessage, errorStatus, gapFromError, restList } from './http.js';
+import { errorMessage, gapFromError, restList } from './http.js';
+import { errorStatus } from '../../util/error-status.js';
 import type { Section } from './repo-facts.js';
 import type { RepoInfo } from './repos.js';
 

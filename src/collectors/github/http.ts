@@ -8,16 +8,9 @@ import type { ApiCall, CollectContext, Gap } from '../types.js';
 import { CACHE_HEADER, CACHE_NOTE_HEADER } from './etag-cache.js';
 import { ForeignOriginError } from './endpoint.js';
 import { IncompleteAnswerError } from './complete-json.js';
+import { errorStatus } from '../../util/error-status.js';
 
 export type ResponseHeaders = Record<string, string | number | undefined>;
-
-export function errorStatus(e: unknown): number | undefined {
-  if (typeof e === 'object' && e !== null && 'status' in e) {
-    const s = (e as { status: unknown }).status;
-    if (typeof s === 'number') return s;
-  }
-  return undefined;
-}
 
 /** GitHub's own message ("Branch not protected"), without Octokit's " - <docs url>" suffix. */
 export function errorMessage(e: unknown): string {

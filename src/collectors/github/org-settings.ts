@@ -7,7 +7,8 @@
  */
 import { z } from 'zod';
 import type { ApiCall, Collector, Gap } from '../types.js';
-import { errorStatus, gapFromError, isRateLimit, restGet, restList } from './http.js';
+import { gapFromError, isRateLimit, restGet, restList } from './http.js';
+import { errorStatus } from '../../util/error-status.js';
 import { tri } from './three-valued.js';
 
 const params = z.strictObject({});

@@ -6,7 +6,8 @@
  * Every section is either a value or a gap naming the permission that would close it.
  */
 import type { ApiCall, CollectContext, Gap } from '../types.js';
-import { errorMessage, errorStatus, gapFromError, gapFromGraphQLError, graphql, restGet, restList, type GraphQLErrorItem } from './http.js';
+import { errorMessage, gapFromError, gapFromGraphQLError, graphql, restGet, restList, type GraphQLErrorItem } from './http.js';
+import { errorStatus } from '../../util/error-status.js';
 import { repoFactsQuery } from './queries.js';
 import { repositoryInventory, type RepoInfo } from './repos.js';
 import { count, tri } from './three-valued.js';

@@ -6,6 +6,7 @@
 import type { ApiCall, CollectContext, CollectedResource, Evidence, Gap } from '../types.js';
 import { gapFromError, restList } from './http.js';
 import { outOfScopeReason } from './scope.js';
+import { fanOut, mapPool } from '../../util/pool.js';
 
 export type FeatureStatus = 'enabled' | 'disabled';
 
@@ -99,7 +100,7 @@ export function archivedResource<R>(repo: RepoInfo, data: R): CollectedResource<
   return { id: repo.fullName, data, notApplicable: `${repo.fullName} is archived (read-only): no change can reach it, so its settings no longer protect anything.` };
 }
 
-/** Runs `perRepo` for every non-archived repository concurrently and assembles evidence. */
+/** Runs `perRepo` for every non-archived repository, a bounded number at once, and assembles evidence. */
 export async function collectPerRepo<R extends object>(
   ctx: CollectContext,
   archivedData: (repo: RepoInfo) => R,
@@ -110,7 +111,7 @@ export async function collectPerRepo<R extends object>(
   const resources: Array<CollectedResource<R>> = [];
   const gaps: Gap[] = [];
   const calls = new Set<ApiCall>(inv.calls);
-  const results = await Promise.all(inv.repos.map(async (repo) => ({ repo, out: repo.archived ? undefined : await perRepo(repo) })));
+  const results = await mapPool(inv.repos, fanOut(ctx), async (repo) => ({ repo, out: repo.archived ? undefined : await perRepo(repo) }));
   for (const { repo, out } of results) {
     if (!out) {
       resources.push(archivedResource(repo, archivedData(repo)));

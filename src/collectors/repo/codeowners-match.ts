@@ -46,7 +46,7 @@ export function compileCodeownersPattern(pattern: string): CodeownersPattern {
     return {
       pattern,
       matches: (path, segments = path.split('/')) => {
-        for (let i = 0; i < segments.length - below; i++) if (globMatches(name.glob, segments[i] as string)) return true;
+        for (let i = 0; i < segments.length - below; i++) if (segmentMatches(name.glob, segments[i] as string)) return true;
         return false;
       },
     };
@@ -106,15 +106,19 @@ function matchParts(parts: readonly Part[], segs: readonly string[]): boolean {
         if (from !== -1 && j - from >= part.min) next[j] = true;
       }
     } else {
-      for (let j = 0; j < segs.length; j++) if (reachable[j] && globMatches(part.glob, segs[j] as string)) next[j + 1] = true;
+      for (let j = 0; j < segs.length; j++) if (reachable[j] && segmentMatches(part.glob, segs[j] as string)) next[j + 1] = true;
     }
     reachable = next;
   }
   return reachable[segs.length] === true;
 }
 
-/** `*` any run of characters, `?` one character, `\x` the character x; within one segment. */
-export function globMatches(glob: string, text: string): boolean {
+/**
+ * One path segment against one segment of a CODEOWNERS pattern: `*` any run of characters, `?` one
+ * character, `\x` the character x (the `*` and `?` of src/util/glob.ts, within a segment), matched
+ * without a regular expression because every rule meets every file of the checkout.
+ */
+export function segmentMatches(glob: string, text: string): boolean {
   let g = 0;
   let t = 0;
   let starG = -1;

@@ -9,7 +9,7 @@ import { parseDocument, isMap, isSeq, LineCounter, type Node } from 'yaml';
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
 import JSON5 from 'json5';
-import { dirGaps, findFirst, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
+import { dirGaps, findFirst, loadRepo, readRepoText, repoFacts } from './files.js';
 import { keyLine } from './json-locate.js';
 
 export const DEPENDABOT_LOCATIONS = ['.github/dependabot.yml', '.github/dependabot.yaml'] as const;
@@ -140,13 +140,6 @@ function renovateSwitch(file: string, text: string, config: unknown, path: reado
   return undefined;
 }
 
-async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
-  const read = await readRepoFile(ctx, file, { calls });
-  if (read.ok) return read.binary ? '' : read.text;
-  gaps.push(readGap(snap, read));
-  return undefined;
-}
-
 export const collector: Collector<DependencyUpdatesParams, DependencyUpdatesResource> = {
   id: 'repo.dependency-updates',
   source: 'repo',
@@ -187,7 +180,7 @@ assert:
     const dependabot = findFirst(snap, DEPENDABOT_LOCATIONS);
     if (dependabot !== undefined) {
       data.dependabotConfigPath = dependabot;
-      const text = await readText(ctx, snap, dependabot, calls, gaps);
+      const text = await readRepoText(ctx, snap, dependabot, { calls, gaps });
       if (text !== undefined) {
         const result = inspectDependabot(dependabot, text);
         data.dependabotEcosystems = result.ecosystems;
@@ -200,7 +193,7 @@ assert:
     const renovate = findFirst(snap, RENOVATE_LOCATIONS);
     if (renovate !== undefined) {
       data.renovateConfigPath = renovate;
-      const text = await readText(ctx, snap, renovate, calls, gaps);
+      const text = await readRepoText(ctx, snap, renovate, { calls, gaps });
       if (text !== undefined) {
         const p = inspectRenovate(renovate, text);
         if (p) data.problems.push(p);
@@ -208,7 +201,7 @@ assert:
       }
     } else if (snap.files.includes('package.json')) {
       // Renovate still honours a "renovate" key in the root package.json (deprecated, but found).
-      const text = await readText(ctx, snap, 'package.json', calls, gaps);
+      const text = await readRepoText(ctx, snap, 'package.json', { calls, gaps });
       let pkg: unknown;
       try {
         pkg = text === undefined ? undefined : JSON.parse(text);

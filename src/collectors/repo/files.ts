@@ -9,7 +9,8 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CollectorError } from '../../errors.js';
 import type { ApiCall, CollectContext, Gap } from '../types.js';
-import { compileLinear, type LinearPattern } from '../../pattern.js';
+import type { LinearPattern } from '../../pattern.js';
+import { compileGlob } from '../../util/glob.js';
 
 /** How the list of files was obtained; recorded in every repo.* evidence file. */
 export type FileListMethod = 'git' | 'walk';
@@ -462,6 +463,18 @@ export async function readRepoFile(
   );
 }
 
+/**
+ * A whole file of the checkout as text ('' for a binary file), for a collector that cannot judge
+ * without it: a file that could not be read gives undefined and a gap in `into.gaps`, because a
+ * caller that read it as empty could excuse what it should have checked.
+ */
+export async function readRepoText(ctx: CollectContext, snap: RepoSnapshot, rel: string, into: { calls: ApiCall[]; gaps: Gap[] }): Promise<string | undefined> {
+  const read = await readRepoFile(ctx, rel, { calls: into.calls });
+  if (read.ok) return read.text;
+  into.gaps.push(readGap(snap, read));
+  return undefined;
+}
+
 /** Whether `rel` is a regular file inside the checkout (a link leading out of it is not). */
 export async function isRepoFile(ctx: CollectContext, rel: string): Promise<boolean> {
   try {
@@ -501,50 +514,13 @@ export function readGap(snap: RepoSnapshot, result: Refusal): Gap {
 }
 
 /**
- * A glob as a RegExp over '/'-separated relative paths: `**` spans directories, `*` and `?` stay
- * within one segment, and a pattern ending in '/' matches everything below that directory.
+ * A glob (src/util/glob.ts) over '/'-separated paths relative to the checkout: a leading './' or
+ * '/' is dropped, and a pattern ending in '/' matches everything below that directory.
  */
 export function globToRegExp(glob: string): LinearPattern {
   let g = glob.trim().replace(/^\.\//, '').replace(/^\//, '');
   if (g.endsWith('/')) g += '**';
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const ch = g[i] as string;
-    if (ch === '*') {
-      if (g[i + 1] === '*') {
-        i++;
-        if (g[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else {
-          re += '.*';
-        }
-      } else {
-        re += '[^/]*';
-      }
-    } else if (ch === '?') {
-      re += '[^/]';
-    } else {
-      re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-    }
-  }
-  // RE2: globs come from control params and from the checkout's own package.json, and a pattern
-  // like **a**a**a**b would make RegExp backtrack for hours on a long path.
-  return compileLinear(`^${re}$`);
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight, keeping the input order in the output. */
-export async function mapLimit<T, U>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<U>): Promise<U[]> {
-  const out = new Array<U>(items.length);
-  let next = 0;
-  async function worker(): Promise<void> {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+  return compileGlob(g);
 }
 
 /** 1-based line number of a character offset. */

@@ -11,7 +11,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
-import { dirGaps, globToRegExp, isRepoFile, localCall, loadRepo, readGap, readRepoFile, repoFacts, type RepoSnapshot } from './files.js';
+import { dirGaps, globToRegExp, isRepoFile, localCall, loadRepo, readRepoText, repoFacts } from './files.js';
 
 /** Manifest and lockfile directories that hold third-party copies, not this project's manifests. */
 const SKIP_SEGMENTS = new Set(['node_modules', 'vendor', '.git', 'bower_components']);
@@ -204,7 +204,7 @@ assert:
     const read = (file: string) => {
       let t = texts.get(file);
       if (!t) {
-        t = readText(ctx, snap, file, calls, gaps);
+        t = readRepoText(ctx, snap, file, { calls, gaps });
         texts.set(file, t);
       }
       return t;
@@ -453,13 +453,4 @@ assert:
 function declaresDependencies(pkg: Record<string, unknown>): boolean {
   const nonEmpty = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length > 0;
   return ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some((k) => nonEmpty(pkg[k])) || pkg.workspaces !== undefined;
-}
-
-async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
-  const r = await readRepoFile(ctx, file, { calls });
-  if (r.ok) return r.binary ? undefined : r.text;
-  // Callers read an unread manifest as empty, which could excuse it from needing a lockfile: the
-  // gap keeps that from ever passing.
-  gaps.push(readGap(snap, r));
-  return undefined;
 }

@@ -13,7 +13,8 @@
  */
 import { z } from 'zod';
 import type { CollectContext, Collector, Evidence, Gap } from '../types.js';
-import { DEFAULT_MAX_BYTES, dirGaps, globToRegExp, loadRepo, localCall, mapLimit, repoFacts, withRepoFile, type Refusal } from './files.js';
+import { DEFAULT_MAX_BYTES, dirGaps, globToRegExp, loadRepo, localCall, repoFacts, withRepoFile, type Refusal } from './files.js';
+import { mapPool } from '../../util/pool.js';
 import { ByteScanner, PRIVATE_KEY_KIND, redact, RULES, scanText, type ExampleValue, type SecretHit } from './secret-scan.js';
 
 /** Files read at once; enough to keep the disk busy without exhausting file handles. */
@@ -226,10 +227,7 @@ assert:
     let sparse = 0;
     // One aggregate call is recorded below instead of one per file: a monorepo has tens of
     // thousands, and the exact list travels as an attachment.
-    const results = await mapLimit(files, CONCURRENCY, async (file) => {
-      ctx.signal.throwIfAborted();
-      return { file, outcome: await scanFile(ctx, file, p.maxFileBytes) };
-    });
+    const results = await mapPool(files, { concurrency: CONCURRENCY, signal: ctx.signal }, async (file) => ({ file, outcome: await scanFile(ctx, file, p.maxFileBytes) }));
     for (const { file, outcome } of results) {
       if (!outcome.ok) {
         if (outcome.reason === 'missing' && snap.skipWorktree.has(file)) {

@@ -12,8 +12,9 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
-import { gapFromError, restGet, errorStatus } from '../github/http.js';
-import { dirGaps, findAll, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
+import { gapFromError, restGet } from '../github/http.js';
+import { errorStatus } from '../../util/error-status.js';
+import { dirGaps, findAll, loadRepo, readRepoText, repoFacts } from './files.js';
 
 const DIRS = ['.github/', '', 'docs/'];
 const NAMES = ['security.md', 'security.markdown', 'security.rst', 'security.adoc'];
@@ -161,13 +162,9 @@ assert:
       organisationDefaultNote: 'the repository has its own security policy',
     };
     for (const path of findAll(snap, SECURITY_POLICY_LOCATIONS, true)) {
-      const read = await readRepoFile(ctx, path, { calls });
-      if (!read.ok) {
-        // A policy that could not be read might be the one with content: that is "could not tell".
-        gaps.push(readGap(snap, read));
-        continue;
-      }
-      const text = read.binary ? '' : read.text;
+      // A policy that could not be read might be the one with content: that is "could not tell" (a gap).
+      const text = await readRepoText(ctx, snap, path, { calls, gaps });
+      if (text === undefined) continue;
       // The first file found is the one reported, but a later file with content wins over an
       // empty placeholder, as a reader browsing the repository would find it.
       if (!data.securityPolicyPresent || (!data.securityPolicyHasContent && hasContent(text))) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { diffResults, resourceLabel } from '../../../src/ci/results-diff.js';
 import { readResultsView, type ControlView, type ResultsView } from '../../../src/ci/results-reader.js';
 import { diffJson, renderDiffMarkdown, renderDiffText } from '../../../src/ci/diff-render.js';
@@ -157,5 +158,17 @@ describe('ci/results-reader', () => {
     expect(err('sarif.json')).toMatch(/^sarif\.json is not a soc2 results file \(schemaVersion: .+\); it was given as the baseline\.$/);
     expect(err('other.json')).toBe('other.json was written by prowler, not soc2; it was given as the baseline.');
     expect(err('bad-control.json')).toMatch(/^bad-control\.json is not a soc2 results file \(controls\.0\.id: /);
+  });
+
+  it('refuses a baseline that is not UTF-8 text, or not a regular file, with exit 2 naming it', () => {
+    const dir = tempDir();
+    // A valid results file but for one byte that is not UTF-8 (it used to become U+FFFD and compare).
+    const valid = Buffer.from(JSON.stringify({ schemaVersion: '1.0.0', tool: { name: 'soc2' }, controls: [{ id: 'GH-001', title: 'caf\u00e9', severity: 'high', status: 'pass', findings: [] }] }));
+    const at = valid.indexOf(0xc3);
+    writeFileSync(join(dir, 'latin1.json'), Buffer.concat([valid.subarray(0, at), Buffer.from([0xe9]), valid.subarray(at + 2)]));
+    expect(() => readResultsView('latin1.json', dir, 'baseline')).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^latin1\.json:1:\d+ .*UTF-8/) }));
+    // A named pipe with no writer: reading it the old way waited for a writer forever.
+    execFileSync('mkfifo', [join(dir, 'pipe.json')]);
+    expect(() => readResultsView('pipe.json', dir, 'baseline')).toThrow(expect.objectContaining({ exitCode: 2, message: 'pipe.json: is a named pipe (FIFO), not a regular file; soc2 reads a results file (the baseline) only from a regular file.' }));
   });
 });

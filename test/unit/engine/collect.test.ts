@@ -121,6 +121,32 @@ describe('engine/collect', () => {
     expect(started).toBe(0);
   });
 
+  it('runs 32 calls at once on one run signal without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => { if (w.name === 'MaxListenersExceededWarning') warnings.push(w); };
+    process.on('warning', onWarning);
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let started = 0;
+      // Every call waits until all 32 are in flight, so 32 of them listen on the run's signal together.
+      const col = fakeCollector('repo.wide', async () => {
+        if (++started === 32) release();
+        await gate;
+        return empty();
+      });
+      const plan = planCollection(Array.from({ length: 32 }, (_, i) => control(`A-${i}`, 'repo.wide', { i })));
+      const out = await collectAll(plan, { concurrency: 32, timeoutMs: NO_TIMEOUT, signal: new AbortController().signal, now: () => new Date(0), load: async () => col, contextFor: async () => ({ ok: true, ctx: baseCtx }) });
+      expect(started).toBe(32);
+      expect([...out.values()].every((o) => o.kind === 'evidence')).toBe(true);
+      // process.emitWarning emits on the next tick.
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   describe('reads shared through ctx.memo', () => {
     it('run under the run\'s signal: the first caller\'s timeout does not fail the other caller', async () => {
       const first = sharingCollector('repo.first', 'shared-list', 80, 20);

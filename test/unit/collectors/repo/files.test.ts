@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CollectorError } from '../../../../src/errors.js';
-import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, repoFacts, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
+import { globToRegExp, isRepoFile, loadRepo, readGap, readRepoFile, readRepoText, repoFacts, repoNameFromRemote, withRepoFile } from '../../../../src/collectors/repo/files.js';
 import { collector as codeowners } from '../../../../src/collectors/repo/codeowners.js';
 import { collector as securityPolicy } from '../../../../src/collectors/repo/security-policy.js';
 import { git, makeCtx, makeRepo, tempDir, writeFiles } from './helpers.js';
@@ -148,6 +148,19 @@ describe('collectors/repo/files', () => {
       resource: 'acme-api',
       message: 'docs/SECURITY.md was not read: docs is a symbolic link that leads outside the checkout; soc2 reads only files inside the checkout: replace the symbolic link with the file or directory itself.',
     });
+  });
+
+  it('reads text for a collector: the text, empty for a binary file, and undefined with a gap when it cannot be read', async () => {
+    const dir = await makeRepo({ 'a.txt': 'hello', 'b.bin': Buffer.from([1, 0, 2]) });
+    const ctx = makeCtx(dir);
+    const snap = await loadRepo(ctx);
+    const into = { calls: [] as import('../../../../src/collectors/types.js').ApiCall[], gaps: [] as import('../../../../src/collectors/types.js').Gap[] };
+    expect(await readRepoText(ctx, snap, 'a.txt', into)).toBe('hello');
+    expect(await readRepoText(ctx, snap, 'b.bin', into)).toBe('');
+    expect(into.gaps).toEqual([]);
+    expect(await readRepoText(ctx, snap, 'gone.txt', into)).toBeUndefined();
+    expect(into.gaps).toEqual([{ kind: 'other', resource: snap.name, message: expect.stringContaining('gone.txt') }]);
+    expect(into.calls.map((c) => c.params)).toEqual([{ path: 'a.txt' }, { path: 'b.bin' }, { path: 'gone.txt' }]);
   });
 
   it('derives owner/repo from remote URLs without keeping credentials', () => {
