@@ -17,13 +17,14 @@
  * Nothing here is imported unless GITHUB_APP_ID is set (auth-app is loaded on demand).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CollectorError, UsageError } from '../../errors.js';
+import { InputFileError, readInputText } from '../../input-file.js';
 import type { GitHubSettings } from '../../config/schema.js';
 import type { ApiCall } from '../types.js';
 import type { Soc2Octokit, TokenIdentity } from './client.js';
-import { errorMessage, errorStatus } from './http.js';
+import { errorMessage } from './http.js';
+import { errorStatus } from '../../util/error-status.js';
 
 export const APP_ENV = {
   id: 'GITHUB_APP_ID',
@@ -98,11 +99,13 @@ export function readAppCredentials(env: NodeJS.ProcessEnv, cwd: string = process
   let keyFrom: string;
   if (keyFile) {
     keyFrom = `${APP_ENV.keyFile} (${keyFile})`;
+    const remediation = `Point ${APP_ENV.keyFile} at the .pem file downloaded from the app's settings page.`;
     try {
-      pem = readFileSync(resolve(cwd, keyFile), 'utf8');
+      // A PEM is a few KiB; the safe reader refuses a FIFO, a device or a huge file instead of hanging on it.
+      pem = readInputText(resolve(cwd, keyFile), { display: keyFile, maxBytes: 64 * 1024, what: 'private key file', remediation }).text;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new UsageError(`Could not read the GitHub App's private key from ${keyFrom}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? 'unreadable'}.`, `Point ${APP_ENV.keyFile} at the .pem file downloaded from the app's settings page.`);
+      if (!(e instanceof InputFileError)) throw e;
+      throw new UsageError(`Could not read the GitHub App's private key from ${keyFrom}: ${e.issue.message.replace(/\.$/, '')}.`, remediation);
     }
   } else {
     keyFrom = APP_ENV.key;
