@@ -60,8 +60,10 @@ export function inShard(shard: Shard, name: string): boolean {
  * which is always correct, only not spread out (test/meta checks every collector is named).
  */
 export const COLLECTOR_SPLIT: Readonly<Record<string, 'repositories' | 'regions' | 'whole'>> = {
-  'aws.config-recorder': 'regions',
-  'aws.config-rules': 'regions',
+  // Both judge across regions: global resource types need recording in one region in scope, and a
+  // rule that checks global resources need be deployed in only one. A region alone cannot tell.
+  'aws.config-recorder': 'whole',
+  'aws.config-rules': 'whole',
   'aws.conformance-pack': 'regions',
   'aws.resource-query': 'regions',
   'github.actions-settings': 'repositories',

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { executeRun } from '../../src/cli/commands/run.js';
+import { configSchema } from '../../src/config/schema.js';
+import type { LoadedConfig } from '../../src/config/load.js';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { writeDemoAttestations } from '../../src/sandbox/estate/attestations.js';
+import type { Results } from '../../src/results.js';
+import { shardOf } from '../../src/engine/shard.js';
+import { cleanEnv, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { resultsSchemaErrors } from '../helpers/results-schema.js';
+
+// The sample estate assessed whole, then in 4 shards joined by `soc2 merge` (through bin/): the
+// joined run must say what the whole run says. The shard runs are in-process so that every run
+// reads the estate at the estate's own clock (sandbox.now), never the machine's.
+
+const NO_STACK = /\n\s+at .+:\d+:\d+/;
+const SHARDS = 4;
+
+/** What a run decided, without what differs between any two runs (ids, times, API calls, evidence digests). */
+function decided(r: Results) {
+  return {
+    summary: r.summary,
+    criteria: r.criteria,
+    controls: r.controls.map((c) => ({
+      id: c.id, status: c.status, statusReason: c.statusReason, incomplete: c.incomplete, counts: c.counts, findings: c.findings,
+      evidence: c.evidence.map((e) => ({ file: e.file, complete: e.complete, resourceCount: e.resourceCount, gaps: e.gaps })),
+    })),
+  };
+}
+
+describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
+  let sandbox: Sandbox;
+  let work: string;
+  let loaded: LoadedConfig;
+  const read = (dir: string): Results => JSON.parse(readFileSync(join(work, dir, 'results.json'), 'utf8'));
+  const run = (out: string, shard?: { index: number; count: number }) => executeRun({
+    loaded, cwd: work, outDir: join(work, out), failOn: 'low', extraFormats: [],
+    env: { ...cleanEnv(), ...sandbox.env }, sample: true, now: sandbox.now, quiet: true, ciEnv: {},
+    ...(shard ? { shard } : {}),
+  });
+  const parts = Array.from({ length: SHARDS }, (_, i) => `part-${i + 1}`);
+  let merged: Awaited<ReturnType<typeof runCli>>;
+
+  beforeAll(async () => {
+    work = tempDir();
+    sandbox = await startSandbox({ dir: work });
+    const config = configSchema.parse({
+      aws: { regions: sandbox.aws.regions },
+      github: { org: sandbox.github.org, cacheDir: join(work, 'github-cache') },
+      repo: { path: sandbox.repoDir },
+      attestations: writeDemoAttestations(work),
+    });
+    loaded = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
+    await run('whole');
+    for (const [i, p] of parts.entries()) await run(p, { index: i + 1, count: SHARDS });
+    merged = await runCli(['merge', ...parts, '--out', 'merged', '--allow-unsigned'], { cwd: work, env: cleanEnv() });
+  }, 180_000);
+  afterAll(() => sandbox?.close());
+
+  it('joins the 4 shards into exactly what the whole run decided', () => {
+    expect(merged.stderr).not.toMatch(NO_STACK);
+    const whole = read('whole');
+    const joined = read('merged');
+    // The sample estate has seeded failures: the joined run exits as the whole run would.
+    expect(merged.code, merged.stderr).toBe(whole.summary.exitCode);
+    expect(whole.summary.fail).toBeGreaterThan(0);
+    expect(decided(joined)).toEqual(decided(whole));
+    expect(resultsSchemaErrors(joined)).toEqual([]);
+    expect(joined.run.shard).toBeUndefined();
+    expect(joined.run.merged?.parts.map((p) => p.shard)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('splits repositories and regions across the shards, each evaluated in exactly one', () => {
+    const shards = parts.map(read);
+    const repoControl = 'GH-002';
+    const byShard = shards.map((r) => r.controls.find((c) => c.id === repoControl)?.findings.map((f) => f.resource) ?? []);
+    const all = read('whole').controls.find((c) => c.id === repoControl)!.findings.map((f) => f.resource);
+    expect(byShard.flat().sort()).toEqual([...all].sort());
+    for (const [i, resources] of byShard.entries()) for (const r of resources) expect(shardOf(r, SHARDS)).toBe(i + 1);
+    // At least two shards read repositories: the work is really spread.
+    expect(byShard.filter((l) => l.length > 0).length).toBeGreaterThan(1);
+    // Organisation-level, checkout and manual controls only in shard 1.
+    for (const id of ['GH-001', 'REPO-001', 'MAN-001']) {
+      expect(shards.map((r) => r.controls.some((c) => c.id === id))).toEqual([true, false, false, false]);
+    }
+    for (const [i, r] of shards.entries()) expect(r.run.shard).toEqual({ index: i + 1, count: SHARDS, assignment: 'sha256-mod-n' });
+  });
+
+  it('records the shard in each part\'s statement and verifies the joined bundle', async () => {
+    const envelope = JSON.parse(readFileSync(join(work, 'part-2', 'attestation.intoto.jsonl'), 'utf8'));
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
+    expect(statement.predicate.shard).toEqual({ index: 2, count: SHARDS, assignment: 'sha256-mod-n' });
+    const v = await runCli(['verify', 'merged', '--allow-unsigned'], { cwd: work, env: cleanEnv() });
+    expect(v.code, v.stderr + v.stdout).toBe(0);
+    for (const f of ['report.md', 'report.html', 'junit.xml']) expect(readdirSync(join(work, 'merged'))).toContain(f);
+  });
+});
