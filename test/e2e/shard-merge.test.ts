@@ -9,7 +9,7 @@ import { writeDemoAttestations } from '../../src/sandbox/estate/attestations.js'
 import type { Results } from '../../src/results.js';
 import { shardOf } from '../../src/engine/shard.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
-import { tempDir } from '../helpers/tmp.js';
+import { tempTree } from '../helpers/tmp.js';
 import { resultsSchemaErrors } from '../helpers/results-schema.js';
 
 // The sample estate assessed whole, then in 4 shards joined by `soc2 merge` (through bin/): the
@@ -17,6 +17,30 @@ import { resultsSchemaErrors } from '../helpers/results-schema.js';
 // reads the estate at the estate's own clock (sandbox.now), never the machine's.
 
 const NO_STACK = /\n\s+at .+:\d+:\d+/;
+
+// The built-in AWS controls read rules and recorders, which are judged across regions and stay
+// whole; these two read region by region, so their regions are split across the shards.
+const taggedBuckets = `id: TAG-001
+title: Buckets carry tags
+criteria: [CC6.1]
+severity: low
+description: Every bucket says who owns it.
+collector: aws.resource-query
+params:
+  expression: SELECT resourceId, resourceType, tags WHERE resourceType = 'AWS::S3::Bucket'
+assert: { key: tags, op: not-empty, message: 'at least one tag' }
+remediation: Tag the bucket.
+`;
+const conformancePack = `id: PACK-001
+title: The SOC 2 conformance pack is compliant
+criteria: [CC7.1]
+severity: medium
+description: Every rule of the pack is compliant.
+collector: aws.conformance-pack
+params: { pack: soc2-automated-controls }
+assert: { key: evaluation, op: matches, value: ^COMPLIANT, message: COMPLIANT with the rule }
+remediation: Fix what the pack reports.
+`;
 const SHARDS = 4;
 
 /** What a run decided, without what differs between any two runs (ids, times, API calls, evidence digests). */
@@ -26,7 +50,8 @@ function decided(r: Results) {
     criteria: r.criteria,
     controls: r.controls.map((c) => ({
       id: c.id, status: c.status, statusReason: c.statusReason, incomplete: c.incomplete, counts: c.counts, findings: c.findings,
-      evidence: c.evidence.map((e) => ({ file: e.file, complete: e.complete, resourceCount: e.resourceCount, gaps: e.gaps })),
+      // The same gaps; a joined file lists them shard by shard, a whole run region by region.
+      evidence: c.evidence.map((e) => ({ file: e.file, complete: e.complete, resourceCount: e.resourceCount, gaps: [...e.gaps].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) })),
     })),
   };
 }
@@ -45,9 +70,10 @@ describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
   let merged: Awaited<ReturnType<typeof runCli>>;
 
   beforeAll(async () => {
-    work = tempDir();
+    work = tempTree({ 'controls/TAG-001.yaml': taggedBuckets, 'controls/PACK-001.yaml': conformancePack });
     sandbox = await startSandbox({ dir: work });
     const config = configSchema.parse({
+      controls: { paths: ['controls', 'builtin'] },
       aws: { regions: sandbox.aws.regions },
       github: { org: sandbox.github.org, cacheDir: join(work, 'github-cache') },
       repo: { path: sandbox.repoDir },
@@ -86,6 +112,10 @@ describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
     for (const id of ['GH-001', 'REPO-001', 'MAN-001']) {
       expect(shards.map((r) => r.controls.some((c) => c.id === id))).toEqual([true, false, false, false]);
     }
+    // AWS regions: us-east-1 → 1, us-west-2 → 2, eu-west-1 → 3; shard 4 has none and reads nothing.
+    const regions = shards.map((r) => r.controls.find((c) => c.id === 'TAG-001')!.evidence.flatMap((e) => e.calls.map((call) => call.region)));
+    expect(regions.map((l) => [...new Set(l)])).toEqual([['us-east-1'], ['us-west-2'], ['eu-west-1'], []]);
+    expect(shards[3]!.controls.find((c) => c.id === 'TAG-001')!.evidence).toEqual([]);
     for (const [i, r] of shards.entries()) expect(r.run.shard).toEqual({ index: i + 1, count: SHARDS, assignment: 'sha256-mod-n' });
   });
 
