@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { executeRun } from '../../src/cli/commands/run.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -11,6 +11,7 @@ import { shardOf } from '../../src/engine/shard.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
 import { resultsSchemaErrors } from '../helpers/results-schema.js';
+import { generateSigningKeyPair } from '../../src/evidence/keys.js';
 
 // The sample estate assessed whole, then in 4 shards joined by `soc2 merge` (through bin/): the
 // joined run must say what the whole run says. The shard runs are in-process so that every run
@@ -61,8 +62,8 @@ describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
   let work: string;
   let loaded: LoadedConfig;
   const read = (dir: string): Results => JSON.parse(readFileSync(join(work, dir, 'results.json'), 'utf8'));
-  const run = (out: string, shard?: { index: number; count: number }) => executeRun({
-    loaded, cwd: work, outDir: join(work, out), failOn: 'low', extraFormats: [],
+  const run = (out: string, shard?: { index: number; count: number }, config: LoadedConfig = loaded) => executeRun({
+    loaded: config, cwd: work, outDir: join(work, out), failOn: 'low', extraFormats: [],
     env: { ...cleanEnv(), ...sandbox.env }, sample: true, now: sandbox.now, quiet: true, ciEnv: {},
     ...(shard ? { shard } : {}),
   });
@@ -82,6 +83,8 @@ describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
     loaded = { config, file: null, sha256: null, baseDir: work, period: sandbox.period };
     await run('whole');
     for (const [i, p] of parts.entries()) await run(p, { index: i + 1, count: SHARDS });
+    // Shard 2 again, of another configuration file (its SHA-256 differs).
+    await run('part-2-other', { index: 2, count: SHARDS }, { ...loaded, file: join(work, 'soc2.config.yaml'), sha256: 'f'.repeat(64) });
     merged = await runCli(['merge', ...parts, '--out', 'merged', '--allow-unsigned'], { cwd: work, env: cleanEnv() });
   }, 180_000);
   afterAll(() => sandbox?.close());
@@ -126,5 +129,69 @@ describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
     const v = await runCli(['verify', 'merged', '--allow-unsigned'], { cwd: work, env: cleanEnv() });
     expect(v.code, v.stderr + v.stdout).toBe(0);
     for (const f of ['report.md', 'report.html', 'junit.xml']) expect(readdirSync(join(work, 'merged'))).toContain(f);
+  });
+
+  describe('refuses parts that do not make one run', () => {
+    const merge = (args: string[]) => runCli(['merge', ...args, '--allow-unsigned'], { cwd: work, env: cleanEnv() });
+    const refused = async (args: string[], code: number, message: RegExp) => {
+      const r = await merge(args);
+      expect(r.stderr).not.toMatch(NO_STACK);
+      expect(r.stderr).toMatch(message);
+      expect(r.code, r.stderr).toBe(code);
+      expect(readdirSync(work)).not.toContain('refused');
+    };
+
+    it('a missing shard (exit 2, naming it)', () => refused(['part-1', 'part-2', 'part-4', '--out', 'refused'], 2, /Shard 3\/4 is missing/));
+
+    it('a shard given twice (exit 2, naming both directories)', async () => {
+      cpSync(join(work, 'part-3'), join(work, 'part-3-again'), { recursive: true });
+      await refused([...parts, 'part-3-again', '--out', 'refused'], 2, /Shard 3\/4 is given twice: part-3 and part-3-again/);
+    });
+
+    it('a part of another configuration (exit 2, naming the part and what differs)', () =>
+      refused(['part-1', 'part-2-other', 'part-3', 'part-4', '--out', 'refused'], 2, /part-2-other does not belong with part-1: its configuration \(SHA-256\) is "f{64}", not null/));
+
+    it('a run that is not a shard (exit 2)', () => refused(['whole', ...parts.slice(1), '--out', 'refused'], 2, /whole is not a shard: its results.json records no run.shard/));
+
+    it('a part edited after its run (exit 1, as verify)', async () => {
+      cpSync(join(work, 'part-4'), join(work, 'part-4-edited'), { recursive: true });
+      const file = join(work, 'part-4-edited', 'results.json');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('"fail"', '"pass"'));
+      await refused([...parts.slice(0, 3), 'part-4-edited', '--out', 'refused'], 1, /part-4-edited does not verify, so it is not merged: 1 problem\.\n\s+changed\s+results\.json/);
+    });
+
+    it('unsigned parts without --allow-unsigned (exit 1, saying how to proceed)', async () => {
+      const r = await runCli(['merge', ...parts, '--out', 'refused'], { cwd: work, env: cleanEnv() });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/part-1 does not verify[\s\S]*unsigned[\s\S]*--allow-unsigned/);
+    });
+
+    it('--out that is one of the parts (exit 2)', () => refused([...parts, '--out', 'part-2'], 2, /--out part-2 is also one of the parts/));
+  });
+
+  it('signs the joined run with --sign, and verify checks it with the public key', async () => {
+    const keys = generateSigningKeyPair();
+    writeFileSync(join(work, 'merge.key'), keys.privatePem, { mode: 0o600 });
+    writeFileSync(join(work, 'merge.pub'), keys.publicPem);
+    const r = await runCli(['merge', ...parts, '--allow-unsigned', '--sign', 'merge.key', '--out', 'merged-signed', '--quiet'], { cwd: work, env: cleanEnv() });
+    expect(r.code, r.stderr).toBe(read('whole').summary.exitCode);
+    const v = await runCli(['verify', 'merged-signed', '--key', 'merge.pub'], { cwd: work, env: cleanEnv() });
+    expect(v.code, v.stderr + v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/Signature: valid/);
+    expect(read('merged-signed').run.merged?.parts.map((p) => p.signature.state)).toEqual(['unsigned', 'unsigned', 'unsigned', 'unsigned']);
+  });
+
+  it.each([['5/4'], ['0/4'], ['two/four']])('soc2 run --shard %s is a usage error (exit 2) before anything is read', async (value) => {
+    const dir = tempTree({});
+    const r = await runCli(['run', '--shard', value], { cwd: dir, env: cleanEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^soc2: --shard/);
+    expect(r.stderr).not.toMatch(NO_STACK);
+  });
+
+  it('soc2 run --shard refuses --history (a part is not the whole run)', async () => {
+    const r = await runCli(['run', '--shard', '1/2', '--history', 'hist'], { cwd: tempTree({}), env: cleanEnv() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--history cannot be used with --shard/);
   });
 });
