@@ -61,6 +61,10 @@ export async function mergeCommand(dirs: string[], opts: MergeCommandOptions): P
 
   const read = dirs.map((d) => readPart(d, resolve(cwd, d), publicKey, opts.allowUnsigned === true));
   const ordered = checkParts(read.map((r) => r.part));
+  if (!opts.quiet && ordered.some((p) => p.results.dataHandling?.minimised)) {
+    // Each run hashes with a key of its own that it does not keep.
+    process.stderr.write('soc2: warning: the shards ran with --minimize-pii, each with its own key: the same person has a different pseudonym in each shard\'s findings and evidence.\n');
+  }
   const byPart = new Map(read.map((r) => [r.part, r]));
   const runId = randomUUID();
   const evidence = joinEvidence(ordered.map((p): PartEvidence => ({
