@@ -86,7 +86,7 @@ describe('soc2 run --shard and soc2 merge (sample estate, end to end)', () => {
     // Shard 2 again, of another configuration file (its SHA-256 differs).
     await run('part-2-other', { index: 2, count: SHARDS }, { ...loaded, file: join(work, 'soc2.config.yaml'), sha256: 'f'.repeat(64) });
     merged = await runCli(['merge', ...parts, '--out', 'merged', '--allow-unsigned'], { cwd: work, env: cleanEnv() });
-  }, 180_000);
+  }, 600_000);
   afterAll(() => sandbox?.close());
 
   it('joins the 4 shards into exactly what the whole run decided', () => {
