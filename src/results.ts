@@ -161,6 +161,8 @@ export const controlResultSchema = z.object({
   }),
   findings: z.array(findingSchema),
   evidence: z.array(evidenceRefSchema),
+  whenEmpty: z.enum(['not_applicable', 'fail', 'error']).optional()
+    .describe('In a shard (soc2 run --shard): what an empty population means for this control, so soc2 merge can decide the joined population by the same rule. Absent otherwise.'),
 });
 export type ControlResult = z.infer<typeof controlResultSchema>;
 
@@ -218,6 +220,24 @@ export const runAttestationSchema = z.object({
 });
 export type RunAttestation = z.infer<typeof runAttestationSchema>;
 
+export const shardSchema = z.object({
+  index: z.number().int().min(1),
+  count: z.number().int().min(1),
+  assignment: z.string().describe('How repositories and regions are assigned to shards (sha256-mod-n: SHA-256 of the lower-cased name, mod count).'),
+});
+export type ShardInfo = z.infer<typeof shardSchema>;
+
+export const mergedFromSchema = z.object({
+  assignment: z.string(),
+  parts: z.array(z.object({
+    shard: z.number().int().min(1),
+    runId: z.string(),
+    statementSha256: z.string().describe('SHA-256 of the part\'s in-toto statement, verified before merging.'),
+    signature: z.union([z.object({ state: z.literal('verified'), keyid: z.string() }), z.object({ state: z.enum(['not-checked', 'unsigned']) })]),
+  })),
+});
+export type MergedFrom = z.infer<typeof mergedFromSchema>;
+
 export const dataHandlingSchema = z.object({
   endpoints: z.array(z.object({
     source: z.string().describe("'aws-config', 'aws-sts', 'github-rest', 'github-graphql', 'local'."),
@@ -257,6 +277,10 @@ export const resultsSchema = z.object({
     }),
     provenance: provenanceSchema.optional().describe('Who ran it: the AWS and GitHub identities and the CI job. Absent in results written before soc2 recorded it.'),
     attestation: runAttestationSchema.optional().describe('The attestation written beside results.json, and whether it is signed.'),
+    shard: shardSchema.optional()
+      .describe('soc2 run --shard i/n: this run is part `index` of `count`; soc2 merge joins the parts. Absent for a whole run.'),
+    merged: mergedFromSchema.optional()
+      .describe('soc2 merge: the shard runs this run was joined from, each with its statement digest. Absent for a run made in one piece.'),
   }),
   summary: z.object({
     total: z.number().int(),

@@ -65,6 +65,7 @@ For the auditor:
     .option('--encrypt-to <recipient>', 'also write OUT.tar.age, the report encrypted with age to this recipient (age1…); repeat for several', (v: string, prev: string[] = []) => [...prev, v])
     .option('--encrypt-only', 'with --encrypt-to: write only OUT.tar.age, no plaintext report directory')
     .option('--minimize-pii', 'replace e-mail addresses, logins, names and IAM user names in evidence and reports with keyed hashes')
+    .option('--shard <i/n>', 'evaluate part i of n of the scope (repositories, AWS regions; organisation-level controls in part 1); join the parts with soc2 merge')
     .action(async (opts) => (await import('./commands/run.js')).runCommand(opts));
 
   program
@@ -147,6 +148,18 @@ For the auditor:
     .description('compare two runs (results.json files or report folders): new failures, fixed, still failing, newly in error')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
     .action(async (oldRun: string, newRun: string, opts) => (await import('./commands/diff.js')).diffCommand(oldRun, newRun, opts));
+
+  program
+    .command('merge <parts...>')
+    .description('join the report directories of soc2 run --shard 1/n … n/n into one run: one results.json, every report, the evidence and one attestation')
+    .requiredOption('-o, --out <dir>', 'report directory for the joined run')
+    .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif, oscal, findings-csv)', '')
+    .option('-k, --key <pub>', 'public key (PEM) every part\'s attestation must be signed with')
+    .option('--allow-unsigned', 'accept parts whose attestation is not signed (or not checked: no --key); the files are still checked')
+    .option('--sign <keyfile>', 'sign the joined run\'s attestation with this Ed25519 private key; default: the key in SOC2_SIGNING_KEY, else unsigned')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON summary object on stdout instead of the summary')
+    .action(async (parts: string[], opts) => (await import('./commands/merge.js')).mergeCommand(parts, opts));
 
   program
     .command('verify [dir]')

@@ -153,6 +153,11 @@ export interface GitHubContext {
   org: string;
   /** Repository include/exclude globs from the config. */
   repos: { include: string[]; exclude: string[]; includeForks: boolean };
+  /**
+   * `soc2 run --shard`: set for collectors that split by repository; the repository list keeps
+   * only the repositories this shard evaluates (src/engine/shard.ts). Absent: every repository.
+   */
+  inShard?(fullName: string): boolean;
   octokit: import('./github/client.js').Soc2Octokit;
   /** What the token can do, learned once at start. */
   capabilities: import('./github/client.js').TokenCapabilities;

@@ -111,23 +111,45 @@ export function evaluateControl(
   const globalGaps = evidence.gaps.filter((g) => !g.resource);
 
   applyExceptions(control.id, findings, exceptions, today);
-  findings.sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.resource.localeCompare(b.resource));
+  findings.sort(compareFindings);
   for (const f of findings) {
     counts[f.status === 'not_applicable' ? 'notApplicable' : f.status]++;
   }
   counts.resources = evidence.resources.length;
 
-  const problems = [...globalGaps.map((g) => g.message), ...findings.filter((f) => f.status === 'error').map((f) => f.message)];
-  const incomplete = !evidence.complete || problems.length > 0;
-  const result = (status: ControlResult['status'], statusReason: string): ControlResult => ({
+  const verdict = decideVerdict({ counts, findings, globalProblems: globalGaps.map((g) => g.message), evidenceComplete: evidence.complete, whenEmpty: control.whenEmptyResolved });
+  return {
     ...base,
-    status,
-    statusReason,
-    ...(incomplete ? { incomplete: true } : {}),
+    status: verdict.status,
+    statusReason: verdict.statusReason,
+    ...(verdict.incomplete ? { incomplete: true } : {}),
     counts,
     findings,
     evidence: [ref],
-  });
+  };
+}
+
+export interface VerdictInput {
+  counts: ControlResult['counts'];
+  /** Every finding, in the order of compareFindings. */
+  findings: readonly Finding[];
+  /** Messages of the gaps that concern no one resource, in the order the evidence lists them. */
+  globalProblems: readonly string[];
+  /** Whether the collector reported its evidence complete. */
+  evidenceComplete: boolean;
+  whenEmpty: 'not_applicable' | 'fail' | 'error';
+}
+
+/**
+ * The status of an automated control from its findings: fail before error, then excepted, then
+ * what an empty population means, then pass. One rule for a run and for `soc2 merge`, which joins
+ * the findings of shards and decides again.
+ */
+export function decideVerdict(v: VerdictInput): { status: ControlResult['status']; statusReason: string; incomplete: boolean } {
+  const { counts, findings } = v;
+  const problems = [...v.globalProblems, ...findings.filter((f) => f.status === 'error').map((f) => f.message)];
+  const incomplete = !v.evidenceComplete || problems.length > 0;
+  const result = (status: ControlResult['status'], statusReason: string) => ({ status, statusReason, incomplete });
   const incompleteness = () => {
     const first = problems[0] ?? 'the collector reported its evidence as incomplete.';
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -146,7 +168,7 @@ export function evaluateControl(
   const evaluated = counts.pass;
   if (evaluated === 0) {
     const why = counts.resources === 0 ? 'the collector found no resources' : 'every resource found is out of scope';
-    switch (control.whenEmptyResolved) {
+    switch (v.whenEmpty) {
       case 'not_applicable':
         return result('not_applicable', `Nothing to check: ${why}.`);
       case 'fail':
@@ -156,6 +178,11 @@ export function evaluateControl(
     }
   }
   return result('pass', `No deviations detected by automated test: ${evaluated} of ${evaluated} resource${evaluated === 1 ? '' : 's'} meet the requirement.`);
+}
+
+/** The order findings are reported in: failures first, then errors, exceptions, passes; by resource within each. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return statusRank(a.status) - statusRank(b.status) || a.resource.localeCompare(b.resource);
 }
 
 /** A resource as a sentence names it: AWS resources carry their type, region and account. */

@@ -23,6 +23,7 @@ import { applyAttestations, type LoadedAttestations } from '../evidence/manual-a
 import { minimiseControlResult, type PiiMinimizer } from '../evidence/pii.js';
 import { learnProvenance } from '../evidence/provenance.js';
 import { createDataHandlingLog } from '../evidence/data-handling.js';
+import { inShard, SHARD_ASSIGNMENT, splitOf, type Shard } from './shard.js';
 
 export interface RunOptions {
   loaded: LoadedConfig;
@@ -46,6 +47,8 @@ export interface RunOptions {
   attestations?: LoadedAttestations;
   /** --minimize-pii: identifiers of people in evidence and results are replaced (verdicts are decided on the data as read). */
   minimizer?: PiiMinimizer;
+  /** --shard i/n: the controls given are this shard's (shard.evaluatesControl); split collectors see only this shard's repositories or regions. */
+  shard?: Shard;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
@@ -114,6 +117,7 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   // A client that could not be set up (no credentials, no region) rejects here; the collection
   // step turns that into `error` on the control, with the message and what to do.
   const contextFor: ContextFor = async (collector: AnyCollector) => {
+    const split = opts.shard ? splitOf(collector.id, config.aws?.aggregator !== undefined) : 'whole';
     switch (collector.source) {
       case 'repo':
         // Only a collector that declares it consults GitHub gets the GitHub context, and only when GitHub is in scope.
@@ -121,9 +125,14 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
         return { ok: true, ctx: base };
       case 'aws':
         if (!awsCtx) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
+        if (split === 'regions') return shardRegions(await awsCtx, opts.shard!, base);
         return { ok: true, ctx: { ...base, aws: await awsCtx } };
       case 'github':
         if (!githubCtx) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
+        if (split === 'repositories') {
+          const shard = opts.shard!;
+          return { ok: true, ctx: { ...base, github: { ...(await githubCtx), inShard: (name: string) => inShard(shard, name) } } };
+        }
         return { ok: true, ctx: { ...base, github: await githubCtx } };
     }
   };
@@ -184,7 +193,9 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     const hit = byControl.get(c.id);
     // Ages (older-than, newer-than) are measured from the run's start, which results.json records.
     const result = applyAttestations(evaluateControl(c, hit?.outcome, hit?.collector, opts.exceptions, today, startedAt), opts.attestations);
-    return pii ? minimiseControlResult(result, pii) : result;
+    const kept = pii ? minimiseControlResult(result, pii) : result;
+    // A shard's part of a population may be empty where the whole is not: merge decides it by the control's rule.
+    return opts.shard && c.type === 'automated' ? { ...kept, whenEmpty: c.whenEmptyResolved } : kept;
   });
   if (pii) provenance = pii.deep(provenance);
   const summary = {
@@ -213,6 +224,7 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
         notInScope,
       },
       provenance,
+      ...(opts.shard ? { shard: { ...opts.shard, assignment: SHARD_ASSIGNMENT } } : {}),
     },
     summary,
     criteria: criteriaCoverage(controls),
@@ -226,6 +238,13 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
       manualFiles: opts.attestations?.files.length ?? 0,
     }),
   };
+}
+
+/** A split AWS collector in a shard sees the shard's regions; a shard with none of them has nothing to read (its part is empty). */
+function shardRegions(aws: AwsContext, shard: Shard, base: ContextBase): Awaited<ReturnType<ContextFor>> {
+  const regions = aws.regions.filter((r) => inShard(shard, r));
+  if (!regions.length) return { ok: false, status: 'not_applicable', reason: `Shard ${shard.index}/${shard.count} has none of the AWS regions in scope (${aws.regions.join(', ')}); the other shards evaluate them.` };
+  return { ok: true, ctx: { ...base, aws: { ...aws, regions } } };
 }
 
 async function settled<T>(p: Promise<T> | undefined): Promise<T | undefined> {

@@ -105,5 +105,7 @@ export function predicateFromResults(results: Results, previous: { sha256: strin
     period: { start: run.period.start, end: run.period.end },
     scope: JSON.parse(JSON.stringify(run.scope)) as { [key: string]: Json },
     previousStatement: previous,
+    ...(run.shard ? { shard: { index: run.shard.index, count: run.shard.count, assignment: run.shard.assignment } } : {}),
+    ...(run.merged ? { merged: JSON.parse(JSON.stringify(run.merged)) as { [key: string]: Json } } : {}),
   };
 }

@@ -33,6 +33,10 @@ export interface RunPredicate {
   scope: { [key: string]: Json };
   /** SHA-256 of the previous run's statement (the payload bytes), when known; null otherwise. */
   previousStatement: { sha256: string } | null;
+  /** soc2 run --shard: which part of the scope this run is (results.json's run.shard). */
+  shard?: { index: number; count: number; assignment: string };
+  /** soc2 merge: the parts joined, each by its statement digest (results.json's run.merged). */
+  merged?: { [key: string]: Json };
 }
 
 export interface Statement {

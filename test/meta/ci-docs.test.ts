@@ -24,7 +24,11 @@ function readmeYamlBlocks(): Yaml[] {
 }
 
 const blocks = readmeYamlBlocks();
-const workflow = blocks.find((b) => 'jobs' in b && 'on' in b) as Yaml & { jobs: Record<string, { steps: Array<Record<string, unknown>> }> } | undefined;
+type Workflow = Yaml & { jobs: Record<string, { steps: Array<Record<string, unknown>>; needs?: unknown; strategy?: { matrix?: Yaml } }> };
+const workflows = blocks.filter((b) => 'jobs' in b && 'on' in b) as Workflow[];
+const workflow = workflows[0];
+/** The workflow that runs `soc2 run --shard` in a matrix and joins the parts with `soc2 merge`. */
+const sharded = workflows.find((w) => scriptsOfWorkflow(w).some((s) => /\bmerge\b/.test(s)));
 const GITLAB_KEYWORDS = new Set(['stages', 'variables', 'default', 'include', 'workflow', 'image', 'services', 'cache', 'before_script', 'after_script']);
 const gitlab = blocks.find((b) => !('jobs' in b) && Object.entries(b).some(([k, v]) => !GITLAB_KEYWORDS.has(k) && v && typeof v === 'object' && 'script' in (v as object)));
 const action = parse(readFileSync(join(packageRoot, 'action.yml'), 'utf8')) as {
@@ -127,7 +131,7 @@ function invocationProblems(args: readonly string[]): string[] {
   return problems;
 }
 
-function scriptsOfWorkflow(w: NonNullable<typeof workflow>): string[] {
+function scriptsOfWorkflow(w: Workflow): string[] {
   return Object.values(w.jobs).flatMap((job) => job.steps.map((s) => s.run).filter((r): r is string => typeof r === 'string'));
 }
 
@@ -206,6 +210,28 @@ describe('README CI workflows and action.yml', () => {
     const workflowUses = Object.values(workflow!.jobs).flatMap((j) => j.steps.map((s) => s.uses)).filter((u): u is string => typeof u === 'string' && !OUR_ACTION.test(u));
     expect(actionUses.length + workflowUses.length).toBeGreaterThan(3);
     expect([...actionUses, ...workflowUses].filter((u) => !SHA_PINNED.test(u))).toEqual([]);
+  });
+
+  it('shows a sharded run: a matrix of soc2 run --shard jobs uploading their parts, and a merge job joining all of them', () => {
+    expect(sharded).toBeDefined();
+    const w = sharded!;
+    const invocations = scriptsOfWorkflow(w).flatMap(soc2Invocations);
+    expect(invocations.flatMap(invocationProblems)).toEqual([]);
+    const matrixJob = Object.entries(w.jobs).find(([, j]) => Array.isArray(j.strategy?.matrix?.shard));
+    expect(matrixJob).toBeDefined();
+    const shards = matrixJob![1].strategy!.matrix!.shard as number[];
+    const runs = invocations.filter((a) => a[0] === 'run' && a.includes('--shard'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]![runs[0]!.indexOf('--shard') + 1]).toBe(`$SHARD/${shards.length}`);
+    expect(matrixJob![1].steps.some((s) => String(s.uses).startsWith('actions/upload-artifact@'))).toBe(true);
+    const [mergeName, mergeJob] = Object.entries(w.jobs).find(([, j]) => scriptsOfWorkflow({ jobs: { j } } as Workflow).some((s) => /\bmerge\b/.test(s)))!;
+    expect(mergeName).not.toBe(matrixJob![0]);
+    expect(mergeJob.needs).toBe(matrixJob![0]);
+    const merge = invocations.find((a) => a[0] === 'merge')!;
+    // Every shard's part, once each.
+    expect(merge.filter((a) => /^parts\/soc2-part-\d+$/.test(a)).sort()).toEqual(shards.map((i) => `parts/soc2-part-${i}`).sort());
+    const uses = Object.values(w.jobs).flatMap((j) => j.steps.map((s) => s.uses)).filter((u): u is string => typeof u === 'string');
+    expect(uses.filter((u) => !SHA_PINNED.test(u))).toEqual([]);
   });
 
   it('runs the workflow nightly and on pull requests, and the GitLab jobs on schedules and merge requests', () => {

@@ -22,6 +22,7 @@ import { readResultsView } from '../../ci/results-reader.js';
 import { presentRun } from '../run-output.js';
 import { ATTESTATION_FILE } from '../../evidence/attestation.js';
 import { attestRun } from '../../history/attestation.js';
+import { evaluatesControl, parseShard, type Shard } from '../../engine/shard.js';
 
 export interface RunCommandOptions {
   config?: string;
@@ -39,10 +40,16 @@ export interface RunCommandOptions {
   encryptTo?: string[];
   encryptOnly?: boolean;
   minimizePii?: boolean;
+  /** --shard i/n, as typed. */
+  shard?: string;
 }
 
 export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const cwd = process.cwd();
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  if (shard && opts.history !== undefined) {
+    throw new UsageError('--history cannot be used with --shard: the history would record a part of the scope as if it were the whole run.', 'Record the joined run instead: keep the history of the `soc2 merge` output, or run without --shard.');
+  }
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
   const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
@@ -51,6 +58,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
     loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now,
     history: opts.history, baseline: opts.baseline, quiet: opts.quiet, json: opts.json,
     bundle, ...(opts.minimizePii ? { minimizer: createPiiMinimizer() } : {}),
+    ...(shard ? { shard } : {}),
   });
   process.exitCode = run.exitCode;
 }
@@ -89,6 +97,8 @@ export interface ExecuteRunOptions {
   bundle?: PreparedBundle;
   /** --minimize-pii. */
   minimizer?: PiiMinimizer;
+  /** --shard i/n. */
+  shard?: Shard;
 }
 
 export interface FinishedRun {
@@ -113,6 +123,9 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
     if (unknown.length) throw new UsageError(`--only names controls that are not loaded: ${unknown.join(', ')}.`, 'Run `soc2 controls list` to see the ids.');
     controls = controls.filter((c) => wanted.has(c.id));
   }
+  // Shard 1 evaluates everything that is not split; every shard its part of what is.
+  const shard = o.shard;
+  if (shard) controls = controls.filter((c) => evaluatesControl(shard, c, config.aws?.aggregator !== undefined));
   const attestations = allAttestations && attestationsFor(allAttestations, new Set(controls.map((c) => c.id)));
   const exceptions: ExceptionEntry[] = loadConfiguredExceptions(o.loaded);
   assertGitHubEndpoint(o.loaded, o.env);
@@ -151,6 +164,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
       sample: o.sample,
       ...(attestations ? { attestations } : {}),
       ...(o.minimizer ? { minimizer: o.minimizer } : {}),
+      ...(shard ? { shard } : {}),
       progress: progress.line,
       controlsDone: progress.controls,
       warn: (m) => {

@@ -131,7 +131,8 @@ function isSchemaMismatch(errors: GraphQLErrorItem[]): boolean {
 /** Reads the facts of every active repository in scope, BATCH_SIZE per query, once per run. */
 export function repositoryGraph(ctx: CollectContext): Promise<Graph> {
   const gh = ctx.github!;
-  return ctx.memo(`github:graph:${gh.org}`, async (ctx): Promise<Graph> => {
+  // In a shard (soc2 run --shard) the graph covers the shard's repositories: keyed apart from the whole list's.
+  return ctx.memo(`github:graph:${gh.org}${gh.inShard ? ':shard' : ''}`, async (ctx): Promise<Graph> => {
     const inv = await repositoryInventory(ctx);
     const active = inv.repos.filter((r) => !r.archived);
     const byRepo = new Map<string, GraphEntry>();

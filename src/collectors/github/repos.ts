@@ -50,7 +50,14 @@ interface RawRepo {
   security_and_analysis?: Record<string, { status?: FeatureStatus } | undefined> | null;
 }
 
-export function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
+export async function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
+  const all = await fullInventory(ctx);
+  const inShard = ctx.github!.inShard;
+  // The whole list is read and shared once; a shard keeps its part of it (soc2 run --shard).
+  return inShard ? { ...all, repos: all.repos.filter((r) => inShard(r.fullName)) } : all;
+}
+
+function fullInventory(ctx: CollectContext): Promise<Inventory> {
   const gh = ctx.github!;
   return ctx.memo(`github:repos:${gh.org}`, async (ctx) => {
     const calls: ApiCall[] = [];
