@@ -13,7 +13,7 @@ import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
 import { UsageError } from '../../errors.js';
-import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
+import { checkSources, withSourceFlags, type SourceFlags } from '../source-flags.js';
 import { makeProgress } from '../terminal.js';
 import { startRequestMeter } from '../request-meter.js';
 import { undoOnInterrupt } from '../signals.js';
@@ -23,13 +23,12 @@ import { presentRun } from '../run-output.js';
 import { ATTESTATION_FILE } from '../../evidence/attestation.js';
 import { attestRun } from '../../history/attestation.js';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends SourceFlags {
   config?: string;
   out: string;
   failOn: Severity;
   format: string;
   only?: string;
-  githubApiUrl?: string;
   history?: string;
   baseline?: string;
   quiet?: boolean;
@@ -45,7 +44,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   const cwd = process.cwd();
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
-  const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
+  const env = withSourceFlags(process.env, opts);
   const bundle = await prepareBundle({ signKeyFile: opts.sign, env: process.env, encryptTo: opts.encryptTo, encryptOnly: opts.encryptOnly });
   const run = await executeRun({
     loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now,
@@ -115,7 +114,7 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
   }
   const attestations = allAttestations && attestationsFor(allAttestations, new Set(controls.map((c) => c.id)));
   const exceptions: ExceptionEntry[] = loadConfiguredExceptions(o.loaded);
-  assertGitHubEndpoint(o.loaded, o.env);
+  await checkSources(o.loaded, o.env);
   // A history folder that cannot take this run stops it before anything is collected.
   const history = o.history === undefined ? undefined : (await import('../../history/run-history.js')).openRunHistory(resolve(o.cwd, o.history), o.history);
 

@@ -13,7 +13,7 @@ import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorView, placeTrust, type AggregatorScope,
 } from './aggregate.js';
 import { paginateAws } from './call.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import { EvidenceBuilder, inParallel, sortByKey } from './evidence.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, evaluationStatusIn, recorderIn, type Shared } from './regional.js';
 import { evaluationProblem, resultsProblem } from './rule-match.js';
@@ -46,7 +46,7 @@ interface PackRead {
 }
 
 /** The pack's rule list and per-resource results in one region, read once per run. */
-function packIn(ctx: CollectContext, region: string, pack: string): Promise<Shared<PackRead>> {
+function packIn(ctx: CollectContext<'aws'>, region: string, pack: string): Promise<Shared<PackRead>> {
   return ctx.memo(`aws:conformance-pack:${region}:${pack}`, async (ctx) => {
     const target = { region, resource: `${pack}@${region}` };
     // Both reads in flight together: a missing pack fails both the same way, and one gap says so.
@@ -94,8 +94,8 @@ function toResource(pack: string, rule: string, controls: string[], r: Conforman
   return resource;
 }
 
-async function collectRegion(ctx: CollectContext, region: string, params: ConformancePackParams, out: EvidenceBuilder<PackResult>, withheld: { n: number }): Promise<void> {
-  const aws = ctx.aws!;
+async function collectRegion(ctx: CollectContext<'aws'>, region: string, params: ConformancePackParams, out: EvidenceBuilder<PackResult>, withheld: { n: number }): Promise<void> {
+  const aws = ctx.aws;
   const [recorderRead, packRead, statusRead] = await Promise.all([recorderIn(ctx, region), packIn(ctx, region, params.pack), evaluationStatusIn(ctx, region)]);
   const recorder = out.use(recorderRead);
   const pack = out.use(packRead);
@@ -146,8 +146,8 @@ async function collectRegion(ctx: CollectContext, region: string, params: Confor
  * names carry a conformance-pack suffix — unambiguous only when the source has one pack, so a
  * source with several packs is a gap rather than a guess.
  */
-async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, params: ConformancePackParams, out: EvidenceBuilder<PackResult>, withheld: { n: number }): Promise<void> {
-  const maxAge = ctx.aws!.maxEvaluationAgeHours;
+async function collectAggregate(ctx: CollectContext<'aws'>, agg: AggregatorScope, params: ConformancePackParams, out: EvidenceBuilder<PackResult>, withheld: { n: number }): Promise<void> {
+  const maxAge = ctx.aws.maxEvaluationAgeHours;
   const [viewRead, packsRead, rowsRead] = await Promise.all([
     aggregatorView(ctx, agg),
     ctx.memo(`aws:aggregate-packs:${agg.name}`, async (ctx): Promise<Shared<Array<{ pack: string; account: string; region: string; compliance: string }>>> => {
@@ -222,7 +222,7 @@ function unreadableGap(count: number, rule: string, pack: string, where: string,
   };
 }
 
-export const collector: Collector<ConformancePackParams, PackResult> = {
+export const collector: Collector<'aws', ConformancePackParams, PackResult> = {
   id: ID,
   source: 'aws',
   description: 'Compliance of a named AWS Config conformance pack, per rule and per resource, in every region in scope or across an aggregator.',
@@ -249,8 +249,8 @@ export const collector: Collector<ConformancePackParams, PackResult> = {
     'assert: { key: evaluation, op: matches, value: ^COMPLIANT, message: COMPLIANT with the rule }',
   ].join('\n'),
 
-  async collect(ctx: CollectContext, params: ConformancePackParams): Promise<Evidence<PackResult>> {
-    const aws = requireAws(ctx, ID);
+  async collect(ctx: CollectContext<'aws'>, params: ConformancePackParams): Promise<Evidence<PackResult>> {
+    const aws = ctx.aws;
     const out = new EvidenceBuilder<PackResult>();
     const withheld = { n: 0 };
     const agg = aggregatorScope(ctx);

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import { aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope, type PlaceTrust } from './aggregate.js';
 import { paginateAws } from './call.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import { EvidenceBuilder, inParallel, sortByKey } from './evidence.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, recorderIn } from './regional.js';
 
@@ -96,8 +96,8 @@ function toResource(row: Record<string, unknown>, params: ResourceQueryParams, f
   return resource;
 }
 
-async function collectRegions(ctx: CollectContext, params: ResourceQueryParams, out: EvidenceBuilder<QueryRow>): Promise<void> {
-  const aws = ctx.aws!;
+async function collectRegions(ctx: CollectContext<'aws'>, params: ResourceQueryParams, out: EvidenceBuilder<QueryRow>): Promise<void> {
+  const aws = ctx.aws;
   const expression = withNamingFields(params.expression, ['resourceId', 'resourceType']);
   out.facts.expression = expression;
   let total = 0;
@@ -129,7 +129,7 @@ async function collectRegions(ctx: CollectContext, params: ResourceQueryParams, 
   if (withheld) out.facts.rowsWithheld = withheld;
 }
 
-async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, params: ResourceQueryParams, out: EvidenceBuilder<QueryRow>): Promise<void> {
+async function collectAggregate(ctx: CollectContext<'aws'>, agg: AggregatorScope, params: ResourceQueryParams, out: EvidenceBuilder<QueryRow>): Promise<void> {
   const expression = withNamingFields(params.expression, ['resourceId', 'resourceType', 'accountId', 'awsRegion']);
   out.facts.expression = expression;
   out.facts.aggregator = agg.name;
@@ -159,7 +159,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
     }
     const place = { account: row.accountId, region: row.awsRegion };
     const key = placeKey(place);
-    if (!trust.has(key)) trust.set(key, placeTrust(place, view, agg, now, ctx.aws!.maxEvaluationAgeHours));
+    if (!trust.has(key)) trust.set(key, placeTrust(place, view, agg, now, ctx.aws.maxEvaluationAgeHours));
     const t = trust.get(key)!;
     if (!t.trusted) {
       withheld++;
@@ -178,7 +178,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
   if (withheld + unplaced) out.facts.rowsWithheld = withheld + unplaced;
 }
 
-export const collector: Collector<ResourceQueryParams, QueryRow> = {
+export const collector: Collector<'aws', ResourceQueryParams, QueryRow> = {
   id: ID,
   source: 'aws',
   description: 'Rows of an AWS Config advanced query (SelectResourceConfig), one resource per row, in every region in scope or through an aggregator.',
@@ -201,8 +201,7 @@ export const collector: Collector<ResourceQueryParams, QueryRow> = {
     "assert: { key: tags, op: not-empty, message: 'at least one tag, e.g. owner or data classification' }",
   ].join('\n'),
 
-  async collect(ctx: CollectContext, params: ResourceQueryParams): Promise<Evidence<QueryRow>> {
-    requireAws(ctx, ID);
+  async collect(ctx: CollectContext<'aws'>, params: ResourceQueryParams): Promise<Evidence<QueryRow>> {
     const out = new EvidenceBuilder<QueryRow>();
     const agg = aggregatorScope(ctx);
     if (agg) await collectAggregate(ctx, agg, params, out);

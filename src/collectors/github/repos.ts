@@ -49,8 +49,8 @@ interface RawRepo {
   security_and_analysis?: Record<string, { status?: FeatureStatus } | undefined> | null;
 }
 
-export function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
-  const gh = ctx.github!;
+export function repositoryInventory(ctx: CollectContext<'github'>): Promise<Inventory> {
+  const gh = ctx.github;
   return ctx.memo(`github:repos:${gh.org}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
@@ -101,7 +101,7 @@ export function archivedResource<R>(repo: RepoInfo, data: R): CollectedResource<
 
 /** Runs `perRepo` for every non-archived repository concurrently and assembles evidence. */
 export async function collectPerRepo<R extends object>(
-  ctx: CollectContext,
+  ctx: CollectContext<'github'>,
   archivedData: (repo: RepoInfo) => R,
   perRepo: (repo: RepoInfo) => Promise<{ data?: R; gaps?: Gap[]; calls: ApiCall[] }>,
 ): Promise<Evidence<R>> {

@@ -140,14 +140,14 @@ function renovateSwitch(file: string, text: string, config: unknown, path: reado
   return undefined;
 }
 
-async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
+async function readText(ctx: CollectContext<'repo'>, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
   const read = await readRepoFile(ctx, file, { calls });
   if (read.ok) return read.binary ? '' : read.text;
   gaps.push(readGap(snap, read));
   return undefined;
 }
 
-export const collector: Collector<DependencyUpdatesParams, DependencyUpdatesResource> = {
+export const collector: Collector<'repo', DependencyUpdatesParams, DependencyUpdatesResource> = {
   id: 'repo.dependency-updates',
   source: 'repo',
   description: 'Checks that Dependabot version updates (.github/dependabot.yml) or Renovate is configured in the repository, and lists the ecosystems Dependabot covers.',

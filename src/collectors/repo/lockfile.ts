@@ -168,7 +168,7 @@ export function compiledFrom(output: string, text: string, tracked: ReadonlySet<
   return inputs;
 }
 
-export const collector: Collector<LockfileParams, LockfileResource> = {
+export const collector: Collector<'repo', LockfileParams, LockfileResource> = {
   id: 'repo.lockfile',
   source: 'repo',
   description: 'Finds package manifests (package.json, pyproject.toml, requirements, Pipfile, go.mod, Cargo.toml, Gemfile, composer.json) and checks a lockfile is committed for each, or that a workspace root\'s, a pip-compile output or a Composer root that replaces the package covers it.',
@@ -455,7 +455,7 @@ function declaresDependencies(pkg: Record<string, unknown>): boolean {
   return ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'].some((k) => nonEmpty(pkg[k])) || pkg.workspaces !== undefined;
 }
 
-async function readText(ctx: CollectContext, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
+async function readText(ctx: CollectContext<'repo'>, snap: RepoSnapshot, file: string, calls: ApiCall[], gaps: Gap[]): Promise<string | undefined> {
   const r = await readRepoFile(ctx, file, { calls });
   if (r.ok) return r.binary ? undefined : r.text;
   // Callers read an unread manifest as empty, which could excuse it from needing a lockfile: the
