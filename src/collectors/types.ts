@@ -222,11 +222,15 @@ export interface SourceAbout {
   readonly flags?: ReadonlyArray<{ flag: string; option: string; env: string; description: string }>;
   /** Its scope entry in words (`entry` is null when the source was not in scope). */
   scopeText(entry: unknown): Phrase[];
+  /** The scope entry as name/value facts for machine formats (OSCAL properties); undefined values are left out. */
+  scopeProperties?(entry: unknown): Array<[string, string | undefined]>;
   /** Who the run acted as there, when the source records it (results.json run.provenance[id]). */
   readonly identity?: {
     /** 'AWS identity' */
     readonly label: string;
     text(entry: unknown): string;
+    /** The identity as name/value facts for machine formats (OSCAL properties). */
+    properties?(entry: unknown): Array<[string, string | undefined]>;
     /** People's names in it, for --minimize-pii. */
     people?(entry: unknown): string[];
   };

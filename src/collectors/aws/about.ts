@@ -21,8 +21,16 @@ export const about: SourceAbout = {
     if (sc.aggregator) out.push('; aggregator ', { code: sc.aggregator }, ' (every account and region it aggregates)');
     return out;
   },
+  scopeProperties(entry) {
+    const sc = entry as AwsScope | null;
+    return [['aws-regions', sc?.regions.join(' ')], ['aws-aggregator', sc?.aggregator]];
+  },
   identity: {
     label: 'AWS identity',
+    properties(entry) {
+      const p = entry as AwsIdentity;
+      return p.state === 'known' ? [['aws-account', p.account], ['aws-caller-arn', p.arn]] : p.state === 'unknown' ? [['aws-caller-unknown', p.reason]] : [];
+    },
     text(entry) {
       const p = entry as AwsIdentity;
       return p.state === 'known' ? `${p.arn} (account ${p.account}), from STS GetCallerIdentity` : p.state === 'unknown' ? `unknown — ${p.reason}` : 'not in scope';

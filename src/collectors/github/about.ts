@@ -37,8 +37,14 @@ export const about: SourceAbout = {
     const sc = entry as GitHubScope;
     return ['organisation ', { code: sc.org }, ` through ${sc.apiUrl}`];
   },
+  scopeProperties: (entry) => [['github-org', (entry as GitHubScope | null)?.org]],
   identity: {
     label: 'GitHub identity',
+    properties(entry) {
+      const p = entry as GitHubIdentity;
+      if (p.state === 'not-in-scope') return [];
+      return [['github-token-kind', p.tokenKind], p.state === 'known' ? ['github-login', p.login] : ['github-login-unknown', p.reason]];
+    },
     text(entry) {
       const p = entry as GitHubIdentity;
       return p.state === 'known'
