@@ -236,6 +236,11 @@ export interface SourceAbout {
   };
 }
 
+/** Places a problem at a key of soc2.config.yaml (file:line:col), when the configuration came from a file (LoadedConfig.issueAt). */
+export interface ConfigLocator {
+  issueAt?(path: Array<string | number>, message: string, at?: 'key' | 'value'): import('../errors.js').SourceIssue;
+}
+
 /** What a source's setup gets from the run. */
 export interface SourceSetupOptions {
   env: NodeJS.ProcessEnv;
@@ -282,7 +287,7 @@ export interface Source<Settings = unknown, Ctx extends object = object> {
   /** The same, for each control it leaves not applicable. */
   readonly notApplicable?: string;
   /** Checks made before anything is loaded or collected (throws a usage or configuration error). */
-  check?(settings: Settings | undefined, loaded: Pick<import('../config/load.js').LoadedConfig, 'issueAt'>, env: NodeJS.ProcessEnv): void;
+  check?(settings: Settings | undefined, loaded: ConfigLocator, env: NodeJS.ProcessEnv): void;
   /** Clients, credentials and the capability probe; the fields it returns are what its collectors find on `ctx`. */
   setup(settings: Settings, opts: SourceSetupOptions): Promise<Ctx>;
   /** Warnings to show before collecting, e.g. controls the credentials cannot evaluate. */
