@@ -121,7 +121,7 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
       return { ok: false, status: 'not_applicable', reason };
     }
     // Only a collector that declares it consults a source gets that source's context, and only when it is in scope.
-    const consulted = await Promise.all((collector.consults ?? []).flatMap((s: string) => (contexts.has(s) ? [contexts.get(s)!] : [])));
+    const consulted = await Promise.all((collector.consults ?? []).flatMap((s: string) => contexts.get(s) ?? []));
     return { ok: true, ctx: Object.assign({}, base, ...consulted, await own) as ContextBase };
   };
 
