@@ -11,8 +11,6 @@ export const collectors = {
   // aws — AWS Config
   'aws.config-recorder': () => import('./aws/config-recorder.js'),
   'aws.config-rules': () => import('./aws/config-rules.js'),
-  'aws.conformance-pack': () => import('./aws/conformance-pack.js'),
-  'aws.resource-query': () => import('./aws/resource-query.js'),
   // github — REST and GraphQL
   'github.actions-settings': () => import('./github/actions-settings.js'),
   'github.branch-rules': () => import('./github/branch-rules.js'),

@@ -18,14 +18,9 @@ export interface Operations {
   DescribeConfigRuleEvaluationStatus: [Sdk.DescribeConfigRuleEvaluationStatusCommandInput, Sdk.DescribeConfigRuleEvaluationStatusCommandOutput];
   DescribeComplianceByConfigRule: [Sdk.DescribeComplianceByConfigRuleCommandInput, Sdk.DescribeComplianceByConfigRuleCommandOutput];
   GetComplianceDetailsByConfigRule: [Sdk.GetComplianceDetailsByConfigRuleCommandInput, Sdk.GetComplianceDetailsByConfigRuleCommandOutput];
-  DescribeConformancePacks: [Sdk.DescribeConformancePacksCommandInput, Sdk.DescribeConformancePacksCommandOutput];
-  DescribeConformancePackCompliance: [Sdk.DescribeConformancePackComplianceCommandInput, Sdk.DescribeConformancePackComplianceCommandOutput];
-  GetConformancePackComplianceDetails: [Sdk.GetConformancePackComplianceDetailsCommandInput, Sdk.GetConformancePackComplianceDetailsCommandOutput];
-  SelectResourceConfig: [Sdk.SelectResourceConfigCommandInput, Sdk.SelectResourceConfigCommandOutput];
   DescribeConfigurationAggregatorSourcesStatus: [Sdk.DescribeConfigurationAggregatorSourcesStatusCommandInput, Sdk.DescribeConfigurationAggregatorSourcesStatusCommandOutput];
   DescribeAggregateComplianceByConfigRules: [Sdk.DescribeAggregateComplianceByConfigRulesCommandInput, Sdk.DescribeAggregateComplianceByConfigRulesCommandOutput];
   GetAggregateComplianceDetailsByConfigRule: [Sdk.GetAggregateComplianceDetailsByConfigRuleCommandInput, Sdk.GetAggregateComplianceDetailsByConfigRuleCommandOutput];
-  DescribeAggregateComplianceByConformancePacks: [Sdk.DescribeAggregateComplianceByConformancePacksCommandInput, Sdk.DescribeAggregateComplianceByConformancePacksCommandOutput];
   SelectAggregateResourceConfig: [Sdk.SelectAggregateResourceConfigCommandInput, Sdk.SelectAggregateResourceConfigCommandOutput];
 }
 export type OperationName = keyof Operations;

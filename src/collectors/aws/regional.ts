@@ -22,13 +22,9 @@ export interface Shared<T> {
 export const PAGE = {
   GetComplianceDetailsByConfigRule: 100,
   DescribeConfigRuleEvaluationStatus: 50,
-  SelectResourceConfig: 100,
-  GetConformancePackComplianceDetails: 100,
-  DescribeConformancePackCompliance: 1000,
   DescribeConfigurationAggregatorSourcesStatus: 100,
   DescribeAggregateComplianceByConfigRules: 1000,
   GetAggregateComplianceDetailsByConfigRule: 100,
-  DescribeAggregateComplianceByConformancePacks: 100,
   SelectAggregateResourceConfig: 100,
 } as const;
 
