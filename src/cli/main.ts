@@ -7,14 +7,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { handleSignals } from './signals.js';
 import { printableText } from '../printable.js';
+import { addSourceFlags } from './source-flags.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 const FAIL_ON = ['critical', 'high', 'medium', 'low'];
-/** The flag is how a person or CI confirms a github.apiUrl from the configuration file (see README, Security). */
-const GITHUB_API_URL_HELP = 'GitHub API base URL (as GITHUB_API_URL, which it overrides); confirms a non-default github.apiUrl in the configuration';
 
 export function buildProgram(): Command {
   const program = new Command('soc2')
@@ -48,15 +47,15 @@ For the auditor:
   soc2 decrypt FILE -i KEYFILE -o DIR        open a bundle encrypted to you with age
   soc2 sample FILE.csv --size N --seed S     draw a sample anyone can re-draw`);
 
-  program
+  const run = program
     .command('run')
     .description('collect evidence, decide every control and write the reports')
     .option('-c, --config <file>', 'configuration file (default: ./soc2.config.yaml if present)')
     .option('-o, --out <dir>', 'report directory', 'soc2-report')
     .addOption(new Option('--fail-on <severity>', 'lowest severity whose failure makes the exit code 1').choices(FAIL_ON).default('low'))
     .option('-f, --format <formats>', 'extra report formats, comma-separated (sarif, oscal, findings-csv)', '')
-    .option('--only <ids>', 'run only these control ids, comma-separated')
-    .option('--github-api-url <url>', GITHUB_API_URL_HELP)
+    .option('--only <ids>', 'run only these control ids, comma-separated');
+  addSourceFlags(run)
     .option('--history <dir>', 'record the run in this history folder (created if absent) and add the period coverage to the reports')
     .option('--baseline <results>', 'gate only on failures that are new relative to this results.json or report folder')
     .option('-q, --quiet', 'print nothing but errors')
@@ -107,12 +106,11 @@ For the auditor:
     .option('--force', 'overwrite an existing file')
     .action(async (opts) => (await import('./commands/init.js')).initCommand(opts));
 
-  program
+  addSourceFlags(program
     .command('permissions')
     .description('print the least-privilege IAM policy and GitHub token permissions the controls in scope need')
     .option('-c, --config <file>', 'configuration file')
-    .option('--json', 'print JSON only')
-    .option('--github-api-url <url>', GITHUB_API_URL_HELP)
+    .option('--json', 'print JSON only'))
     .action(async (opts) => (await import('./commands/permissions.js')).permissionsCommand(opts));
 
   program

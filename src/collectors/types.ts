@@ -7,9 +7,6 @@
  */
 import type { z } from 'zod';
 
-/** Where a collector's evidence comes from; decides which config section puts it in scope. */
-export type EvidenceSource = 'aws' | 'github' | 'repo';
-
 /** One API request made while collecting, recorded for the auditor (IPE: what query produced this). */
 export interface ApiCall {
   /** Source system: 'aws-config', 'github-rest', 'github-graphql', 'local'. */
@@ -92,10 +89,20 @@ export interface ProgressSink {
   (message: string): void;
 }
 
-/** Lazily built clients and settings a collector may use. Collectors never build clients themselves. */
-export interface CollectContext {
-  /** Root of the local checkout the `repo.*` collectors read. */
-  repoRoot: string;
+/**
+ * Each evidence source's part of the collection context, by source id: the fields its setup adds
+ * to `ctx` (e.g. `{ github: GitHubContext }`). Empty here on purpose: each source declares its own
+ * entry beside its setup (`declare module '../types.js'` in src/collectors/<source>/source.ts), so
+ * this contract names no source and imports nothing from a source's folder.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface SourceContexts {}
+
+/** A registered evidence source's id ('aws', 'github', 'repo'): the first part of its collectors' ids. */
+export type SourceId = keyof SourceContexts & string;
+
+/** What every collector gets, whatever its source. Collectors never build clients themselves. */
+export interface BaseContext {
   /** Review period, ISO dates (YYYY-MM-DD), inclusive. */
   period: { start: string; end: string };
   /** The run's clock; never call Date.now() in a collector. */
@@ -114,62 +121,32 @@ export interface CollectContext {
    * run's signal. Name its parameter `ctx`, shadowing the caller's, so the shared work cannot reach
    * the caller's signal by mistake. A caller whose own signal aborts stops waiting; the work goes on.
    */
-  memo<T>(key: string, fn: (ctx: CollectContext) => Promise<T>): Promise<T>;
-  /** Present when the config has an `aws` section and credentials were found. */
-  aws?: AwsContext;
-  /** Present when the config has a `github` section and a token was found. */
-  github?: GitHubContext;
+  memo<T>(key: string, fn: (ctx: this) => Promise<T>): Promise<T>;
 }
 
-export interface AwsContext {
-  /** Regions in scope (from the config, or the SDK's default region). */
-  regions: string[];
-  /** Aggregator name when the config names one: collectors then use the aggregate APIs, called in
-   * `regions[0]` (the aggregator's home region), and cover every account and region it aggregates. */
-  aggregator?: string;
-  /** Account the credentials belong to, when the SDK's credential provider reports it. */
-  accountId?: string;
-  /** Maximum age of a rule evaluation before it is treated as stale, in hours. */
-  maxEvaluationAgeHours: number;
-  /** A Config client for one region (cached per region). Typed loosely to keep the SDK out of this file's imports. */
-  client(region: string): import('@aws-sdk/client-config-service').ConfigServiceClient;
-  /**
-   * Who the credentials belong to, asked of STS once (GetCallerIdentity) with the same credentials
-   * and endpoint rules as the Config clients. Rejects with a sentence saying why when STS cannot tell.
-   */
-  callerIdentity?(): Promise<AwsCallerIdentity>;
-  /** The hosts requests actually went to (Config and STS), taken from the requests as they were sent. */
-  hostsContacted?(): Array<{ service: 'config' | 'sts'; region: string; host: string }>;
-}
+/** The part of the context source `S` adds (never optional), plus what consulted sources `C` may add. */
+type SourceParts<S extends string, C extends string> =
+  UnionToIntersection<S extends SourceId ? SourceContexts[S] : never> &
+  Partial<UnionToIntersection<C extends SourceId ? SourceContexts[C] : never>>;
 
-export interface AwsCallerIdentity {
-  account: string;
-  arn: string;
-  /** The request, for the data-handling statement and the auditor. */
-  call: ApiCall;
-}
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 
-export interface GitHubContext {
-  org: string;
-  /** Repository include/exclude globs from the config. */
-  repos: { include: string[]; exclude: string[]; includeForks: boolean };
-  /**
-   * `soc2 run --shard`: set for collectors that split by repository; the repository list keeps
-   * only the repositories this shard evaluates (src/engine/shard.ts). Absent: every repository.
-   */
-  inShard?(fullName: string): boolean;
-  octokit: import('./github/client.js').Soc2Octokit;
-  /** What the token can do, learned once at start. */
-  capabilities: import('./github/client.js').TokenCapabilities;
-  /** Who the token acts as and what kind of token it is, learned once at start (never fatal). */
-  identity?: import('./github/client.js').TokenIdentity;
-}
+/**
+ * The context a collector of source `S` collects with: its source's clients and settings are
+ * always there (the engine only calls it when `S` is set up), those of the sources it consults
+ * (`C`, see Collector.consults) only when they are in scope.
+ */
+export type CollectContext<S extends string = never, C extends string = never> = BaseContext & SourceParts<S, C>;
 
-/** A collector: one file under src/collectors/<source>/, registered in src/collectors/index.ts. */
-export interface Collector<P = unknown, R extends object = Record<string, unknown>> {
+/**
+ * A collector: one file under src/collectors/<source>/, registered in src/collectors/index.ts.
+ * `S` is its source, whose context it gets (`Collector<'github', P, R>` sees `ctx.github`);
+ * `C` the sources it consults when they are in scope.
+ */
+export interface Collector<S extends string = SourceId, P = unknown, R extends object = Record<string, unknown>, C extends string = never> {
   /** Stable id used in control YAML: '<source>.<file-stem>', e.g. 'github.branch-rules'. */
   readonly id: string;
-  readonly source: EvidenceSource;
+  readonly source: S;
   /** One sentence for `soc2 controls show` and docs. */
   readonly description: string;
   /** Parameters, validated when controls load — before any network call. Must accept `{}` when all params are optional. */
@@ -184,7 +161,7 @@ export interface Collector<P = unknown, R extends object = Record<string, unknow
    * what it could not check without it. E.g. repo.security-policy reads the organisation's
    * default policy from GitHub.
    */
-  readonly consults?: readonly EvidenceSource[];
+  readonly consults?: readonly C[];
   /**
    * Fields an API may leave out. A collector sets such a field to `null` (and declares it
    * `.nullable()` in `resource`) when the API did not say: the engine then reports "could not
@@ -204,7 +181,7 @@ export interface Collector<P = unknown, R extends object = Record<string, unknow
   readonly locate?: ResourceLocator<R>;
   /** A YAML control snippet (collector + params + assert) that the meta-test validates. */
   readonly example: string;
-  collect(ctx: CollectContext, params: P): Promise<Evidence<R>>;
+  collect(ctx: CollectContext<S, C>, params: P): Promise<Evidence<R>>;
 }
 
 /** A place in the repository checkout: a '/'-separated path relative to its root, and a line and column from 1. */
@@ -222,4 +199,114 @@ export interface ResourceLocator<R> {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCollector = Collector<any, any>;
+export type AnyCollector = Collector<any, any, any, any>;
+
+/** A piece of a sentence in a report: plain words, or a name to show as code (a region, an org login, a path). */
+export type Phrase = string | { code: string };
+
+/**
+ * What reports and finding sentences say about a source: plain data and pure functions, importable
+ * without its SDK (src/collectors/<source>/about.ts). Renderers only get results.json, so these
+ * read the source's own entries of it (run.scope[id], run.provenance[id]).
+ */
+export interface SourceAbout {
+  readonly id: string;
+  /** How a sentence names the system that did or did not say something: 'AWS Config'. */
+  readonly system: string;
+  /** The source's line in a report's scope list: 'AWS'. */
+  readonly label: string;
+  /**
+   * Command-line flags it owns (run and permissions), each standing for an environment variable
+   * for that run, e.g. --github-api-url for GITHUB_API_URL. Commander camel-cases `flag` into `option`.
+   */
+  readonly flags?: ReadonlyArray<{ flag: string; option: string; env: string; description: string }>;
+  /** Its scope entry in words (`entry` is null when the source was not in scope). */
+  scopeText(entry: unknown): Phrase[];
+  /** The scope entry as name/value facts for machine formats (OSCAL properties); undefined values are left out. */
+  scopeProperties?(entry: unknown): Array<[string, string | undefined]>;
+  /** Who the run acted as there, when the source records it (results.json run.provenance[id]). */
+  readonly identity?: {
+    /** 'AWS identity' */
+    readonly label: string;
+    text(entry: unknown): string;
+    /** The identity as name/value facts for machine formats (OSCAL properties). */
+    properties?(entry: unknown): Array<[string, string | undefined]>;
+    /** People's names in it, for --minimize-pii. */
+    people?(entry: unknown): string[];
+  };
+}
+
+/** Places a problem at a key of soc2.config.yaml (file:line:col), when the configuration came from a file (LoadedConfig.issueAt). */
+export interface ConfigLocator {
+  issueAt?(path: Array<string | number>, message: string, at?: 'key' | 'value'): import('../errors.js').SourceIssue;
+}
+
+/** What a source's setup gets from the run. */
+export interface SourceSetupOptions {
+  env: NodeJS.ProcessEnv;
+  userAgent: string;
+  /** Directory relative paths of the configuration are resolved against. */
+  baseDir: string;
+  now(): Date;
+  progress(message: string): void;
+}
+
+/** The collectors a run plans for one source, with the controls that use each. */
+export interface PlannedForSource {
+  collector: AnyCollector;
+  controls: readonly string[];
+}
+
+/** A source's part of `soc2 permissions`: JSON for --json, and the lines a person reads. */
+export interface SourcePermissions {
+  json: Record<string, unknown>;
+  text(style: { bold(s: string): string; dim(s: string): string }, controls: number, inScope: boolean): string[];
+}
+
+/** Where requests to a source went, as the client sent them (for the data-handling statement). */
+export interface HostContacted {
+  /** The ApiCall.source of the requests, e.g. 'aws-config'. */
+  callSource: string;
+  region: string;
+  host: string;
+}
+
+/**
+ * An evidence source (AWS, GitHub, the checkout): everything the engine, `soc2 permissions` and
+ * results.json need from it, so none of them names a source. One folder per source
+ * (src/collectors/<source>/source.ts), one line in src/collectors/sources.ts.
+ */
+export interface Source<Settings = unknown, Ctx extends object = object> {
+  readonly id: string;
+  /** The key of soc2.config.yaml it reads (its zod schema lives in src/config/schema.ts). */
+  readonly configKey: string;
+  /** Its settings, or undefined when the configuration leaves the source out (it is then not in scope). */
+  settings(config: import('../config/schema.js').Config, env: NodeJS.ProcessEnv): Settings | undefined;
+  /** Why its controls are not applicable when it is not in scope: a sentence for results.json's notInScope. Absent: always in scope. */
+  readonly notInScope?: string;
+  /** The same, for each control it leaves not applicable. */
+  readonly notApplicable?: string;
+  /** Checks made before anything is loaded or collected (throws a usage or configuration error). */
+  check?(settings: Settings | undefined, loaded: ConfigLocator, env: NodeJS.ProcessEnv): void;
+  /** Clients, credentials and the capability probe; the fields it returns are what its collectors find on `ctx`. */
+  setup(settings: Settings, opts: SourceSetupOptions): Promise<Ctx>;
+  /** Warnings to show before collecting, e.g. controls the credentials cannot evaluate. */
+  preflight?(ctx: Ctx, planned: readonly PlannedForSource[]): Promise<string[]>;
+  /** Its entry of results.json's run.scope; null when it is not in scope. `ctx` settles to undefined when setup failed or was not needed. */
+  scope(settings: Settings | undefined, ctx: Promise<Ctx | undefined>, opts: { env: NodeJS.ProcessEnv; baseDir: string }): Promise<unknown>;
+  /** Its part of `soc2 permissions`, from what its collectors declare. Absent: it needs none. */
+  permissions?(collectors: readonly AnyCollector[]): SourcePermissions;
+  /**
+   * `soc2 run --shard`: the context a collector that splits (src/engine/shard.ts) sees in one shard,
+   * narrowed to the units `keep` accepts (GitHub: repositories). Absent: nothing of the source is split.
+   */
+  shardContext?(ctx: Ctx, keep: (unit: string) => boolean): Ctx;
+  /** Who the run acts as there (results.json run.provenance[id]), with the calls made to learn it; never fatal. */
+  provenance?(ctx: Promise<Ctx> | undefined): Promise<{ identity: unknown; calls: ApiCall[] }>;
+  /** Requests its setup made before any collector ran. */
+  startupCalls?(ctx: Ctx): readonly ApiCall[];
+  hostsContacted?(ctx: Ctx): readonly HostContacted[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnySource = Source<any, object>;

@@ -17,7 +17,8 @@ export type CallOutcome =
 
 /** For a collector's source: the context to collect with, or why the source is out of scope / unusable. */
 export type ContextFor = (collector: AnyCollector) => Promise<
-  { ok: true; ctx: ContextBase } | { ok: false; status: 'not_applicable' | 'error'; reason: string }
+  // The base plus the parts of the sources it collects from (`aws`, `github`, `repoRoot`).
+  { ok: true; ctx: ContextBase & { readonly [part: string]: unknown } } | { ok: false; status: 'not_applicable' | 'error'; reason: string }
 >;
 
 export interface CollectOptions {

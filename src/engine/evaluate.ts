@@ -11,7 +11,7 @@ import type { AnyCollector, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
 import { evaluateAssertion, getPath } from './assert.js';
-import { findingMessage, formatValue, SOURCE_NAMES, unreportedMessage, type UnreportedField } from './messages.js';
+import { findingMessage, formatValue, sourceName, unreportedMessage, type UnreportedField } from './messages.js';
 import { applyExceptions } from './exception-match.js';
 import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
@@ -80,7 +80,7 @@ export function evaluateControl(
     const revealing = revealedBy(collector, key);
     return { label: info?.label, yesNo: info?.kind === 'boolean', permissions: revealing ? [revealing] : collector?.permissions ?? [] };
   };
-  const source = collector ? SOURCE_NAMES[collector.source] : 'the source';
+  const source = sourceName(collector?.source);
   const mayBeUnreported = (key: string) => revealedBy(collector, key) !== undefined;
   const gapsByResource = new Map<string, string[]>();
   for (const g of evidence.gaps) {

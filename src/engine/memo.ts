@@ -7,22 +7,25 @@
  * collector's timeout never fails another that waits for the same read. Each caller still stops
  * *waiting* when its own signal aborts.
  */
-import type { CollectContext } from '../collectors/types.js';
+import type { BaseContext } from '../collectors/types.js';
 
-/** A collection context before the engine gives it a signal and a memo. */
-export type ContextBase = Omit<CollectContext, 'signal' | 'memo'>;
+/**
+ * A collection context before the engine gives it a signal and a memo: what every collector gets,
+ * plus the parts its sources set up (`github`, `aws`, `repoRoot`), which it keeps.
+ */
+export type ContextBase = Omit<BaseContext, 'signal' | 'memo'>;
 
 export interface SharedReads {
   /** The context one caller collects with: its own signal, and a memo that shares work under the run's signal. */
-  contextFor(base: ContextBase, callerSignal: AbortSignal): CollectContext;
+  contextFor<B extends ContextBase>(base: B, callerSignal: AbortSignal): B & BaseContext;
 }
 
 export function createSharedReads(runSignal: AbortSignal): SharedReads {
   const cache = new Map<string, Promise<unknown>>();
-  const contextFor = (base: ContextBase, callerSignal: AbortSignal): CollectContext => ({
+  const contextFor = <B extends ContextBase>(base: B, callerSignal: AbortSignal): B & BaseContext => ({
     ...base,
     signal: callerSignal,
-    memo: <T>(key: string, fn: (shared: CollectContext) => Promise<T>): Promise<T> => {
+    memo: <T>(key: string, fn: (shared: B & BaseContext) => Promise<T>): Promise<T> => {
       let p = cache.get(key) as Promise<T> | undefined;
       if (!p) {
         try {
@@ -39,7 +42,7 @@ export function createSharedReads(runSignal: AbortSignal): SharedReads {
 }
 
 /** A fresh run's context with no cancellation: for tests, benchmarks and one-off collection. */
-export function standaloneContext(base: ContextBase, signal: AbortSignal = new AbortController().signal): CollectContext {
+export function standaloneContext<B extends ContextBase>(base: B, signal: AbortSignal = new AbortController().signal): B & BaseContext {
   return createSharedReads(new AbortController().signal).contextFor(base, signal);
 }
 

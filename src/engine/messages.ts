@@ -5,7 +5,7 @@
  * "acme: GitHub did not say whether members can delete or transfer repositories
  *  (membersCanDeleteRepositories); reading it needs github:org_administration:read."
  */
-import type { EvidenceSource } from '../collectors/types.js';
+import { sourceAbout } from '../collectors/sources.js';
 import type { Assertion } from '../controls/schema.js';
 import type { CountFailure, LeafFailure } from './assert.js';
 
@@ -129,8 +129,10 @@ export function findingMessage(resource: string, failures: readonly LeafFailure[
   return `${resource}: ${parts.join('; ')}.`;
 }
 
-/** How a sentence names the system that did not say. */
-export const SOURCE_NAMES: Readonly<Record<EvidenceSource, string>> = { aws: 'AWS Config', github: 'GitHub', repo: 'the repository checkout' };
+/** How a sentence names the system that did not say: the source's own word for it (AWS Config, GitHub…). */
+export function sourceName(source: string | undefined): string {
+  return (source !== undefined ? sourceAbout(source)?.system : undefined) ?? 'the source';
+}
 
 /** What the sentence about an unreported field needs to know about it. */
 export interface UnreportedField {

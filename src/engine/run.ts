@@ -2,9 +2,8 @@
  * The whole assessment: plan → collect (deduped, bounded) → write evidence → evaluate → Results.
  */
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import type { Control, Severity } from '../controls/schema.js';
-import type { AnyCollector, AwsContext, GitHubContext } from '../collectors/types.js';
+import type { AnyCollector, AnySource } from '../collectors/types.js';
 import type { LoadedConfig } from '../config/load.js';
 import { Soc2Error } from '../errors.js';
 import { toolVersion, userAgent } from '../paths.js';
@@ -12,9 +11,10 @@ import { SCHEMA_VERSION, type ControlResult, type Results, type CriterionCoverag
 import { criteriaCatalogue } from '../controls/criteria.js';
 import { writeEvidence } from '../evidence/write.js';
 import type { ReportDir } from '../evidence/out-dir.js';
-import { planCollection, type PlannedCall } from './plan.js';
+import { planCollection } from './plan.js';
 import type { ContextBase } from './memo.js';
 import { loadCollector } from '../collectors/index.js';
+import { loadSources, sourceAbout, sourceOfCollectorId } from '../collectors/sources.js';
 import { collectAll, type ContextFor } from './collect.js';
 import { evaluateControl, type CollectionOutcome } from './evaluate.js';
 import type { ExceptionEntry } from './exceptions.js';
@@ -69,9 +69,7 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const { config } = loaded;
   const runId = randomUUID();
   const startedAt = opts.now();
-  const repoRoot = resolve(loaded.baseDir, config.repo.path);
   const base: ContextBase = {
-    repoRoot,
     period: loaded.period,
     now: opts.now,
     progress: opts.progress,
@@ -80,61 +78,59 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   for (const overlap of overlappingExceptions(opts.exceptions, today)) opts.warn(`Overlapping exceptions: ${overlap}`);
 
   const plan = planCollection(opts.controls);
-  const notInScope: string[] = [];
-  if (!config.aws) notInScope.push('AWS: the configuration has no aws section, so AWS controls are not applicable. Add an aws section (see `soc2 init`) to evaluate them.');
-  if (!config.github) notInScope.push('GitHub: the configuration has no github section, so GitHub controls are not applicable. Add a github section with your organisation to evaluate them.');
+  const sources = await loadSources();
+  const settingsOf = new Map<string, unknown>(sources.map((s) => [s.id, s.settings(config, opts.env)]));
+  const notInScope = sources.filter((s) => settingsOf.get(s.id) === undefined && s.notInScope).map((s) => s.notInScope!);
 
-  // Clients are set up before anything is collected, for the sources the plan needs: a bad token
-  // then stops the run before any evidence is written, and what the token cannot do is said up
-  // front. The SDK and Octokit are only imported when their source is in scope.
-  const sources = new Set<string>(plan.map((c) => c.collectorId.split('.')[0] as string));
-  // A collector may also consult another source when it is in scope (Collector.consults), e.g.
-  // repo.security-policy reads the organisation's default policy from GitHub: set that source up too.
+  // Sources are set up before anything is collected, those the plan needs: a bad token then stops
+  // the run before any evidence is written, and what the credentials cannot do is said up front.
+  // A source's SDK is only imported when it is in scope.
+  const planned = new Map<string, Array<{ collector: AnyCollector; controls: string[] }>>();
+  const needed = new Set<string>();
   for (const call of plan) {
     const collector = await loadCollector(call.collectorId).catch(() => undefined);
-    for (const s of collector?.consults ?? []) sources.add(s);
+    const id = collector?.source ?? sourceOfCollectorId(call.collectorId);
+    needed.add(id);
+    if (collector) planned.set(id, [...(planned.get(id) ?? []), { collector, controls: call.controls.map((c) => c.id) }]);
+    // A collector may also consult another source when it is in scope (Collector.consults), e.g.
+    // repo.security-policy reads the organisation's default policy from GitHub: set that source up too.
+    for (const s of collector?.consults ?? []) needed.add(s);
   }
-  const awsCtx: Promise<AwsContext> | undefined = config.aws && sources.has('aws')
-    ? import('../collectors/aws/client.js').then((m) => m.createAwsContext(config.aws!, { env: opts.env, userAgent: userAgent(), now: opts.now }))
-    : undefined;
-  const githubSettings = config.github;
-  const githubCtx: Promise<GitHubContext> | undefined = githubSettings && sources.has('github')
-    ? import('../collectors/github/client.js').then(async (m) => {
-      opts.progress(`checking what the GitHub token can do for ${githubSettings.org}…`);
-      const ctx = await m.createGitHubContext(githubSettings, { env: opts.env, userAgent: userAgent(), cacheDir: resolve(loaded.baseDir, githubSettings.cacheDir), progress: opts.progress, now: opts.now });
-      await warnAboutMissingPermissions(ctx, plan, opts.warn);
+  const setupOptions = { env: opts.env, userAgent: userAgent(), baseDir: loaded.baseDir, now: opts.now, progress: opts.progress };
+  const contexts = new Map<string, Promise<object>>();
+  for (const source of sources) {
+    const settings = settingsOf.get(source.id);
+    if (settings === undefined || !needed.has(source.id)) continue;
+    contexts.set(source.id, source.setup(settings, setupOptions).then(async (ctx) => {
+      for (const warning of (await source.preflight?.(ctx, planned.get(source.id) ?? [])) ?? []) opts.warn(warning);
       return ctx;
-    })
-    : undefined;
-  // Settle both before collecting. A usage error (a bad token, an organisation the token cannot
-  // see) stops the run here; any other failure is reported on each control of that source.
-  for (const failure of await Promise.all([awsCtx, githubCtx].map((p) => p?.then(() => undefined, (e: unknown) => e)))) {
+    }));
+  }
+  // Settle every setup before collecting. A usage error (a bad token, an organisation the token
+  // cannot see) stops the run here; any other failure is reported on each control of that source.
+  for (const failure of await Promise.all([...contexts.values()].map((p) => p.then(() => undefined, (e: unknown) => e)))) {
     if (failure instanceof Soc2Error && failure.exitCode === 2) throw failure;
   }
   // Who is running: never fatal, recorded as unknown with the reason when it cannot be learned.
-  const provenanceRead = learnProvenance({ aws: awsCtx, github: githubCtx, env: opts.env });
+  const provenanceRead = learnProvenance({ sources: sources.map((source) => ({ source, ctx: contexts.get(source.id) })), env: opts.env });
 
-  // A client that could not be set up (no credentials, no region) rejects here; the collection
+  // A source that could not be set up (no credentials, no region) rejects here; the collection
   // step turns that into `error` on the control, with the message and what to do.
+  const byId = new Map<string, AnySource>(sources.map((s) => [s.id, s]));
   const contextFor: ContextFor = async (collector: AnyCollector) => {
-    const split = opts.shard ? splitOf(collector.id, config.aws?.aggregator !== undefined) : 'whole';
-    switch (collector.source) {
-      case 'repo':
-        // Only a collector that declares it consults GitHub gets the GitHub context, and only when GitHub is in scope.
-        if (collector.consults?.includes('github') && githubCtx) return { ok: true, ctx: { ...base, github: await githubCtx } };
-        return { ok: true, ctx: base };
-      case 'aws':
-        if (!awsCtx) return { ok: false, status: 'not_applicable', reason: 'AWS is not in scope: the configuration has no aws section.' };
-        if (split === 'regions') return shardRegions(await awsCtx, opts.shard!, base);
-        return { ok: true, ctx: { ...base, aws: await awsCtx } };
-      case 'github':
-        if (!githubCtx) return { ok: false, status: 'not_applicable', reason: 'GitHub is not in scope: the configuration has no github section.' };
-        if (split === 'repositories') {
-          const shard = opts.shard!;
-          return { ok: true, ctx: { ...base, github: { ...(await githubCtx), inShard: (name: string) => inShard(shard, name) } } };
-        }
-        return { ok: true, ctx: { ...base, github: await githubCtx } };
+    const own = contexts.get(collector.source);
+    if (!own) {
+      const reason = byId.get(collector.source)?.notApplicable ?? `${sourceAbout(collector.source)?.system ?? collector.source} is not in scope.`;
+      return { ok: false, status: 'not_applicable', reason };
     }
+    // Only a collector that declares it consults a source gets that source's context, and only when it is in scope.
+    const consulted = await Promise.all((collector.consults ?? []).flatMap((s: string) => contexts.get(s) ?? []));
+    // In a shard, a collector that splits reads only this shard's units (repositories, …), as its source narrows them.
+    const shard = opts.shard;
+    const ownCtx = shard && splitOf(collector.id) !== 'whole'
+      ? (byId.get(collector.source)?.shardContext?.(await own, (unit: string) => inShard(shard, unit)) ?? await own)
+      : await own;
+    return { ok: true, ctx: Object.assign({}, base, ...consulted, ownCtx) as ContextBase };
   };
 
   // The run's own signal: aborted when the caller cancels, and once collection is over, so that a
@@ -169,7 +165,7 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const pii = opts.minimizer;
   if (pii) {
     for (const o of outcomes.values()) if (o.kind === 'evidence') pii.learnEvidence(o.evidence);
-    if (provenance.github.state === 'known') pii.learnName(provenance.github.login);
+    for (const source of sources) for (const name of sourceAbout(source.id)?.identity?.people?.((provenance as Record<string, unknown>)[source.id]) ?? []) pii.learnName(name);
     for (const list of opts.attestations?.byControl.values() ?? []) for (const a of list) pii.learnName(a.attestedBy);
   }
   const handling = createDataHandlingLog();
@@ -217,12 +213,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
       sample: opts.sample,
       failOn: opts.failOn,
       config: { file: loaded.file, sha256: loaded.sha256 },
-      scope: {
-        aws: config.aws ? { regions: (await resolvedAwsRegions(awsCtx)) ?? config.aws.regions ?? [], ...(config.aws.aggregator ? { aggregator: config.aws.aggregator } : {}) } : null,
-        github: config.github ? { org: config.github.org, apiUrl: config.github.apiUrl ?? opts.env.GITHUB_API_URL ?? 'https://api.github.com' } : null,
-        repo: { path: repoRoot },
-        notInScope,
-      },
+      // Each source writes its own entry (its shape is in results.ts, the results.json contract).
+      scope: { ...(await scopeOf(sources, settingsOf, contexts, { env: opts.env, baseDir: loaded.baseDir })), notInScope } as Results['run']['scope'],
       provenance,
       ...(opts.shard ? { shard: { ...opts.shard, assignment: SHARD_ASSIGNMENT } } : {}),
     },
@@ -232,19 +224,29 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
     dataHandling: handling.build({
       controls,
       provenance,
-      startupCalls: (await settled(githubCtx))?.capabilities.calls ?? [],
-      awsHosts: (await settled(awsCtx))?.hostsContacted?.() ?? [],
+      startupCalls: await fromSettled(sources, contexts, (s, ctx) => s.startupCalls?.(ctx) ?? []),
+      hosts: await fromSettled(sources, contexts, (s, ctx) => s.hostsContacted?.(ctx) ?? []),
       minimised: pii ? pii.stats() : null,
       manualFiles: opts.attestations?.files.length ?? 0,
     }),
   };
 }
 
-/** A split AWS collector in a shard sees the shard's regions; a shard with none of them has nothing to read (its part is empty). */
-function shardRegions(aws: AwsContext, shard: Shard, base: ContextBase): Awaited<ReturnType<ContextFor>> {
-  const regions = aws.regions.filter((r) => inShard(shard, r));
-  if (!regions.length) return { ok: false, status: 'not_applicable', reason: `Shard ${shard.index}/${shard.count} has none of the AWS regions in scope (${aws.regions.join(', ')}); the other shards evaluate them.` };
-  return { ok: true, ctx: { ...base, aws: { ...aws, regions } } };
+/** Each source's entry of results.json's run.scope, in registry order. */
+async function scopeOf(sources: readonly AnySource[], settingsOf: ReadonlyMap<string, unknown>, contexts: ReadonlyMap<string, Promise<object>>, opts: { env: NodeJS.ProcessEnv; baseDir: string }): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const s of sources) out[s.id] = await s.scope(settingsOf.get(s.id), settled(contexts.get(s.id)), opts);
+  return out;
+}
+
+/** What `pick` takes from every source whose setup succeeded (a failed one already says so on its controls). */
+async function fromSettled<T>(sources: readonly AnySource[], contexts: ReadonlyMap<string, Promise<object>>, pick: (s: AnySource, ctx: object) => readonly T[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const s of sources) {
+    const ctx = await settled(contexts.get(s.id));
+    if (ctx) out.push(...pick(s, ctx));
+  }
+  return out;
 }
 
 async function settled<T>(p: Promise<T> | undefined): Promise<T | undefined> {
@@ -252,15 +254,6 @@ async function settled<T>(p: Promise<T> | undefined): Promise<T | undefined> {
     return p ? await p : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** The regions the AWS context resolved (the SDK's default region when the config names none). */
-async function resolvedAwsRegions(ctx: Promise<AwsContext> | undefined): Promise<string[] | undefined> {
-  try {
-    return ctx ? (await ctx).regions : undefined;
-  } catch {
-    return undefined; // no credentials or region: the AWS controls already say so
   }
 }
 
@@ -273,26 +266,4 @@ export function criteriaCoverage(controls: readonly ControlResult[]): CriterionC
     const status = mapped.length === 0 ? 'not_covered' : COVERAGE_RANK.find((s) => mapped.some((c) => c.status === s)) ?? 'not_applicable';
     return { id: cr.id, series: cr.series, title: cr.title, controls: mapped.map((c) => c.id), status };
   });
-}
-
-async function warnAboutMissingPermissions(ctx: GitHubContext, plan: readonly PlannedCall[], warn: (m: string) => void): Promise<void> {
-  const missing = new Set(ctx.capabilities.missing);
-  if (!missing.size) return;
-  const { GITHUB_PERMISSIONS, isGitHubPermission } = await import('../collectors/github/permissions.js');
-  // "Repository Administration: read (classic: repo)" — the words GitHub's token settings use.
-  const describe = (p: string) => {
-    if (!isGitHubPermission(p)) return p;
-    const info = GITHUB_PERMISSIONS[p];
-    return `${info.fineGrained.scope === 'organization' ? 'organisation' : 'repository'} ${info.fineGrained.name}: ${info.fineGrained.access} (classic: ${info.classicScope})`;
-  };
-  const lines: string[] = [];
-  for (const call of plan) {
-    if (!call.collectorId.startsWith('github.')) continue;
-    const collector = await loadCollector(call.collectorId);
-    const lacking = collector.permissions.filter((p) => missing.has(p));
-    if (lacking.length) lines.push(`  ${call.controls.map((c) => c.id).join(', ')}: needs ${lacking.map(describe).join('; ')}`);
-  }
-  if (lines.length) {
-    warn(`The GitHub token cannot evaluate these controls; they will end in error:\n${lines.join('\n')}\nGrant the permissions to the token (\`soc2 permissions\` lists them all) and run again.`);
-  }
 }

@@ -5,6 +5,7 @@
  * evaluated whole come from shard 1 as they are. Evidence files are joined by the caller
  * (evidence-join.ts); this module takes their joined references.
  */
+import { sourceAbout, sourceIds } from '../collectors/sources.js';
 import { UsageError } from '../errors.js';
 import type { ControlResult, DataHandling, EvidenceRef, MergedFrom, Results } from '../results.js';
 import { compareFindings, decideVerdict } from './evaluate.js';
@@ -48,8 +49,9 @@ export function checkParts(parts: readonly ShardPart[]): ShardPart[] {
     same('review period', ref.run.period, r.run.period, p);
     same('--fail-on', ref.run.failOn, r.run.failOn, p);
     same('sample-data flag', ref.run.sample, r.run.sample, p);
-    same('AWS scope', ref.run.scope.aws, r.run.scope.aws, p);
-    same('GitHub scope', ref.run.scope.github, r.run.scope.github, p);
+    // Every source's scope (organisation, regions, checkout) must be the same in every part.
+    const scopeOf = (x: Results) => x.run.scope as Record<string, unknown>;
+    for (const id of sourceIds()) same(`${sourceAbout(id)?.label ?? id} scope`, scopeOf(ref)[id], scopeOf(r)[id], p);
   }
   const byIndex = new Map<number, ShardPart>();
   for (const p of parts) {

@@ -2,13 +2,13 @@
  * `soc2 run --shard i/n`: which part of the scope one CI job evaluates, so that n jobs together
  * cover it exactly once and `soc2 merge` can join their reports into the run one job would have made.
  *
- * What is split: GitHub repositories (for the collectors that read each repository on its own)
- * and AWS regions (when no aggregator is configured). Everything else — organisation-level
+ * What is split: GitHub repositories, for the collectors that read each repository on its own
+ * (the source narrows their context: Source.shardContext). Everything else — organisation-level
  * controls, the organisation's change population, the local checkout, manual controls, and AWS
- * through an aggregator (one set of aggregate calls covers every account and region) — is
- * evaluated whole, in shard 1.
+ * (both AWS collectors judge across regions, and AWS Config's rate limits are not what a shard
+ * is for) — is evaluated whole, in shard 1.
  *
- * Assignment: a repository or region goes to shard 1 + (first 8 bytes of SHA-256 of its
+ * Assignment: a repository goes to shard 1 + (first 8 bytes of SHA-256 of its
  * lower-cased name) mod n. It depends on the name and n only, so every job puts a repository in
  * the same shard even when a repository was created or archived between the jobs' starts (a sorted
  * round-robin would shift every later name, evaluating some repositories twice and others never).
@@ -43,7 +43,7 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-/** The shard (1-based) a repository (owner/name) or region belongs to among `count`. */
+/** The shard (1-based) a repository (owner/name) belongs to among `count`. */
 export function shardOf(name: string, count: number): number {
   const digest = createHash('sha256').update(name.toLowerCase(), 'utf8').digest();
   return Number(digest.readBigUInt64BE(0) % BigInt(count)) + 1;
@@ -55,17 +55,14 @@ export function inShard(shard: Shard, name: string): boolean {
 
 /**
  * How a collector's work divides. 'repositories': it reads every repository in scope one by one
- * and reports one resource per repository, so each shard reads its own. 'regions': one resource
- * set per AWS region. 'whole': anything else. A collector not named here is evaluated whole,
+ * and reports one resource per repository, so each shard reads its own. 'whole': anything else. A collector not named here is evaluated whole,
  * which is always correct, only not spread out (test/meta checks every collector is named).
  */
-export const COLLECTOR_SPLIT: Readonly<Record<string, 'repositories' | 'regions' | 'whole'>> = {
+export const COLLECTOR_SPLIT: Readonly<Record<string, 'repositories' | 'whole'>> = {
   // Both judge across regions: global resource types need recording in one region in scope, and a
   // rule that checks global resources need be deployed in only one. A region alone cannot tell.
   'aws.config-recorder': 'whole',
   'aws.config-rules': 'whole',
-  'aws.conformance-pack': 'regions',
-  'aws.resource-query': 'regions',
   'github.actions-settings': 'repositories',
   'github.branch-rules': 'repositories',
   // One population (an organisation-wide search), with one completeness check against its total.
@@ -84,14 +81,13 @@ export const COLLECTOR_SPLIT: Readonly<Record<string, 'repositories' | 'regions'
   'repo.workflows': 'whole',
 };
 
-/** What a collector splits by in this run: AWS through an aggregator is one set of calls, so whole. */
-export function splitOf(collectorId: string, awsAggregator: boolean): 'repositories' | 'regions' | 'whole' {
-  const split = COLLECTOR_SPLIT[collectorId] ?? 'whole';
-  return split === 'regions' && awsAggregator ? 'whole' : split;
+/** What a collector splits by. */
+export function splitOf(collectorId: string): 'repositories' | 'whole' {
+  return COLLECTOR_SPLIT[collectorId] ?? 'whole';
 }
 
 /** Whether this shard evaluates the control at all: split controls in every shard, the rest in shard 1. */
-export function evaluatesControl(shard: Shard, control: Pick<Control, 'type' | 'collector'>, awsAggregator: boolean): boolean {
+export function evaluatesControl(shard: Shard, control: Pick<Control, 'type' | 'collector'>): boolean {
   if (shard.index === 1) return true;
-  return control.type === 'automated' && control.collector !== undefined && splitOf(control.collector, awsAggregator) !== 'whole';
+  return control.type === 'automated' && control.collector !== undefined && splitOf(control.collector) !== 'whole';
 }

@@ -5,7 +5,7 @@
  * secret-shaped values were redacted and how many identifiers minimised. Renderers turn it into
  * words (reports/data-handling-text.ts); this module only counts.
  */
-import type { ApiCall, Evidence } from '../collectors/types.js';
+import type { ApiCall, Evidence, HostContacted } from '../collectors/types.js';
 import type { ControlResult, DataHandling, Provenance } from '../results.js';
 import type { PiiStats } from './pii.js';
 
@@ -18,10 +18,10 @@ export interface DataHandlingLog {
 export interface DataHandlingInput {
   controls: readonly ControlResult[];
   provenance: Provenance | undefined;
-  /** Requests made before collection (the GitHub token probe). */
+  /** Requests made before collection (e.g. the GitHub token probe). */
   startupCalls: readonly ApiCall[];
-  /** Where the AWS requests went, as the SDK sent them. */
-  awsHosts: ReadonlyArray<{ service: 'config' | 'sts'; region: string; host: string }>;
+  /** Where requests that record a region rather than a host went, as the clients sent them. */
+  hosts: readonly HostContacted[];
   minimised: PiiStats | null;
   manualFiles: number;
 }
@@ -69,7 +69,7 @@ function endpoints(input: DataHandlingInput): DataHandling['endpoints'] {
   for (const call of input.provenance?.calls ?? []) add(call);
 
   const awsHost = (service: 'config' | 'sts', region: string | undefined): string => {
-    const seenHost = input.awsHosts.find((h) => h.service === service && h.region === region)?.host;
+    const seenHost = input.hosts.find((h) => h.callSource === `aws-${service}` && h.region === region)?.host;
     return seenHost ?? `${service}.${region ?? 'unknown-region'}.amazonaws.com`;
   };
   const groups = new Map<string, { source: string; host: string; ops: Map<string, number> }>();

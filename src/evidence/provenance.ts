@@ -5,61 +5,30 @@
  * unknown with the reason, because provenance describes the run, it is not evidence a control
  * is decided on.
  */
-import type { AwsContext, GitHubContext, ApiCall } from '../collectors/types.js';
+import type { AnySource, ApiCall } from '../collectors/types.js';
 import type { Provenance } from '../results.js';
 import { redactString } from './redact.js';
 
 export interface ProvenanceInput {
-  /** The run's AWS context; undefined when AWS is not in scope (no section, or no AWS control planned). */
-  aws: Promise<AwsContext> | undefined;
-  github: Promise<GitHubContext> | undefined;
+  /**
+   * The run's sources, each with its context; a context is undefined when its source is not in
+   * scope (no section, or none of its controls planned). Sources that record no identity are skipped.
+   */
+  sources: ReadonlyArray<{ source: AnySource; ctx: Promise<object> | undefined }>;
   env: NodeJS.ProcessEnv;
 }
 
 export async function learnProvenance(input: ProvenanceInput): Promise<Provenance> {
   const calls: ApiCall[] = [];
-  const [aws, github] = await Promise.all([awsIdentity(input.aws, calls), githubIdentity(input.github, calls)]);
-  return { aws, github, ci: ciContext(input.env), calls };
-}
-
-async function awsIdentity(ctx: Promise<AwsContext> | undefined, calls: ApiCall[]): Promise<Provenance['aws']> {
-  if (!ctx) return { state: 'not-in-scope' };
-  let aws: AwsContext;
-  try {
-    aws = await ctx;
-  } catch (e) {
-    return { state: 'unknown', reason: `the AWS client could not be set up: ${messageOf(e)}` };
+  const identities: Record<string, unknown> = {};
+  const learned = await Promise.all(input.sources.map(async ({ source, ctx }) => (source.provenance ? [source.id, await source.provenance(ctx)] as const : undefined)));
+  for (const entry of learned) {
+    if (!entry) continue;
+    identities[entry[0]] = entry[1].identity;
+    calls.push(...entry[1].calls);
   }
-  if (!aws.callerIdentity) return { state: 'unknown', reason: 'this AWS context cannot ask STS who it is' };
-  try {
-    const id = await aws.callerIdentity();
-    calls.push(id.call);
-    return { state: 'known', account: id.account, arn: id.arn, ...(id.call.requestId ? { requestId: id.call.requestId } : {}) };
-  } catch (e) {
-    return { state: 'unknown', reason: messageOf(e) };
-  }
-}
-
-async function githubIdentity(ctx: Promise<GitHubContext> | undefined, calls: ApiCall[]): Promise<Provenance['github']> {
-  if (!ctx) return { state: 'not-in-scope' };
-  let gh: GitHubContext;
-  try {
-    gh = await ctx;
-  } catch (e) {
-    return { state: 'unknown', tokenKind: 'unknown', reason: `the GitHub client could not be set up: ${messageOf(e)}` };
-  }
-  const apiUrl = gh.capabilities.apiUrl;
-  const id = gh.identity;
-  if (!id) return { state: 'unknown', tokenKind: 'unknown', apiUrl, reason: 'the token was not asked who it acts as' };
-  calls.push(...id.calls);
-  const app = id.app ? { app: { id: id.app.id, slug: id.app.slug, installationId: id.app.installationId } } : {};
-  if (id.login === null) return { state: 'unknown', tokenKind: id.tokenKind, apiUrl, reason: redactString(id.reason ?? 'GitHub did not say'), ...app };
-  return { state: 'known', login: id.login, tokenKind: id.tokenKind, apiUrl, ...app };
-}
-
-function messageOf(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return redactString(text.replace(/\s+/g, ' ').trim());
+  // Each source's entry has the shape results.ts declares for it; the sources own what goes in it.
+  return { ...identities, ci: ciContext(input.env), calls } as Provenance;
 }
 
 /**

@@ -46,7 +46,7 @@ import type { HistorySummary } from '../history/summary.js';
 import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
 import { entriesNotInResults, entryGroups, locationText } from './listing.js';
 import { tuningChanges } from './tuning.js';
-import { attestationText, dataHandlingText, NOT_RECORDED, pointInTimeText, provenanceLines, reportTypeLine } from './run-context.js';
+import { attestationText, dataHandlingText, NOT_RECORDED, pointInTimeText, provenanceLines, reportTypeLine, scopeEntries } from './run-context.js';
 
 // ---------------------------------------------------------------------------------------------
 // Escape-by-default templating
@@ -237,20 +237,12 @@ ${REPORT_STATUS_ORDER.map(
 function scope(r: Results): Markup {
   const { run } = r;
   const sc = run.scope;
-  const aws = sc.aws
-    ? markup`${sc.aws.regions.length ? markup`regions ${sc.aws.regions.map((g, i) => markup`${i ? ', ' : ''}<code>${g}</code>`)}` : "the AWS SDK's default region"}${
-        sc.aws.aggregator ? markup`; aggregator <code>${sc.aws.aggregator}</code> (every account and region it aggregates)` : ''
-      }`
-    : markup`not in scope`;
-  const gh = sc.github ? markup`organisation <code>${sc.github.org}</code> through ${sc.github.apiUrl}` : markup`not in scope`;
+  const sources = scopeEntries(sc).map(([label, words]) => markup`<dt>${label}</dt><dd>${words.map((w) => (typeof w === 'string' ? w : markup`<code>${w.code}</code>`))}</dd>\n`);
   return markup`<section id="scope">
 <h2>Scope</h2>
 <dl class="facts">
 <dt>Review period</dt><dd>${periodText(run)} (${reportTypeText(run)}). ${pointInTimeText(run)}</dd>
-<dt>AWS</dt><dd>${aws}</dd>
-<dt>GitHub</dt><dd>${gh}</dd>
-<dt>Repository checkout</dt><dd><code>${sc.repo.path}</code></dd>
-</dl>
+${sources}</dl>
 ${
   sc.notInScope.length
     ? markup`<h3>Left out of scope, and why</h3>

@@ -45,7 +45,7 @@ import type { HistorySummary } from '../history/summary.js';
 import { FAILING_FOR_NOTE, HISTORY_HEADING, HISTORY_TABLE_HEADERS, historyControls, historyIntro, historyRow, notCovered } from './history-words.js';
 import { tuningChanges } from './tuning.js';
 import { ListBudget, MARKDOWN_LIST_LIMIT, entriesNotInResults, entryGroups, locationText } from './listing.js';
-import { attestationText, dataHandlingText, NOT_RECORDED, pointInTimeText, provenanceLines, reportTypeLine } from './run-context.js';
+import { attestationText, dataHandlingText, NOT_RECORDED, pointInTimeText, provenanceLines, reportTypeLine, scopeEntries } from './run-context.js';
 
 type Cell = string;
 
@@ -113,17 +113,17 @@ function summary(r: Results): string[] {
   ];
 }
 
+/** Text between code spans: escaped, keeping the plain spaces around it (mdText trims). */
+function mdWords(w: string): string {
+  const m = /^( *)([\s\S]*?)( *)$/.exec(w)!;
+  return `${m[1]}${mdText(m[2]!)}${m[3]}`;
+}
+
 function scope(r: Results): string[] {
   const { run } = r;
   const sc = run.scope;
   const lines = [`- **Review period:** ${mdText(periodText(run))} (${reportTypeText(run)}). ${mdText(pointInTimeText(run))}`];
-  if (sc.aws) {
-    const regions = sc.aws.regions.length ? `regions ${sc.aws.regions.map(mdCode).join(', ')}` : "the AWS SDK's default region";
-    const agg = sc.aws.aggregator ? `; aggregator ${mdCode(sc.aws.aggregator)} (every account and region it aggregates)` : '';
-    lines.push(`- **AWS:** ${regions}${agg}.`);
-  } else lines.push('- **AWS:** not in scope.');
-  lines.push(sc.github ? `- **GitHub:** organisation ${mdCode(sc.github.org)} through ${mdText(sc.github.apiUrl)}.` : '- **GitHub:** not in scope.');
-  lines.push(`- **Repository checkout:** ${mdCode(sc.repo.path)}.`);
+  for (const [label, words] of scopeEntries(sc)) lines.push(`- **${mdText(label)}:** ${words.map((w) => (typeof w === 'string' ? mdWords(w) : mdCode(w.code))).join('')}.`);
   if (sc.notInScope.length) {
     lines.push('- **Left out of scope, and why:**');
     for (const why of sc.notInScope) lines.push(`  - ${mdText(why)}`);

@@ -32,7 +32,7 @@ import {
 import { OSCAL_VERSION, SOC2_NS, TSC_CATALOG_UUID, tscCatalog, uuidV5 } from './oscal-catalog.js';
 import { criteriaCatalogue } from '../controls/criteria.js';
 import type { Renderer } from './types.js';
-import { dataHandlingParagraph, pointInTimeText } from './run-context.js';
+import { dataHandlingParagraph, pointInTimeText, sourceProperties } from './run-context.js';
 
 interface Prop {
   name: string;
@@ -84,12 +84,7 @@ function provenanceProps(results: Results): Array<[string, string | undefined | 
   const a = results.run.attestation;
   const out: Array<[string, string | undefined | null]> = [];
   if (p) {
-    if (p.aws.state === 'known') out.push(['aws-account', p.aws.account], ['aws-caller-arn', p.aws.arn]);
-    else if (p.aws.state === 'unknown') out.push(['aws-caller-unknown', p.aws.reason]);
-    if (p.github.state !== 'not-in-scope') out.push(['github-token-kind', p.github.tokenKind]);
-    if (p.github.state !== 'not-in-scope' && p.github.app) out.push(['github-app-id', String(p.github.app.id)], ['github-app-slug', p.github.app.slug], ['github-app-installation-id', String(p.github.app.installationId)]);
-    if (p.github.state === 'known') out.push(['github-login', p.github.login]);
-    else if (p.github.state === 'unknown') out.push(['github-login-unknown', p.github.reason]);
+    out.push(...sourceProperties(results.run).identity);
     if (p.ci) out.push(['ci-system', p.ci.system], ['ci-repository', p.ci.repository], ['ci-workflow', p.ci.workflow], ['ci-run-id', p.ci.runId], ['ci-run-url', p.ci.runUrl], ['ci-commit', p.ci.commit]);
   }
   if (a) out.push(['attestation-signature', a.signature.state], ['attestation-keyid', a.signature.state === 'signed' ? a.signature.keyid : undefined], ['previous-statement-sha256', a.previousStatement?.sha256]);
@@ -228,10 +223,7 @@ function render(results: Results): string {
       ['sample-data', run.sample],
       ['config-file', run.config.file],
       ['config-sha256', run.config.sha256],
-      ['github-org', run.scope.github?.org],
-      ['aws-regions', run.scope.aws?.regions.join(' ')],
-      ['aws-aggregator', run.scope.aws?.aggregator],
-      ['repo-path', run.scope.repo.path],
+      ...sourceProperties(run).scope,
       ...provenanceProps(results),
     ]),
     'local-definitions': {

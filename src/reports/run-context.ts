@@ -4,6 +4,8 @@
  * Markdown, HTML, JUnit, SARIF and OSCAL say the same thing and each only escapes it its own way.
  */
 import type { DataHandling, Provenance, Results, RunAttestation } from '../results.js';
+import type { Phrase } from '../collectors/types.js';
+import { sourceAbout, sourceIds } from '../collectors/sources.js';
 import { plural } from '../text.js';
 import { periodText } from './format.js';
 
@@ -24,29 +26,40 @@ export function reportTypeLine(run: Pick<Run, 'reportType' | 'period'>): string 
     : `Type 2 period ${run.period.start} to ${run.period.end} — this run is one point-in-time test inside it`;
 }
 
-const TOKEN_KIND_TEXT: Record<string, string> = {
-  classic: 'classic personal access token',
-  'fine-grained': 'fine-grained personal access token',
-  'app-installation': 'GitHub App installation token',
-  'app-user': 'GitHub App user token',
-  unknown: 'token of unknown kind',
-};
-
 export const NOT_RECORDED = 'not recorded (these results were written by a soc2 version that did not record it)';
 
-/** [label, text] pairs: who ran the assessment. */
+/** [label, text] pairs: who ran the assessment, in each source's words, then the CI job. */
 export function provenanceLines(p: Provenance | undefined): Array<[string, string]> {
   if (!p) return [['Who ran it', NOT_RECORDED]];
-  const aws = p.aws.state === 'known'
-    ? `${p.aws.arn} (account ${p.aws.account}), from STS GetCallerIdentity`
-    : p.aws.state === 'unknown' ? `unknown — ${p.aws.reason}` : 'not in scope';
-  const app = p.github.state !== 'not-in-scope' && p.github.app
-    ? ` of GitHub App ${p.github.app.slug ?? '(slug unknown)'} (app id ${p.github.app.id}, installation ${p.github.app.installationId})`
-    : '';
-  const gh = p.github.state === 'known'
-    ? `${p.github.login}, with a ${TOKEN_KIND_TEXT[p.github.tokenKind]}${app}, at ${p.github.apiUrl}`
-    : p.github.state === 'unknown' ? `unknown login (${TOKEN_KIND_TEXT[p.github.tokenKind]}${app}) — ${p.github.reason}` : 'not in scope';
-  return [['AWS identity', aws], ['GitHub identity', gh], ['CI job', ciText(p.ci)]];
+  const who = p as Record<string, unknown>;
+  const lines: Array<[string, string]> = [];
+  for (const id of sourceIds()) {
+    const identity = sourceAbout(id)?.identity;
+    if (identity) lines.push([identity.label, identity.text(who[id] ?? { state: 'not-in-scope' })]);
+  }
+  return [...lines, ['CI job', ciText(p.ci)]];
+}
+
+/** [label, words] per source: what the run covered there, or that it was not in scope. */
+export function scopeEntries(scope: Results['run']['scope']): Array<[string, Phrase[]]> {
+  const entries = scope as Record<string, unknown>;
+  return sourceIds().flatMap((id): Array<[string, Phrase[]]> => {
+    const about = sourceAbout(id);
+    return about ? [[about.label, about.scopeText(entries[id] ?? null)]] : [];
+  });
+}
+
+/** Name/value facts per source for machine formats (OSCAL properties): the scope, then who the run acted as. */
+export function sourceProperties(run: Pick<Results['run'], 'scope' | 'provenance'>): { scope: Array<[string, string | undefined]>; identity: Array<[string, string | undefined]> } {
+  const scope = run.scope as Record<string, unknown>;
+  const who = run.provenance as Record<string, unknown> | undefined;
+  const out = { scope: [] as Array<[string, string | undefined]>, identity: [] as Array<[string, string | undefined]> };
+  for (const id of sourceIds()) {
+    const about = sourceAbout(id);
+    out.scope.push(...(about?.scopeProperties?.(scope[id] ?? null) ?? []));
+    if (who && about?.identity?.properties) out.identity.push(...about.identity.properties(who[id] ?? { state: 'not-in-scope' }));
+  }
+  return out;
 }
 
 export function ciText(ci: Provenance['ci']): string {

@@ -283,7 +283,7 @@ function render(r: Results): string {
           sample: r.run.sample,
           ...(r.run.sample ? { notice: `${SAMPLE_TITLE} ${SAMPLE_NOTICE}` } : {}),
           pointInTime: pointInTimeText(r.run),
-          provenance: r.run.provenance ? { aws: r.run.provenance.aws, github: r.run.provenance.github, ci: r.run.provenance.ci } : NOT_RECORDED,
+          provenance: r.run.provenance ? whoRanIt(r.run.provenance) : NOT_RECORDED,
           attestation: attestationText(r.run.attestation),
           // Last, as in every report: what was read, kept, redacted and minimised.
           dataHandling: r.dataHandling ? { statement: dataHandlingParagraph(r.dataHandling), ...r.dataHandling } : dataHandlingParagraph(undefined),
@@ -300,3 +300,9 @@ export const sarif: Renderer = {
   fileName: 'results.sarif',
   render,
 };
+
+/** Who ran it: each source's identity and the CI job, without the requests made to learn them. */
+function whoRanIt(p: NonNullable<Results['run']['provenance']>): Record<string, unknown> {
+  const { calls: _calls, ...who } = p;
+  return who;
+}

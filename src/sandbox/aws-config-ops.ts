@@ -6,7 +6,7 @@
  * members are omitted filters return everything, NextToken is opaque and bound to its request.
  */
 import type {
-  AwsAggregator, AwsConformancePack, AwsEstate, AwsEvaluation, AwsRegionEstate, AwsRule,
+  AwsAggregator, AwsEstate, AwsEvaluation, AwsRegionEstate, AwsRule,
 } from './estate/aws.js';
 import { stableId } from './estate/aws.js';
 import { InvalidExpression, matches, parseQuery, project } from './aws-config-query.js';
@@ -161,12 +161,6 @@ function findRule(region: AwsRegionEstate, name: string): AwsRule {
   return rule;
 }
 
-function findPack(region: AwsRegionEstate, name: string): AwsConformancePack {
-  const pack = region.conformancePacks.find((p) => p.name === name);
-  if (!pack) throw new AwsApiError('NoSuchConformancePackException', `Conformance pack ${name} does not exist.`);
-  return pack;
-}
-
 function findAggregator(estate: AwsEstate, caller: Caller, name: string): AwsAggregator {
   const agg = estate.aggregators.find((a) => a.name === name && a.account === caller.account && a.region === caller.region);
   if (!agg) throw new AwsApiError('NoSuchConfigurationAggregatorException', 'The configuration aggregator does not exist. Check the configuration aggregator name and try again.');
@@ -251,12 +245,6 @@ function runQuery(op: string, input: Input, rows: Array<Record<string, unknown>>
   const selected = rows.filter((row) => !query.where || matches(query.where, row)).map((row) => JSON.stringify(project(row, query.fields)));
   const { page: results, NextToken } = page(op, input, selected, spec);
   return clean({ Results: results, QueryInfo: { SelectFields: query.fields.map((Name) => ({ Name })) }, NextToken });
-}
-
-function packRuleCompliance(rule: AwsRule): string {
-  if (rule.results.some((r) => r.compliance === 'NON_COMPLIANT')) return 'NON_COMPLIANT';
-  if (rule.results.some((r) => r.compliance === 'COMPLIANT')) return 'COMPLIANT';
-  return 'INSUFFICIENT_DATA';
 }
 
 // ── Operations ────────────────────────────────────────────────────────────────────────────────
@@ -420,70 +408,6 @@ const getComplianceDetailsByConfigRule: Handler = (estate, caller, input) => {
   return clean({ EvaluationResults: list.map((r) => evaluationResult(rule, r)), NextToken });
 };
 
-const describeConformancePacks: Handler = (estate, caller, input) => {
-  const names = stringList(input, 'ConformancePackNames', 25);
-  const region = regionOf(estate, caller.account, caller.region);
-  const packs = names ? names.map((n) => findPack(region, n)) : region.conformancePacks;
-  const { page: list, NextToken } = page('DescribeConformancePacks', input, packs, { sizeKeys: ['Limit'], max: 20, default: 20, limitError: 'InvalidLimitException' });
-  return clean({
-    ConformancePackDetails: list.map((p) => clean({
-      ConformancePackName: p.name,
-      ConformancePackArn: `arn:aws:config:${caller.region}:${caller.account}:conformance-pack/${p.name}/${p.id}`,
-      ConformancePackId: p.id,
-      DeliveryS3Bucket: p.deliveryS3Bucket,
-      ConformancePackInputParameters: [],
-      LastUpdateRequestedTime: ts(p.lastUpdateRequestedTime),
-      CreatedBy: undefined,
-    })),
-    NextToken,
-  });
-};
-
-function packRules(region: AwsRegionEstate, pack: AwsConformancePack, filterNames: string[] | undefined): AwsRule[] {
-  const rules = region.rules.filter((r) => r.conformancePack === pack.name);
-  if (!filterNames) return rules;
-  return filterNames.map((n) => {
-    const rule = rules.find((r) => r.name === n);
-    if (!rule) throw new AwsApiError('NoSuchConfigRuleInConformancePackException', `Config rule ${n} does not exist in conformance pack ${pack.name}.`);
-    return rule;
-  });
-}
-
-const describeConformancePackCompliance: Handler = (estate, caller, input) => {
-  const packName = required(input, 'ConformancePackName');
-  const region = regionOf(estate, caller.account, caller.region);
-  const pack = findPack(region, packName);
-  const filters = (input.Filters ?? {}) as Input;
-  const rules = packRules(region, pack, stringList(filters, 'ConfigRuleNames', 10))
-    .map((r) => clean({ ConfigRuleName: r.name, ComplianceType: packRuleCompliance(r), Controls: r.controls ?? [] }))
-    .filter((c) => !filters.ComplianceType || c.ComplianceType === filters.ComplianceType);
-  const { page: list, NextToken } = page('DescribeConformancePackCompliance', input, rules, { sizeKeys: ['Limit'], max: 1000, default: 1000, limitError: 'InvalidLimitException' });
-  return clean({ ConformancePackName: pack.name, ConformancePackRuleComplianceList: list, NextToken });
-};
-
-const getConformancePackComplianceDetails: Handler = (estate, caller, input) => {
-  const packName = required(input, 'ConformancePackName');
-  const region = regionOf(estate, caller.account, caller.region);
-  const pack = findPack(region, packName);
-  const filters = (input.Filters ?? {}) as Input;
-  if (filters.ResourceIds !== undefined && filters.ResourceType === undefined) {
-    throw new AwsApiError('InvalidParameterValueException', 'ResourceIds can be specified only together with ResourceType.');
-  }
-  const ids = stringList(filters, 'ResourceIds', 5);
-  const rows = packRules(region, pack, stringList(filters, 'ConfigRuleNames', 10)).flatMap((rule) => rule.results
-    // The pack's compliance type has no NOT_APPLICABLE: such results are not listed.
-    .filter((r) => r.compliance !== 'NOT_APPLICABLE')
-    .filter((r) => !filters.ComplianceType || r.compliance === filters.ComplianceType)
-    .filter((r) => !filters.ResourceType || r.resourceType === filters.ResourceType)
-    .filter((r) => !ids || ids.includes(r.resourceId))
-    .map((r) => clean({ ...evaluationResult(rule, r), Annotation: r.annotation })));
-  const { page: list, NextToken } = page('GetConformancePackComplianceDetails', input, rows, { sizeKeys: ['Limit'], max: 100, default: 100, limitError: 'InvalidLimitException' });
-  return clean({ ConformancePackName: pack.name, ConformancePackRuleEvaluationResults: list, NextToken });
-};
-
-const selectResourceConfig: Handler = (estate, caller, input) =>
-  runQuery('SelectResourceConfig', input, queryRows(estate, [caller]), { sizeKeys: ['Limit'], max: 100, default: 25, limitError: 'InvalidLimitException' });
-
 const selectAggregateResourceConfig: Handler = (estate, caller, input) => {
   const agg = findAggregator(estate, caller, required(input, 'ConfigurationAggregatorName'));
   return runQuery('SelectAggregateResourceConfig', input, queryRows(estate, agg.sources), { sizeKeys: ['Limit', 'MaxResults'], max: 100, default: 25, limitError: 'InvalidLimitException' });
@@ -565,28 +489,6 @@ const getAggregateComplianceDetailsByConfigRule: Handler = (estate, caller, inpu
   return clean({ AggregateEvaluationResults: list, NextToken });
 };
 
-const describeAggregateComplianceByConformancePacks: Handler = (estate, caller, input) => {
-  const agg = findAggregator(estate, caller, required(input, 'ConfigurationAggregatorName'));
-  const filters = (input.Filters ?? {}) as Input;
-  const rows = agg.sources.flatMap((s) => regionOf(estate, s.account, s.region).conformancePacks.map((pack) => {
-    const rules = regionOf(estate, s.account, s.region).rules.filter((r) => r.conformancePack === pack.name);
-    const compliant = rules.filter((r) => packRuleCompliance(r) === 'COMPLIANT').length;
-    const nonCompliant = rules.filter((r) => packRuleCompliance(r) === 'NON_COMPLIANT').length;
-    return {
-      ConformancePackName: pack.name,
-      Compliance: {
-        ComplianceType: nonCompliant > 0 ? 'NON_COMPLIANT' : compliant > 0 ? 'COMPLIANT' : 'INSUFFICIENT_DATA',
-        CompliantRuleCount: compliant, NonCompliantRuleCount: nonCompliant, TotalRuleCount: rules.length,
-      },
-      AccountId: s.account,
-      AwsRegion: s.region,
-    };
-  })).filter((row) => aggregateFilter(filters, 'ConformancePackName', row.ConformancePackName) && aggregateFilter(filters, 'AccountId', row.AccountId)
-    && aggregateFilter(filters, 'AwsRegion', row.AwsRegion) && aggregateFilter(filters, 'ComplianceType', row.Compliance.ComplianceType));
-  const { page: list, NextToken } = page('DescribeAggregateComplianceByConformancePacks', input, rows, { sizeKeys: ['Limit'], max: 100, default: 100, limitError: 'InvalidLimitException' });
-  return clean({ AggregateComplianceByConformancePacks: list, NextToken });
-};
-
 /** Operation name (the part after 'StarlingDoveService.') → handler. */
 export const OPERATIONS: Readonly<Record<string, Handler>> = {
   DescribeConfigurationRecorders: describeConfigurationRecorders,
@@ -597,16 +499,11 @@ export const OPERATIONS: Readonly<Record<string, Handler>> = {
   DescribeConfigRuleEvaluationStatus: describeConfigRuleEvaluationStatus,
   DescribeComplianceByConfigRule: describeComplianceByConfigRule,
   GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
-  DescribeConformancePacks: describeConformancePacks,
-  DescribeConformancePackCompliance: describeConformancePackCompliance,
-  GetConformancePackComplianceDetails: getConformancePackComplianceDetails,
-  SelectResourceConfig: selectResourceConfig,
   SelectAggregateResourceConfig: selectAggregateResourceConfig,
   DescribeConfigurationAggregators: describeConfigurationAggregators,
   DescribeConfigurationAggregatorSourcesStatus: describeConfigurationAggregatorSourcesStatus,
   DescribeAggregateComplianceByConfigRules: describeAggregateComplianceByConfigRules,
   GetAggregateComplianceDetailsByConfigRule: getAggregateComplianceDetailsByConfigRule,
-  DescribeAggregateComplianceByConformancePacks: describeAggregateComplianceByConformancePacks,
 };
 
 /** Page caps and defaults the fake applies, for computing the fewest requests a read needs. */
@@ -617,5 +514,4 @@ export const PAGE_SIZES = {
   GetComplianceDetailsByConfigRule: 100,
   GetAggregateComplianceDetailsByConfigRule: 100,
   DescribeAggregateComplianceByConfigRules: 1000,
-  SelectResourceConfig: 100,
 } as const;

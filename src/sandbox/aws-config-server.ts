@@ -100,7 +100,6 @@ const MAX_BODY = 1024 * 1024;
 const AGGREGATE_LISTS: Record<string, string> = {
   DescribeAggregateComplianceByConfigRules: 'AggregateComplianceByConfigRules',
   GetAggregateComplianceDetailsByConfigRule: 'AggregateEvaluationResults',
-  DescribeAggregateComplianceByConformancePacks: 'AggregateComplianceByConformancePacks',
 };
 const EMPTY_PAGE_TOKEN = 'soc2-fake-empty-page';
 /** The NextToken a 'repeat-page' fault hands back for ever. */
@@ -109,9 +108,8 @@ const REPEAT_TOKEN = 'soc2-fake-repeated-page';
 /** Operations that page with NextToken; the recorder and channel reads answer in one response. */
 const PAGINATED = new Set([
   'DescribeConfigRules', 'DescribeConfigRuleEvaluationStatus', 'DescribeComplianceByConfigRule', 'GetComplianceDetailsByConfigRule',
-  'DescribeConformancePacks', 'DescribeConformancePackCompliance', 'GetConformancePackComplianceDetails', 'SelectResourceConfig',
   'SelectAggregateResourceConfig', 'DescribeConfigurationAggregators', 'DescribeConfigurationAggregatorSourcesStatus',
-  'DescribeAggregateComplianceByConfigRules', 'GetAggregateComplianceDetailsByConfigRule', 'DescribeAggregateComplianceByConformancePacks',
+  'DescribeAggregateComplianceByConfigRules', 'GetAggregateComplianceDetailsByConfigRule',
 ]);
 
 /** How a fault bends an answer that was otherwise computed normally. */

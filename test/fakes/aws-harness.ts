@@ -5,7 +5,8 @@
  */
 import { standaloneContext } from '../../src/engine/memo.js';
 import { createAwsContext } from '../../src/collectors/aws/client.js';
-import type { AwsContext, CollectContext } from '../../src/collectors/types.js';
+import type { CollectContext } from '../../src/collectors/types.js';
+import type { AwsContext } from '../../src/collectors/aws/client.js';
 import { awsSettingsSchema, type AwsSettings } from '../../src/config/schema.js';
 import { startFakeAwsConfig, type FakeAwsConfig, type FakeAwsConfigOptions } from '../../src/sandbox/aws-config-server.js';
 import type { AwsEstate } from '../../src/sandbox/estate/aws.js';
@@ -15,14 +16,14 @@ export interface AwsHarness {
   estate: AwsEstate;
   aws: AwsContext;
   /** A CollectContext with its own memo (a fresh "run"). */
-  ctx(): CollectContext;
+  ctx(): CollectContext<'aws'>;
   /** Another AwsContext on the same fake: fresh SDK clients, so no retry budget or rate limiter carries over. */
   newContext(settings?: Partial<AwsSettings>): Promise<AwsContext>;
   close(): Promise<void>;
 }
 
 /** A CollectContext for one fresh "run" (its own memo), as the engine builds them. */
-export function runContext(aws: AwsContext, now: () => Date): CollectContext {
+export function runContext(aws: AwsContext, now: () => Date): CollectContext<'aws'> {
   return standaloneContext({ repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now, progress: () => {}, aws });
 }
 

@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGitHubContext } from '../../src/collectors/github/client.js';
-import type { CollectContext, GitHubContext } from '../../src/collectors/types.js';
+import type { CollectContext } from '../../src/collectors/types.js';
+import type { GitHubContext } from '../../src/collectors/github/client.js';
 import { githubSettingsSchema, type GitHubSettings } from '../../src/config/schema.js';
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from '../../src/sandbox/github-server.js';
 import { DEMO_NOW, DEMO_PERIOD, DEMO_TOKENS, demoGitHubEstate, type GitHubEstate } from '../../src/sandbox/estate/github.js';
@@ -21,7 +22,7 @@ export interface Harness {
   /** A fresh GitHubContext (new Octokit) for a token; the ETag cache dir is shared across calls. */
   github(opts?: { token?: string; settings?: Partial<GitHubSettings>; fetch?: typeof fetch; cacheDir?: string; env?: Record<string, string> }): Promise<GitHubContext>;
   /** A CollectContext around a GitHubContext, with its own memo. */
-  ctx(github: GitHubContext, period?: { start: string; end: string }): CollectContext;
+  ctx(github: GitHubContext, period?: { start: string; end: string }): CollectContext<'github'>;
   close(): Promise<void>;
 }
 

@@ -11,7 +11,8 @@ import type { PlannedCall } from '../../src/engine/plan.js';
 import { loadCollector, type CollectorId } from '../../src/collectors/index.js';
 import { callAws, paginateAws } from '../../src/collectors/aws/call.js';
 import { gapFromError, restList } from '../../src/collectors/github/http.js';
-import type { ApiCall, CollectContext, Evidence, GitHubContext } from '../../src/collectors/types.js';
+import type { ApiCall, CollectContext, Evidence } from '../../src/collectors/types.js';
+import type { GitHubContext } from '../../src/collectors/github/client.js';
 import { collector as changePopulation } from '../../src/collectors/github/change-population.js';
 import { collector as orgSettings } from '../../src/collectors/github/org-settings.js';
 import { collector as webhooks } from '../../src/collectors/github/webhooks.js';
@@ -61,7 +62,7 @@ async function githubWith(faults: GitHubFault[], opts: { estate?: ReturnType<typ
   return github;
 }
 
-function context(github: GitHubContext): CollectContext {
+function context(github: GitHubContext): CollectContext<'github'> {
   return standaloneContext({ repoRoot: '.', period: { ...DEMO_PERIOD }, now: () => new Date(DEMO_NOW), progress: () => {}, github });
 }
 
@@ -168,7 +169,7 @@ describe('engine with AWS collectors under a never-ending answer', () => {
       timeoutMs: 300,
       now: () => new Date(DEMO_AWS_NOW),
       signal: run.signal,
-      contextFor: async () => ({ ok: true, ctx: { repoRoot: ctx.repoRoot, period: ctx.period, now: ctx.now, progress: () => {}, aws: aws!.aws } }),
+      contextFor: async () => ({ ok: true, ctx: { period: ctx.period, now: ctx.now, progress: () => {}, aws: aws!.aws } }),
       load: async (id) => loadCollector(id as CollectorId),
     });
     return outcomes.get(collectorId)!;

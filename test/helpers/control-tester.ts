@@ -347,7 +347,7 @@ async function collectFromEstate(control: Control, estate: Estate): Promise<Coll
   if (estate.deleted?.length && !estate.git) throw new Error('`deleted` files are tracked files missing from the working tree: set `git: true` too.');
   for (const path of estate.deleted ?? []) rmSync(join(root, path));
   const now = () => new Date(TESTER_NOW);
-  const base: ContextBase = { repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now, progress: () => {} };
+  const base = { repoRoot: root, period: { start: '2026-01-01', end: '2026-03-31' }, now, progress: () => {} };
   return collectOnce(control, base, now);
 }
 

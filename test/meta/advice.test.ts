@@ -21,8 +21,6 @@ const OTHER_TOOLS_FLAGS: Record<string, string> = {
   '--profile': 'aws sso login',
   '--region': 'aws configservice',
   '--config-rule-names': 'aws configservice',
-  '--conformance-pack-name': 'aws configservice',
-  '--template-s3-uri': 'aws configservice',
   '--configuration-recorder-name': 'aws configservice',
   '--delivery-channel': 'aws configservice',
   '--cached': 'git ls-files (an argument soc2 passes, not advice)',

@@ -13,7 +13,7 @@ import { renderers, DEFAULT_FORMATS } from '../../reports/index.js';
 import type { Severity } from '../../controls/schema.js';
 import type { Results } from '../../results.js';
 import { UsageError } from '../../errors.js';
-import { assertGitHubEndpoint, withGitHubApiUrl } from '../../collectors/github/endpoint.js';
+import { checkSources, withSourceFlags, type SourceFlags } from '../source-flags.js';
 import { makeProgress } from '../terminal.js';
 import { startRequestMeter } from '../request-meter.js';
 import { undoOnInterrupt } from '../signals.js';
@@ -24,13 +24,12 @@ import { ATTESTATION_FILE } from '../../evidence/attestation.js';
 import { attestRun } from '../../history/attestation.js';
 import { evaluatesControl, parseShard, type Shard } from '../../engine/shard.js';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends SourceFlags {
   config?: string;
   out: string;
   failOn: Severity;
   format: string;
   only?: string;
-  githubApiUrl?: string;
   history?: string;
   baseline?: string;
   quiet?: boolean;
@@ -52,7 +51,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<void> {
   }
   const now = () => new Date();
   const loaded = loadConfig({ cwd, file: opts.config, today: now() });
-  const env = withGitHubApiUrl(process.env, opts.githubApiUrl);
+  const env = withSourceFlags(process.env, opts);
   const bundle = await prepareBundle({ signKeyFile: opts.sign, env: process.env, encryptTo: opts.encryptTo, encryptOnly: opts.encryptOnly });
   const run = await executeRun({
     loaded, cwd, outDir: resolve(cwd, opts.out), failOn: opts.failOn, extraFormats: parseFormats(opts.format), only: opts.only, env, sample: false, now,
@@ -125,10 +124,10 @@ export async function executeRun(o: ExecuteRunOptions): Promise<FinishedRun> {
   }
   // Shard 1 evaluates everything that is not split; every shard its part of what is.
   const shard = o.shard;
-  if (shard) controls = controls.filter((c) => evaluatesControl(shard, c, config.aws?.aggregator !== undefined));
+  if (shard) controls = controls.filter((c) => evaluatesControl(shard, c));
   const attestations = allAttestations && attestationsFor(allAttestations, new Set(controls.map((c) => c.id)));
   const exceptions: ExceptionEntry[] = loadConfiguredExceptions(o.loaded);
-  assertGitHubEndpoint(o.loaded, o.env);
+  await checkSources(o.loaded, o.env);
   // A history folder that cannot take this run stops it before anything is collected.
   const history = o.history === undefined ? undefined : (await import('../../history/run-history.js')).openRunHistory(resolve(o.cwd, o.history), o.history);
 

@@ -26,7 +26,7 @@ export interface AggregatorScope {
   homeRegion: string;
 }
 
-export function aggregatorScope(ctx: CollectContext): AggregatorScope | undefined {
+export function aggregatorScope(ctx: CollectContext<'aws'>): AggregatorScope | undefined {
   const aws = ctx.aws;
   if (!aws?.aggregator) return undefined;
   return { name: aws.aggregator, homeRegion: aws.regions[0]! };
@@ -54,7 +54,7 @@ export interface AggregatorView {
 }
 
 /** Every source status row the aggregator lists. */
-function aggregatorSources(ctx: CollectContext, agg: AggregatorScope): Promise<Shared<AggregatedSourceStatus[]>> {
+function aggregatorSources(ctx: CollectContext<'aws'>, agg: AggregatorScope): Promise<Shared<AggregatedSourceStatus[]>> {
   return ctx.memo(`aws:aggregator-sources:${agg.name}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeConfigurationAggregatorSourcesStatus', { ConfigurationAggregatorName: agg.name },
       'AggregatedSourceStatusList', { region: agg.homeRegion, resource: agg.name },
@@ -88,7 +88,7 @@ function recorderItemOf(row: Record<string, unknown>): RecorderItem {
 }
 
 /** Each place's customer-managed recorder, as its configuration item in the aggregator says. */
-function aggregatorRecorders(ctx: CollectContext, agg: AggregatorScope): Promise<Shared<Map<string, RecorderItem>>> {
+function aggregatorRecorders(ctx: CollectContext<'aws'>, agg: AggregatorScope): Promise<Shared<Map<string, RecorderItem>>> {
   return ctx.memo(`aws:aggregator-recorders:${agg.name}`, async (ctx) => {
     const r = await paginateAws(ctx, 'SelectAggregateResourceConfig', { Expression: RECORDER_QUERY, ConfigurationAggregatorName: agg.name },
       'Results', { region: agg.homeRegion, resource: agg.name }, { pageSizeKey: 'Limit', pageSize: PAGE.SelectAggregateResourceConfig });
@@ -122,7 +122,7 @@ function aggregatorRecorders(ctx: CollectContext, agg: AggregatorScope): Promise
 }
 
 /** The source statuses and recorder items, read together; each part may have failed on its own. */
-export async function aggregatorView(ctx: CollectContext, agg: AggregatorScope): Promise<Shared<AggregatorView>> {
+export async function aggregatorView(ctx: CollectContext<'aws'>, agg: AggregatorScope): Promise<Shared<AggregatorView>> {
   const [statuses, recorders] = await Promise.all([aggregatorSources(ctx, agg), aggregatorRecorders(ctx, agg)]);
   const view: AggregatorView = {};
   if (statuses.value) view.statuses = statuses.value;
@@ -131,7 +131,7 @@ export async function aggregatorView(ctx: CollectContext, agg: AggregatorScope):
 }
 
 /** Rule-level compliance of every rule in every source that has results (others are omitted by AWS). */
-export function aggregateRuleCompliance(ctx: CollectContext, agg: AggregatorScope): Promise<Shared<AggregateComplianceByConfigRule[]>> {
+export function aggregateRuleCompliance(ctx: CollectContext<'aws'>, agg: AggregatorScope): Promise<Shared<AggregateComplianceByConfigRule[]>> {
   return ctx.memo(`aws:aggregate-rule-compliance:${agg.name}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeAggregateComplianceByConfigRules', { ConfigurationAggregatorName: agg.name },
       'AggregateComplianceByConfigRules', { region: agg.homeRegion, resource: agg.name },
@@ -142,7 +142,7 @@ export function aggregateRuleCompliance(ctx: CollectContext, agg: AggregatorScop
 
 /** Per-resource results of one rule in one account and region, through the aggregator. */
 export function aggregateComplianceDetails(
-  ctx: CollectContext, agg: AggregatorScope, ruleName: string, account: string, region: string,
+  ctx: CollectContext<'aws'>, agg: AggregatorScope, ruleName: string, account: string, region: string,
 ): Promise<Shared<AggregateEvaluationResult[]>> {
   return ctx.memo(`aws:aggregate-compliance-details:${agg.name}:${account}:${region}:${ruleName}`, async (ctx) => {
     const r = await paginateAws(ctx, 'GetAggregateComplianceDetailsByConfigRule',

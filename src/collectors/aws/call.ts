@@ -19,14 +19,9 @@ export interface Operations {
   DescribeConfigRuleEvaluationStatus: [Sdk.DescribeConfigRuleEvaluationStatusCommandInput, Sdk.DescribeConfigRuleEvaluationStatusCommandOutput];
   DescribeComplianceByConfigRule: [Sdk.DescribeComplianceByConfigRuleCommandInput, Sdk.DescribeComplianceByConfigRuleCommandOutput];
   GetComplianceDetailsByConfigRule: [Sdk.GetComplianceDetailsByConfigRuleCommandInput, Sdk.GetComplianceDetailsByConfigRuleCommandOutput];
-  DescribeConformancePacks: [Sdk.DescribeConformancePacksCommandInput, Sdk.DescribeConformancePacksCommandOutput];
-  DescribeConformancePackCompliance: [Sdk.DescribeConformancePackComplianceCommandInput, Sdk.DescribeConformancePackComplianceCommandOutput];
-  GetConformancePackComplianceDetails: [Sdk.GetConformancePackComplianceDetailsCommandInput, Sdk.GetConformancePackComplianceDetailsCommandOutput];
-  SelectResourceConfig: [Sdk.SelectResourceConfigCommandInput, Sdk.SelectResourceConfigCommandOutput];
   DescribeConfigurationAggregatorSourcesStatus: [Sdk.DescribeConfigurationAggregatorSourcesStatusCommandInput, Sdk.DescribeConfigurationAggregatorSourcesStatusCommandOutput];
   DescribeAggregateComplianceByConfigRules: [Sdk.DescribeAggregateComplianceByConfigRulesCommandInput, Sdk.DescribeAggregateComplianceByConfigRulesCommandOutput];
   GetAggregateComplianceDetailsByConfigRule: [Sdk.GetAggregateComplianceDetailsByConfigRuleCommandInput, Sdk.GetAggregateComplianceDetailsByConfigRuleCommandOutput];
-  DescribeAggregateComplianceByConformancePacks: [Sdk.DescribeAggregateComplianceByConformancePacksCommandInput, Sdk.DescribeAggregateComplianceByConformancePacksCommandOutput];
   SelectAggregateResourceConfig: [Sdk.SelectAggregateResourceConfigCommandInput, Sdk.SelectAggregateResourceConfigCommandOutput];
 }
 export type OperationName = keyof Operations;
@@ -57,7 +52,7 @@ function recordFailure(call: ApiCall, error: unknown): void {
   if (!call.requestId && requestId) call.requestId = requestId;
 }
 
-async function sendRaw<O extends OperationName>(ctx: CollectContext, op: O, input: In<O>, target: CallTarget): Promise<Out<O>> {
+async function sendRaw<O extends OperationName>(ctx: CollectContext<'aws'>, op: O, input: In<O>, target: CallTarget): Promise<Out<O>> {
   if (!ctx.aws) throw new Error('AWS is not configured for this run (no aws section in soc2.config.yaml)');
   const lib = await loadSdk();
   const Command = (lib as unknown as Record<string, new (input: unknown) => unknown>)[`${op}Command`];
@@ -82,7 +77,7 @@ function allowManyListeners(signal: AbortSignal): void {
 }
 
 /** One request, not paginated. */
-export async function callAws<O extends OperationName>(ctx: CollectContext, op: O, input: In<O>, target: CallTarget): Promise<CallResult<Out<O>>> {
+export async function callAws<O extends OperationName>(ctx: CollectContext<'aws'>, op: O, input: In<O>, target: CallTarget): Promise<CallResult<Out<O>>> {
   const call: ApiCall = { source: 'aws-config', operation: `config:${op}`, params: withoutToken(input), at: ctx.now().toISOString(), region: target.region };
   try {
     const value = await sendRaw(ctx, op, input, target);
@@ -123,7 +118,7 @@ export type PagesResult<I, O> = ({ ok: true } | { ok: false; gap: Gap; error: un
  * so far with the gap; the caller decides whether partial data is usable (it never is for a pass).
  */
 export async function paginateAws<O extends OperationName, K extends ListKey<O>>(
-  ctx: CollectContext, op: O, input: In<O>, listKey: K, target: CallTarget, page: PageOptions = {},
+  ctx: CollectContext<'aws'>, op: O, input: In<O>, listKey: K, target: CallTarget, page: PageOptions = {},
 ): Promise<PagesResult<ItemOf<O, K>, Out<O>>> {
   const request: Record<string, unknown> = { ...(input as object) };
   if (page.pageSizeKey && page.pageSize !== undefined) request[page.pageSizeKey] = page.pageSize;

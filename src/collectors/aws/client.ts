@@ -9,9 +9,37 @@ import type { ConfigServiceClient, ConfigServiceClientConfig } from '@aws-sdk/cl
 import type { AwsSettings } from '../../config/schema.js';
 import { CollectorError } from '../../errors.js';
 import { errorStatus } from '../../util/error-status.js';
-import type { ApiCall, AwsCallerIdentity, AwsContext } from '../types.js';
+import type { ApiCall } from '../types.js';
 
 export { gapFromAwsError, awsErrorFacts } from './errors.js';
+
+export interface AwsContext {
+  /** Regions in scope (from the config, or the SDK's default region). */
+  regions: string[];
+  /** Aggregator name when the config names one: collectors then use the aggregate APIs, called in
+   * `regions[0]` (the aggregator's home region), and cover every account and region it aggregates. */
+  aggregator?: string;
+  /** Account the credentials belong to, when the SDK's credential provider reports it. */
+  accountId?: string;
+  /** Maximum age of a rule evaluation before it is treated as stale, in hours. */
+  maxEvaluationAgeHours: number;
+  /** A Config client for one region (cached per region). */
+  client(region: string): ConfigServiceClient;
+  /**
+   * Who the credentials belong to, asked of STS once (GetCallerIdentity) with the same credentials
+   * and endpoint rules as the Config clients. Rejects with a sentence saying why when STS cannot tell.
+   */
+  callerIdentity?(): Promise<AwsCallerIdentity>;
+  /** The hosts requests actually went to (Config and STS), taken from the requests as they were sent. */
+  hostsContacted?(): Array<{ service: 'config' | 'sts'; region: string; host: string }>;
+}
+
+export interface AwsCallerIdentity {
+  account: string;
+  arn: string;
+  /** The request, for the data-handling statement and the auditor. */
+  call: ApiCall;
+}
 
 export interface AwsClientOptions {
   /**

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import type { ConfigurationRecorder } from '@aws-sdk/client-config-service';
 import { aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust } from './aggregate.js';
-import { EvidenceBuilder, requireAws } from './evidence.js';
+import { EvidenceBuilder } from './evidence.js';
 import { fanOut, mapPool } from '../../util/pool.js';
 import { describeProblems, recordsAllTypes, upperStatus, type RecorderItem } from './recorder-health.js';
 import { recorderIn, type RecorderRead } from './regional.js';
@@ -81,7 +81,7 @@ function anyRecordsGlobal(states: ReadonlyArray<Pick<RecorderState, 'recording' 
  * not carry the last recording status or the delivery channel, which stay null (could not tell:
  * only the member account's own Describe calls reveal them).
  */
-async function collectAggregate(ctx: CollectContext, out: EvidenceBuilder<RecorderState>): Promise<void> {
+async function collectAggregate(ctx: CollectContext<'aws'>, out: EvidenceBuilder<RecorderState>): Promise<void> {
   const agg = aggregatorScope(ctx)!;
   const view = out.use(await aggregatorView(ctx, agg)) ?? {};
   const now = ctx.now();
@@ -93,7 +93,7 @@ async function collectAggregate(ctx: CollectContext, out: EvidenceBuilder<Record
   }));
   if (!view.recorders) return;
   const states = places.map((place) => {
-    const trust = placeTrust(place, view, agg, now, ctx.aws!.maxEvaluationAgeHours);
+    const trust = placeTrust(place, view, agg, now, ctx.aws.maxEvaluationAgeHours);
     // The aggregator's status is about data arriving, not about the recorder: it is a gap, while
     // the recorder's own state below is what the control judges.
     if (trust.statusGap) out.addGap(trust.statusGap);
@@ -142,7 +142,7 @@ function groupOf(item: RecorderItem): NonNullable<ConfigurationRecorder['recordi
   return group;
 }
 
-export const collector: Collector<ConfigRecorderParams, RecorderState> = {
+export const collector: Collector<'aws', ConfigRecorderParams, RecorderState> = {
   id: ID,
   source: 'aws',
   description: 'State of AWS Config in every region in scope: recorder, recording group, last status, delivery channel.',
@@ -176,8 +176,8 @@ export const collector: Collector<ConfigRecorderParams, RecorderState> = {
     '    - { key: lastStatus, op: eq, value: SUCCESS }',
   ].join('\n'),
 
-  async collect(ctx: CollectContext, _params: ConfigRecorderParams): Promise<Evidence<RecorderState>> {
-    const aws = requireAws(ctx, ID);
+  async collect(ctx: CollectContext<'aws'>, _params: ConfigRecorderParams): Promise<Evidence<RecorderState>> {
+    const aws = ctx.aws;
     const out = new EvidenceBuilder<RecorderState>();
     if (aggregatorScope(ctx)) {
       await collectAggregate(ctx, out);

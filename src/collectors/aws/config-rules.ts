@@ -14,7 +14,7 @@ import type { CollectContext, CollectedResource, Collector, Evidence } from '../
 import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope,
 } from './aggregate.js';
-import { EvidenceBuilder, requireAws, sortByKey } from './evidence.js';
+import { EvidenceBuilder, sortByKey } from './evidence.js';
 import { fanOut, mapPool } from '../../util/pool.js';
 import {
   accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
@@ -147,8 +147,8 @@ function notDeployedMessage(requested: string, where: string, global = false): s
 
 // ── Single account, region by region ──────────────────────────────────────────────────────────
 
-async function collectRegion(ctx: CollectContext, region: string, params: ConfigRulesParams, out: EvidenceBuilder<RuleResult>, counters: Counters, found: Map<string, string[]>): Promise<void> {
-  const aws = ctx.aws!;
+async function collectRegion(ctx: CollectContext<'aws'>, region: string, params: ConfigRulesParams, out: EvidenceBuilder<RuleResult>, counters: Counters, found: Map<string, string[]>): Promise<void> {
+  const aws = ctx.aws;
   const maxAge = params.maxEvaluationAgeHours ?? aws.maxEvaluationAgeHours;
   // Every deployed rule that matches a requested one has its results read below; start each read
   // as soon as its rule is listed, so it overlaps the remaining pages of the rule list. The reads
@@ -230,8 +230,8 @@ function placedRows(rows: readonly AggregateComplianceByConfigRule[]): { placed:
   return { placed, unplaced: rows.length - placed.length };
 }
 
-async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, params: ConfigRulesParams, out: EvidenceBuilder<RuleResult>, counters: Counters, found: Map<string, string[]>): Promise<void> {
-  const aws = ctx.aws!;
+async function collectAggregate(ctx: CollectContext<'aws'>, agg: AggregatorScope, params: ConfigRulesParams, out: EvidenceBuilder<RuleResult>, counters: Counters, found: Map<string, string[]>): Promise<void> {
+  const aws = ctx.aws;
   const maxAge = params.maxEvaluationAgeHours ?? aws.maxEvaluationAgeHours;
   const [viewRead, rowsRead] = await Promise.all([aggregatorView(ctx, agg), aggregateRuleCompliance(ctx, agg)]);
   const view = out.use(viewRead) ?? {};
@@ -316,7 +316,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
 
 // ── The collector ─────────────────────────────────────────────────────────────────────────────
 
-export const collector: Collector<ConfigRulesParams, RuleResult> = {
+export const collector: Collector<'aws', ConfigRulesParams, RuleResult> = {
   id: ID,
   source: 'aws',
   description: 'Per-resource results of AWS Config rules (managed rule identifiers or rule names) in every region in scope, or across an aggregator\'s accounts.',
@@ -345,8 +345,8 @@ export const collector: Collector<ConfigRulesParams, RuleResult> = {
     'assert: { key: evaluation, op: matches, value: ^COMPLIANT, message: COMPLIANT with the rule }',
   ].join('\n'),
 
-  async collect(ctx: CollectContext, params: ConfigRulesParams): Promise<Evidence<RuleResult>> {
-    const aws = requireAws(ctx, ID);
+  async collect(ctx: CollectContext<'aws'>, params: ConfigRulesParams): Promise<Evidence<RuleResult>> {
+    const aws = ctx.aws;
     const out = new EvidenceBuilder<RuleResult>();
     const counters: Counters = { withheld: 0, noResourcesInScope: [], deployments: [] };
     /** requested rule → regions (or account/region) it was found in */

@@ -2,8 +2,7 @@
  * Accumulates one collector call's evidence. Shared reads hand back the same ApiCall objects to
  * every control that uses them; the builder lists each once. Any gap makes the evidence incomplete.
  */
-import { CollectorError } from '../../errors.js';
-import type { ApiCall, AwsContext, CollectContext, CollectedResource, Evidence, Gap } from '../types.js';
+import type { ApiCall, CollectedResource, Evidence, Gap } from '../types.js';
 import type { Shared } from './regional.js';
 
 export class EvidenceBuilder<R> {
@@ -41,15 +40,6 @@ export class EvidenceBuilder<R> {
     if (Object.keys(this.facts).length > 0) evidence.facts = this.facts;
     return evidence;
   }
-}
-
-/** The AWS context, or a clear error when the run has none (no aws section in the config). */
-export function requireAws(ctx: CollectContext, collectorId: string): AwsContext {
-  if (!ctx.aws) {
-    throw new CollectorError(`${collectorId} needs AWS, but this run has no AWS context.`, 'credentials',
-      'Add an aws section to soc2.config.yaml (aws: { regions: [us-east-1] }) and make AWS credentials available.');
-  }
-  return ctx.aws;
 }
 
 /**

@@ -22,13 +22,9 @@ export interface Shared<T> {
 export const PAGE = {
   GetComplianceDetailsByConfigRule: 100,
   DescribeConfigRuleEvaluationStatus: 50,
-  SelectResourceConfig: 100,
-  GetConformancePackComplianceDetails: 100,
-  DescribeConformancePackCompliance: 1000,
   DescribeConfigurationAggregatorSourcesStatus: 100,
   DescribeAggregateComplianceByConfigRules: 1000,
   GetAggregateComplianceDetailsByConfigRule: 100,
-  DescribeAggregateComplianceByConformancePacks: 100,
   SelectAggregateResourceConfig: 100,
 } as const;
 
@@ -39,7 +35,7 @@ interface RuleListing {
   listeners: Array<(rules: readonly ConfigRule[]) => void>;
 }
 
-function ruleListing(ctx: CollectContext, region: string): Promise<RuleListing> {
+function ruleListing(ctx: CollectContext<'aws'>, region: string): Promise<RuleListing> {
   return ctx.memo(`aws:rules:${region}`, async (ctx) => {
     const listing: RuleListing = { listed: [], listeners: [], result: undefined as unknown as RuleListing['result'] };
     listing.result = paginateAws(ctx, 'DescribeConfigRules', {}, 'ConfigRules', { region }, {
@@ -54,7 +50,7 @@ function ruleListing(ctx: CollectContext, region: string): Promise<RuleListing> 
 }
 
 /** Every rule in a region (DescribeConfigRules has no page-size member: the service picks it). */
-export async function rulesIn(ctx: CollectContext, region: string): Promise<Shared<ConfigRule[]>> {
+export async function rulesIn(ctx: CollectContext<'aws'>, region: string): Promise<Shared<ConfigRule[]>> {
   return (await ruleListing(ctx, region)).result;
 }
 
@@ -63,14 +59,14 @@ export async function rulesIn(ctx: CollectContext, region: string): Promise<Shar
  * arrives. Lets a collector start reading a rule's results while later pages of the (sequential)
  * rule list are still on their way, instead of after the last one.
  */
-export async function onRulesListed(ctx: CollectContext, region: string, onRules: (rules: readonly ConfigRule[]) => void): Promise<void> {
+export async function onRulesListed(ctx: CollectContext<'aws'>, region: string, onRules: (rules: readonly ConfigRule[]) => void): Promise<void> {
   const listing = await ruleListing(ctx, region);
   if (listing.listed.length) onRules(listing.listed);
   listing.listeners.push(onRules);
 }
 
 /** Last successful and failed evaluation of every rule in a region, by rule name. */
-export function evaluationStatusIn(ctx: CollectContext, region: string): Promise<Shared<Map<string, ConfigRuleEvaluationStatus>>> {
+export function evaluationStatusIn(ctx: CollectContext<'aws'>, region: string): Promise<Shared<Map<string, ConfigRuleEvaluationStatus>>> {
   return ctx.memo(`aws:rule-evaluation-status:${region}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeConfigRuleEvaluationStatus', {}, 'ConfigRulesEvaluationStatus', { region },
       { pageSizeKey: 'Limit', pageSize: PAGE.DescribeConfigRuleEvaluationStatus });
@@ -80,7 +76,7 @@ export function evaluationStatusIn(ctx: CollectContext, region: string): Promise
 }
 
 /** Rule-level compliance (COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA) of every rule in a region. */
-export function ruleComplianceIn(ctx: CollectContext, region: string): Promise<Shared<Map<string, ComplianceType | undefined>>> {
+export function ruleComplianceIn(ctx: CollectContext<'aws'>, region: string): Promise<Shared<Map<string, ComplianceType | undefined>>> {
   return ctx.memo(`aws:rule-compliance:${region}`, async (ctx) => {
     const r = await paginateAws(ctx, 'DescribeComplianceByConfigRule', {}, 'ComplianceByConfigRules', { region });
     if (!r.ok) return { calls: [r.call], gaps: [r.gap] };
@@ -92,7 +88,7 @@ export function ruleComplianceIn(ctx: CollectContext, region: string): Promise<S
  * Every per-resource result of one rule. COMPLIANT, NON_COMPLIANT and NOT_APPLICABLE are named
  * explicitly rather than relying on the service's default filter.
  */
-export function complianceDetails(ctx: CollectContext, region: string, ruleName: string): Promise<Shared<EvaluationResult[]>> {
+export function complianceDetails(ctx: CollectContext<'aws'>, region: string, ruleName: string): Promise<Shared<EvaluationResult[]>> {
   return ctx.memo(`aws:compliance-details:${region}:${ruleName}`, async (ctx) => {
     const r = await paginateAws(ctx, 'GetComplianceDetailsByConfigRule',
       { ConfigRuleName: ruleName, ComplianceTypes: ['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE'] }, 'EvaluationResults',
@@ -108,7 +104,7 @@ export interface RecorderRead extends RecorderSnapshot {
 }
 
 /** The recorder, its status, the delivery channel and its status: four calls, made together. */
-export function recorderIn(ctx: CollectContext, region: string): Promise<Shared<RecorderRead>> {
+export function recorderIn(ctx: CollectContext<'aws'>, region: string): Promise<Shared<RecorderRead>> {
   return ctx.memo(`aws:recorder:${region}`, async (ctx) => {
     const target = { region };
     const [rec, st, ch, chs] = await Promise.all([

@@ -38,8 +38,8 @@ interface OrgPolicy {
 }
 
 /** The organisation's Actions policy, or what of it the token can read (owners only). */
-function orgPolicy(ctx: CollectContext): Promise<OrgPolicy> {
-  const org = ctx.github!.org;
+function orgPolicy(ctx: CollectContext<'github'>): Promise<OrgPolicy> {
+  const org = ctx.github.org;
   return ctx.memo(`github:actions-policy:${org}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const policy: OrgPolicy = { calls };
@@ -62,7 +62,7 @@ function orgPolicy(ctx: CollectContext): Promise<OrgPolicy> {
   });
 }
 
-export const collector: Collector<Params, ActionsSettings> = {
+export const collector: Collector<'github', Params, ActionsSettings> = {
   id: 'github.actions-settings',
   source: 'github',
   description: 'GitHub Actions per repository: default workflow token permissions, whether workflows may approve pull requests, and the allowed-actions policy.',

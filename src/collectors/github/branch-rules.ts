@@ -160,7 +160,7 @@ const unprotected: BranchRules = {
   bypassActors: [],
 };
 
-export const collector: Collector<Params, BranchRules> = {
+export const collector: Collector<'github', Params, BranchRules> = {
   id: 'github.branch-rules',
   source: 'github',
   description: 'Rules GitHub enforces on each repository\'s default branch: classic branch protection merged with active repository and organisation rulesets.',

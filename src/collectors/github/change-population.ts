@@ -70,8 +70,8 @@ interface SearchPage {
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** All merged PRs of the organisation in [from, to] (ms, inclusive), splitting past the search cap. */
-async function searchMerged(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }): Promise<SearchPull[]> {
-  const org = ctx.github!.org;
+async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }): Promise<SearchPull[]> {
+  const org = ctx.github.org;
   const q = `org:${org} is:pr is:merged merged:${iso(from)}..${iso(to)}`;
   const out: SearchPull[] = [];
   let after: string | null = null;
@@ -135,8 +135,8 @@ interface HistoryConn {
 type HistoryRepo = { nameWithOwner: string; defaultBranchRef: { name: string; target: { history?: HistoryConn } | null } | null } | null;
 
 /** Default-branch commits in the period, per repository (batched), following pages where needed. */
-async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, { branch: string; nodes: Array<HistoryNode | null> }>> {
-  const org = ctx.github!.org;
+async function defaultBranchHistory(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, { branch: string; nodes: Array<HistoryNode | null> }>> {
+  const org = ctx.github.org;
   const out = new Map<string, { branch: string; nodes: Array<HistoryNode | null> }>();
   for (let i = 0; i < repos.length; i += HISTORY_BATCH) {
     const batch = repos.slice(i, i + HISTORY_BATCH);
@@ -192,7 +192,7 @@ async function defaultBranchHistory(ctx: CollectContext, calls: ApiCall[], gaps:
   return out;
 }
 
-export const collector: Collector<Params, z.infer<typeof resource>> = {
+export const collector: Collector<'github', Params, z.infer<typeof resource>> = {
   id: 'github.change-population',
   source: 'github',
   description: 'Every change that reached a default branch in the review period: merged pull requests with their approvals and checks, and direct pushes (CC8.1 population).',
@@ -209,7 +209,7 @@ assert:
     - { key: approvedOnFinalCommit, op: eq, value: true }
 `,
   async collect(ctx) {
-    const gh = ctx.github!;
+    const gh = ctx.github;
     const inv = await repositoryInventory(ctx);
     const calls: ApiCall[] = [...inv.calls];
     const gaps: Gap[] = inv.gap ? [inv.gap] : [];

@@ -11,7 +11,7 @@ import { throttling } from '@octokit/plugin-throttling';
 import { retry } from '@octokit/plugin-retry';
 import { CollectorError, UsageError } from '../../errors.js';
 import { TOKEN_ENV_NAME, type GitHubSettings } from '../../config/schema.js';
-import type { ApiCall, GitHubContext } from '../types.js';
+import type { ApiCall } from '../types.js';
 import { probeCapabilities, probeIdentity } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
 import { completeJsonFetch } from './complete-json.js';
@@ -64,6 +64,23 @@ export interface TokenIdentity {
   /** The GitHub App and installation, when the run authenticated as one (app-auth.ts). */
   app?: AppIdentity;
   calls: ApiCall[];
+}
+
+/** What GitHub collectors find on `ctx.github`. */
+export interface GitHubContext {
+  org: string;
+  /** Repository include/exclude globs from the config. */
+  repos: { include: string[]; exclude: string[]; includeForks: boolean };
+  /**
+   * `soc2 run --shard`: set for collectors that split by repository; the repository list keeps
+   * only the repositories this shard evaluates (src/engine/shard.ts). Absent: every repository.
+   */
+  inShard?(fullName: string): boolean;
+  octokit: Soc2Octokit;
+  /** What the token can do, learned once at start. */
+  capabilities: TokenCapabilities;
+  /** Who the token acts as and what kind of token it is, learned once at start (never fatal). */
+  identity?: TokenIdentity;
 }
 
 /** Longest primary rate-limit wait the client sits out before reporting the evidence incomplete. */

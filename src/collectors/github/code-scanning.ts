@@ -33,12 +33,12 @@ const PERMISSION = 'github:code_scanning_alerts:read';
  * security_and_analysis says Advanced Security (or Code Security) is disabled is "not available"
  * — the description documents 403 as that answer. Anything else is about the token: a gap.
  */
-function stateFromRefusal(ctx: CollectContext, repo: RepoInfo, e: unknown): 'not-configured' | 'unavailable' | undefined {
+function stateFromRefusal(ctx: CollectContext<'github'>, repo: RepoInfo, e: unknown): 'not-configured' | 'unavailable' | undefined {
   const status = errorStatus(e);
   const message = errorMessage(e);
   if (status === 404 && /no analysis found/i.test(message)) return 'not-configured';
   if (status === 403 && /must be enabled|is not enabled/i.test(message)) return 'unavailable';
-  const tokenMayRead = !ctx.github!.capabilities.missing.includes(PERMISSION);
+  const tokenMayRead = !ctx.github.capabilities.missing.includes(PERMISSION);
   if (status === 404 && repo.admin && tokenMayRead) return 'not-configured';
   const sa = repo.securityAndAnalysis;
   const offOnPlan = sa?.['advanced_security']?.status === 'disabled' && (sa['code_security'] === undefined || sa['code_security']?.status === 'disabled');
@@ -52,7 +52,7 @@ function securitySeverity(rule: RestCodeAlert['rule']): string | null {
   return typeof rule.security_severity_level === 'string' ? rule.security_severity_level : 'none';
 }
 
-export function codeScanningFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<CodeScanningFacts>> {
+export function codeScanningFacts(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<CodeScanningFacts>> {
   return ctx.memo(`github:rest:code-scanning:${repo.fullName}`, async (ctx): Promise<Section<CodeScanningFacts>> => {
     const calls: ApiCall[] = [];
     try {

@@ -31,7 +31,7 @@ const resource = z.object({
 });
 export type DeployKeys = z.infer<typeof resource>;
 
-export const collector: Collector<Params, DeployKeys> = {
+export const collector: Collector<'github', Params, DeployKeys> = {
   id: 'github.deploy-keys',
   source: 'github',
   description: 'Deploy keys per repository: each key, whether it has write access, and when it was added.',

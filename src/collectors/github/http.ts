@@ -24,7 +24,7 @@ function errorHeaders(e: unknown): ResponseHeaders {
   return ((e as { response?: { headers?: ResponseHeaders } } | undefined)?.response?.headers ?? {}) as ResponseHeaders;
 }
 
-export function hostOf(ctx: CollectContext): string {
+export function hostOf(ctx: CollectContext<'github'>): string {
   try {
     return new URL(ctx.github?.capabilities.apiUrl ?? 'https://api.github.com').host;
   } catch {
@@ -40,7 +40,7 @@ function cacheOf(headers: ResponseHeaders): Pick<ApiCall, 'cache' | 'cacheNote'>
   return {};
 }
 
-function call(ctx: CollectContext, source: string, operation: string, params: Record<string, unknown>, at: string, headers: ResponseHeaders, status: number | undefined, extra: Partial<ApiCall> = {}): ApiCall {
+function call(ctx: CollectContext<'github'>, source: string, operation: string, params: Record<string, unknown>, at: string, headers: ResponseHeaders, status: number | undefined, extra: Partial<ApiCall> = {}): ApiCall {
   const requestId = headers['x-github-request-id'];
   const recorded = { ...cacheOf(headers), ...extra };
   const revalidated = recorded.cache === 'revalidated';
@@ -56,13 +56,13 @@ function call(ctx: CollectContext, source: string, operation: string, params: Re
   };
 }
 
-function octokitOf(ctx: CollectContext) {
+function octokitOf(ctx: CollectContext<'github'>) {
   if (!ctx.github) throw new Error('GitHub collector called without ctx.github');
   return ctx.github.octokit;
 }
 
 /** One REST GET; the call is recorded whether it succeeds or fails. */
-export async function restGet<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<{ data: T; status: number; headers: ResponseHeaders }> {
+export async function restGet<T = unknown>(ctx: CollectContext<'github'>, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<{ data: T; status: number; headers: ResponseHeaders }> {
   const at = ctx.now().toISOString();
   try {
     const res = await octokitOf(ctx).request(`GET ${route}`, { ...params, request: { signal: ctx.signal } });
@@ -110,7 +110,7 @@ function nextLink(link: unknown): string | undefined {
  * A paginated REST list, following Link headers to the end; one ApiCall with pages and items. A
  * `next` link back to a page already read is a RepeatedPageError, not an endless loop.
  */
-export async function restList<T = unknown>(ctx: CollectContext, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<T[]> {
+export async function restList<T = unknown>(ctx: CollectContext<'github'>, calls: ApiCall[], route: string, params: Record<string, string | number | boolean>): Promise<T[]> {
   const at = ctx.now().toISOString();
   const items: T[] = [];
   let pages = 0;
@@ -174,7 +174,7 @@ export function graphqlUrl(apiUrl: string): string {
  * A GraphQL query. Partial data with field errors comes back as { data, errors } (GitHub answers
  * HTTP 200 for those); HTTP failures throw. `operation` names the query in the recorded call.
  */
-export async function graphql<T>(ctx: CollectContext, calls: ApiCall[], operation: string, query: string, variables: Record<string, unknown>): Promise<{ data: T | null; errors: GraphQLErrorItem[]; cost?: number }> {
+export async function graphql<T>(ctx: CollectContext<'github'>, calls: ApiCall[], operation: string, query: string, variables: Record<string, unknown>): Promise<{ data: T | null; errors: GraphQLErrorItem[]; cost?: number }> {
   const at = ctx.now().toISOString();
   const url = graphqlUrl(ctx.github?.capabilities.apiUrl ?? 'https://api.github.com');
   try {

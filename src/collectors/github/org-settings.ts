@@ -52,7 +52,7 @@ function isRefusal(e: unknown): boolean {
   return (status === 403 || status === 404 || status === 422) && !isRateLimit(e);
 }
 
-export const collector: Collector<Params, OrgSettings> = {
+export const collector: Collector<'github', Params, OrgSettings> = {
   id: 'github.org-settings',
   source: 'github',
   description: 'Organisation settings and people: 2FA requirement, base permission, repository creation, owners, members without 2FA, outside collaborators.',
@@ -70,7 +70,7 @@ export const collector: Collector<Params, OrgSettings> = {
 assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
 `,
   async collect(ctx) {
-    const gh = ctx.github!;
+    const gh = ctx.github;
     const org = gh.org;
     const calls: ApiCall[] = [];
     const gaps: Gap[] = [];

@@ -34,7 +34,7 @@ function describe(c: CollaboratorFact): string {
   return c.role === c.access ? `${c.login} (${c.access})` : `${c.login} (${c.role}: ${c.access})`;
 }
 
-export const collector: Collector<Params, OutsideCollaborators> = {
+export const collector: Collector<'github', Params, OutsideCollaborators> = {
   id: 'github.outside-collaborators',
   source: 'github',
   description: 'Outside collaborators per repository, and which of them can push or administer it.',

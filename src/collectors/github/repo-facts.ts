@@ -129,8 +129,8 @@ function isSchemaMismatch(errors: GraphQLErrorItem[]): boolean {
 }
 
 /** Reads the facts of every active repository in scope, BATCH_SIZE per query, once per run. */
-export function repositoryGraph(ctx: CollectContext): Promise<Graph> {
-  const gh = ctx.github!;
+export function repositoryGraph(ctx: CollectContext<'github'>): Promise<Graph> {
+  const gh = ctx.github;
   // In a shard (soc2 run --shard) the graph covers the shard's repositories: keyed apart from the whole list's.
   return ctx.memo(`github:graph:${gh.org}${gh.inShard ? ':shard' : ''}`, async (ctx): Promise<Graph> => {
     const inv = await repositoryInventory(ctx);
@@ -289,8 +289,8 @@ function normaliseGraphClassic(p: Record<string, unknown>, allowancesHidden: { p
 const ADMIN_PERMISSION = 'github:administration:read';
 
 /** Whether classic protection can be trusted as read: GitHub answers null, not an error, to non-admins. */
-function classicReadable(ctx: CollectContext, repo: RepoInfo, viewerPermission: string | null): string | undefined {
-  if (ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return 'the token lacks Administration read, and GitHub shows classic branch protection only to admins';
+function classicReadable(ctx: CollectContext<'github'>, repo: RepoInfo, viewerPermission: string | null): string | undefined {
+  if (ctx.github.capabilities.missing.includes(ADMIN_PERMISSION)) return 'the token lacks Administration read, and GitHub shows classic branch protection only to admins';
   if (viewerPermission !== 'ADMIN') return `the token's user is ${viewerPermission?.toLowerCase() ?? 'without a role'} (not admin) on ${repo.fullName}, and GitHub shows classic branch protection only to admins`;
   return undefined;
 }
@@ -306,7 +306,7 @@ function bypassErrorKind(path: ReadonlyArray<string | number> | undefined): 'rul
   return undefined;
 }
 
-export async function branchFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
+export async function branchFacts(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<BranchFacts>> {
   const graph = await repositoryGraph(ctx);
   if (graph.mode === 'rest') return branchFactsRest(ctx, repo);
   const entry = graph.byRepo.get(repo.fullName);
@@ -362,12 +362,12 @@ function restBypassEntry(b: { actor_id?: number | null; actor_type: string; bypa
  * facts instead: the token's user administers the repository (`permissions.admin`, so the 404 is
  * not GitHub hiding the rule) and the branch exists (GET /repos/{owner}/{repo}/branches/{branch}).
  */
-async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo & { defaultBranch: string }, e: unknown): Promise<true | Gap> {
+async function noClassicProtection(ctx: CollectContext<'github'>, calls: ApiCall[], repo: RepoInfo & { defaultBranch: string }, e: unknown): Promise<true | Gap> {
   const operation = 'GET /repos/{owner}/{repo}/branches/{branch}/protection';
   const fail = () => gapFromError(e, { resource: repo.fullName, permission: ADMIN_PERMISSION, what: 'classic branch protection', operation });
   if (errorStatus(e) !== 404) return fail();
   if (errorMessage(e) === 'Branch not protected') return true;
-  if (!repo.admin || ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
+  if (!repo.admin || ctx.github.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
   try {
     await restGet(ctx, calls, '/repos/{owner}/{repo}/branches/{branch}', { owner: repo.fullName.split('/')[0]!, repo: repo.name, branch: repo.defaultBranch });
     return true;
@@ -377,7 +377,7 @@ async function noClassicProtection(ctx: CollectContext, calls: ApiCall[], repo: 
   }
 }
 
-async function branchFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<BranchFacts>> {
+async function branchFactsRest(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<BranchFacts>> {
   const branch = repo.defaultBranch;
   if (branch === null) return { ok: false, gaps: [{ resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed the repository without its default branch, so its rules cannot be read.` }], calls: [] };
   return ctx.memo(`github:rest:branch:${repo.fullName}`, async (ctx) => {
@@ -478,7 +478,7 @@ function normaliseRestClassic(d: Record<string, unknown>): ClassicProtection {
 
 const DEPENDABOT_PERMISSION = 'github:dependabot_alerts:read';
 
-export async function dependabotFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<DependabotFacts>> {
+export async function dependabotFacts(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<DependabotFacts>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
   if (!entry) return dependabotFactsRest(ctx, repo);
@@ -520,7 +520,7 @@ interface RestAlert {
   security_vulnerability?: { severity?: string; package?: { name?: string; ecosystem?: string } };
 }
 
-async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise<Section<DependabotFacts>> {
+async function dependabotFactsRest(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<DependabotFacts>> {
   return ctx.memo(`github:rest:dependabot:${repo.fullName}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const owner = repo.fullName.split('/')[0]!;
@@ -555,11 +555,11 @@ async function dependabotFactsRest(ctx: CollectContext, repo: RepoInfo): Promise
  * so any other 403 is decided by the documented switch instead: GET /repos/{owner}/{repo}/vulnerability-alerts
  * answers 204 when alerts are on and 404 when off, to a user who administers the repository.
  */
-async function dependabotDisabled(ctx: CollectContext, calls: ApiCall[], repo: RepoInfo, e: unknown): Promise<true | Gap> {
+async function dependabotDisabled(ctx: CollectContext<'github'>, calls: ApiCall[], repo: RepoInfo, e: unknown): Promise<true | Gap> {
   const fail = (err: unknown = e) => gapFromError(err, { resource: repo.fullName, permission: DEPENDABOT_PERMISSION, what: 'Dependabot alerts', operation: 'GET /repos/{owner}/{repo}/dependabot/alerts' });
   if (errorStatus(e) !== 403) return fail();
   if (/Dependabot alerts are disabled/i.test(errorMessage(e))) return true;
-  if (!repo.admin || ctx.github!.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
+  if (!repo.admin || ctx.github.capabilities.missing.includes(ADMIN_PERMISSION)) return fail();
   try {
     await restGet(ctx, calls, '/repos/{owner}/{repo}/vulnerability-alerts', { owner: repo.fullName.split('/')[0]!, repo: repo.name });
     return fail(); // alerts are on, so the 403 was about the token
@@ -570,7 +570,7 @@ async function dependabotDisabled(ctx: CollectContext, calls: ApiCall[], repo: R
 
 // ------------------------------------------------------------------------------------- access
 
-export async function deployKeyFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<DeployKeyFact[]>> {
+export async function deployKeyFacts(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<DeployKeyFact[]>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
   const dk = entry?.node?.deployKeys;
@@ -605,7 +605,7 @@ function unreadableKeys(repo: RepoInfo): Gap {
   return { resource: repo.fullName, kind: 'other', message: `${repo.fullName}: GitHub listed a deploy key without saying whether it can write or when it was added, so the deploy keys cannot be judged.` };
 }
 
-export async function outsideCollaboratorFacts(ctx: CollectContext, repo: RepoInfo): Promise<Section<CollaboratorFact[]>> {
+export async function outsideCollaboratorFacts(ctx: CollectContext<'github'>, repo: RepoInfo): Promise<Section<CollaboratorFact[]>> {
   const graph = await repositoryGraph(ctx);
   const entry = graph.mode === 'graphql' ? graph.byRepo.get(repo.fullName) : undefined;
   const oc = entry?.node?.outsideCollaborators;

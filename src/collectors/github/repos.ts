@@ -50,15 +50,15 @@ interface RawRepo {
   security_and_analysis?: Record<string, { status?: FeatureStatus } | undefined> | null;
 }
 
-export async function repositoryInventory(ctx: CollectContext): Promise<Inventory> {
+export async function repositoryInventory(ctx: CollectContext<'github'>): Promise<Inventory> {
   const all = await fullInventory(ctx);
-  const inShard = ctx.github!.inShard;
+  const inShard = ctx.github.inShard;
   // The whole list is read and shared once; a shard keeps its part of it (soc2 run --shard).
   return inShard ? { ...all, repos: all.repos.filter((r) => inShard(r.fullName)) } : all;
 }
 
-function fullInventory(ctx: CollectContext): Promise<Inventory> {
-  const gh = ctx.github!;
+function fullInventory(ctx: CollectContext<'github'>): Promise<Inventory> {
+  const gh = ctx.github;
   return ctx.memo(`github:repos:${gh.org}`, async (ctx) => {
     const calls: ApiCall[] = [];
     try {
@@ -109,7 +109,7 @@ export function archivedResource<R>(repo: RepoInfo, data: R): CollectedResource<
 
 /** Runs `perRepo` for every non-archived repository, a bounded number at once, and assembles evidence. */
 export async function collectPerRepo<R extends object>(
-  ctx: CollectContext,
+  ctx: CollectContext<'github'>,
   archivedData: (repo: RepoInfo) => R,
   perRepo: (repo: RepoInfo) => Promise<{ data?: R; gaps?: Gap[]; calls: ApiCall[] }>,
 ): Promise<Evidence<R>> {

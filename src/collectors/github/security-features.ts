@@ -32,7 +32,7 @@ function featureStatus(sa: RepoInfo['securityAndAnalysis'], key: string): boolea
   return status === 'enabled' ? true : status === 'disabled' ? false : null;
 }
 
-export const collector: Collector<Params, SecurityFeatures> = {
+export const collector: Collector<'github', Params, SecurityFeatures> = {
   id: 'github.security-features',
   source: 'github',
   description: 'Security features per repository: secret scanning, push protection, Dependabot alerts and security updates, code scanning.',

@@ -40,7 +40,7 @@ export function safeTarget(url: string | undefined): string {
   }
 }
 
-export const collector: Collector<Params, Webhooks> = {
+export const collector: Collector<'github', Params, Webhooks> = {
   id: 'github.webhooks',
   source: 'github',
   description: 'Repository webhooks sending over plain http, without TLS verification, or without a secret.',

@@ -141,7 +141,7 @@ export function filesWithoutOwner(rules: ParsedCodeowners['rules'], files: reado
   return out;
 }
 
-export const collector: Collector<CodeownersParams, CodeownersResource> = {
+export const collector: Collector<'repo', CodeownersParams, CodeownersResource> = {
   id: 'repo.codeowners',
   source: 'repo',
   description: 'Finds the CODEOWNERS file GitHub uses (.github/, root or docs/), checks every line is a pattern with owners of a valid form, and whether a catch-all rule exists.',

@@ -140,7 +140,7 @@ function renovateSwitch(file: string, text: string, config: unknown, path: reado
   return undefined;
 }
 
-export const collector: Collector<DependencyUpdatesParams, DependencyUpdatesResource> = {
+export const collector: Collector<'repo', DependencyUpdatesParams, DependencyUpdatesResource> = {
   id: 'repo.dependency-updates',
   source: 'repo',
   description: 'Checks that Dependabot version updates (.github/dependabot.yml) or Renovate is configured in the repository, and lists the ecosystems Dependabot covers.',

@@ -60,7 +60,7 @@ export interface RepoSnapshot {
 }
 
 /** A local read, recorded like any remote API call so the auditor can see what was consulted. */
-export function localCall(ctx: CollectContext, operation: string, params: Record<string, unknown>, items?: number): ApiCall {
+export function localCall(ctx: CollectContext<'repo'>, operation: string, params: Record<string, unknown>, items?: number): ApiCall {
   const call: ApiCall = { source: 'local', operation, params, at: ctx.now().toISOString() };
   if (items !== undefined) call.items = items;
   return call;
@@ -146,7 +146,7 @@ async function walk(root: string, signal: AbortSignal): Promise<{ files: string[
   return { files, unreadable };
 }
 
-async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
+async function snapshot(ctx: CollectContext<'repo'>): Promise<RepoSnapshot> {
   const root = path.resolve(ctx.repoRoot);
   try {
     const st = await fs.stat(root);
@@ -202,7 +202,7 @@ async function snapshot(ctx: CollectContext): Promise<RepoSnapshot> {
 }
 
 /** The checkout's file list and name, computed once per run and shared by every repo.* collector. */
-export function loadRepo(ctx: CollectContext): Promise<RepoSnapshot> {
+export function loadRepo(ctx: CollectContext<'repo'>): Promise<RepoSnapshot> {
   return ctx.memo(`repo:snapshot:${path.resolve(ctx.repoRoot)}`, (ctx) => snapshot(ctx));
 }
 
@@ -294,7 +294,7 @@ function plainSegments(rel: string): string[] | undefined {
   return segments.some(bad) ? undefined : segments;
 }
 
-function realRoot(ctx: CollectContext): Promise<string> {
+function realRoot(ctx: CollectContext<'repo'>): Promise<string> {
   const root = path.resolve(ctx.repoRoot);
   // The root itself may sit below a symbolic link (macOS /tmp, a CI workspace link): the user
   // named it, so it is trusted; everything below it is not.
@@ -404,7 +404,7 @@ function linkAsFile(target: string): OpenedRepoFile {
  * presented as a file holding the path it points to (what git commits for a link).
  */
 export async function withRepoFile<T>(
-  ctx: CollectContext,
+  ctx: CollectContext<'repo'>,
   rel: string,
   use: (file: OpenedRepoFile) => Promise<T>,
   options: { calls?: ApiCall[]; links?: 'follow' | 'as-link' } = {},
@@ -440,7 +440,7 @@ export async function withRepoFile<T>(
  * in the first 8000 bytes; the text of a binary file is left empty.
  */
 export async function readRepoFile(
-  ctx: CollectContext,
+  ctx: CollectContext<'repo'>,
   rel: string,
   options: { maxBytes?: number; calls?: ApiCall[] } = {},
 ): Promise<ReadResult> {
@@ -468,7 +468,7 @@ export async function readRepoFile(
  * without it: a file that could not be read gives undefined and a gap in `into.gaps`, because a
  * caller that read it as empty could excuse what it should have checked.
  */
-export async function readRepoText(ctx: CollectContext, snap: RepoSnapshot, rel: string, into: { calls: ApiCall[]; gaps: Gap[] }): Promise<string | undefined> {
+export async function readRepoText(ctx: CollectContext<'repo'>, snap: RepoSnapshot, rel: string, into: { calls: ApiCall[]; gaps: Gap[] }): Promise<string | undefined> {
   const read = await readRepoFile(ctx, rel, { calls: into.calls });
   if (read.ok) return read.text;
   into.gaps.push(readGap(snap, read));
@@ -476,7 +476,7 @@ export async function readRepoText(ctx: CollectContext, snap: RepoSnapshot, rel:
 }
 
 /** Whether `rel` is a regular file inside the checkout (a link leading out of it is not). */
-export async function isRepoFile(ctx: CollectContext, rel: string): Promise<boolean> {
+export async function isRepoFile(ctx: CollectContext<'repo'>, rel: string): Promise<boolean> {
   try {
     const found = await locate(await realRoot(ctx), rel, 'follow');
     return !('ok' in found);

@@ -168,7 +168,7 @@ export function compiledFrom(output: string, text: string, tracked: ReadonlySet<
   return inputs;
 }
 
-export const collector: Collector<LockfileParams, LockfileResource> = {
+export const collector: Collector<'repo', LockfileParams, LockfileResource> = {
   id: 'repo.lockfile',
   source: 'repo',
   description: 'Finds package manifests (package.json, pyproject.toml, requirements, Pipfile, go.mod, Cargo.toml, Gemfile, composer.json) and checks a lockfile is committed for each, or that a workspace root\'s, a pip-compile output or a Composer root that replaces the package covers it.',

@@ -135,7 +135,7 @@ interface Scanned {
 }
 
 /** Scans one file through the checkout's one safe reader, a piece at a time. */
-function scanFile(ctx: CollectContext, file: string, pieceBytes: number): Promise<Scanned | Refusal> {
+function scanFile(ctx: CollectContext<'repo'>, file: string, pieceBytes: number): Promise<Scanned | Refusal> {
   return withRepoFile<Scanned>(
     ctx,
     file,
@@ -182,7 +182,7 @@ function partition(files: readonly string[], patterns: readonly string[]): { toS
   return { toScan, byPattern: compiled.map(({ pattern, files }) => ({ pattern, files })) };
 }
 
-export const collector: Collector<SecretsParams, SecretsResource> = {
+export const collector: Collector<'repo', SecretsParams, SecretsResource> = {
   id: 'repo.secrets',
   source: 'repo',
   description: 'Scans every tracked file outside test fixtures, tests, documentation examples and vendored code (large files in pieces, binary ones as bytes) for high-confidence secrets (AWS access key ids, GitHub, GitLab, Slack, npm, PyPI, Stripe and other prefixed tokens, private key blocks) and reports file, line, kind and why with the value redacted; example and placeholder values are listed apart.',

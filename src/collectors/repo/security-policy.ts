@@ -80,7 +80,7 @@ export function findContacts(text: string): string[] {
  * looks for it (the same places and names as in a repository). A private or missing `.github`
  * repository provides none: GitHub only uses a public one.
  */
-function organisationDefault(ctx: CollectContext, owner: string, resource: string): Promise<OrganisationDefault> {
+function organisationDefault(ctx: CollectContext<'repo', 'github'> & CollectContext<'github'>, owner: string, resource: string): Promise<OrganisationDefault> {
   return ctx.memo(`repo:organisation-security-policy:${owner.toLowerCase()}`, async (ctx) => {
     const calls: ApiCall[] = [];
     const repo = `${owner}/.github`;
@@ -130,7 +130,12 @@ function organisationDefault(ctx: CollectContext, owner: string, resource: strin
   });
 }
 
-export const collector: Collector<SecurityPolicyParams, SecurityPolicyResource> = {
+/** Whether GitHub is in scope for this run (the engine passes it only then); narrows `ctx` to carry it. */
+function consultsGitHub(ctx: CollectContext<'repo', 'github'>): ctx is CollectContext<'repo', 'github'> & CollectContext<'github'> {
+  return ctx.github !== undefined;
+}
+
+export const collector: Collector<'repo', SecurityPolicyParams, SecurityPolicyResource, 'github'> = {
   id: 'repo.security-policy',
   source: 'repo',
   description: "Finds the security policy (SECURITY.md, .markdown, .rst or .adoc at the root, .github/ or docs/) and checks it has content and a contact; without one, and with GitHub in scope, reads the owner's default from its public .github repository.",
@@ -182,7 +187,7 @@ assert:
       if (!data.securityPolicyHasContent) data.organisationDefaultNote = 'the repository has its own security policy file, so GitHub shows it and not the default';
     } else {
       const owner = snap.name.includes('/') ? snap.name.slice(0, snap.name.indexOf('/')) : ctx.github?.org;
-      if (!ctx.github || owner === undefined) {
+      if (!consultsGitHub(ctx) || owner === undefined) {
         data.organisationDefaultPolicy = 'not checked (GitHub is not in scope)';
         data.organisationDefaultNote = `the organisation's default policy (${owner ?? '<owner>'}/.github) could not be checked: GitHub is not in scope; add a github section to soc2.config.yaml to check it`;
       } else {

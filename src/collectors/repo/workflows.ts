@@ -288,7 +288,7 @@ function resolve(doc: Document, node: Node | null | undefined): Node | null | un
   return isAlias(node) ? (node.resolve(doc) as Node | undefined) : node;
 }
 
-export const collector: Collector<WorkflowsParams, WorkflowResource> = {
+export const collector: Collector<'repo', WorkflowsParams, WorkflowResource> = {
   id: 'repo.workflows',
   source: 'repo',
   description: 'Reads every GitHub Actions workflow in .github/workflows: third-party actions and reusable workflows not pinned to a commit SHA and docker:// images not pinned to a digest, GITHUB_TOKEN permissions declared, and pull_request_target/workflow_run jobs that check out pull request code.',

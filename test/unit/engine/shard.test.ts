@@ -60,16 +60,14 @@ describe('engine/shard', () => {
 
   it('evaluates split controls in every shard and everything else in shard 1 only', () => {
     const automated = (collector: string) => ({ type: 'automated' as const, collector });
-    const where = (c: Parameters<typeof evaluatesControl>[1], aggregator = false) => [1, 2, 3].filter((index) => evaluatesControl({ index, count: 3 }, c, aggregator));
+    const where = (c: Parameters<typeof evaluatesControl>[1]) => [1, 2, 3].filter((index) => evaluatesControl({ index, count: 3 }, c));
     expect(where(automated('github.branch-rules'))).toEqual([1, 2, 3]);
-    expect(where(automated('aws.resource-query'))).toEqual([1, 2, 3]);
     expect(where(automated('github.org-settings'))).toEqual([1]);
     expect(where(automated('github.change-population'))).toEqual([1]);
     expect(where(automated('repo.secrets'))).toEqual([1]);
     expect(where(automated('aws.config-rules'))).toEqual([1]);
-    // Through an aggregator one set of calls covers every region: whole.
-    expect(where(automated('aws.resource-query'), true)).toEqual([1]);
-    expect(splitOf('aws.resource-query', true)).toBe('whole');
+    expect(where(automated('aws.config-recorder'))).toEqual([1]);
+    expect(splitOf('github.webhooks')).toBe('repositories');
     // A collector soc2 does not know how to split is evaluated whole, which is always correct.
     expect(where(automated('github.something-new'))).toEqual([1]);
     expect(where({ type: 'manual', collector: undefined })).toEqual([1]);
@@ -79,7 +77,6 @@ describe('engine/shard', () => {
     expect(Object.keys(COLLECTOR_SPLIT).sort()).toEqual(Object.keys(collectors).sort());
     for (const [id, split] of Object.entries(COLLECTOR_SPLIT)) {
       if (id.startsWith('repo.')) expect(split).toBe('whole');
-      if (split === 'regions') expect(id.startsWith('aws.')).toBe(true);
       if (split === 'repositories') expect(id.startsWith('github.')).toBe(true);
     }
   });

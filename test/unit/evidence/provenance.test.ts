@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ciContext, learnProvenance } from '../../../src/evidence/provenance.js';
-import type { AwsContext, GitHubContext } from '../../../src/collectors/types.js';
+import type { AwsContext } from '../../../src/collectors/aws/client.js';
+import type { GitHubContext } from '../../../src/collectors/github/client.js';
 import { CollectorError } from '../../../src/errors.js';
+import { source as awsSource } from '../../../src/collectors/aws/source.js';
+import { source as githubSource } from '../../../src/collectors/github/source.js';
+
+/** The run's sources as the engine passes them: each with its context, undefined when not in scope. */
+function sources(aws: Promise<AwsContext> | undefined, github: Promise<GitHubContext> | undefined) {
+  return [{ source: awsSource, ctx: aws?.then((a) => ({ aws: a })) }, { source: githubSource, ctx: github?.then((g) => ({ github: g })) }];
+}
 
 const actions = {
   GITHUB_ACTIONS: 'true',
@@ -56,7 +64,7 @@ describe('evidence/provenance: the identities', () => {
   it('records an identity that could not be learned as unknown with the reason, and never throws', async () => {
     const aws = Promise.reject(new CollectorError('No AWS credentials found.', 'credentials', 'Sign in.'));
     const github = Promise.reject(new Error('Could not reach GitHub at https://api.github.com: ECONNRESET'));
-    const p = await learnProvenance({ aws, github, env: {} });
+    const p = await learnProvenance({ sources: sources(aws, github), env: {} });
     expect(p.aws).toEqual({ state: 'unknown', reason: 'the AWS client could not be set up: No AWS credentials found.' });
     expect(p.github).toEqual({ state: 'unknown', tokenKind: 'unknown', reason: 'the GitHub client could not be set up: Could not reach GitHub at https://api.github.com: ECONNRESET' });
     expect(p.ci).toBeNull();
@@ -64,7 +72,7 @@ describe('evidence/provenance: the identities', () => {
 
   it('says not in scope for a source the run does not read, and keeps STS\'s reason when it fails', async () => {
     const aws = Promise.resolve({ callerIdentity: () => Promise.reject(new Error('STS GetCallerIdentity in us-east-1 failed: timed out')) } as unknown as AwsContext);
-    const p = await learnProvenance({ aws, github: undefined, env: {} });
+    const p = await learnProvenance({ sources: sources(aws, undefined), env: {} });
     expect(p.aws).toEqual({ state: 'unknown', reason: 'STS GetCallerIdentity in us-east-1 failed: timed out' });
     expect(p.github).toEqual({ state: 'not-in-scope' });
     expect(p.calls).toEqual([]);
@@ -73,7 +81,7 @@ describe('evidence/provenance: the identities', () => {
   it('keeps the calls that learned an identity', async () => {
     const call = { source: 'github-rest', operation: 'GET /user', params: {}, at: '2026-04-01T09:00:00.000Z', status: 200 };
     const github = Promise.resolve({ capabilities: { apiUrl: 'https://api.github.com' }, identity: { tokenKind: 'fine-grained', login: 'bob-nw', calls: [call] } } as unknown as GitHubContext);
-    const p = await learnProvenance({ aws: undefined, github, env: {} });
+    const p = await learnProvenance({ sources: sources(undefined, github), env: {} });
     expect(p.github).toEqual({ state: 'known', login: 'bob-nw', tokenKind: 'fine-grained', apiUrl: 'https://api.github.com' });
     expect(p.calls).toEqual([call]);
   });

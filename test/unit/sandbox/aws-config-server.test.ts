@@ -85,9 +85,8 @@ describe('sandbox/aws-config-server', () => {
     expect((await call('GetComplianceDetailsByConfigRule', {})).body).toMatchObject({ __type: 'ValidationException', message: expect.stringContaining("at 'configRuleName'") });
     expect((await call('DescribeConfigurationRecorders', { ConfigurationRecorderNames: ['a', 'b'] })).body.__type).toBe('ValidationException');
     expect((await call('DescribeConfigurationRecorders', { ConfigurationRecorderNames: ['other'] })).body.__type).toBe('NoSuchConfigurationRecorderException');
-    expect((await call('DescribeConformancePackCompliance', { ConformancePackName: 'none' })).body.__type).toBe('NoSuchConformancePackException');
     expect((await call('DescribeAggregateComplianceByConfigRules', { ConfigurationAggregatorName: 'agg' }, { region: 'eu-west-1' })).body.__type).toBe('NoSuchConfigurationAggregatorException');
-    expect((await call('SelectResourceConfig', { Expression: 'SELECT *' })).body.__type).toBe('InvalidExpressionException');
+    expect((await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: 'SELECT *' })).body.__type).toBe('InvalidExpressionException');
     expect((await call('DescribeConfigRules', null, { rawBody: '{not json' })).body.__type).toBe('SerializationException');
     expect(await call('ListTagsForResource', {})).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
     expect(await call('DescribeConfigRules', {}, { target: 'Other.DescribeConfigRules' })).toMatchObject({ status: 400, body: { __type: 'UnknownOperationException' } });
@@ -137,9 +136,6 @@ describe('sandbox/aws-config-server', () => {
       { accountId: ACCOUNT, awsRegion: 'us-east-1', configuration: { Recording: true, RecordingGroup: { AllSupported: true, RecordingStrategy: { UseOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } } } },
       { accountId: ACCOUNT, awsRegion: 'eu-west-1', configuration: { Recording: false, RecordingGroup: { AllSupported: true, RecordingStrategy: { UseOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } } } },
     ]);
-    // The same item in the account's own region, for SelectResourceConfig.
-    const own = await call('SelectResourceConfig', { Expression: "SELECT resourceType, configurationItemStatus WHERE resourceType = 'AWS::Config::ConfigurationRecorder'" }, { region: 'eu-west-1' });
-    expect(own.body.Results).toEqual(['{"resourceType":"AWS::Config::ConfigurationRecorder","configurationItemStatus":"OK"}']);
     expect((await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: expression, Limit: 101 })).body.__type).toBe('InvalidLimitException');
     expect((await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: expression, MaxResults: 1 })).body.NextToken).toEqual(expect.any(String));
   });
@@ -188,7 +184,7 @@ describe('sandbox/aws-config-server', () => {
     const e = testEstate();
     e.accounts[0]!.regions['us-east-1']!.resources = [{ resourceType: 'AWS::S3::Bucket', resourceId: 'x', configuration: { a: { b: 1 } }, configurationItemCaptureTime: NOW }];
     await start({}, e);
-    const r = await call('SelectResourceConfig', { Expression: "SELECT resourceId, configuration.a.b WHERE resourceType = 'AWS::S3::Bucket'" });
+    const r = await call('SelectAggregateResourceConfig', { ConfigurationAggregatorName: 'agg', Expression: "SELECT resourceId, configuration.a.b WHERE resourceType = 'AWS::S3::Bucket' AND accountId = '" + ACCOUNT + "'" });
     expect(r.body).toEqual({ Results: ['{"resourceId":"x","configuration":{"a":{"b":1}}}'], QueryInfo: { SelectFields: [{ Name: 'resourceId' }, { Name: 'configuration.a.b' }] } });
   });
 

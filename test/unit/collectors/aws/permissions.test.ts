@@ -11,8 +11,6 @@ const AWS_IDS = Object.keys(collectors).filter((id) => id.startsWith('aws.')) as
 const PARAMS: Record<string, unknown> = {
   'aws.config-recorder': {},
   'aws.config-rules': { rules: ['S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED', 'ROOT_ACCOUNT_MFA_ENABLED'] },
-  'aws.conformance-pack': { pack: 'soc2-automated-controls' },
-  'aws.resource-query': { expression: "SELECT resourceId WHERE resourceType = 'AWS::S3::Bucket'" },
 };
 
 function actions(policy: ReturnType<typeof iamPolicyFor>): string[] {

@@ -17,7 +17,7 @@ afterEach(async () => {
   await Promise.all(created.splice(0).map((dir) => fs.rm(dir, { recursive: true, force: true })));
 });
 
-export function makeCtx(repoRoot: string, overrides: Partial<CollectContext> = {}): CollectContext {
+export function makeCtx(repoRoot: string, overrides: Partial<CollectContext<'repo', 'github'>> = {}): CollectContext<'repo', 'github'> {
   const { signal, memo, ...rest } = overrides;
   // Overrides go into the base, as the engine builds it, so that work shared through ctx.memo
   // sees them too (a ctx.github, a clock).

@@ -15,7 +15,7 @@ import { collector as securityPolicy } from '../../../../src/collectors/repo/sec
 import { collector as workflows } from '../../../../src/collectors/repo/workflows.js';
 import { makeCtx, tempDir } from './helpers.js';
 
-async function sample(git: boolean): Promise<CollectContext> {
+async function sample(git: boolean): Promise<CollectContext<'repo', 'github'>> {
   const dir = path.join(await tempDir(), 'data-api');
   await writeSampleRepo(dir, { git });
   return makeCtx(dir);

@@ -9,7 +9,7 @@ import { packageRoot } from '../../../../src/paths.js';
 import { fake, git, makeCtx, makeRepo, tempDir } from './helpers.js';
 
 /** REPO-008 as shipped, collected and evaluated the way a run does: its status and why. */
-async function repo008(ctx: CollectContext): Promise<{ status: string; statusReason: string }> {
+async function repo008(ctx: CollectContext<'repo'>): Promise<{ status: string; statusReason: string }> {
   const control = (await loadControls({ paths: [path.join(packageRoot, 'controls')] })).find((c) => c.id === 'REPO-008')!;
   const evidence = (await collector.collect(ctx, collector.params.parse(control.resolvedParams))) as unknown as Evidence<Record<string, unknown>>;
   const ref = { file: 'evidence/repo.secrets.json', sha256: '0'.repeat(64), collector: collector.id, params: control.resolvedParams, collectedAt: '2026-06-30T00:00:00.000Z', finishedAt: '2026-06-30T00:00:00.000Z', complete: evidence.complete, resourceCount: evidence.resources.length, calls: evidence.calls, gaps: evidence.gaps };

@@ -11,7 +11,7 @@ import { startHarness, type Harness } from '../../../fakes/github-context.js';
 import { makeCtx, makeRepo } from './helpers.js';
 
 /** REPO-002 as shipped, collected and evaluated as a run does. */
-async function repo002(ctx: CollectContext) {
+async function repo002(ctx: CollectContext<'repo', 'github'>) {
   const control = (await loadControls({ paths: [path.join(packageRoot, 'controls')] })).find((c) => c.id === 'REPO-002')!;
   const evidence = (await collector.collect(ctx, {})) as unknown as Evidence<Record<string, unknown>>;
   const ref = { file: 'evidence/repo.security-policy.json', sha256: '0'.repeat(64), collector: collector.id, params: {}, collectedAt: '2026-04-01T09:00:00.000Z', finishedAt: '2026-04-01T09:00:00.000Z', complete: evidence.complete, resourceCount: evidence.resources.length, calls: evidence.calls, gaps: evidence.gaps };
