@@ -6,7 +6,7 @@
  * evidence is incomplete (and says so); otherwise incomplete evidence can only end in `error`. No
  * path through here reaches `pass` without every resource in scope having passed its assertion.
  */
-import { resolvedFrequency, type Control, type Assertion } from '../controls/schema.js';
+import { resolvedFrequency, type Control } from '../controls/schema.js';
 import type { AnyCollector, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
@@ -74,7 +74,11 @@ export function evaluateControl(
   }
 
   const { evidence, ref } = outcome;
-  const label = (key: string) => (collector ? fieldAt(collector.resource, key.split('.'))?.label : undefined);
+  const labels = new Map<string, string | undefined>();
+  const label = (key: string) => {
+    if (!labels.has(key)) labels.set(key, collector ? fieldAt(collector.resource, key.split('.'))?.label : undefined);
+    return labels.get(key);
+  };
   const unreported = (key: string): UnreportedField => {
     const info = collector ? fieldAt(collector.resource, key.split('.')) : undefined;
     const revealing = revealedBy(collector, key);
@@ -84,8 +88,13 @@ export function evaluateControl(
   const mayBeUnreported = (key: string) => revealedBy(collector, key) !== undefined;
   const gapsByResource = new Map<string, string[]>();
   for (const g of evidence.gaps) {
-    if (g.resource) gapsByResource.set(g.resource, [...(gapsByResource.get(g.resource) ?? []), g.message]);
+    if (!g.resource) continue;
+    const list = gapsByResource.get(g.resource);
+    if (list) list.push(g.message);
+    else gapsByResource.set(g.resource, [g.message]);
   }
+  // Asked once per control, not once per resource: a population can hold 100,000 of them.
+  const passKeys = [...new Set(assertionKeys(control.assert))];
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const r of evidence.resources) {
@@ -100,7 +109,7 @@ export function evaluateControl(
       findings.push({ ...where, status: 'error', message: gaps.join(' ') });
     } else {
       const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported, now });
-      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, control.assert, r.data, label) });
+      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, passKeys, r.data, label) });
       else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label), ...occurrencesOf(out.failures, r.data, collector, label) });
       else findings.push({ ...where, status: 'error', message: unreportedMessage(name, source, out.failures, unreported) });
     }
@@ -111,7 +120,7 @@ export function evaluateControl(
   const globalGaps = evidence.gaps.filter((g) => !g.resource);
 
   applyExceptions(control.id, findings, exceptions, today);
-  findings.sort((a, b) => statusRank(a.status) - statusRank(b.status) || a.resource.localeCompare(b.resource));
+  findings.sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || byResource.compare(a.resource, b.resource));
   for (const f of findings) {
     counts[f.status === 'not_applicable' ? 'notApplicable' : f.status]++;
   }
@@ -165,12 +174,11 @@ export function resourceName(r: { id: string; label?: string; type?: string; reg
   return where.length ? `${name} (${where.join(', ')})` : name;
 }
 
-function statusRank(s: Finding['status']): number {
-  return { fail: 0, error: 1, excepted: 2, pass: 3, not_applicable: 4 }[s];
-}
+const STATUS_RANK: Record<Finding['status'], number> = { fail: 0, error: 1, excepted: 2, pass: 3, not_applicable: 4 };
+/** The order localeCompare gives, without building a collator for every comparison. */
+const byResource = new Intl.Collator();
 
-function passMessage(resource: string, a: Assertion, data: unknown, label: (k: string) => string | undefined): string {
-  const keys = [...new Set(assertionKeys(a))];
+function passMessage(resource: string, keys: readonly string[], data: unknown, label: (k: string) => string | undefined): string {
   const facts = keys.slice(0, 4).map((k) => `${label(k) ?? k} is ${formatValue(getPath(data, k))}`);
   return `${resource}: meets the requirement (${facts.join('; ')}${keys.length > 4 ? '; …' : ''}).`;
 }

@@ -26,7 +26,27 @@ export interface DataHandlingInput {
   manualFiles: number;
 }
 
-const REDACTION_MARK = /\[REDACTED/g;
+const REDACTION_MARK = '[REDACTED';
+
+/** Redactions in every string of a value, keys included; walked rather than serialised, as a population can be large. */
+function redactionMarks(value: unknown): number {
+  if (typeof value === 'string') {
+    let n = 0;
+    for (let i = value.indexOf(REDACTION_MARK); i !== -1; i = value.indexOf(REDACTION_MARK, i + REDACTION_MARK.length)) n++;
+    return n;
+  }
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const v of value) n += redactionMarks(v);
+    return n;
+  }
+  if (value && typeof value === 'object') {
+    let n = 0;
+    for (const [k, v] of Object.entries(value)) n += redactionMarks(k) + redactionMarks(v);
+    return n;
+  }
+  return 0;
+}
 
 export function createDataHandlingLog(): DataHandlingLog {
   const fields = new Map<string, Set<string>>();
@@ -37,7 +57,7 @@ export function createDataHandlingLog(): DataHandlingLog {
       for (const r of evidence.resources) for (const k of Object.keys(r.data ?? {})) kept.add(k);
       for (const k of Object.keys(evidence.facts ?? {})) kept.add(`facts.${k}`);
       fields.set(collectorId, kept);
-      redacted += (JSON.stringify(evidence).match(REDACTION_MARK) ?? []).length;
+      redacted += redactionMarks(evidence);
     },
     build(input) {
       return {

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import type { Evidence } from '../collectors/types.js';
 import type { EvidenceRef } from '../results.js';
 import type { ReportDir } from './out-dir.js';
-import { redactDeep, redactString } from './redact.js';
 import { InputFileError, readInputFile } from '../input-file.js';
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -30,7 +29,8 @@ export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
   const { outDir, collectorId, evidence } = input;
   const stem = `${collectorId}-${sha256(input.key).slice(0, 10)}`;
   const rel = ['evidence', collectorId.split('.')[0]!, `${stem}.json`].join('/');
-  const clean = redactDeep(evidence);
+  // Redacted once, where it entered the engine (engine/collect.ts); redacting again here only cost time.
+  const clean = evidence;
   const body = {
     kind: 'soc2-evidence',
     runId: input.runId,
@@ -47,18 +47,16 @@ export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
     resources: clean.resources,
   };
   const text = JSON.stringify(body, null, 2) + '\n';
-  outDir.write(rel, text);
+  const written = outDir.write(rel, text);
   const attachments: Array<{ file: string; sha256: string }> = [];
   for (const [name, contents] of Object.entries(clean.attachments ?? {})) {
     const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
     const arel = ['evidence', collectorId.split('.')[0]!, `${stem}-${safe}`].join('/');
-    const redacted = redactString(contents);
-    outDir.write(arel, redacted);
-    attachments.push({ file: arel, sha256: sha256(redacted) });
+    attachments.push({ file: arel, sha256: outDir.write(arel, contents).sha256 });
   }
   return {
     file: rel,
-    sha256: sha256(text),
+    sha256: written.sha256,
     collector: collectorId,
     params: input.params ?? {},
     collectedAt: body.collectedAt,
