@@ -14,7 +14,8 @@ import type { CollectContext, CollectedResource, Collector, Evidence } from '../
 import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope,
 } from './aggregate.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import type { EvidenceBuilder } from '../evidence-builder.js';
+import { awsEvidence, inParallel, requireAws, sortByKey } from './evidence.js';
 import {
   accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
 } from './regional.js';
@@ -125,7 +126,7 @@ function addResults(
     };
     if (where.account) resource.account = where.account;
     if (compliance === 'NOT_APPLICABLE') resource.notApplicable = `AWS Config rule ${where.rule} reports NOT_APPLICABLE for this resource.`;
-    out.resources.push(resource);
+    out.add(resource);
   }
   // A result without a resource or a compliance type could be a failure: it is a gap, never dropped in silence.
   if (unreadable > 0) {
@@ -346,7 +347,7 @@ export const collector: Collector<ConfigRulesParams, RuleResult> = {
 
   async collect(ctx: CollectContext, params: ConfigRulesParams): Promise<Evidence<RuleResult>> {
     const aws = requireAws(ctx, ID);
-    const out = new EvidenceBuilder<RuleResult>();
+    const out = awsEvidence<RuleResult>();
     const counters: Counters = { withheld: 0, noResourcesInScope: [], deployments: [] };
     /** requested rule → regions (or account/region) it was found in */
     const found = new Map<string, string[]>();
@@ -363,7 +364,7 @@ export const collector: Collector<ConfigRulesParams, RuleResult> = {
       }
     }
     sortByKey(counters.deployments, (d) => `${d.requested}|${d.account ?? ''}|${d.region}|${d.rule}`);
-    sortByKey(out.resources, (r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
+    out.orderResourcesBy((r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
     out.facts.rulesRequested = params.rules;
     out.facts.deployments = counters.deployments;
     if (counters.withheld > 0) out.facts.compliantResultsWithheld = counters.withheld;

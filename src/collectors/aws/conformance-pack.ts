@@ -13,7 +13,8 @@ import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorScope, aggregatorView, placeTrust, type AggregatorScope,
 } from './aggregate.js';
 import { paginateAws } from './call.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import type { EvidenceBuilder } from '../evidence-builder.js';
+import { awsEvidence, inParallel, requireAws, sortByKey } from './evidence.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, evaluationStatusIn, recorderIn, type Shared } from './regional.js';
 import { evaluationProblem, resultsProblem } from './rule-match.js';
@@ -135,7 +136,7 @@ async function collectRegion(ctx: CollectContext, region: string, params: Confor
       withheld.n++;
       continue;
     }
-    out.resources.push(resource);
+    out.add(resource);
   }
   for (const [name, count] of unreadable) out.addGap(unreadableGap(count, name || '(unnamed)', params.pack, region, `${name || params.pack}@${region}`));
 }
@@ -206,7 +207,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
           withheld.n++;
           continue;
         }
-        out.resources.push(resource);
+        out.add(resource);
       }
       if (unreadable) out.addGap(unreadableGap(unreadable, name, params.pack, `account ${holder.account} in ${holder.region}`, `${name}@${where}`));
     });
@@ -251,12 +252,12 @@ export const collector: Collector<ConformancePackParams, PackResult> = {
 
   async collect(ctx: CollectContext, params: ConformancePackParams): Promise<Evidence<PackResult>> {
     const aws = requireAws(ctx, ID);
-    const out = new EvidenceBuilder<PackResult>();
+    const out = awsEvidence<PackResult>();
     const withheld = { n: 0 };
     const agg = aggregatorScope(ctx);
     if (agg) await collectAggregate(ctx, agg, params, out, withheld);
     else await inParallel(aws.regions, (region) => collectRegion(ctx, region, params, out, withheld));
-    sortByKey(out.resources, (r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
+    out.orderResourcesBy((r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
     out.facts.pack = params.pack;
     if (withheld.n) out.facts.compliantResultsWithheld = withheld.n;
     return out.build();

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import { aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope, type PlaceTrust } from './aggregate.js';
 import { paginateAws } from './call.js';
-import { EvidenceBuilder, inParallel, requireAws, sortByKey } from './evidence.js';
+import type { EvidenceBuilder } from '../evidence-builder.js';
+import { awsEvidence, inParallel, requireAws, sortByKey } from './evidence.js';
 import { untrustedRegionGap } from './recorder-health.js';
 import { PAGE, recorderIn } from './regional.js';
 
@@ -123,7 +124,7 @@ async function collectRegions(ctx: CollectContext, params: ResourceQueryParams, 
       return;
     }
     const account = recorder.account ?? aws.accountId;
-    rows.forEach((row, index) => out.resources.push(toResource(row, params, { region, ...(account ? { account } : {}), index })));
+    rows.forEach((row, index) => out.add(toResource(row, params, { region, ...(account ? { account } : {}), index })));
   });
   out.facts.rows = total;
   if (withheld) out.facts.rowsWithheld = withheld;
@@ -166,7 +167,7 @@ async function collectAggregate(ctx: CollectContext, agg: AggregatorScope, param
       t.gaps.forEach((g) => out.addGap(g));
       return;
     }
-    out.resources.push(toResource(row, params, { region: agg.homeRegion, index }));
+    out.add(toResource(row, params, { region: agg.homeRegion, index }));
   });
   if (unplaced > 0) {
     out.addGap({
@@ -203,11 +204,11 @@ export const collector: Collector<ResourceQueryParams, QueryRow> = {
 
   async collect(ctx: CollectContext, params: ResourceQueryParams): Promise<Evidence<QueryRow>> {
     requireAws(ctx, ID);
-    const out = new EvidenceBuilder<QueryRow>();
+    const out = awsEvidence<QueryRow>();
     const agg = aggregatorScope(ctx);
     if (agg) await collectAggregate(ctx, agg, params, out);
     else await collectRegions(ctx, params, out);
-    sortByKey(out.resources, (r) => `${r.account ?? ''}|${r.region ?? ''}|${r.id}`);
+    out.orderResourcesBy((r) => `${r.account ?? ''}|${r.region ?? ''}|${r.id}`);
     return out.build();
   },
 };

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { directCommitRow, pullRequestRow, rowId, toCsv, type ChangeRow, type PullInput } from './change-rows.js';
 import { gapFromError, gapFromGraphQLError, graphql, type GraphQLErrorItem } from './http.js';
 import { HISTORY_PAGE_QUERY, historyQuery, MERGED_PULLS_QUERY } from './queries.js';
@@ -220,7 +221,7 @@ assert:
         gaps.push({ resource: gh.org, kind: 'permission', permission: p, message: `${gh.org}: token lacks ${p}; GitHub would silently leave changes out of the population, so it is not collected.` });
       }
     }
-    if (gaps.length) return { resources: [], complete: false, gaps, calls, facts: scopeFacts(inv) };
+    if (gaps.length) return new EvidenceBuilder<ChangeRow>().addCalls(calls).addGaps(gaps).withFacts(scopeFacts(inv)).build();
 
     const since = `${ctx.period.start}T00:00:00Z`;
     const until = `${ctx.period.end}T23:59:59Z`;
@@ -326,16 +327,14 @@ assert:
       directCommits: directCount,
       populationCount: rows.length,
     };
-    return {
-      resources: rows.map((r) => ({ id: ids.get(r)!, label: r.title ? `${ids.get(r)!} “${r.title}”` : ids.get(r)!, data: r })),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-      facts,
-      attachments: {
-        'change-population.json': JSON.stringify({ facts, rows }, null, 2) + '\n',
-        'change-population.csv': toCsv(rows),
-      },
-    };
+    const out = new EvidenceBuilder<ChangeRow>().addCalls(calls).addGaps(gaps).withFacts(facts);
+    for (const r of rows) {
+      const id = ids.get(r)!;
+      out.add({ id, label: r.title ? `${id} “${r.title}”` : id, data: r });
+    }
+    return out
+      .attach('change-population.json', JSON.stringify({ facts, rows }, null, 2) + '\n')
+      .attach('change-population.csv', toCsv(rows))
+      .build();
   },
 };

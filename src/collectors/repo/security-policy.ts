@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { gapFromError, restGet, errorStatus } from '../github/http.js';
 import { dirGaps, findAll, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
 
@@ -208,12 +209,6 @@ assert:
         }
       }
     }
-    return {
-      resources: [{ id: snap.name, data }],
-      facts: repoFacts(snap),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-    };
+    return new EvidenceBuilder<typeof data>().addCalls(calls).addGaps(gaps).withFacts(repoFacts(snap)).add({ id: snap.name, data }).build();
   },
 };
