@@ -5,7 +5,24 @@
  * so a call is listed once; the same gap reported twice is listed once; any gap makes the evidence
  * incomplete, so no collector can return `complete: true` beside a gap.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApiCall, CollectedResource, Evidence, Gap } from './types.js';
+
+/** Where the engine takes resources as they are added: the evidence file being written. */
+export interface ResourceSink {
+  add(resource: CollectedResource<Record<string, unknown>>): void;
+}
+
+const sinks = new AsyncLocalStorage<ResourceSink>();
+
+/**
+ * Runs a collector so that every resource its builder adds goes straight to `sink` (the engine
+ * redacts it and appends it to the evidence file) instead of into memory: the evidence it then
+ * returns holds no resources. The engine's to call, never a collector's.
+ */
+export function collectInto<T>(sink: ResourceSink, collect: () => Promise<T>): Promise<T> {
+  return sinks.run(sink, collect);
+}
 
 /** A read several collectors share (ctx.memo): its value, or undefined when it failed, with its calls and gaps. */
 export interface SharedRead<T> {
@@ -28,12 +45,21 @@ export class EvidenceBuilder<R> {
   private readonly calls = new Set<ApiCall>();
   private readonly attachments: Record<string, string> = {};
   private resourceOrder: ((resource: CollectedResource<R>) => string) | undefined;
+  /**
+   * Set when the engine streams this collector's resources to disk (collectInto), taken when the
+   * builder is made: make it in collect(), never inside a shared read (ctx.memo), whose work runs
+   * on behalf of whichever collector asked first.
+   */
+  private readonly sink = sinks.getStore();
+  private added = 0;
 
   constructor(private readonly options: EvidenceBuilderOptions = {}) {}
 
-  /** One resource, as soon as it is read. */
+  /** One resource, as soon as it is read: streamed to the evidence file when the engine asked for it, else kept. */
   add(resource: CollectedResource<R>): this {
-    this.resources.push(resource);
+    this.added++;
+    if (this.sink) this.sink.add(resource as CollectedResource<Record<string, unknown>>);
+    else this.resources.push(resource);
     return this;
   }
 
@@ -76,6 +102,7 @@ export class EvidenceBuilder<R> {
   /**
    * Resources in this order (by a key computed once per resource, compared by code point) rather
    * than the order they were read in, for collectors that read concurrently and want stable evidence.
+   * Streamed resources are already written, in the order read: the order is then not applied.
    */
   orderResourcesBy(key: (resource: CollectedResource<R>) => string): this {
     this.resourceOrder = key;
@@ -86,8 +113,9 @@ export class EvidenceBuilder<R> {
     return this.gaps.length;
   }
 
+  /** Resources added so far, streamed or kept. */
   get resourceCount(): number {
-    return this.resources.length;
+    return this.added;
   }
 
   build(): Evidence<R> {

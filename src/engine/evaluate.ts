@@ -7,7 +7,7 @@
  * path through here reaches `pass` without every resource in scope having passed its assertion.
  */
 import { resolvedFrequency, type Control } from '../controls/schema.js';
-import type { AnyCollector, Evidence } from '../collectors/types.js';
+import type { AnyCollector, CollectedResource, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
 import { evaluateAssertion, getPath } from './assert.js';
@@ -17,8 +17,13 @@ import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
 import { occurrencesOf, resourceLocation } from './locations.js';
 
+/** What evaluation needs of the evidence: its resources, read one at a time (from the evidence file), and its gaps. */
+export type EvidenceToEvaluate = Omit<Evidence<Record<string, unknown>>, 'resources'> & {
+  resources: Iterable<CollectedResource<Record<string, unknown>>>;
+};
+
 export type CollectionOutcome =
-  | { kind: 'evidence'; evidence: Evidence<Record<string, unknown>>; ref: EvidenceRef }
+  | { kind: 'evidence'; evidence: EvidenceToEvaluate; ref: EvidenceRef }
   | { kind: 'not_applicable'; reason: string }
   | { kind: 'error'; reason: string };
 
@@ -96,9 +101,11 @@ export function evaluateControl(
   // Asked once per control, not once per resource: a population can hold 100,000 of them.
   const passKeys = [...new Set(assertionKeys(control.assert))];
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  let resources = 0;
+  const seenWithGaps = new Set<string>();
   for (const r of evidence.resources) {
-    seen.add(r.id);
+    resources++;
+    if (gapsByResource.has(r.id)) seenWithGaps.add(r.id);
     const location = resourceLocation(collector, r.data);
     const where = { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file, ...(location ? { location } : {}) };
     const name = resourceName(r);
@@ -115,7 +122,7 @@ export function evaluateControl(
     }
   }
   for (const [resource, messages] of gapsByResource) {
-    if (!seen.has(resource)) findings.push({ resource, status: 'error', message: messages.join(' '), evidence: ref.file });
+    if (!seenWithGaps.has(resource)) findings.push({ resource, status: 'error', message: messages.join(' '), evidence: ref.file });
   }
   const globalGaps = evidence.gaps.filter((g) => !g.resource);
 
@@ -124,7 +131,7 @@ export function evaluateControl(
   for (const f of findings) {
     counts[f.status === 'not_applicable' ? 'notApplicable' : f.status]++;
   }
-  counts.resources = evidence.resources.length;
+  counts.resources = resources;
 
   const problems = [...globalGaps.map((g) => g.message), ...findings.filter((f) => f.status === 'error').map((f) => f.message)];
   const incomplete = !evidence.complete || problems.length > 0;

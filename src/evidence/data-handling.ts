@@ -5,13 +5,15 @@
  * secret-shaped values were redacted and how many identifiers minimised. Renderers turn it into
  * words (reports/data-handling-text.ts); this module only counts.
  */
-import type { ApiCall, Evidence } from '../collectors/types.js';
+import type { ApiCall, CollectedResource, Evidence } from '../collectors/types.js';
 import type { ControlResult, DataHandling, Provenance } from '../results.js';
 import type { PiiStats } from './pii.js';
 
 export interface DataHandlingLog {
   /** Notes one evidence object as written (after redaction and minimisation). */
   observe(collectorId: string, evidence: Evidence<Record<string, unknown>>): void;
+  /** Notes one resource as written, for evidence streamed to its file one resource at a time. */
+  observeResource(collectorId: string, resource: CollectedResource<Record<string, unknown>>): void;
   build(input: DataHandlingInput): DataHandling;
 }
 
@@ -52,6 +54,12 @@ export function createDataHandlingLog(): DataHandlingLog {
   const fields = new Map<string, Set<string>>();
   let redacted = 0;
   return {
+    observeResource(collectorId, resource) {
+      const kept = fields.get(collectorId) ?? new Set<string>();
+      for (const k of Object.keys(resource.data ?? {})) kept.add(k);
+      fields.set(collectorId, kept);
+      redacted += redactionMarks(resource);
+    },
     observe(collectorId, evidence) {
       const kept = fields.get(collectorId) ?? new Set<string>();
       for (const r of evidence.resources) for (const k of Object.keys(r.data ?? {})) kept.add(k);
