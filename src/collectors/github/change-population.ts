@@ -8,7 +8,8 @@
  *
  * Completeness: the merged PRs come from GitHub search (org-wide, one population), whose count is
  * reconciled with its `issueCount`; a period holding more than the search API's 1,000 results is
- * split in halves until each part fits. The full population is attached as JSON and CSV.
+ * split in halves until each part fits. The evidence file holds every row (one per line); the
+ * population is also attached as CSV for sampling.
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
@@ -332,9 +333,7 @@ assert:
       const id = ids.get(r)!;
       out.add({ id, label: r.title ? `${id} “${r.title}”` : id, data: r });
     }
-    return out
-      .attach('change-population.json', JSON.stringify({ facts, rows }, null, 2) + '\n')
-      .attach('change-population.csv', toCsv(rows))
-      .build();
+    // The evidence file holds every row as JSON, byte for byte; the CSV is for sampling in a spreadsheet.
+    return out.attach('change-population.csv', toCsv(rows)).build();
   },
 };
