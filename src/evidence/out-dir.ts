@@ -169,17 +169,34 @@ export function stageReport(outDir: string, opts: { cwd: string; shown: string }
     const hash = createHash('sha256');
     let size = 0;
     let state: 'open' | 'closed' | 'discarded' = 'open';
+    // Lines are gathered into pieces of about 64 KiB: one write per resource would be one system call per resource.
+    let pending: string[] = [];
+    let pendingLength = 0;
+    const flush = () => {
+      if (pending.length === 0) return;
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      pending = [];
+      pendingLength = 0;
+      file.write(bytes);
+      hash.update(bytes);
+      size += bytes.length;
+    };
     return {
       append(text) {
         if (state !== 'open') throw new Error(`soc2 bug: ${path} written after it was closed.`);
-        const bytes = Buffer.from(text, 'utf8');
-        file.write(bytes);
-        hash.update(bytes);
-        size += bytes.length;
+        pending.push(text);
+        pendingLength += text.length;
+        if (pendingLength >= 1 << 16) flush();
       },
       close() {
         if (state !== 'open') throw new Error(`soc2 bug: ${path} closed twice.`);
         state = 'closed';
+        try {
+          flush();
+        } catch (e) {
+          file.abandon();
+          throw e;
+        }
         file.commit();
         const written = { path: segments.join('/'), sha256: hash.digest('hex'), size };
         files.set(written.path, written);
