@@ -5,7 +5,7 @@
  * renamed over the target. rename() replaces a link at the target; it never writes through it.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Soc2Error } from './errors.js';
 
@@ -81,6 +81,47 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, opts: {
     }
     throw e;
   }
+}
+
+/**
+ * A file written in pieces with writeFileAtomic's guarantees: a fresh temporary file beside `path`
+ * (O_EXCL, O_NOFOLLOW), renamed over `path` by commit() after an fsync, and refused when `path`
+ * is a symbolic link by then. abandon() deletes the temporary file.
+ */
+export function openAtomic(path: string): { write(bytes: Uint8Array): void; commit(): void; abandon(): void } {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o666);
+  let open = true;
+  const abandon = () => {
+    if (open) closeSync(fd);
+    open = false;
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or removed: nothing to clean up
+    }
+  };
+  return {
+    write(bytes) {
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    },
+    commit() {
+      try {
+        fsyncSync(fd);
+        closeSync(fd);
+        open = false;
+        if (lstatOrUndefined(path)?.isSymbolicLink()) {
+          throw new OutputPathError(`${path} is a symbolic link; soc2 does not write through links.`, 'Remove the link (it was not made by soc2) and run again.');
+        }
+        renameSync(temp, path);
+      } catch (e) {
+        abandon();
+        throw e;
+      }
+    },
+    abandon,
+  };
 }
 
 /** Create one directory (not its parents); an existing entry must be a real directory, not a link. */

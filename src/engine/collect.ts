@@ -2,16 +2,33 @@
  * Collect: run planned calls with bounded concurrency and a per-call timeout. One collector's
  * crash or timeout ends only its controls (in `error`, with the reason); the run goes on.
  */
-import type { AnyCollector, CollectContext, Evidence } from '../collectors/types.js';
+import type { AnyCollector, CollectContext, CollectedResource, Evidence } from '../collectors/types.js';
 import { loadCollector } from '../collectors/index.js';
+import { collectInto } from '../collectors/evidence-builder.js';
+import type { EvidenceRef } from '../results.js';
+import { readEvidenceResources, type EvidenceFile } from '../evidence/write.js';
 import { CollectorError, Soc2Error } from '../errors.js';
 import { redactDeep, redactString } from '../evidence/redact.js';
 import type { PlannedCall } from './plan.js';
 import { createSharedReads, type ContextBase, type SharedReads } from './memo.js';
 import { mapPool } from '../util/pool.js';
 
+/** Evidence already written to its file while it was collected, and how to read its resources back one at a time. */
+export interface WrittenEvidence {
+  ref: EvidenceRef;
+  resources: Iterable<CollectedResource<Record<string, unknown>>>;
+}
+
 export type CallOutcome =
-  | { kind: 'evidence'; collector: AnyCollector; evidence: Evidence<Record<string, unknown>>; startedAt: Date; finishedAt: Date }
+  | {
+    kind: 'evidence';
+    collector: AnyCollector;
+    /** Redacted. When `written` is set its resources are in the file, not here. */
+    evidence: Evidence<Record<string, unknown>>;
+    startedAt: Date;
+    finishedAt: Date;
+    written?: WrittenEvidence;
+  }
   | { kind: 'not_applicable'; collector: AnyCollector; reason: string }
   | { kind: 'error'; collector: AnyCollector | undefined; reason: string };
 
@@ -32,6 +49,12 @@ export interface CollectOptions {
   load?(id: string): Promise<AnyCollector>;
   onStart?(call: PlannedCall, index: number): void;
   onDone?(call: PlannedCall, outcome: CallOutcome, done: number, total: number): void;
+  /**
+   * Where a call's evidence is written while it is collected: every resource is redacted and
+   * appended as the collector adds it, so no population is held in memory. Absent: the evidence
+   * is returned whole (a run with --minimize-pii minimises it before writing).
+   */
+  evidenceFile?(call: PlannedCall, startedAt: Date): EvidenceFile;
 }
 
 export async function collectAll(calls: readonly PlannedCall[], opts: CollectOptions): Promise<Map<string, CallOutcome>> {
@@ -85,11 +108,34 @@ async function collectOne(call: PlannedCall, opts: CollectOptions, shared: Share
     });
     if (runSignal.aborted) return { kind: 'error', collector, reason: CANCELLED };
     const startedAt = opts.now();
+    const file = opts.evidenceFile?.(call, startedAt);
+    let open = true;
     try {
-      const evidence = await Promise.race([collector.collect(shared.contextFor(ctxResult.ctx, signal), call.params), timeout]);
-      // Where evidence enters the engine: everything downstream (evaluation, results.json, reports,
-      // the terminal, evidence/) sees only the redacted copy.
-      return { kind: 'evidence', collector, evidence: redactDeep(evidence), startedAt, finishedAt: opts.now() };
+      const ctx = shared.contextFor(ctxResult.ctx, signal);
+      const collecting = file
+        // Where evidence enters the engine, resource by resource: everything downstream (evaluation,
+        // results.json, reports, the terminal, evidence/) sees only the redacted copy. A collector
+        // still adding after its timeout adds to nothing.
+        ? collectInto({ add: (r) => open && file.add(redactDeep(r)) }, () => collector!.collect(ctx, call.params))
+        : collector.collect(ctx, call.params);
+      const evidence = redactDeep(await Promise.race([collecting, timeout]));
+      open = false;
+      const finishedAt = opts.now();
+      if (!file) return { kind: 'evidence', collector, evidence, startedAt, finishedAt };
+      const ref = file.finish(evidence, finishedAt);
+      const path = file.stagedPath;
+      return {
+        kind: 'evidence',
+        collector,
+        evidence: { ...evidence, resources: [] },
+        startedAt,
+        finishedAt,
+        written: { ref, resources: { [Symbol.iterator]: () => readEvidenceResources(path) } },
+      };
+    } catch (e) {
+      open = false;
+      file?.discard();
+      throw e;
     } finally {
       clearTimeout(timer);
     }

@@ -6,8 +6,8 @@
  * evidence is incomplete (and says so); otherwise incomplete evidence can only end in `error`. No
  * path through here reaches `pass` without every resource in scope having passed its assertion.
  */
-import { resolvedFrequency, type Control, type Assertion } from '../controls/schema.js';
-import type { AnyCollector, Evidence } from '../collectors/types.js';
+import { resolvedFrequency, type Control } from '../controls/schema.js';
+import type { AnyCollector, CollectedResource, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
 import { evaluateAssertion, getPath } from './assert.js';
@@ -17,8 +17,13 @@ import { fieldAt } from '../schema-walk.js';
 import { assertionKeys } from '../controls/validate-assertion.js';
 import { occurrencesOf, resourceLocation } from './locations.js';
 
+/** What evaluation needs of the evidence: its resources, read one at a time (from the evidence file), and its gaps. */
+export type EvidenceToEvaluate = Omit<Evidence<Record<string, unknown>>, 'resources'> & {
+  resources: Iterable<CollectedResource<Record<string, unknown>>>;
+};
+
 export type CollectionOutcome =
-  | { kind: 'evidence'; evidence: Evidence<Record<string, unknown>>; ref: EvidenceRef }
+  | { kind: 'evidence'; evidence: EvidenceToEvaluate; ref: EvidenceRef }
   | { kind: 'not_applicable'; reason: string }
   | { kind: 'error'; reason: string };
 
@@ -74,7 +79,11 @@ export function evaluateControl(
   }
 
   const { evidence, ref } = outcome;
-  const label = (key: string) => (collector ? fieldAt(collector.resource, key.split('.'))?.label : undefined);
+  const labels = new Map<string, string | undefined>();
+  const label = (key: string) => {
+    if (!labels.has(key)) labels.set(key, collector ? fieldAt(collector.resource, key.split('.'))?.label : undefined);
+    return labels.get(key);
+  };
   const unreported = (key: string): UnreportedField => {
     const info = collector ? fieldAt(collector.resource, key.split('.')) : undefined;
     const revealing = revealedBy(collector, key);
@@ -84,12 +93,19 @@ export function evaluateControl(
   const mayBeUnreported = (key: string) => revealedBy(collector, key) !== undefined;
   const gapsByResource = new Map<string, string[]>();
   for (const g of evidence.gaps) {
-    if (g.resource) gapsByResource.set(g.resource, [...(gapsByResource.get(g.resource) ?? []), g.message]);
+    if (!g.resource) continue;
+    const list = gapsByResource.get(g.resource);
+    if (list) list.push(g.message);
+    else gapsByResource.set(g.resource, [g.message]);
   }
+  // Asked once per control, not once per resource: a population can hold 100,000 of them.
+  const passKeys = [...new Set(assertionKeys(control.assert))];
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  let resources = 0;
+  const seenWithGaps = new Set<string>();
   for (const r of evidence.resources) {
-    seen.add(r.id);
+    resources++;
+    if (gapsByResource.has(r.id)) seenWithGaps.add(r.id);
     const location = resourceLocation(collector, r.data);
     const where = { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file, ...(location ? { location } : {}) };
     const name = resourceName(r);
@@ -100,13 +116,13 @@ export function evaluateControl(
       findings.push({ ...where, status: 'error', message: gaps.join(' ') });
     } else {
       const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported, now });
-      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, control.assert, r.data, label) });
+      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, passKeys, r.data, label) });
       else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label), ...occurrencesOf(out.failures, r.data, collector, label) });
       else findings.push({ ...where, status: 'error', message: unreportedMessage(name, source, out.failures, unreported) });
     }
   }
   for (const [resource, messages] of gapsByResource) {
-    if (!seen.has(resource)) findings.push({ resource, status: 'error', message: messages.join(' '), evidence: ref.file });
+    if (!seenWithGaps.has(resource)) findings.push({ resource, status: 'error', message: messages.join(' '), evidence: ref.file });
   }
   const globalGaps = evidence.gaps.filter((g) => !g.resource);
 
@@ -115,7 +131,7 @@ export function evaluateControl(
   for (const f of findings) {
     counts[f.status === 'not_applicable' ? 'notApplicable' : f.status]++;
   }
-  counts.resources = evidence.resources.length;
+  counts.resources = resources;
 
   const verdict = decideVerdict({ counts, findings, globalProblems: globalGaps.map((g) => g.message), evidenceComplete: evidence.complete, whenEmpty: control.whenEmptyResolved });
   return {
@@ -182,7 +198,7 @@ export function decideVerdict(v: VerdictInput): { status: ControlResult['status'
 
 /** The order findings are reported in: failures first, then errors, exceptions, passes; by resource within each. */
 export function compareFindings(a: Finding, b: Finding): number {
-  return statusRank(a.status) - statusRank(b.status) || a.resource.localeCompare(b.resource);
+  return STATUS_RANK[a.status] - STATUS_RANK[b.status] || byResource.compare(a.resource, b.resource);
 }
 
 /** A resource as a sentence names it: AWS resources carry their type, region and account. */
@@ -192,12 +208,11 @@ export function resourceName(r: { id: string; label?: string; type?: string; reg
   return where.length ? `${name} (${where.join(', ')})` : name;
 }
 
-function statusRank(s: Finding['status']): number {
-  return { fail: 0, error: 1, excepted: 2, pass: 3, not_applicable: 4 }[s];
-}
+const STATUS_RANK: Record<Finding['status'], number> = { fail: 0, error: 1, excepted: 2, pass: 3, not_applicable: 4 };
+/** The order localeCompare gives, without building a collator for every comparison. */
+const byResource = new Intl.Collator();
 
-function passMessage(resource: string, a: Assertion, data: unknown, label: (k: string) => string | undefined): string {
-  const keys = [...new Set(assertionKeys(a))];
+function passMessage(resource: string, keys: readonly string[], data: unknown, label: (k: string) => string | undefined): string {
   const facts = keys.slice(0, 4).map((k) => `${label(k) ?? k} is ${formatValue(getPath(data, k))}`);
   return `${resource}: meets the requirement (${facts.join('; ')}${keys.length > 4 ? '; …' : ''}).`;
 }

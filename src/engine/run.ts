@@ -9,9 +9,9 @@ import { Soc2Error } from '../errors.js';
 import { toolVersion, userAgent } from '../paths.js';
 import { SCHEMA_VERSION, type ControlResult, type Results, type CriterionCoverage } from '../results.js';
 import { criteriaCatalogue } from '../controls/criteria.js';
-import { writeEvidence } from '../evidence/write.js';
+import { openEvidenceFile, writeEvidence } from '../evidence/write.js';
 import type { ReportDir } from '../evidence/out-dir.js';
-import { planCollection } from './plan.js';
+import { planCollection, type PlannedCall } from './plan.js';
 import type { ContextBase } from './memo.js';
 import { loadCollector } from '../collectors/index.js';
 import { loadSources, sourceAbout, sourceOfCollectorId } from '../collectors/sources.js';
@@ -139,6 +139,8 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   const cancel = () => run.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', cancel, { once: true });
   let outcomes: Awaited<ReturnType<typeof collectAll>>;
+  const handling = createDataHandlingLog();
+  const pii = opts.minimizer;
   let controlsDone = opts.controls.length - plan.reduce((n, call) => n + call.controls.length, 0);
   opts.controlsDone?.(controlsDone, opts.controls.length);
   try {
@@ -149,6 +151,13 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
       contextFor,
       now: opts.now,
       signal: run.signal,
+      // Streamed to evidence/ as collected; with --minimize-pii the evidence is minimised whole first.
+      ...(pii ? {} : {
+        evidenceFile: (call: PlannedCall, startedAt: Date) => openEvidenceFile({
+          outDir: opts.outDir, collectorId: call.collectorId, params: call.params, key: call.key, startedAt, runId, sample: opts.sample,
+          observe: (r) => handling.observeResource(call.collectorId, r),
+        }),
+      }),
       onStart: (call) => opts.progress(`collecting ${call.collectorId} for ${call.controls.map((c) => c.id).join(', ')}`),
       onDone: (call, _o, done, total) => {
         opts.progress(`[${done}/${total}] ${call.collectorId} done`);
@@ -162,20 +171,21 @@ export async function runAssessment(opts: RunOptions): Promise<Results> {
   }
 
   let provenance = await provenanceRead;
-  const pii = opts.minimizer;
   if (pii) {
     for (const o of outcomes.values()) if (o.kind === 'evidence') pii.learnEvidence(o.evidence);
     for (const source of sources) for (const name of sourceAbout(source.id)?.identity?.people?.((provenance as Record<string, unknown>)[source.id]) ?? []) pii.learnName(name);
     for (const list of opts.attestations?.byControl.values() ?? []) for (const a of list) pii.learnName(a.attestedBy);
   }
-  const handling = createDataHandlingLog();
   for (const f of opts.attestations?.files ?? []) opts.outDir.write(f.path, f.bytes);
 
   const byControl = new Map<string, { outcome: CollectionOutcome; collector: AnyCollector | undefined }>();
   for (const call of plan) {
     const o = outcomes.get(call.key)!;
     let outcome: CollectionOutcome;
-    if (o.kind === 'evidence') {
+    if (o.kind === 'evidence' && o.written) {
+      handling.observe(call.collectorId, o.evidence);
+      outcome = { kind: 'evidence', evidence: { ...o.evidence, attachments: undefined, resources: o.written.resources }, ref: o.written.ref };
+    } else if (o.kind === 'evidence') {
       // Written minimised; decided on the evidence as read, so an allow-list of logins still matches.
       const kept = pii ? pii.deep(o.evidence) : o.evidence;
       const ref = writeEvidence({ outDir: opts.outDir, collectorId: call.collectorId, params: call.params, key: call.key, evidence: kept, startedAt: o.startedAt, finishedAt: o.finishedAt, runId, sample: opts.sample });

@@ -5,13 +5,15 @@
  * secret-shaped values were redacted and how many identifiers minimised. Renderers turn it into
  * words (reports/data-handling-text.ts); this module only counts.
  */
-import type { ApiCall, Evidence, HostContacted } from '../collectors/types.js';
+import type { ApiCall, CollectedResource, Evidence, HostContacted } from '../collectors/types.js';
 import type { ControlResult, DataHandling, Provenance } from '../results.js';
 import type { PiiStats } from './pii.js';
 
 export interface DataHandlingLog {
   /** Notes one evidence object as written (after redaction and minimisation). */
   observe(collectorId: string, evidence: Evidence<Record<string, unknown>>): void;
+  /** Notes one resource as written, for evidence streamed to its file one resource at a time. */
+  observeResource(collectorId: string, resource: CollectedResource<Record<string, unknown>>): void;
   build(input: DataHandlingInput): DataHandling;
 }
 
@@ -26,18 +28,44 @@ export interface DataHandlingInput {
   manualFiles: number;
 }
 
-const REDACTION_MARK = /\[REDACTED/g;
+const REDACTION_MARK = '[REDACTED';
+
+/** Redactions in every string of a value, keys included; walked rather than serialised, as a population can be large. */
+function redactionMarks(value: unknown): number {
+  if (typeof value === 'string') {
+    let n = 0;
+    for (let i = value.indexOf(REDACTION_MARK); i !== -1; i = value.indexOf(REDACTION_MARK, i + REDACTION_MARK.length)) n++;
+    return n;
+  }
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const v of value) n += redactionMarks(v);
+    return n;
+  }
+  if (value && typeof value === 'object') {
+    let n = 0;
+    for (const [k, v] of Object.entries(value)) n += redactionMarks(k) + redactionMarks(v);
+    return n;
+  }
+  return 0;
+}
 
 export function createDataHandlingLog(): DataHandlingLog {
   const fields = new Map<string, Set<string>>();
   let redacted = 0;
   return {
+    observeResource(collectorId, resource) {
+      const kept = fields.get(collectorId) ?? new Set<string>();
+      for (const k of Object.keys(resource.data ?? {})) kept.add(k);
+      fields.set(collectorId, kept);
+      redacted += redactionMarks(resource);
+    },
     observe(collectorId, evidence) {
       const kept = fields.get(collectorId) ?? new Set<string>();
       for (const r of evidence.resources) for (const k of Object.keys(r.data ?? {})) kept.add(k);
       for (const k of Object.keys(evidence.facts ?? {})) kept.add(`facts.${k}`);
       fields.set(collectorId, kept);
-      redacted += (JSON.stringify(evidence).match(REDACTION_MARK) ?? []).length;
+      redacted += redactionMarks(evidence);
     },
     build(input) {
       return {

@@ -6,7 +6,7 @@
  * population facts joined (counts added, lists joined), and what each shard contributed listed under `shards`. Any other file
  * that differs between shards is kept once per shard, its name marked with the shard.
  */
-import { sha256 } from './write.js';
+import { EVIDENCE_END_KIND, EVIDENCE_KIND, sha256 } from './write.js';
 import type { EvidenceRef } from '../results.js';
 
 export interface PartEvidence {
@@ -23,8 +23,8 @@ export interface JoinedEvidence {
   refs: Map<string, EvidenceRef>;
 }
 
+/** An evidence file (JSON Lines: header, resources, closing line) as one object. */
 interface EvidenceBody {
-  kind: 'soc2-evidence';
   runId: string;
   sample: boolean;
   collector: string;
@@ -69,22 +69,28 @@ export function joinEvidence(parts: readonly PartEvidence[], runId: string): Joi
     const bodies = list.map((h) => evidenceBody(h.bytes)!);
     const partRefs = list.map((h) => h.part.refs.find((r) => r.file === path));
     const body = {
-      kind: 'soc2-evidence',
-      runId,
       sample: bodies[0]!.sample,
       collector: bodies[0]!.collector,
       params: bodies[0]!.params,
       collectedAt: bodies.map((b) => b.collectedAt).sort()[0]!,
       finishedAt: bodies.map((b) => b.finishedAt).sort().at(-1)!,
       complete: bodies.every((b) => b.complete),
+      resourceCount: bodies.reduce((n, b) => n + b.resourceCount, 0),
+    };
+    // The same layout a run writes (docs/evidence-format.md); the closing line also says what each shard gave.
+    const header = { kind: EVIDENCE_KIND, format: 'jsonl', runId, sample: body.sample, collector: body.collector, params: body.params, collectedAt: body.collectedAt };
+    const end = {
+      kind: EVIDENCE_END_KIND,
+      finishedAt: body.finishedAt,
+      complete: body.complete,
+      resourceCount: body.resourceCount,
       gaps: bodies.flatMap((b) => b.gaps),
       calls: bodies.flatMap((b) => b.calls),
       facts: joinFacts(bodies.map((b) => b.facts)),
-      resourceCount: bodies.reduce((n, b) => n + b.resourceCount, 0),
-      resources: bodies.flatMap((b) => b.resources),
       shards: list.map((h, i) => ({ shard: h.part.shard, runId: bodies[i]!.runId, collectedAt: bodies[i]!.collectedAt, finishedAt: bodies[i]!.finishedAt, complete: bodies[i]!.complete, resourceCount: bodies[i]!.resourceCount, sha256: sha256(h.bytes) })),
     };
-    const text = Buffer.from(JSON.stringify(body, null, 2) + '\n', 'utf8');
+    const lines = [header, ...bodies.flatMap((b) => b.resources), end].map((v) => JSON.stringify(v) + '\n');
+    const text = Buffer.from(lines.join(''), 'utf8');
     files.set(path, text);
     const known = partRefs.filter((r): r is EvidenceRef => r !== undefined);
     const first = known[0];
@@ -114,12 +120,30 @@ function shardName(path: string, shard: number): string {
   return dot > slash + 1 ? `${path.slice(0, dot)}.shard-${shard}${path.slice(dot)}` : `${path}.shard-${shard}`;
 }
 
+/** The parts of a JSON Lines evidence file, or undefined when the bytes are not one (then it is kept per shard, not joined). */
 function evidenceBody(bytes: Buffer): EvidenceBody | undefined {
   try {
-    const v = JSON.parse(bytes.toString('utf8')) as Partial<EvidenceBody> | null;
-    if (v?.kind !== 'soc2-evidence' || !Array.isArray(v.resources) || !Array.isArray(v.calls) || !Array.isArray(v.gaps)) return undefined;
-    if (typeof v.collectedAt !== 'string' || typeof v.finishedAt !== 'string' || typeof v.resourceCount !== 'number') return undefined;
-    return { ...v, facts: v.facts && typeof v.facts === 'object' ? v.facts : {} } as EvidenceBody;
+    const lines = bytes.toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown> | null);
+    const head = lines[0];
+    const end = lines.at(-1);
+    if (lines.length < 2 || head?.['kind'] !== EVIDENCE_KIND || end?.['kind'] !== EVIDENCE_END_KIND) return undefined;
+    if (!Array.isArray(end['calls']) || !Array.isArray(end['gaps']) || typeof end['resourceCount'] !== 'number') return undefined;
+    if (typeof head['collectedAt'] !== 'string' || typeof end['finishedAt'] !== 'string') return undefined;
+    const facts = end['facts'] && typeof end['facts'] === 'object' ? end['facts'] as Record<string, unknown> : {};
+    return {
+      runId: String(head['runId']),
+      sample: head['sample'] === true,
+      collector: String(head['collector']),
+      params: head['params'],
+      collectedAt: head['collectedAt'],
+      finishedAt: end['finishedAt'],
+      complete: end['complete'] === true,
+      gaps: end['gaps'],
+      calls: end['calls'],
+      facts,
+      resourceCount: end['resourceCount'],
+      resources: lines.slice(1, -1),
+    };
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, relative, sep, isAbsolute } from 'node:path';
-import { OutputPathError, describeFsError, errno, fsyncDir, lstatOrUndefined, mkdirNoFollow, writeFileAtomic } from '../fs-safe.js';
+import { OutputPathError, describeFsError, errno, fsyncDir, lstatOrUndefined, mkdirNoFollow, openAtomic, writeFileAtomic } from '../fs-safe.js';
 
 /** The file that marks a directory as a soc2 report, which the next run to it may replace as a whole. */
 export const REPORT_MARKER = '.soc2-report';
@@ -26,8 +26,23 @@ export interface ReportDir {
   readonly root: string;
   /** Write one file atomically, creating its directories; `path` is relative, '/'-separated. */
   write(path: string, data: string | Uint8Array): WrittenFile;
+  /**
+   * Open one file to write in pieces (JSON Lines as they are collected): the SHA-256 and size are
+   * taken while writing, the file appears under its name only when closed (atomically, as write()),
+   * and discard() leaves nothing behind.
+   */
+  open(path: string): StreamedFile;
   /** Every file written so far, in the order first written. The manifest is built from this, never from a directory walk. */
   written(): WrittenFile[];
+}
+
+export interface StreamedFile {
+  /** Append text (UTF-8). */
+  append(text: string): void;
+  /** Flush, move into place and record the file; returns what was written. */
+  close(): WrittenFile;
+  /** Remove what was written so far. Safe after close() (then it does nothing). */
+  discard(): void;
 }
 
 export interface StagedReport extends ReportDir {
@@ -138,6 +153,63 @@ export function stageReport(outDir: string, opts: { cwd: string; shown: string }
     return file;
   };
 
+  const open = (path: string): StreamedFile => {
+    if (finished) throw new Error(`soc2 bug: ${path} opened after the report was committed or discarded.`);
+    const segments = checkedSegments(path);
+    let dir = staging;
+    for (const segment of segments.slice(0, -1)) {
+      dir = join(dir, segment);
+      if (!dirs.has(dir)) {
+        mkdirNoFollow(dir);
+        dirs.add(dir);
+      }
+    }
+    const target = join(staging, ...segments);
+    const file = openAtomic(target);
+    const hash = createHash('sha256');
+    let size = 0;
+    let state: 'open' | 'closed' | 'discarded' = 'open';
+    // Lines are gathered into pieces of about 64 KiB: one write per resource would be one system call per resource.
+    let pending: string[] = [];
+    let pendingLength = 0;
+    const flush = () => {
+      if (pending.length === 0) return;
+      const bytes = Buffer.from(pending.join(''), 'utf8');
+      pending = [];
+      pendingLength = 0;
+      file.write(bytes);
+      hash.update(bytes);
+      size += bytes.length;
+    };
+    return {
+      append(text) {
+        if (state !== 'open') throw new Error(`soc2 bug: ${path} written after it was closed.`);
+        pending.push(text);
+        pendingLength += text.length;
+        if (pendingLength >= 1 << 16) flush();
+      },
+      close() {
+        if (state !== 'open') throw new Error(`soc2 bug: ${path} closed twice.`);
+        state = 'closed';
+        try {
+          flush();
+        } catch (e) {
+          file.abandon();
+          throw e;
+        }
+        file.commit();
+        const written = { path: segments.join('/'), sha256: hash.digest('hex'), size };
+        files.set(written.path, written);
+        return written;
+      },
+      discard() {
+        if (state !== 'open') return;
+        state = 'discarded';
+        file.abandon();
+      },
+    };
+  };
+
   const discard = () => {
     if (finished) return;
     finished = true;
@@ -201,6 +273,7 @@ export function stageReport(outDir: string, opts: { cwd: string; shown: string }
     root: staging,
     replacesPrevious: state === 'report',
     write,
+    open,
     written: () => [...files.values()],
     commit,
     discard,

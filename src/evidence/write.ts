@@ -1,74 +1,217 @@
 /**
- * Evidence files: one JSON file per collector call (plus attachments such as CSV populations),
- * each recording the API calls that produced it. The run's attestation lists them with every other
- * file (run-bundle.ts); evidence/manifest.json, which older runs wrote, is only ever read now.
+ * Evidence files: one JSON Lines file per collector call (plus attachments such as CSV
+ * populations), written while the evidence is collected so no population is held whole in memory.
+ * Line 1 is the provenance header (which collector, with which params, for which run, from when);
+ * then one resource per line, in the order collected; the last line closes the file with what is
+ * only known at the end (complete, gaps, API calls, facts, resourceCount). docs/evidence-format.md
+ * describes it. The run's attestation lists every file with its SHA-256 (run-bundle.ts), taken
+ * while the file was written; evidence/manifest.json, which older runs wrote, is only ever read now.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Evidence } from '../collectors/types.js';
+import { StringDecoder } from 'node:string_decoder';
+import type { ApiCall, CollectedResource, Evidence, Gap } from '../collectors/types.js';
 import type { EvidenceRef } from '../results.js';
 import type { ReportDir } from './out-dir.js';
-import { redactDeep, redactString } from './redact.js';
 import { InputFileError, readInputFile } from '../input-file.js';
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-export interface EvidenceWriteInput {
+export const EVIDENCE_KIND = 'soc2-evidence';
+export const EVIDENCE_END_KIND = 'soc2-evidence-end';
+
+/** Line 1 of an evidence file. */
+export interface EvidenceHeader {
+  kind: typeof EVIDENCE_KIND;
+  format: 'jsonl';
+  runId: string;
+  sample: boolean;
+  collector: string;
+  params: unknown;
+  collectedAt: string;
+}
+
+/** The last line of an evidence file. */
+export interface EvidenceEnd {
+  kind: typeof EVIDENCE_END_KIND;
+  finishedAt: string;
+  complete: boolean;
+  resourceCount: number;
+  gaps: Gap[];
+  calls: ApiCall[];
+  facts: Record<string, unknown>;
+}
+
+export interface EvidenceFileInput {
   outDir: ReportDir;
   collectorId: string;
   params: unknown;
+  /** The planned call's key; names the file. */
   key: string;
-  evidence: Evidence<Record<string, unknown>>;
   startedAt: Date;
-  finishedAt: Date;
   runId: string;
   sample: boolean;
+  /** Told of every resource as it is written (the data-handling statement's field and redaction counts). */
+  observe?(resource: CollectedResource<Record<string, unknown>>): void;
 }
 
-export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
-  const { outDir, collectorId, evidence } = input;
-  const stem = `${collectorId}-${sha256(input.key).slice(0, 10)}`;
-  const rel = ['evidence', collectorId.split('.')[0]!, `${stem}.json`].join('/');
-  const clean = redactDeep(evidence);
-  const body = {
-    kind: 'soc2-evidence',
+/** One evidence file being written. Everything handed to it must already be redacted. */
+export interface EvidenceFile {
+  /** The file, relative to the report directory. */
+  readonly file: string;
+  /** Where it is while the run is being written (for reading the resources back). */
+  readonly stagedPath: string;
+  readonly resourceCount: number;
+  /** Append one resource. */
+  add(resource: CollectedResource<Record<string, unknown>>): void;
+  /** Close the file with the rest of the evidence (its resources are appended first); write its attachments. */
+  finish(rest: Evidence<Record<string, unknown>>, finishedAt: Date): EvidenceRef;
+  /** Remove the file: the call failed, so no evidence of it is kept. */
+  discard(): void;
+}
+
+export function evidenceFilePath(collectorId: string, key: string): { dir: string; stem: string; file: string } {
+  const stem = `${collectorId}-${sha256(key).slice(0, 10)}`;
+  const dir = ['evidence', collectorId.split('.')[0]!].join('/');
+  return { dir, stem, file: `${dir}/${stem}.jsonl` };
+}
+
+export function openEvidenceFile(input: EvidenceFileInput): EvidenceFile {
+  const { outDir, collectorId } = input;
+  const { dir, stem, file } = evidenceFilePath(collectorId, input.key);
+  const out = outDir.open(file);
+  const header: EvidenceHeader = {
+    kind: EVIDENCE_KIND,
+    format: 'jsonl',
     runId: input.runId,
     sample: input.sample,
     collector: collectorId,
     params: input.params ?? {},
     collectedAt: input.startedAt.toISOString(),
-    finishedAt: input.finishedAt.toISOString(),
-    complete: clean.complete,
-    gaps: clean.gaps,
-    calls: clean.calls,
-    facts: clean.facts ?? {},
-    resourceCount: clean.resources.length,
-    resources: clean.resources,
   };
-  const text = JSON.stringify(body, null, 2) + '\n';
-  outDir.write(rel, text);
-  const attachments: Array<{ file: string; sha256: string }> = [];
-  for (const [name, contents] of Object.entries(clean.attachments ?? {})) {
-    const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
-    const arel = ['evidence', collectorId.split('.')[0]!, `${stem}-${safe}`].join('/');
-    const redacted = redactString(contents);
-    outDir.write(arel, redacted);
-    attachments.push({ file: arel, sha256: sha256(redacted) });
-  }
+  out.append(JSON.stringify(header) + '\n');
+  let count = 0;
   return {
-    file: rel,
-    sha256: sha256(text),
-    collector: collectorId,
-    params: input.params ?? {},
-    collectedAt: body.collectedAt,
-    finishedAt: body.finishedAt,
-    complete: clean.complete,
-    resourceCount: clean.resources.length,
-    calls: clean.calls,
-    gaps: clean.gaps,
-    ...(attachments.length ? { attachments } : {}),
+    file,
+    stagedPath: join(outDir.root, ...file.split('/')),
+    get resourceCount() {
+      return count;
+    },
+    add(resource) {
+      out.append(JSON.stringify(resource) + '\n');
+      count++;
+      input.observe?.(resource);
+    },
+    finish(rest, finishedAt) {
+      for (const r of rest.resources) this.add(r);
+      const end: EvidenceEnd = {
+        kind: EVIDENCE_END_KIND,
+        finishedAt: finishedAt.toISOString(),
+        complete: rest.complete,
+        resourceCount: count,
+        gaps: rest.gaps,
+        calls: rest.calls,
+        facts: rest.facts ?? {},
+      };
+      out.append(JSON.stringify(end) + '\n');
+      const written = out.close();
+      const attachments: Array<{ file: string; sha256: string }> = [];
+      for (const [name, contents] of Object.entries(rest.attachments ?? {})) {
+        const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
+        const arel = `${dir}/${stem}-${safe}`;
+        attachments.push({ file: arel, sha256: outDir.write(arel, contents).sha256 });
+      }
+      return {
+        file,
+        sha256: written.sha256,
+        collector: collectorId,
+        params: header.params,
+        collectedAt: header.collectedAt,
+        finishedAt: end.finishedAt,
+        complete: rest.complete,
+        resourceCount: count,
+        calls: rest.calls,
+        gaps: rest.gaps,
+        ...(attachments.length ? { attachments } : {}),
+      };
+    },
+    discard() {
+      out.discard();
+    },
   };
+}
+
+export interface EvidenceWriteInput extends EvidenceFileInput {
+  evidence: Evidence<Record<string, unknown>>;
+  finishedAt: Date;
+}
+
+/** Writes evidence that is already whole in memory (a run with --minimize-pii minimises it first). */
+export function writeEvidence(input: EvidenceWriteInput): EvidenceRef {
+  return openEvidenceFile(input).finish(input.evidence, input.finishedAt);
+}
+
+/**
+ * The resources of an evidence file, one at a time, read in pieces: the header and the closing
+ * line are skipped. Throws when a line is not JSON (the file is damaged).
+ */
+export function* readEvidenceResources(path: string): Generator<CollectedResource<Record<string, unknown>>> {
+  for (const { line, value } of evidenceLines(path)) {
+    if (line === 1) continue;
+    if ((value as { kind?: unknown }).kind === EVIDENCE_END_KIND) return;
+    yield value as CollectedResource<Record<string, unknown>>;
+  }
+}
+
+/** A whole evidence file: its header, resources and closing line (for tests and small files). */
+export function readEvidenceFile(path: string): { header: EvidenceHeader; resources: Array<CollectedResource<Record<string, unknown>>>; end: EvidenceEnd | undefined } {
+  let header: EvidenceHeader | undefined;
+  let end: EvidenceEnd | undefined;
+  const resources: Array<CollectedResource<Record<string, unknown>>> = [];
+  for (const { line, value } of evidenceLines(path)) {
+    if (line === 1) header = value as EvidenceHeader;
+    else if ((value as { kind?: unknown }).kind === EVIDENCE_END_KIND) end = value as EvidenceEnd;
+    else resources.push(value as CollectedResource<Record<string, unknown>>);
+  }
+  if (header?.kind !== EVIDENCE_KIND) throw new Error(`${path}: line 1 is not a soc2 evidence header.`);
+  return { header, resources, end };
+}
+
+const CHUNK = 1 << 20;
+
+function* evidenceLines(path: string): Generator<{ line: number; value: unknown }> {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let line = 0;
+    const parse = (text: string) => {
+      line++;
+      try {
+        return { line, value: JSON.parse(text) as unknown };
+      } catch (e) {
+        throw new Error(`${path}:${line}: not a JSON line (${e instanceof Error ? e.message : String(e)}); the evidence file is damaged.`);
+      }
+    };
+    for (;;) {
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0) break;
+      pending += decoder.write(buf.subarray(0, n));
+      let from = 0;
+      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n', from)) {
+        const text = pending.slice(from, nl);
+        from = nl + 1;
+        if (text !== '') yield parse(text);
+      }
+      pending = pending.slice(from);
+    }
+    pending += decoder.end();
+    if (pending !== '') yield parse(pending);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** What verify still reads from an older report directory's evidence/manifest.json. */

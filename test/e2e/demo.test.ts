@@ -144,7 +144,9 @@ describe('soc2 demo (the README quick start)', () => {
     const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0].file;
     const file = join(out, evidence);
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"protected": false', '"protected": true'));
+    const before = readFileSync(file, 'utf8');
+    expect(before).toContain('"protected":false'); // JSON Lines: one resource per line, no spaces
+    writeFileSync(file, before.replace('"protected":false', '"protected":true'));
     const tampered = await runCli(['verify', 'report', '--allow-unsigned'], { cwd: dir });
     expect(tampered.code).toBe(1);
     expect(tampered.stderr).toContain(`${evidence}: contents changed since the run`);

@@ -3,6 +3,7 @@
  * organisation's default SECURITY.md) gets the GitHub context from the engine when the configuration
  * has a github section — even when no github.* control runs — and says it could not check otherwise.
  */
+import { readEvidenceFile } from '../../src/evidence/write.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -40,8 +41,8 @@ describe('soc2 run: REPO-002 and the organisation default policy', () => {
     const c = repo002(dir);
     expect(c.status, r.stderr).toBe('pass');
     expect(r.code).toBe(0);
-    const evidence = readFileSync(join(dir, 'soc2-report', c.evidence[0].file), 'utf8');
-    expect(evidence).toContain('"securityPolicyPath": "northwind-analytics/.github:SECURITY.md"');
+    const { resources } = readEvidenceFile(join(dir, 'soc2-report', c.evidence[0].file));
+    expect(resources.map((x) => x.data['securityPolicyPath'])).toEqual(['northwind-analytics/.github:SECURITY.md']);
     expect(gh.stats.byRoute['GET /repos/{owner}/{repo}/contents/{path}']).toBeGreaterThanOrEqual(2);
   });
 

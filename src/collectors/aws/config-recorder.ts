@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { CollectContext, CollectedResource, Collector, Evidence } from '../types.js';
 import type { ConfigurationRecorder } from '@aws-sdk/client-config-service';
 import { aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust } from './aggregate.js';
-import { EvidenceBuilder } from './evidence.js';
+import type { EvidenceBuilder } from '../evidence-builder.js';
+import { awsEvidence } from './evidence.js';
 import { fanOut, mapPool } from '../../util/pool.js';
 import { describeProblems, recordsAllTypes, upperStatus, type RecorderItem } from './recorder-health.js';
 import { recorderIn, type RecorderRead } from './regional.js';
@@ -129,7 +130,7 @@ async function collectAggregate(ctx: CollectContext<'aws'>, out: EvidenceBuilder
       });
       continue;
     }
-    out.resources.push({
+    out.add({
       id: item.name ?? 'config-recorder', type: 'AWS::Config::ConfigurationRecorder', region: place.region, account: place.account, data: state,
     });
   }
@@ -178,7 +179,7 @@ export const collector: Collector<'aws', ConfigRecorderParams, RecorderState> = 
 
   async collect(ctx: CollectContext<'aws'>, _params: ConfigRecorderParams): Promise<Evidence<RecorderState>> {
     const aws = ctx.aws;
-    const out = new EvidenceBuilder<RecorderState>();
+    const out = awsEvidence<RecorderState>();
     if (aggregatorScope(ctx)) {
       await collectAggregate(ctx, out);
       return out.build();
@@ -194,7 +195,7 @@ export const collector: Collector<'aws', ConfigRecorderParams, RecorderState> = 
       const resource: CollectedResource<RecorderState> = { id: read.recorder?.name ?? 'config-recorder', type: 'AWS::Config::ConfigurationRecorder', region, data };
       const owner = read.account ?? account;
       if (owner) resource.account = owner;
-      out.resources.push(resource);
+      out.add(resource);
     });
     out.facts.regionsWithoutRecorder = known.filter((r) => !r.read.recorder).map((r) => r.region);
     out.facts.regionsNotRecording = known.filter((r) => r.read.recorder && r.read.status?.recording === false).map((r) => r.region);

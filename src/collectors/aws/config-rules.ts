@@ -14,7 +14,8 @@ import type { CollectContext, CollectedResource, Collector, Evidence } from '../
 import {
   aggregateComplianceDetails, aggregateRuleCompliance, aggregatorPlaces, aggregatorScope, aggregatorView, placeKey, placeTrust, type AggregatorScope,
 } from './aggregate.js';
-import { EvidenceBuilder, sortByKey } from './evidence.js';
+import type { EvidenceBuilder } from '../evidence-builder.js';
+import { awsEvidence, sortByKey } from './evidence.js';
 import { fanOut, mapPool } from '../../util/pool.js';
 import {
   accountFromArn, complianceDetails, evaluationStatusIn, onRulesListed, recorderIn, ruleComplianceIn, rulesIn,
@@ -126,7 +127,7 @@ function addResults(
     };
     if (where.account) resource.account = where.account;
     if (compliance === 'NOT_APPLICABLE') resource.notApplicable = `AWS Config rule ${where.rule} reports NOT_APPLICABLE for this resource.`;
-    out.resources.push(resource);
+    out.add(resource);
   }
   // A result without a resource or a compliance type could be a failure: it is a gap, never dropped in silence.
   if (unreadable > 0) {
@@ -347,7 +348,7 @@ export const collector: Collector<'aws', ConfigRulesParams, RuleResult> = {
 
   async collect(ctx: CollectContext<'aws'>, params: ConfigRulesParams): Promise<Evidence<RuleResult>> {
     const aws = ctx.aws;
-    const out = new EvidenceBuilder<RuleResult>();
+    const out = awsEvidence<RuleResult>();
     const counters: Counters = { withheld: 0, noResourcesInScope: [], deployments: [] };
     /** requested rule → regions (or account/region) it was found in */
     const found = new Map<string, string[]>();
@@ -364,7 +365,7 @@ export const collector: Collector<'aws', ConfigRulesParams, RuleResult> = {
       }
     }
     sortByKey(counters.deployments, (d) => `${d.requested}|${d.account ?? ''}|${d.region}|${d.rule}`);
-    sortByKey(out.resources, (r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
+    out.orderResourcesBy((r) => `${r.account ?? ''}|${r.region ?? ''}|${r.data.rule}|${r.id}`);
     out.facts.rulesRequested = params.rules;
     out.facts.deployments = counters.deployments;
     if (counters.withheld > 0) out.facts.compliantResultsWithheld = counters.withheld;

@@ -8,10 +8,12 @@
  *
  * Completeness: the merged PRs come from GitHub search (org-wide, one population), whose count is
  * reconciled with its `issueCount`; a period holding more than the search API's 1,000 results is
- * split in halves until each part fits. The full population is attached as JSON and CSV.
+ * split in halves until each part fits. The evidence file holds every row (one per line); the
+ * population is also attached as CSV for sampling.
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { directCommitRow, pullRequestRow, rowId, toCsv, type ChangeRow, type PullInput } from './change-rows.js';
 import { gapFromError, gapFromGraphQLError, graphql, type GraphQLErrorItem } from './http.js';
 import { HISTORY_PAGE_QUERY, historyQuery, MERGED_PULLS_QUERY } from './queries.js';
@@ -69,11 +71,11 @@ interface SearchPage {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** All merged PRs of the organisation in [from, to] (ms, inclusive), splitting past the search cap. */
-async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }): Promise<SearchPull[]> {
+/** Appends to `out` all merged PRs of the organisation in [from, to] (ms, inclusive), splitting past the search cap. */
+async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }, out: SearchPull[] = []): Promise<SearchPull[]> {
   const org = ctx.github.org;
   const q = `org:${org} is:pr is:merged merged:${iso(from)}..${iso(to)}`;
-  const out: SearchPull[] = [];
+  const start = out.length;
   let after: string | null = null;
   let issueCount = 0;
   // A cursor handed back twice would page for ever; stopping quietly would drop pull requests.
@@ -95,9 +97,9 @@ async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gap
     if (page === 0 && issueCount > SEARCH_CAP && to - from > 1000) {
       // Too many for one search: split the period and search each half.
       const mid = from + Math.floor((to - from) / 2000) * 1000;
-      const a = await searchMerged(ctx, calls, gaps, from, mid, totals);
-      const b = await searchMerged(ctx, calls, gaps, mid + 1000, to, totals);
-      return [...a, ...b];
+      // Halves append to the one list: copying them up every level of the split would be O(n log n) copies.
+      await searchMerged(ctx, calls, gaps, from, mid, totals, out);
+      return searchMerged(ctx, calls, gaps, mid + 1000, to, totals, out);
     }
     // A null item is one GitHub could not resolve: it goes uncounted, and the reconciliation below says so.
     for (const n of s.nodes ?? []) if (n?.__typename === 'PullRequest') out.push(n as SearchPull);
@@ -110,11 +112,12 @@ async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gap
     cursors.add(s.pageInfo.endCursor);
     after = s.pageInfo.endCursor;
   }
+  const fetched = out.length - start;
   totals.slices++;
   totals.issueCount += issueCount;
-  totals.fetched += out.length;
-  if (out.length !== issueCount) {
-    gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search counted ${issueCount} merged pull requests between ${iso(from)} and ${iso(to)} but returned ${out.length}; the change population is incomplete.` });
+  totals.fetched += fetched;
+  if (fetched !== issueCount) {
+    gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search counted ${issueCount} merged pull requests between ${iso(from)} and ${iso(to)} but returned ${fetched}; the change population is incomplete.` });
   }
   return out;
 }
@@ -219,7 +222,7 @@ assert:
         gaps.push({ resource: gh.org, kind: 'permission', permission: p, message: `${gh.org}: token lacks ${p}; GitHub would silently leave changes out of the population, so it is not collected.` });
       }
     }
-    if (gaps.length) return { resources: [], complete: false, gaps, calls, facts: scopeFacts(inv) };
+    if (gaps.length) return new EvidenceBuilder<ChangeRow>().addCalls(calls).addGaps(gaps).withFacts(scopeFacts(inv)).build();
 
     const since = `${ctx.period.start}T00:00:00Z`;
     const until = `${ctx.period.end}T23:59:59Z`;
@@ -307,7 +310,10 @@ assert:
         );
       }
     }
-    rows.sort((a, b) => a.repository.localeCompare(b.repository) || a.mergedAt.localeCompare(b.mergedAt) || rowId(a).localeCompare(rowId(b)));
+    // Ids computed once per row, and one collator: localeCompare and rowId per comparison made sorting the slowest step.
+    const ids = new Map(rows.map((r) => [r, rowId(r)]));
+    const collator = new Intl.Collator();
+    rows.sort((a, b) => collator.compare(a.repository, b.repository) || collator.compare(a.mergedAt, b.mergedAt) || collator.compare(ids.get(a)!, ids.get(b)!));
 
     const facts = {
       ...scopeFacts(inv),
@@ -316,22 +322,18 @@ assert:
       searchTotalCount: totals.issueCount,
       searchFetched: totals.fetched,
       reconciled: totals.issueCount === totals.fetched,
-      mergedPullRequests: rows.filter((r) => r.kind === 'pull_request').length,
+      mergedPullRequests: rows.length - directCount,
       mergedOutsideScope: outOfScope,
       mergedIntoOtherBranches: otherBase,
       directCommits: directCount,
       populationCount: rows.length,
     };
-    return {
-      resources: rows.map((r) => ({ id: rowId(r), label: r.title ? `${rowId(r)} “${r.title}”` : rowId(r), data: r })),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-      facts,
-      attachments: {
-        'change-population.json': JSON.stringify({ facts, rows }, null, 2) + '\n',
-        'change-population.csv': toCsv(rows),
-      },
-    };
+    const out = new EvidenceBuilder<ChangeRow>().addCalls(calls).addGaps(gaps).withFacts(facts);
+    for (const r of rows) {
+      const id = ids.get(r)!;
+      out.add({ id, label: r.title ? `${id} “${r.title}”` : id, data: r });
+    }
+    // The evidence file holds every row as JSON, byte for byte; the CSV is for sampling in a spreadsheet.
+    return out.attach('change-population.csv', toCsv(rows)).build();
   },
 };

@@ -147,7 +147,7 @@ const CSV_COLUMNS: Array<[string, (r: ChangeRow) => string]> = [
   ['checks_state', (r) => r.checksState],
 ];
 
-/** The change population as CSV for sampling in a spreadsheet; the JSON attachment keeps every value byte for byte. */
+/** The change population as CSV for sampling in a spreadsheet; the evidence file keeps every value byte for byte. */
 export function toCsv(rows: ChangeRow[]): string {
   return csvTable(CSV_COLUMNS.map(([h]) => h), rows.map((r) => CSV_COLUMNS.map(([, f]) => f(r))));
 }

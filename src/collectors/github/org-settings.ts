@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import type { ApiCall, Collector, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { gapFromError, isRateLimit, restGet, restList } from './http.js';
 import { errorStatus } from '../../util/error-status.js';
 import { tri } from './three-valued.js';
@@ -100,7 +101,7 @@ assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
       list('/orgs/{org}/outside_collaborators', {}, 'the outside collaborators', MEMBERS),
     ]);
 
-    if (!settingsRead && owners === null && members === null && no2fa === null && outside === null) return { resources: [], complete: false, gaps, calls };
+    if (!settingsRead && owners === null && members === null && no2fa === null && outside === null) return new EvidenceBuilder<OrgSettings>().addCalls(calls).addGaps(gaps).build();
     const permission = settings['default_repository_permission'];
     const data: OrgSettings = {
       twoFactorRequirementEnabled: tri(settings[SETTINGS.twoFactorRequirementEnabled]),
@@ -116,6 +117,6 @@ assert: { key: twoFactorRequirementEnabled, op: eq, value: true }
       outsideCollaboratorCount: outside?.length ?? null,
       outsideCollaborators: outside,
     };
-    return { resources: [{ id: org, data }], complete: gaps.length === 0, gaps, calls, facts: { plan: (settings['plan'] as { name?: string } | undefined)?.name ?? 'unknown' } };
+    return new EvidenceBuilder<OrgSettings>().addCalls(calls).addGaps(gaps).withFacts({ plan: (settings['plan'] as { name?: string } | undefined)?.name ?? 'unknown' }).add({ id: org, data }).build();
   },
 };

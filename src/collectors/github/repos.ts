@@ -4,6 +4,7 @@
  * the fork setting. Archived repositories stay in the list; collectors report them not applicable.
  */
 import type { ApiCall, CollectContext, CollectedResource, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { gapFromError, restList } from './http.js';
 import { outOfScopeReason } from './scope.js';
 import { fanOut, mapPool } from '../../util/pool.js';
@@ -107,26 +108,23 @@ export function archivedResource<R>(repo: RepoInfo, data: R): CollectedResource<
   return { id: repo.fullName, data, notApplicable: `${repo.fullName} is archived (read-only): no change can reach it, so its settings no longer protect anything.` };
 }
 
-/** Runs `perRepo` for every non-archived repository, a bounded number at once, and assembles evidence. */
+/** Runs `perRepo` for every non-archived repository, a bounded number at once, and assembles evidence in repository order. */
 export async function collectPerRepo<R extends object>(
   ctx: CollectContext<'github'>,
   archivedData: (repo: RepoInfo) => R,
   perRepo: (repo: RepoInfo) => Promise<{ data?: R; gaps?: Gap[]; calls: ApiCall[] }>,
 ): Promise<Evidence<R>> {
   const inv = await repositoryInventory(ctx);
-  if (inv.gap) return { resources: [], complete: false, gaps: [inv.gap], calls: inv.calls, facts: scopeFacts(inv) };
-  const resources: Array<CollectedResource<R>> = [];
-  const gaps: Gap[] = [];
-  const calls = new Set<ApiCall>(inv.calls);
-  const results = await mapPool(inv.repos, fanOut(ctx), async (repo) => ({ repo, out: repo.archived ? undefined : await perRepo(repo) }));
-  for (const { repo, out } of results) {
-    if (!out) {
-      resources.push(archivedResource(repo, archivedData(repo)));
+  const out = new EvidenceBuilder<R>().addCalls(inv.calls).withFacts(scopeFacts(inv));
+  if (inv.gap) return out.addGap(inv.gap).build();
+  const results = await mapPool(inv.repos, fanOut(ctx), async (repo) => ({ repo, read: repo.archived ? undefined : await perRepo(repo) }));
+  for (const { repo, read } of results) {
+    if (!read) {
+      out.add(archivedResource(repo, archivedData(repo)));
       continue;
     }
-    for (const c of out.calls) calls.add(c);
-    if (out.gaps?.length) gaps.push(...out.gaps);
-    if (out.data) resources.push({ id: repo.fullName, data: out.data });
+    out.addCalls(read.calls).addGaps(read.gaps ?? []);
+    if (read.data) out.add({ id: repo.fullName, data: read.data });
   }
-  return { resources, complete: gaps.length === 0, gaps, calls: [...calls], facts: scopeFacts(inv) };
+  return out.build();
 }

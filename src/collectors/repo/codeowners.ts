@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { compileCodeownersPattern, isCatchAll, type CodeownersPattern } from './codeowners-match.js';
 import { dirGaps, findAll, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
 
@@ -209,12 +210,6 @@ assert:
       }
       data.invalidLineCount = data.invalidLines.length;
     }
-    return {
-      resources: [{ id: snap.name, data }],
-      facts: repoFacts(snap),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-    };
+    return new EvidenceBuilder<typeof data>().addCalls(calls).addGaps(gaps).withFacts(repoFacts(snap)).add({ id: snap.name, data }).build();
   },
 };

@@ -8,6 +8,7 @@
 import { parseDocument, isMap, isSeq, LineCounter, type Node } from 'yaml';
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import JSON5 from 'json5';
 import { dirGaps, findFirst, loadRepo, readRepoText, repoFacts } from './files.js';
 import { keyLine } from './json-locate.js';
@@ -218,12 +219,6 @@ assert:
     }
 
     data.dependencyUpdateToolConfigured = data.tools.length > 0;
-    return {
-      resources: [{ id: snap.name, data }],
-      facts: repoFacts(snap),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-    };
+    return new EvidenceBuilder<typeof data>().addCalls(calls).addGaps(gaps).withFacts(repoFacts(snap)).add({ id: snap.name, data }).build();
   },
 };

@@ -11,6 +11,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { dirGaps, globToRegExp, isRepoFile, localCall, loadRepo, readRepoText, repoFacts } from './files.js';
 
 /** Manifest and lockfile directories that hold third-party copies, not this project's manifests. */
@@ -392,17 +393,14 @@ assert:
       untrackedLockfiles,
     };
     const needsLockfile = manifests.some((m) => m.lockfileRequired || m.lockfile !== null);
-    return {
-      resources: [
-        needsLockfile
-          ? { id: snap.name, data }
-          : { id: snap.name, data, notApplicable: manifests.length === 0 ? 'no package manifests were found' : 'no package manifest declares dependencies' },
-      ],
-      facts: repoFacts(snap),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-    };
+    return new EvidenceBuilder<LockfileResource>()
+      .addCalls(calls)
+      .addGaps(gaps)
+      .withFacts(repoFacts(snap))
+      .add(needsLockfile
+        ? { id: snap.name, data }
+        : { id: snap.name, data, notApplicable: manifests.length === 0 ? 'no package manifests were found' : 'no package manifest declares dependencies' })
+      .build();
 
     /** The nearest ancestor directory whose composer.json `replace`s the package in `dir` (a monorepo's split packages). */
     async function composerReplacer(dir: string, pkg: unknown): Promise<string | undefined> {

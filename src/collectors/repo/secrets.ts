@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import type { CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { DEFAULT_MAX_BYTES, dirGaps, globToRegExp, loadRepo, localCall, repoFacts, withRepoFile, type Refusal } from './files.js';
 import { mapPool } from '../../util/pool.js';
 import { ByteScanner, PRIVATE_KEY_KIND, redact, RULES, scanText, type ExampleValue, type SecretHit } from './secret-scan.js';
@@ -263,13 +264,12 @@ assert:
         data.filesScanned,
       ),
     );
-    return {
-      resources: [{ id: snap.name, data }],
-      facts: { ...repoFacts(snap), secretsListed: data.secrets.length, excludedFileCount: data.excludedFileCount },
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-      attachments: { 'scanned-files.txt': scanned.join('\n') + (scanned.length ? '\n' : '') },
-    };
+    return new EvidenceBuilder<typeof data>()
+      .addCalls(calls)
+      .addGaps(gaps)
+      .withFacts({ ...repoFacts(snap), secretsListed: data.secrets.length, excludedFileCount: data.excludedFileCount })
+      .add({ id: snap.name, data })
+      .attach('scanned-files.txt', scanned.join('\n') + (scanned.length ? '\n' : ''))
+      .build();
   },
 };

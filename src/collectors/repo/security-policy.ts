@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { gapFromError, restGet } from '../github/http.js';
 import { errorStatus } from '../../util/error-status.js';
 import { dirGaps, findAll, loadRepo, readRepoText, repoFacts } from './files.js';
@@ -210,12 +211,6 @@ assert:
         }
       }
     }
-    return {
-      resources: [{ id: snap.name, data }],
-      facts: repoFacts(snap),
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-    };
+    return new EvidenceBuilder<typeof data>().addCalls(calls).addGaps(gaps).withFacts(repoFacts(snap)).add({ id: snap.name, data }).build();
   },
 };

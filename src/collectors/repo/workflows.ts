@@ -13,7 +13,8 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { z } from 'zod';
-import type { CollectedResource, Collector, Evidence, Gap } from '../types.js';
+import type { Collector, Evidence, Gap } from '../types.js';
+import { EvidenceBuilder } from '../evidence-builder.js';
 import { dirGaps, loadRepo, readGap, readRepoFile, repoFacts } from './files.js';
 
 /** GitHub only loads workflow files directly inside this directory. */
@@ -309,7 +310,7 @@ assert:
     const snap = await loadRepo(ctx);
     const calls = [...snap.calls];
     const gaps: Gap[] = dirGaps(snap, ['.github/workflows']);
-    const resources: Array<CollectedResource<WorkflowResource>> = [];
+    const out = new EvidenceBuilder<WorkflowResource>();
     for (const path of snap.files.filter((f) => WORKFLOW_FILE.test(f))) {
       ctx.signal.throwIfAborted();
       const read = await readRepoFile(ctx, path, { calls });
@@ -317,21 +318,15 @@ assert:
         // The checkout's own owner/repo (from its origin remote); a bare directory name is no repository.
         const repository = snap.name.includes('/') ? snap.name : undefined;
         const data = read.binary ? unparsed(path, 'the file is binary, not YAML') : analyseWorkflow(path, read.text, repository);
-        resources.push({ id: path, data });
+        out.add({ id: path, data });
       } else if (read.reason === 'too-large' || read.reason === 'not-a-file') {
         // GitHub cannot run these either: a finding on the workflow. Anything else (a link out of
         // the checkout, a missing file) says nothing about the workflow itself: a gap.
-        resources.push({ id: path, data: unparsed(path, read.message) });
+        out.add({ id: path, data: unparsed(path, read.message) });
       } else {
         gaps.push(readGap(snap, read));
       }
     }
-    return {
-      resources,
-      facts: { ...repoFacts(snap), repository: snap.name, workflowCount: resources.length },
-      complete: gaps.length === 0,
-      gaps,
-      calls,
-    };
+    return out.addCalls(calls).addGaps(gaps).withFacts({ ...repoFacts(snap), repository: snap.name, workflowCount: out.resourceCount }).build();
   },
 };

@@ -93,11 +93,13 @@ describe('engine/shard-merge', () => {
 });
 
 describe('evidence/join-evidence', () => {
-  const body = (shard: number, resources: string[], facts: Record<string, unknown>) => Buffer.from(JSON.stringify({
-    kind: 'soc2-evidence', runId: `run-${shard}`, sample: false, collector: 'github.branch-rules', params: {},
-    collectedAt: `2026-04-01T09:0${shard}:00.000Z`, finishedAt: `2026-04-01T09:1${shard}:00.000Z`, complete: shard !== 2,
-    gaps: [], calls: [{ source: 'github-rest', operation: `GET ${shard}`, params: {}, at: 'x' }], facts, resourceCount: resources.length, resources: resources.map((id) => ({ id, data: {} })),
-  }));
+  /** An evidence file as a run writes it: header, one resource per line, closing line. */
+  const body = (shard: number, resources: string[], facts: Record<string, unknown>) => Buffer.from([
+    { kind: 'soc2-evidence', format: 'jsonl', runId: `run-${shard}`, sample: false, collector: 'github.branch-rules', params: {}, collectedAt: `2026-04-01T09:0${shard}:00.000Z` },
+    ...resources.map((id) => ({ id, data: {} })),
+    { kind: 'soc2-evidence-end', finishedAt: `2026-04-01T09:1${shard}:00.000Z`, complete: shard !== 2, resourceCount: resources.length, gaps: [], calls: [{ source: 'github-rest', operation: `GET ${shard}`, params: {}, at: 'x' }], facts },
+  ].map((v) => JSON.stringify(v) + '\n').join(''));
+  const lines = (b: Buffer) => b.toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
   it('joins one evidence file per collector, copies the rest once, and keeps differing other files per shard', () => {
     const joined = joinEvidence([
@@ -105,10 +107,12 @@ describe('evidence/join-evidence', () => {
       { shard: 2, files: new Map([[FILE, body(2, ['acme/b', 'acme/c'], { repositoriesInScope: 2, excluded: ['x'] })], ['evidence/manual/policy.pdf', Buffer.from('same')], ['evidence/github/p.csv', Buffer.from('two')]]), refs: [ref({ resourceCount: 2, complete: false })] },
     ], 'joined');
     expect([...joined.files.keys()].sort()).toEqual([FILE, 'evidence/github/p.shard-1.csv', 'evidence/github/p.shard-2.csv', 'evidence/manual/policy.pdf']);
-    const file = JSON.parse(joined.files.get(FILE)!.toString('utf8'));
-    expect(file).toMatchObject({ runId: 'joined', complete: false, resourceCount: 3, collectedAt: '2026-04-01T09:01:00.000Z', finishedAt: '2026-04-01T09:12:00.000Z', facts: { repositoriesInScope: 3, excluded: ['x'] } });
-    expect(file.resources.map((r: { id: string }) => r.id)).toEqual(['acme/a', 'acme/b', 'acme/c']);
-    expect(file.shards.map((s: { shard: number; runId: string }) => [s.shard, s.runId])).toEqual([[1, 'run-1'], [2, 'run-2']]);
+    const file = lines(joined.files.get(FILE)!);
+    expect(file[0]).toEqual({ kind: 'soc2-evidence', format: 'jsonl', runId: 'joined', sample: false, collector: 'github.branch-rules', params: {}, collectedAt: '2026-04-01T09:01:00.000Z' });
+    const end = file.at(-1);
+    expect(end).toMatchObject({ kind: 'soc2-evidence-end', complete: false, resourceCount: 3, finishedAt: '2026-04-01T09:12:00.000Z', facts: { repositoriesInScope: 3, excluded: ['x'] } });
+    expect(file.slice(1, -1).map((r: { id: string }) => r.id)).toEqual(['acme/a', 'acme/b', 'acme/c']);
+    expect(end.shards.map((s: { shard: number; runId: string }) => [s.shard, s.runId])).toEqual([[1, 'run-1'], [2, 'run-2']]);
     expect(joined.refs.get(FILE)).toMatchObject({ file: FILE, resourceCount: 3, complete: false });
     expect(joined.refs.get(FILE)!.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
