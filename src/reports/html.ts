@@ -21,6 +21,8 @@ import {
   compareText,
   coverageText,
   deviationText,
+  encodeUriSegment,
+  evidenceFilesOf,
   errorActions,
   escapeHtml,
   evidenceIndex,
@@ -375,17 +377,37 @@ function findingGroups(c: ControlResult): Markup {
     ['error', 'Items that could not be read'],
     ['excepted', 'Excepted items'],
   ];
-  const closed: Array<[Finding['status'], string]> = [
-    ['pass', 'Items that meet the requirement'],
-    ['not_applicable', 'Items not applicable'],
-  ];
+  const notApplicable = by('not_applicable');
   return markup`${open.map(([s, title]) => {
     const list = by(s);
     return list.length ? markup`<h4>${title} (${list.length})</h4>\n${findingsTable(list, s === 'excepted')}\n${entryLists(list)}` : '';
-  })}${closed.map(([s, title]) => {
-    const list = by(s);
-    return list.length ? markup`<details><summary>${title} (${list.length})</summary>\n${findingsTable(list)}\n</details>\n` : '';
-  })}`;
+  })}${passingItems(c)}${notApplicable.length ? markup`<details><summary>Items not applicable (${notApplicable.length})</summary>\n${findingsTable(notApplicable)}\n</details>\n` : ''}`;
+}
+
+/**
+ * Passing items as a count with links to the evidence files that list them: the page stays quick
+ * to open however many resources pass.
+ */
+function passingItems(c: ControlResult): Markup {
+  const n = c.counts.pass;
+  if (!n) return markup``;
+  const files = evidenceFilesOf(c);
+  return markup`<p class="passing"><strong>Items that meet the requirement (${n})</strong>: counted here; ${
+    files.length ? markup`the evidence lists them: ${files.map((f, i) => {
+      const href = evidenceHref(f);
+      return markup`${i ? ', ' : ''}${href ? markup`<a href="${href}"><code>${f}</code></a>` : markup`<code>${f}</code>`}`;
+    })}` : 'the evidence lists them'
+  }.</p>\n`;
+}
+
+/**
+ * A link from report.html to a file of the report folder (evidence paths are relative to it);
+ * undefined for a path that would leave the folder (absolute, `..`), which is shown unlinked.
+ */
+function evidenceHref(file: string): string | undefined {
+  const segments = file.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\'))) return undefined;
+  return `./${segments.map(encodeUriSegment).join('/')}`;
 }
 
 function facts(c: ControlResult): Markup {
