@@ -23,7 +23,8 @@ import { baseResults, fixturePath, hostileAndTwin, sampleWithHistory } from './r
 import { tokenizeHtml } from './outputs.js';
 
 const ALL_FORMATS = Object.keys(renderers).join(',');
-const SEEDS = [readFileSync(fixturePath('sample'), 'utf8'), readFileSync(fixturePath('minimal'), 'utf8'), renderers.json.render(sampleWithHistory())];
+// The previous schema version too: `soc2 report` still renders a 1.0.0 file.
+const SEEDS = [readFileSync(fixturePath('sample'), 'utf8'), readFileSync(fixturePath('minimal'), 'utf8'), renderers.json.render(sampleWithHistory()), readFileSync(fixturePath('legacy-1.0.0-sample'), 'utf8')];
 
 /** What exit 0 must leave behind: every format, each one readable as what it claims to be. */
 function expectValidReports(out: string): void {
