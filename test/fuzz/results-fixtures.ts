@@ -11,7 +11,7 @@ import { cleanText, isSafeUrl } from '../../src/reports/format.js';
 import { summariseHistory } from '../../src/history/coverage.js';
 import { control, run } from '../unit/history/fixtures.js';
 
-export const FIXTURE_FILES = ['sample', 'minimal'] as const;
+export const FIXTURE_FILES = ['sample', 'minimal', 'legacy-1.0.0-sample'] as const;
 
 export function fixturePath(name: (typeof FIXTURE_FILES)[number]): string {
   return fileURLToPath(new URL(`../fixtures/results/${name}.json`, import.meta.url));

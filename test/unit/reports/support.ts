@@ -15,6 +15,12 @@ export function loadResults(name: FixtureName): Results {
   return readResults(JSON.parse(readFileSync(path, 'utf8')));
 }
 
+/** results.json 1.0.0 (every finding listed, evidence per control): what an older soc2 wrote. */
+export function loadLegacyResults(): Results {
+  const path = fileURLToPath(new URL('../../fixtures/results/legacy-1.0.0-sample.json', import.meta.url));
+  return readResults(JSON.parse(readFileSync(path, 'utf8')));
+}
+
 /** Deterministic Fisher–Yates with a tiny LCG: a failing shuffle test can be replayed. */
 function shuffle<T>(items: readonly T[], seed: { s: number }): T[] {
   const out = [...items];
