@@ -393,21 +393,18 @@ function passingItems(c: ControlResult): Markup {
   if (!n) return markup``;
   const files = evidenceFilesOf(c);
   return markup`<p class="passing"><strong>Items that meet the requirement (${n})</strong>: counted here; ${
-    files.length ? markup`the evidence lists them: ${files.map((f, i) => {
-      const href = evidenceHref(f);
-      return markup`${i ? ', ' : ''}${href ? markup`<a href="${href}"><code>${f}</code></a>` : markup`<code>${f}</code>`}`;
-    })}` : 'the evidence lists them'
+    files.length ? markup`the evidence lists them: ${files.map((f, i) => markup`${i ? ', ' : ''}<a href="${evidenceHref(f)}"><code>${f}</code></a>`)}` : 'the evidence lists them'
   }.</p>\n`;
 }
 
 /**
- * A link from report.html to a file of the report folder (evidence paths are relative to it);
- * undefined for a path that would leave the folder (absolute, `..`), which is shown unlinked.
+ * A link from report.html to a file of the report folder (evidence paths are relative to it). It
+ * starts with "./" and every segment is percent-encoded, so no scheme or host can form; a segment
+ * that would climb out of the folder or collapse ("..", ".", empty) becomes "_" (only a hand-made
+ * results.json has one). Every path gets a link, so the page's structure never depends on the text.
  */
-function evidenceHref(file: string): string | undefined {
-  const segments = file.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..' || s.includes('\\'))) return undefined;
-  return `./${segments.map(encodeUriSegment).join('/')}`;
+function evidenceHref(file: string): string {
+  return `./${file.split('/').map((s) => (s === '' || s === '.' || s === '..' ? '_' : encodeUriSegment(s))).join('/')}`;
 }
 
 function facts(c: ControlResult): Markup {
