@@ -197,7 +197,6 @@ export const controlResultSchema = z.object({
  */
 export type ControlResult = z.infer<typeof controlResultSchema>;
 
-
 export const criterionCoverageSchema = z.object({
   id: z.string(),
   series: z.string(),
