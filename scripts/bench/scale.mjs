@@ -1,5 +1,5 @@
 // Scale bench: a generated estate (default 2,000 repositories, 200,000 pull requests merged in the
-// period, 50,000 AWS Config evaluation results) served by the fakes on 127.0.0.1 with no added
+// period, 50,000 AWS Config evaluation results on the rules the built-in controls read) served by the fakes on 127.0.0.1 with no added
 // latency, and the whole pipeline run as a user runs it: `node bin/soc2.js run` in a child process,
 // then `soc2 report` re-rendering every format from the results.json it wrote. Prints the CLI's
 // peak RSS, wall times and output sizes. A benchmark, not a test: it never fails on a figure.
@@ -74,6 +74,49 @@ function addPulls(estate, prs, shiftDays, fakeSha) {
   return estate;
 }
 
+/** The AWS Config rules the built-in controls ask about (their `rules` parameter). */
+function rulesTheControlsRead(parseYaml) {
+  const dir = join(here, 'controls');
+  const wanted = new Set();
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const control = parseYaml(readFileSync(join(dir, name), 'utf8'));
+    if (control?.collector === 'aws.config-rules') for (const r of control.params?.rules ?? []) if (typeof r === 'string') wanted.add(r);
+  }
+  return wanted;
+}
+
+/**
+ * `total` evaluation results spread evenly over the rules the controls read, region by region
+ * (the bench estate spreads them over the first rules of the catalogue, most of which no built-in
+ * control reads); one in 50 NON_COMPLIANT, as there.
+ */
+function spreadOverReadRules(estate, total, wanted, catalog) {
+  const slots = [];
+  for (const account of estate.accounts) {
+    for (const [region, regional] of Object.entries(account.regions)) {
+      for (const rule of regional.rules) {
+        rule.results = [];
+        if (wanted.has(rule.identifier)) slots.push({ region, rule });
+      }
+    }
+  }
+  if (!slots.length) throw new Error('no rule of the bench estate is read by a built-in control');
+  let seq = 0;
+  slots.forEach(({ region, rule }, slot) => {
+    const count = Math.floor(total / slots.length) + (slot < total % slots.length ? 1 : 0);
+    const type = catalog[rule.identifier].resourceTypes[0];
+    const at = new Date(Date.parse(estate.now) - 2 * 3600_000).toISOString();
+    rule.results = Array.from({ length: count }, (_, i) => ({
+      resourceType: type,
+      resourceId: `${rule.identifier.toLowerCase().slice(0, 12)}-${region}-${String(i).padStart(6, '0')}`,
+      compliance: ++seq % 50 === 0 ? 'NON_COMPLIANT' : 'COMPLIANT',
+      recordedAt: at,
+      invokedAt: at,
+    }));
+  });
+  return estate;
+}
+
 /** Node preloaded into the CLI: on exit it writes the process's peak RSS (KiB) where the bench reads it. */
 function rssProbe(dir) {
   const probe = join(dir, 'max-rss.mjs');
@@ -106,18 +149,22 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export async function benchScale(argv = [], { log = console.log } = {}) {
   const opts = parseArgs(argv);
-  const [{ startFakeGitHub }, { startFakeAwsConfig }, { benchGitHubEstate }, { shiftDays, fakeSha }, { benchAwsEstate }, { writeSampleRepo }] = await Promise.all([
+  const [{ startFakeGitHub }, { startFakeAwsConfig }, { benchGitHubEstate }, { shiftDays, fakeSha }, { benchAwsEstate }, { writeSampleRepo }, { RULE_CATALOG }, { parse: parseYaml }] = await Promise.all([
     dist('sandbox/github-server.js'),
     dist('sandbox/aws-config-server.js'),
     dist('sandbox/estate/github-bench.js'),
     dist('sandbox/estate/github.js'),
     dist('sandbox/estate/aws.js'),
     dist('sandbox/estate/sample-repo.js'),
+    dist('sandbox/aws-rule-catalog.js'),
+    import('yaml'),
   ]);
   const work = mkdtempSync(join(tmpdir(), 'soc2-bench-scale-'));
   const t0 = performance.now();
   const github = addPulls(benchGitHubEstate(opts.repos), opts.prs, shiftDays, fakeSha);
-  const aws = benchAwsEstate({ evaluatedResources: opts.resources });
+  const wanted = rulesTheControlsRead(parseYaml);
+  // The CLI runs on the machine's clock: the estate is dated from now, or AWS Config's evaluations would be stale gaps.
+  const aws = spreadOverReadRules(benchAwsEstate({ rules: Object.keys(RULE_CATALOG).length, evaluatedResources: 0, now: new Date().toISOString() }), opts.resources, wanted, RULE_CATALOG);
   const [githubServer, awsServer] = await Promise.all([startFakeGitHub(github, { latencyMs: 0 }), startFakeAwsConfig(aws, { latencyMs: 0 })]);
   const generatedSeconds = (performance.now() - t0) / 1000;
   try {
