@@ -54,3 +54,8 @@ for (const [name, file, fn] of [['aws', 'scripts/bench/aws.mjs', 'benchAws'], ['
   const mod = await import(join(root, file));
   results[name] = await mod[fn]();
 }
+// The scale bench takes minutes at full size: it runs only when asked for, with its own flags.
+if (only === 'scale') {
+  const { benchScale } = await import(join(root, 'scripts/bench/scale.mjs'));
+  results.scale = await benchScale(process.argv.slice(3));
+}

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { FREQUENCIES, SEVERITIES } from './controls/schema.js';
 import { historySummarySchema } from './history/summary.js';
 
-export const SCHEMA_VERSION = '1.0.0';
+/**
+ * 2.0.0: passing findings are counted (`counts.pass`), not listed; evidence references are held
+ * once, in the top-level `evidence` array, and each control names its evidence files. 1.0.0 files
+ * (every finding listed, evidence references copied into each control) are still read.
+ */
+export const SCHEMA_VERSION = '2.0.0';
+export const LEGACY_SCHEMA_VERSION = '1.0.0';
 
 /**
  * `attested` is a manual control whose every required record a person attested to (and the
@@ -124,7 +130,7 @@ export const manualEvidenceSchema = z.object({
 });
 export type ManualEvidence = z.infer<typeof manualEvidenceSchema>;
 
-export const controlResultSchema = z.object({
+const controlFields = {
   id: z.string(),
   title: z.string(),
   criteria: z.array(z.string()),
@@ -159,11 +165,38 @@ export const controlResultSchema = z.object({
     excepted: z.number().int(),
     notApplicable: z.number().int(),
   }),
-  findings: z.array(findingSchema),
-  evidence: z.array(evidenceRefSchema),
   whenEmpty: z.enum(['not_applicable', 'fail', 'error']).optional()
     .describe('In a shard (soc2 run --shard): what an empty population means for this control, so soc2 merge can decide the joined population by the same rule. Absent otherwise.'),
+};
+
+/**
+ * A control as results.json 2.0.0 holds it: the findings that need attention listed, passing ones
+ * counted, and its evidence named by file (the run's `evidence` array describes each file once).
+ */
+export const controlRecordSchema = z.object({
+  ...controlFields,
+  findings: z.array(findingSchema)
+    .describe('Every finding that is not a pass (fail, error, excepted, not_applicable), in full. Passing resources are counted in counts.pass and listed in the evidence files.'),
+  evidence: z.array(z.string())
+    .describe("The evidence files this control was decided from (each the `file` of an entry of the run's top-level `evidence`); they list every resource, passing ones included."),
 });
+export type ControlRecord = z.infer<typeof controlRecordSchema>;
+
+/**
+ * A control as results.json 1.0.0 held it (every finding, its evidence references in full), which
+ * is also the control in memory: the engine's result, checked against this by the control tests.
+ */
+export const controlResultSchema = z.object({
+  ...controlFields,
+  findings: z.array(findingSchema),
+  evidence: z.array(evidenceRefSchema),
+});
+
+/**
+ * A control in memory, as the engine makes it and the renderers read it: evidence references
+ * resolved. `findings` may still hold passing findings (the engine's, or a 1.0.0 file's); the
+ * reports list only the others and count passes from `counts.pass`.
+ */
 export type ControlResult = z.infer<typeof controlResultSchema>;
 
 export const criterionCoverageSchema = z.object({
@@ -256,9 +289,8 @@ export const dataHandlingSchema = z.object({
 });
 export type DataHandling = z.infer<typeof dataHandlingSchema>;
 
-export const resultsSchema = z.object({
+const runFields = {
   $schema: z.string().optional(),
-  schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal('soc2'), version: z.string() }),
   run: z.object({
     id: z.string(),
@@ -294,9 +326,92 @@ export const resultsSchema = z.object({
     exitCode: z.number().int(),
   }),
   criteria: z.array(criterionCoverageSchema),
-  controls: z.array(controlResultSchema),
   history: historySummarySchema.optional()
     .describe('The run history over the review period (soc2 run --history): runs, share passing, failures and gaps per control. Absent when the run kept no history.'),
   dataHandling: dataHandlingSchema.optional().describe('What the run read, what it kept, what it redacted or minimised. Absent in results written before soc2 recorded it.'),
+};
+
+/** results.json as written (2.0.0). `schemas/results.schema.json` is generated from this. */
+export const resultsSchema = z.object({
+  $schema: runFields.$schema,
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: runFields.tool,
+  run: runFields.run,
+  summary: runFields.summary,
+  criteria: runFields.criteria,
+  controls: z.array(controlRecordSchema),
+  evidence: z.array(evidenceRefSchema).describe('Every evidence file of the run once, sorted by file: its hash, collector, parameters, API requests and gaps. Controls refer to these by file.'),
+  history: runFields.history,
+  dataHandling: runFields.dataHandling,
+}).superRefine((doc, ctx) => {
+  const files = new Set(doc.evidence.map((e) => e.file));
+  doc.controls.forEach((c, i) => c.evidence.forEach((file, j) => {
+    if (!files.has(file)) ctx.addIssue({ code: 'custom', path: ['controls', i, 'evidence', j], message: `names evidence file ${JSON.stringify(file)}, which the top-level evidence list does not hold` });
+  }));
 });
-export type Results = z.infer<typeof resultsSchema>;
+export type ResultsFile = z.infer<typeof resultsSchema>;
+
+/** results.json 1.0.0, kept so `soc2 report` re-renders files written before 2.0.0. */
+const legacyResultsSchema = z.object({ ...runFields, schemaVersion: z.literal(LEGACY_SCHEMA_VERSION), controls: z.array(controlResultSchema) });
+
+/** A run in memory: what the engine returns and every renderer reads (`schemaVersion` is the source file's). */
+export type Results = Omit<z.infer<typeof legacyResultsSchema>, 'schemaVersion'> & { schemaVersion: string };
+
+export type ParsedResults = { success: true; data: Results } | { success: false; error: z.ZodError };
+
+/**
+ * Reads a results.json of this or the previous schema version into the in-memory model: 2.0.0
+ * evidence references are resolved into each control (shared objects, not copies); a 1.0.0 file
+ * already has that shape. The version decides which schema applies, so the first issue reported
+ * for a broken file is about the version it claims.
+ */
+export function parseResults(value: unknown): ParsedResults {
+  const version = typeof value === 'object' && value !== null ? (value as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (version === LEGACY_SCHEMA_VERSION) {
+    const legacy = legacyResultsSchema.safeParse(value);
+    return legacy.success ? { success: true, data: legacy.data } : { success: false, error: legacy.error };
+  }
+  const parsed = resultsSchema.safeParse(value);
+  if (!parsed.success) return { success: false, error: parsed.error };
+  const byFile = new Map(parsed.data.evidence.map((e) => [e.file, e]));
+  const { evidence: _hoisted, controls, ...rest } = parsed.data;
+  return {
+    success: true,
+    data: { ...rest, controls: controls.map((c) => ({ ...c, evidence: c.evidence.map((file) => byFile.get(file)!) })) },
+  };
+}
+
+/** parseResults for callers that trust the input (tests, fixtures): throws the zod error. */
+export function readResults(value: unknown): Results {
+  const parsed = parseResults(value);
+  if (!parsed.success) throw parsed.error;
+  return parsed.data;
+}
+
+/**
+ * The in-memory run as results.json 2.0.0 holds it: passing findings dropped (counts.pass has
+ * them, the evidence lists them), each evidence reference once at the top, controls naming files.
+ * A file two controls share is described once; the first reference seen for it is kept.
+ */
+export function toResultsFile(results: Results): ResultsFile {
+  const evidence = new Map<string, EvidenceRef>();
+  for (const c of results.controls) for (const e of c.evidence) if (!evidence.has(e.file)) evidence.set(e.file, e);
+  const { controls, schemaVersion: _read, history, dataHandling, ...rest } = results;
+  return {
+    ...rest,
+    schemaVersion: SCHEMA_VERSION,
+    controls: controls.map((c) => ({
+      ...c,
+      findings: c.findings.filter((f) => f.status !== 'pass'),
+      evidence: [...new Set(c.evidence.map((e) => e.file))].sort(compareCodeUnits),
+    })),
+    evidence: [...evidence.values()].sort((a, b) => compareCodeUnits(a.file, b.file)),
+    ...(history ? { history } : {}),
+    ...(dataHandling ? { dataHandling } : {}),
+  };
+}
+
+/** Code-unit order: the same on every machine, whatever its locale. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,5 +1,6 @@
 /**
- * findings.csv: one row per finding for spreadsheets and GRC imports — control, criteria,
+ * findings.csv: one row per finding that is not a pass (passing resources are counted in
+ * results.json and listed in the evidence) for spreadsheets and GRC imports — control, criteria,
  * resource, status, message, evidence file (with its SHA-256), exception and location (file:line).
  * A finding that lists entries (every secret, every unpinned action) has one row per entry
  * instead, each with the entry and where it is, so a sheet can be filtered by file. A control with no
@@ -10,7 +11,7 @@
  * RFC 4180 with CRLF line ends; cells that a spreadsheet would run as a formula are defused.
  */
 import type { ControlResult, Finding, Results } from '../results.js';
-import { compareFindings, findingStatusRank, oneLine, sortControlsById } from './format.js';
+import { compareFindings, findingStatusRank, listedFindings, oneLine, sortControlsById } from './format.js';
 import type { Renderer } from './types.js';
 import { csvCell } from '../csv.js';
 import { locationText } from './listing.js';
@@ -90,7 +91,7 @@ function render(results: Results): string {
   const lines = [COLUMNS.join(',')];
   for (const c of sortControlsById(results.controls)) {
     const sha = new Map(c.evidence.flatMap((e) => [[e.file, e.sha256] as const, ...(e.attachments ?? []).map((a) => [a.file, a.sha256] as const)]));
-    const findings = [...c.findings].sort((a, b) => findingStatusRank(a.status) - findingStatusRank(b.status) || compareFindings(a, b));
+    const findings = listedFindings(c).sort((a, b) => findingStatusRank(a.status) - findingStatusRank(b.status) || compareFindings(a, b));
     const rows = findings.length ? findings.flatMap((f) => findingRows(c, f, sha)) : [controlOnlyRow(c)];
     for (const row of rows) lines.push(COLUMNS.map((k) => csvCell(row[k])).join(','));
   }

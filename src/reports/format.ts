@@ -225,10 +225,13 @@ export interface FindingCounts {
   notApplicable: number;
 }
 
-/** Counted from the findings the report shows, so the sentence always matches the tables. */
-export function findingCounts(c: Pick<ControlResult, 'findings'>): FindingCounts {
-  const n = { deviations: 0, items: 0, excepted: 0, errors: 0, passed: 0, notApplicable: 0 };
-  for (const f of c.findings) {
+/**
+ * Counted from the findings the report shows, so the sentence always matches the tables; passing
+ * items from `counts.pass`, because results.json lists no passing findings (the evidence does).
+ */
+export function findingCounts(c: Pick<ControlResult, 'findings' | 'counts'>): FindingCounts {
+  const n = { deviations: 0, items: c.counts.pass, excepted: 0, errors: 0, passed: c.counts.pass, notApplicable: 0 };
+  for (const f of listedFindings(c)) {
     if (f.status === 'not_applicable') {
       n.notApplicable++;
       continue;
@@ -236,14 +239,27 @@ export function findingCounts(c: Pick<ControlResult, 'findings'>): FindingCounts
     n.items++;
     if (f.status === 'fail') n.deviations++;
     else if (f.status === 'excepted') n.excepted++;
-    else if (f.status === 'error') n.errors++;
-    else n.passed++;
+    else n.errors++;
   }
   return n;
 }
 
+/**
+ * The findings a report lists: all but passes. Passing resources are counted (counts.pass) and
+ * listed in the evidence files, so a report stays proportional to what needs attention whatever
+ * the size of the estate, and reads the same from the engine's results as from results.json.
+ */
+export function listedFindings(c: Pick<ControlResult, 'findings'>): Finding[] {
+  return c.findings.filter((f) => f.status !== 'pass');
+}
+
+/** The control's evidence files, each once, sorted: where its passing resources are listed. */
+export function evidenceFilesOf(c: Pick<ControlResult, 'evidence'>): string[] {
+  return [...new Set(c.evidence.map((e) => e.file))].sort(compareText);
+}
+
 /** "2 deviations of 5 items; 1 excepted; 1 could not be read; 1 not applicable". */
-export function deviationText(c: Pick<ControlResult, 'findings'>): string {
+export function deviationText(c: Pick<ControlResult, 'findings' | 'counts'>): string {
   const n = findingCounts(c);
   const parts = [`${plural(n.deviations, 'deviation')} of ${plural(n.items, 'item')}`];
   if (n.excepted) parts.push(`${n.excepted} excepted`);

@@ -21,6 +21,8 @@ import {
   compareText,
   coverageText,
   deviationText,
+  encodeUriSegment,
+  evidenceFilesOf,
   errorActions,
   escapeHtml,
   evidenceIndex,
@@ -367,17 +369,34 @@ function findingGroups(c: ControlResult): Markup {
     ['error', 'Items that could not be read'],
     ['excepted', 'Excepted items'],
   ];
-  const closed: Array<[Finding['status'], string]> = [
-    ['pass', 'Items that meet the requirement'],
-    ['not_applicable', 'Items not applicable'],
-  ];
+  const notApplicable = by('not_applicable');
   return markup`${open.map(([s, title]) => {
     const list = by(s);
     return list.length ? markup`<h4>${title} (${list.length})</h4>\n${findingsTable(list, s === 'excepted')}\n${entryLists(list)}` : '';
-  })}${closed.map(([s, title]) => {
-    const list = by(s);
-    return list.length ? markup`<details><summary>${title} (${list.length})</summary>\n${findingsTable(list)}\n</details>\n` : '';
-  })}`;
+  })}${passingItems(c)}${notApplicable.length ? markup`<details><summary>Items not applicable (${notApplicable.length})</summary>\n${findingsTable(notApplicable)}\n</details>\n` : ''}`;
+}
+
+/**
+ * Passing items as a count with links to the evidence files that list them: the page stays quick
+ * to open however many resources pass.
+ */
+function passingItems(c: ControlResult): Markup {
+  const n = c.counts.pass;
+  if (!n) return markup``;
+  const files = evidenceFilesOf(c);
+  return markup`<p class="passing"><strong>Items that meet the requirement (${n})</strong>: counted here; ${
+    files.length ? markup`the evidence lists them: ${files.map((f, i) => markup`${i ? ', ' : ''}<a href="${evidenceHref(f)}"><code>${f}</code></a>`)}` : 'the evidence lists them'
+  }.</p>\n`;
+}
+
+/**
+ * A link from report.html to a file of the report folder (evidence paths are relative to it). It
+ * starts with "./" and every segment is percent-encoded, so no scheme or host can form; a segment
+ * that would climb out of the folder or collapse ("..", ".", empty) becomes "_" (only a hand-made
+ * results.json has one). Every path gets a link, so the page's structure never depends on the text.
+ */
+function evidenceHref(file: string): string {
+  return `./${file.split('/').map((s) => (s === '' || s === '.' || s === '..' ? '_' : encodeUriSegment(s))).join('/')}`;
 }
 
 function facts(c: ControlResult): Markup {

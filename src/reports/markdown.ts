@@ -20,6 +20,7 @@ import {
   coverageText,
   deviationText,
   errorActions,
+  evidenceFilesOf,
   evidenceIndex,
   exitCodeMeaning,
   failOnMeaning,
@@ -233,7 +234,10 @@ function findingGroups(c: ControlResult): string[] {
     const na = by('not_applicable');
     rest.push(`${plural(n.notApplicable, 'item')} ${n.notApplicable === 1 ? 'is' : 'are'} not applicable (${na.map((f) => mdText(f.message)).join('; ')})`);
   }
-  if (rest.length) blocks.push(`${rest.join('; ')}. The full population is in the evidence file.`);
+  if (rest.length) {
+    const files = evidenceFilesOf(c);
+    blocks.push(`${rest.join('; ')}. The full population is in the evidence${files.length ? ` (${files.map(mdCode).join(', ')})` : ' file'}.`);
+  }
   return blocks;
 }
 

@@ -24,6 +24,7 @@ import {
   compareText,
   encodeUriSegment,
   findingStatusRank,
+  listedFindings,
   oneLine,
   periodText,
   reportTitle,
@@ -74,8 +75,9 @@ function targetStatus(status: ControlResult['status']): TargetState {
   return { state: 'not-satisfied', reason: 'other' };
 }
 
+/** One observation per finding that is not a pass; passing resources are counted and listed in the evidence. */
 function sortedFindings(c: ControlResult): Finding[] {
-  return [...c.findings].sort((a, b) => findingStatusRank(a.status) - findingStatusRank(b.status) || compareFindings(a, b));
+  return listedFindings(c).sort((a, b) => findingStatusRank(a.status) - findingStatusRank(b.status) || compareFindings(a, b));
 }
 
 /** Who ran it, as OSCAL properties (single-line values; unknown identities say why). */

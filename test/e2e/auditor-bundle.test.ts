@@ -125,7 +125,7 @@ describe('the auditor bundle, from soc2 run', () => {
       expect((await runCli(['verify', 'by-age', '--key', 'signer.pub'], { cwd: dir })).code).toBe(0);
     }
 
-    const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0].file;
+    const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0];
     writeFileSync(join(dir, 'received', evidence), `${readFileSync(join(dir, 'received', evidence), 'utf8')} `);
     const tampered = await runCli(['verify', 'received', '--key', 'signer.pub'], { cwd: dir });
     expect(tampered.code).toBe(1);

@@ -96,12 +96,13 @@ describe('soc2 demo (the README quick start)', () => {
 
   it('judges the collected facts by the controls\' thresholds, naming what is late, and records GitHub calls by host and a query\'s cost as its cost', () => {
     type F = { resource: string; status: string; message: string };
-    const control = (id: string) => results.controls.find((c: { id: string }) => c.id === id) as { status: string; findings: F[]; evidence: Array<{ calls: Array<Record<string, unknown>> }> };
+    const control = (id: string) => results.controls.find((c: { id: string }) => c.id === id) as { status: string; findings: F[]; evidence: string[] };
     const message = (id: string, resource: string) => control(id).findings.find((f) => f.resource === resource)?.message;
     expect(message('GH-024', 'northwind-analytics/data-pipeline')).toMatch(/^northwind-analytics\/data-pipeline: critical alerts open longer than 7 days: 2 — Dependabot #3 critical apache-airflow .* opened 2026-01-05, Dependabot #5 /);
     expect(message('GH-017', 'northwind-analytics/data-pipeline')).toBe('northwind-analytics/data-pipeline: deploy keys older than 365 days: 1 — “airflow deploy (write)” added 2024-03-01; required: none.');
     expect(message('GH-015', 'northwind-analytics/web-app')).toBe('northwind-analytics/web-app: outside collaborators who can push: 1 — design-agency (write); required: none.');
-    const calls = control('GH-024').evidence[0]!.calls;
+    // results.json 2.0.0: the control names its evidence file; the run's evidence list describes it.
+    const calls = (results.evidence as Array<{ file: string; calls: Array<Record<string, unknown>> }>).find((e) => e.file === control('GH-024').evidence[0])!.calls;
     const graphql = calls.filter((c) => c['source'] === 'github-graphql');
     expect(graphql.length).toBeGreaterThan(0);
     for (const c of graphql) expect(c).not.toHaveProperty('items');
@@ -141,7 +142,7 @@ describe('soc2 demo (the README quick start)', () => {
 
   it('writes an attestation that verifies (unsigned, so only with --allow-unsigned), and detects an edited evidence file', async () => {
     expect((await runCli(['verify', 'report', '--allow-unsigned'], { cwd: dir })).code).toBe(0);
-    const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0].file;
+    const evidence = results.controls.find((c: { id: string }) => c.id === 'GH-002').evidence[0];
     const file = join(out, evidence);
     const { writeFileSync } = await import('node:fs');
     const before = readFileSync(file, 'utf8');

@@ -41,7 +41,7 @@ describe('soc2 run: REPO-002 and the organisation default policy', () => {
     const c = repo002(dir);
     expect(c.status, r.stderr).toBe('pass');
     expect(r.code).toBe(0);
-    const { resources } = readEvidenceFile(join(dir, 'soc2-report', c.evidence[0].file));
+    const { resources } = readEvidenceFile(join(dir, 'soc2-report', c.evidence[0]));
     expect(resources.map((x) => x.data['securityPolicyPath'])).toEqual(['northwind-analytics/.github:SECURITY.md']);
     expect(gh.stats.byRoute['GET /repos/{owner}/{repo}/contents/{path}']).toBeGreaterThanOrEqual(2);
   });

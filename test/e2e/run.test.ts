@@ -39,7 +39,7 @@ describe('soc2 run (end to end, through bin/)', () => {
     const envelope = JSON.parse(readFileSync(join(dir, 'soc2-report', 'attestation.intoto.jsonl'), 'utf8'));
     expect(envelope.signatures).toEqual([]);
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
-    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'results.json', results.controls[0].evidence[0].file].sort());
+    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(['junit.xml', 'report.html', 'report.md', 'results.json', results.controls[0].evidence[0]].sort());
     expect(results.run.attestation).toEqual({ file: 'attestation.intoto.jsonl', signature: { state: 'unsigned' }, previousStatement: null });
     expect(r.stdout).toContain('Attestation: UNSIGNED');
     const unsigned = await runCli(['verify'], { cwd: dir });

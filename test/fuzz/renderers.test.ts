@@ -22,7 +22,7 @@ import { listCommand, showCommand } from '../../src/cli/commands/controls.js';
 import { tempDir } from '../helpers/tmp.js';
 import { renderers } from '../../src/reports/index.js';
 import { cleanText, mdText, oneLine } from '../../src/reports/format.js';
-import { resultsSchema, type ControlResult, type Results } from '../../src/results.js';
+import { parseResults, type ControlResult, type Results } from '../../src/results.js';
 import { renderSummary } from '../../src/cli/terminal.js';
 import { parsePopulation } from '../../src/evidence/population.js';
 import { toCsv, type ChangeRow } from '../../src/collectors/github/change-rows.js';
@@ -172,8 +172,8 @@ function checkOscal(hostile: Results): void {
 
 function checkJson(hostile: Results): void {
   const out = renderers.json.render(hostile);
-  const back = resultsSchema.safeParse(JSON.parse(out));
-  if (!back.success) expect.fail(`results.json does not read back: ${back.error.message.slice(0, 500)}`);
+  const back = parseResults(JSON.parse(out));
+  if (!back.success) return expect.fail(`results.json does not read back: ${back.error.message.slice(0, 500)}`);
   expect(renderers.json.render(back.data)).toBe(out);
 }
 

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportCommand } from '../../src/cli/commands/report.js';
 import { renderers } from '../../src/reports/index.js';
-import { resultsSchema } from '../../src/results.js';
+import { resultsSchema, toResultsFile } from '../../src/results.js';
 import { parsePopulation } from '../../src/evidence/population.js';
 import { jsonValueOffset } from '../../src/json-input.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -23,7 +23,8 @@ import { baseResults, fixturePath, hostileAndTwin, sampleWithHistory } from './r
 import { tokenizeHtml } from './outputs.js';
 
 const ALL_FORMATS = Object.keys(renderers).join(',');
-const SEEDS = [readFileSync(fixturePath('sample'), 'utf8'), readFileSync(fixturePath('minimal'), 'utf8'), renderers.json.render(sampleWithHistory())];
+// The previous schema version too: `soc2 report` still renders a 1.0.0 file.
+const SEEDS = [readFileSync(fixturePath('sample'), 'utf8'), readFileSync(fixturePath('minimal'), 'utf8'), renderers.json.render(sampleWithHistory()), readFileSync(fixturePath('legacy-1.0.0-sample'), 'utf8')];
 
 /** What exit 0 must leave behind: every format, each one readable as what it claims to be. */
 function expectValidReports(out: string): void {
@@ -77,7 +78,7 @@ describe('fuzz: soc2 report', () => {
     await fc.assert(
       fc.asyncProperty(plan, async (p) => {
         const { hostile } = hostileAndTwin(bases[p.base]!, p);
-        writeFileSync(file, JSON.stringify(hostile, null, p.indent));
+        writeFileSync(file, JSON.stringify(toResultsFile(hostile), null, p.indent));
         const o = await inProcess(() => reportCommand(file, { out, format: ALL_FORMATS }));
         expect(o.code, o.stderr).toBe(0);
         expectReportContract(o, file, out);

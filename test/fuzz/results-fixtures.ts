@@ -6,19 +6,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resultsSchema, type Results } from '../../src/results.js';
+import { readResults, type Results } from '../../src/results.js';
 import { cleanText, isSafeUrl } from '../../src/reports/format.js';
 import { summariseHistory } from '../../src/history/coverage.js';
 import { control, run } from '../unit/history/fixtures.js';
 
-export const FIXTURE_FILES = ['sample', 'minimal'] as const;
+export const FIXTURE_FILES = ['sample', 'minimal', 'legacy-1.0.0-sample'] as const;
 
 export function fixturePath(name: (typeof FIXTURE_FILES)[number]): string {
   return fileURLToPath(new URL(`../fixtures/results/${name}.json`, import.meta.url));
 }
 
 export function loadFixture(name: (typeof FIXTURE_FILES)[number]): Results {
-  return resultsSchema.parse(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
+  return readResults(JSON.parse(readFileSync(fixturePath(name), 'utf8')));
 }
 
 /** The sample results with a history section: failures fixed and not, gaps, days without a run, a manual control. */
@@ -32,7 +32,7 @@ export function sampleWithHistory(): Results {
     ], period));
   const history = summariseHistory({ dir: 'soc2-history', runs, period, now: new Date('2026-01-09T12:00:00Z'), chain: { records: 8, head: { sequence: 8, sha256: 'e'.repeat(64) } }, thisRun: 'r9' });
   // Through the schema, so the keys stand in the order a run writes them (the JSON renderer keeps its input's order).
-  return resultsSchema.parse({ ...loadFixture('sample'), history });
+  return readResults({ ...JSON.parse(readFileSync(fixturePath('sample'), 'utf8')), history });
 }
 
 export function baseResults(): Results[] {
@@ -62,7 +62,9 @@ export function freeTextPaths(value: unknown): TextPath[] {
 
 /** A deep copy of `base` with `replace(path, old)` in every free-text field. */
 export function mapFreeText(base: Results, replace: (path: TextPath, old: string) => string): Results {
-  const copy = structuredClone(base) as unknown as Record<string | number, unknown>;
+  // Through JSON, not structuredClone: read results share one evidence object between the controls
+  // that use it, and each path must be replaced in a copy of its own.
+  const copy = JSON.parse(JSON.stringify(base)) as Record<string | number, unknown>;
   for (const path of freeTextPaths(base)) {
     let parent = copy as Record<string | number, unknown>;
     for (const seg of path.slice(0, -1)) parent = parent[seg] as Record<string | number, unknown>;

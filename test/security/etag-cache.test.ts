@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachingFetch } from '../../src/collectors/github/etag-cache.js';
+import { readResults } from '../../src/results.js';
 import { startFakeGitHub, type FakeGitHub } from '../../src/sandbox/github-server.js';
 import { demoGitHubEstate, DEMO_TOKENS } from '../../src/sandbox/estate/github.js';
 import { cleanEnv, runCli } from '../helpers/cli.js';
@@ -64,7 +65,7 @@ describe('soc2 run: an edited or foreign cache cannot change a verdict', () => {
   const config = 'period: { start: 2026-01-01, end: 2026-03-31 }\ngithub: { org: northwind-analytics }\n';
   const run = (dir: string, token: string = DEMO_TOKENS.owner) => runCli(['run', '--only', 'GH-018,GH-019'], { cwd: dir, env: cleanEnv({ GITHUB_TOKEN: token, GITHUB_API_URL: gh.url }) });
   type Results = { controls: Array<{ id: string; status: string; evidence: Array<{ calls: Array<{ operation: string; status?: number; cache?: string; cacheNote?: string }> }> }> };
-  const results = (dir: string) => JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8')) as Results;
+  const results = (dir: string): Results => readResults(JSON.parse(readFileSync(join(dir, 'soc2-report', 'results.json'), 'utf8')));
   const verdicts = (dir: string) => Object.fromEntries(results(dir).controls.map((c) => [c.id, c.status]));
   const cacheDir = (dir: string) => join(dir, '.soc2-cache', 'github');
 

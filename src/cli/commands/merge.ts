@@ -22,7 +22,7 @@ import { Soc2Error, UsageError } from '../../errors.js';
 import { InputFileError, MAX_MANIFEST_BYTES, MAX_RESULTS_BYTES, readInputFile } from '../../input-file.js';
 import { printableLine, printableText } from '../../printable.js';
 import { DEFAULT_FORMATS, renderers } from '../../reports/index.js';
-import { resultsSchema, type Results } from '../../results.js';
+import { parseResults, type Results } from '../../results.js';
 import { presentRun } from '../run-output.js';
 import { undoOnInterrupt } from '../signals.js';
 import { parseFormats } from './run.js';
@@ -151,7 +151,7 @@ function readPart(label: string, dir: string, publicKey: VerifyKey | undefined, 
     else evidence.set(s.name, bytes);
   }
   if (!resultsBytes) throw new UsageError(`${label} has no ${renderers.json.fileName} among the files its attestation lists: it is not a soc2 run's report.`, 'Pass the directories written by soc2 run --shard i/n.');
-  const results = parseResults(label, resultsBytes);
+  const results = parsePartResults(label, resultsBytes);
   const signature = v.signature.state === 'verified' ? { state: 'verified' as const, keyid: v.signature.keyid } : { state: v.signature.state === 'unsigned' ? 'unsigned' as const : 'not-checked' as const };
   return { part: { label, results, statementSha256: sha256Hex(payload), signature }, evidence, formats };
 }
@@ -174,14 +174,14 @@ function readStatementPayload(label: string, dir: string): Buffer {
   return parsed.payload;
 }
 
-function parseResults(label: string, bytes: Buffer): Results {
+function parsePartResults(label: string, bytes: Buffer): Results {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
   } catch (e) {
     throw new UsageError(`${label}/results.json is not JSON (${(e as Error).message}).`, 'Pass the directories written by soc2 run --shard i/n.');
   }
-  const parsed = resultsSchema.safeParse(value);
+  const parsed = parseResults(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new UsageError(

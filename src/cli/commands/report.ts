@@ -1,7 +1,7 @@
 /** `soc2 report`: re-render reports from an existing results.json (renderers are pure). */
 import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { resultsSchema } from '../../results.js';
+import { parseResults } from '../../results.js';
 import { renderers } from '../../reports/index.js';
 import { UsageError } from '../../errors.js';
 import { parseFormats } from './run.js';
@@ -13,7 +13,8 @@ import { printableLine } from '../../printable.js';
 export async function reportCommand(file: string, opts: { out?: string; format: string }): Promise<void> {
   const abs = resolve(process.cwd(), file);
   const doc = readJsonDocument(abs, { display: file, maxBytes: MAX_RESULTS_BYTES, what: 'results file', remediation: 'Pass the results.json a `soc2 run` wrote.' });
-  const parsed = resultsSchema.safeParse(doc.value);
+  // This schema version or the previous one: a report folder from an older soc2 re-renders too.
+  const parsed = parseResults(doc.value);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     const { line, col } = doc.locate(first.path);

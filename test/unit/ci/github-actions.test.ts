@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ControlResult, Results } from '../../../src/results.js';
+import { readResults, type ControlResult, type Results } from '../../../src/results.js';
 import { packageRoot } from '../../../src/paths.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { gateOnBaseline, baselineExitNote } from '../../../src/ci/baseline.js';
@@ -10,7 +10,7 @@ import { controlAnnotations, publishToGitHubActions } from '../../../src/ci/gith
 import { appendStepSummary, stepSummaryMarkdown, STEP_SUMMARY_LIMIT_BYTES } from '../../../src/ci/step-summary.js';
 import type { RunOutcome } from '../../../src/ci/run-outcome.js';
 
-const base = JSON.parse(readFileSync(join(packageRoot, 'test/fixtures/results/sample.json'), 'utf8')) as Results;
+const base = readResults(JSON.parse(readFileSync(join(packageRoot, 'test/fixtures/results/sample.json'), 'utf8')));
 const template = base.controls.find((c) => c.id === 'GH-002')!;
 
 function ctl(id: string, status: ControlResult['status'], severity: ControlResult['severity'], fails: string[] = [], extra: Partial<ControlResult> = {}): ControlResult {

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import { renderSummary } from '../../../src/cli/terminal.js';
-import type { Results, ControlResult } from '../../../src/results.js';
+import { readResults, type Results, type ControlResult } from '../../../src/results.js';
 import { packageRoot } from '../../../src/paths.js';
 
-const base = JSON.parse(readFileSync(join(packageRoot, 'test/fixtures/results/sample.json'), 'utf8')) as Results;
+const base = readResults(JSON.parse(readFileSync(join(packageRoot, 'test/fixtures/results/sample.json'), 'utf8')));
 const plain = new Chalk({ level: 0 });
 
 function withControls(controls: ControlResult[]): Results {

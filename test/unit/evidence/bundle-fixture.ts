@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resultsSchema, type Results } from '../../../src/results.js';
+import { readResults, type Results } from '../../../src/results.js';
 import { renderers } from '../../../src/reports/index.js';
 import { hashBundleFiles, predicateFromResults, writeAttestation, type WrittenAttestation } from '../../../src/evidence/attestation.js';
 import { keyIdOf, type SigningKey, type VerifyKey } from '../../../src/evidence/keys.js';
@@ -19,7 +19,7 @@ export const ATTACHMENT_CSV = 'evidence/github/github.change-population-1a2b3c4d
 
 export function sampleResults(): Results {
   const path = fileURLToPath(new URL('../../fixtures/results/sample.json', import.meta.url));
-  return resultsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  return readResults(JSON.parse(readFileSync(path, 'utf8')));
 }
 
 export function bundleFiles(results = sampleResults()): Record<string, string> {

@@ -100,7 +100,10 @@ describe('reports/format', () => {
     it('states deviations as "n deviations of N items", leaving not-applicable items out of N', () => {
       const gh002 = loadResults('sample').controls.find((c) => c.id === 'GH-002') as ControlResult;
       expect(deviationText(gh002)).toBe('3 deviations of 5 items; 1 excepted; 1 not applicable');
-      expect(deviationText({ findings: [] })).toBe('0 deviations of 0 items');
+      const none = { resources: 0, pass: 0, fail: 0, error: 0, excepted: 0, notApplicable: 0 };
+      expect(deviationText({ findings: [], counts: none })).toBe('0 deviations of 0 items');
+      // Passing items come from the counts: results.json 2.0.0 lists no passing findings.
+      expect(deviationText({ findings: [], counts: { ...none, resources: 4000, pass: 4000 } })).toBe('0 deviations of 4000 items');
     });
 
     it('explains every exit code of the run contract', () => {

@@ -16,10 +16,10 @@ describe('reports/html', () => {
     expect(page).not.toMatch(/\ssrc=/i);
   });
 
-  it('links only within the page, or to http(s) references', () => {
+  it('links only within the page, to evidence files of the report folder, or to http(s) references', () => {
     const hrefs = [...page.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
     expect(hrefs.length).toBeGreaterThan(10);
-    for (const h of hrefs) expect(h).toMatch(/^(#[A-Za-z0-9_.-]+|https:\/\/[^\s"]+)$/);
+    for (const h of hrefs) expect(h).toMatch(/^(#[A-Za-z0-9_.-]+|https:\/\/[^\s"]+|\.\/evidence\/[A-Za-z0-9_.%\/-]+)$/);
     for (const h of hrefs.filter((x) => x.startsWith('#'))) expect(page, `anchor ${h}`).toContain(`id="${h.slice(1)}"`);
     expect(page).not.toMatch(/href="javascript:/i);
   });

@@ -5,14 +5,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { resultsSchema, type Results } from '../../../src/results.js';
+import { readResults, type Results } from '../../../src/results.js';
 
 export const FIXTURES = ['sample', 'minimal'] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
 export function loadResults(name: FixtureName): Results {
   const path = fileURLToPath(new URL(`../../fixtures/results/${name}.json`, import.meta.url));
-  return resultsSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  return readResults(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+/** results.json 1.0.0 (every finding listed, evidence per control): what an older soc2 wrote. */
+export function loadLegacyResults(): Results {
+  const path = fileURLToPath(new URL('../../fixtures/results/legacy-1.0.0-sample.json', import.meta.url));
+  return readResults(JSON.parse(readFileSync(path, 'utf8')));
 }
 
 /** Deterministic Fisher–Yates with a tiny LCG: a failing shuffle test can be replayed. */
