@@ -85,8 +85,14 @@ export interface GitHubContext {
 
 /** Longest primary rate-limit wait the client sits out before reporting the evidence incomplete. */
 const MAX_PRIMARY_WAIT_SECONDS = 15 * 60;
-/** Spacing between GraphQL queries (the plugin's default of 1 s is meant for mutations; these are reads). */
-const GRAPHQL_SPACING_MS = 250;
+/**
+ * Spacing between the starts of GraphQL queries. The plugin's default of 1 s is meant for
+ * mutations; these are reads, which GitHub's secondary limit counts at 1 point each against 2,000
+ * points a minute (one per 30 ms). 40 ms keeps a quarter of that budget spare. It was 250 ms, and
+ * that wait, not soc2's own work, was most of the change population's time: 456 searches for 20,000
+ * pull requests spent 114 s waiting on it.
+ */
+const GRAPHQL_SPACING_MS = 40;
 
 export function findToken(settings: Pick<GitHubSettings, 'tokenEnv'>, env: NodeJS.ProcessEnv): { token: string; from: string } | undefined {
   // The schema already refuses other names; settings built in code get the same rule.
@@ -147,7 +153,7 @@ export function createOctokit(opts: OctokitOptions): Soc2Octokit {
       id: `soc2-${randomUUID()}`,
       ...(opts.waitUnitMs !== undefined ? { retryAfterBaseValue: opts.waitUnitMs } : {}),
       // The plugin spaces every /graphql request by 1 s as if it were a write; ours are queries,
-      // kept serial but spaced by GRAPHQL_SPACING_MS (GitHub's secondary limit is 2,000 points/min).
+      // spaced by GRAPHQL_SPACING_MS instead (GitHub's secondary limit is 2,000 points/min).
       write: gate as never,
       onRateLimit: (retryAfter: number, options: { method: string; url: string }, _o: unknown, retryCount: number) => {
         const ok = retryCount < 2 && retryAfter <= MAX_PRIMARY_WAIT_SECONDS;
