@@ -534,12 +534,21 @@ ${g.list.map(control)}</section>
 </section>`;
 }
 
+/**
+ * API calls the appendix lists per evidence file. The file's closing line holds every call (and
+ * results.json too); listing thousands here made the appendix most of a large estate's report.
+ */
+export const CALLS_SHOWN = 50;
+
 function callsTable(ref: EvidenceRef): Markup {
   if (!ref.calls.length) return markup`<p>No API calls recorded.</p>`;
-  return markup`<table class="calls">
+  const shown = ref.calls.slice(0, CALLS_SHOWN);
+  const more = ref.calls.length - shown.length;
+  return markup`${more > 0 ? markup`<p>The first ${CALLS_SHOWN} of ${ref.calls.length} calls; all of them are in the last line of <a href="${evidenceHref(ref.file)}"><code>${ref.file}</code></a> and in results.json.</p>
+` : ''}<table class="calls">
 <thead><tr><th>Source</th><th>Operation</th><th>Parameters</th><th>At (UTC)</th><th>Request id</th><th class="num">Status</th><th>Region / host</th><th class="num">Pages</th><th class="num">Items</th></tr></thead>
 <tbody>
-${ref.calls.map(
+${shown.map(
   (call) => markup`<tr><td>${call.source}</td><td><code>${call.operation}</code></td><td><code>${JSON.stringify(call.params)}</code></td><td>${call.at}</td><td><code>${
     call.requestId ?? ''
   }</code></td><td class="num">${call.status ?? ''}</td><td>${call.region ?? call.host ?? ''}</td><td class="num">${call.pages ?? ''}</td><td class="num">${call.items ?? ''}</td></tr>\n`,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { html } from '../../../src/reports/html.js';
 import type { Results } from '../../../src/results.js';
 import { loadResults } from './support.js';
+import { plural } from '../../../src/text.js';
 
 const sample = loadResults('sample');
 const minimal = loadResults('minimal');
@@ -70,5 +71,20 @@ describe('reports/html', () => {
     expect([...page.matchAll(/<a class="tile st-/g)]).toHaveLength(61);
     expect([...page.matchAll(/<tr id="crit-/g)]).toHaveLength(61);
     for (const c of sample.controls) for (const e of c.evidence) expect(page).toContain(`<code class="hash">${e.sha256}</code>`);
+  });
+
+  it('lists the first 50 API calls of an evidence file and points to the file for the rest, so thousands of calls do not swell the page', () => {
+    const withRef = sample.controls.find((c) => c.evidence.length > 0)!;
+    const ref = withRef.evidence[0]!;
+    const call = ref.calls[0] ?? { source: 'github-rest', operation: 'GET /repos/{owner}/{repo}', params: {}, at: '2026-04-01T09:00:00Z' };
+    const many = Array.from({ length: 1200 }, (_, i) => ({ ...call, requestId: `req-${i}-end` }));
+    const big: Results = { ...sample, controls: sample.controls.map((c) => ({ ...c, evidence: c.evidence.map((e) => (e.file === ref.file ? { ...e, calls: many } : e)) })) };
+    const out = html.render(big);
+    const table = out.slice(out.indexOf(`<code>${ref.file}</code> — ${plural(1200, 'call')}`));
+    const rows = table.slice(0, table.indexOf('</table>')).match(/<tr><td>/g) ?? [];
+    expect(rows).toHaveLength(50);
+    expect(table).toContain(`The first 50 of 1200 calls; all of them are in the last line of <a href="./${ref.file}">`);
+    expect(out).not.toContain('req-50-end');
+    expect(out).toContain('req-49-end');
   });
 });
