@@ -137,10 +137,22 @@ interface HistoryConn {
 }
 type HistoryRepo = { nameWithOwner: string; defaultBranchRef: { name: string; target: { history?: HistoryConn } | null } | null } | null;
 
+/** A repository's default branch, and the commits on it in the period that did not come through a pull request (or could not be told), with their place in the history. */
+interface BranchHistory {
+  branch: string;
+  kept: Array<{ index: number; commit: HistoryNode | null }>;
+}
+
+/** Whether GitHub says the commit came through a pull request merged into the branch (its pull requests all known). */
+function cameThroughPullRequest(c: HistoryNode, branch: string): boolean {
+  const prs = c.associatedPullRequests?.nodes;
+  return !!prs && !prs.some((pr) => pr === null) && prs.some((pr) => pr!.mergedAt !== null && pr!.baseRefName === branch);
+}
+
 /** Default-branch commits in the period, per repository (batched), following pages where needed. */
-async function defaultBranchHistory(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, { branch: string; nodes: Array<HistoryNode | null> }>> {
+async function defaultBranchHistory(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], repos: RepoInfo[], since: string, until: string): Promise<Map<string, BranchHistory>> {
   const org = ctx.github.org;
-  const out = new Map<string, { branch: string; nodes: Array<HistoryNode | null> }>();
+  const out = new Map<string, BranchHistory>();
   for (let i = 0; i < repos.length; i += HISTORY_BATCH) {
     const batch = repos.slice(i, i + HISTORY_BATCH);
     const vars: Record<string, unknown> = { owner: org, since, until };
@@ -189,7 +201,11 @@ async function defaultBranchHistory(ctx: CollectContext<'github'>, calls: ApiCal
         }
       }
       if (nodes.length !== hist.totalCount) gaps.push({ resource: r.fullName, kind: 'other', message: `${r.fullName}: ${hist.totalCount} commits on ${node.defaultBranchRef.name} in the period, ${nodes.length} read.` });
-      out.set(r.fullName, { branch: node.defaultBranchRef.name, nodes });
+      // Only what can become a row or a gap is kept (a commit that came through a pull request is
+      // counted by the search): the whole history of every repository is as large as the population.
+      const branch = node.defaultBranchRef.name;
+      const kept = nodes.flatMap((c, index) => (c && cameThroughPullRequest(c, branch) ? [] : [{ index, commit: c }]));
+      out.set(r.fullName, { branch, kept });
     }
   }
   return out;
@@ -290,14 +306,13 @@ assert:
 
     let directCount = 0;
     for (const [fullName, h] of history) {
-      for (const [i, c] of h.nodes.entries()) {
+      for (const { index: i, commit: c } of h.kept) {
         const prs = c?.associatedPullRequests?.nodes;
         if (!c || !prs || prs.some((pr) => pr === null)) {
           gaps.push({ resource: fullName, kind: 'other', message: `${fullName}: GitHub returned commit ${c?.oid ?? `#${i + 1}`} on ${h.branch} without its pull requests, so whether it came through one is unknown.` });
           continue;
         }
-        const viaPr = prs.some((pr) => pr!.mergedAt !== null && pr!.baseRefName === h.branch);
-        if (viaPr) continue;
+        if (cameThroughPullRequest(c, h.branch)) continue;
         directCount++;
         rows.push(
           directCommitRow({
