@@ -135,8 +135,8 @@ export function stageReport(outDir: string, opts: { cwd: string; shown: string }
   const dirs = new Set<string>([staging]);
   let finished = false;
 
-  const write = (path: string, data: string | Uint8Array): WrittenFile => {
-    if (finished) throw new Error(`soc2 bug: ${path} written after the report was committed or discarded.`);
+  /** The path's checked segments, its parent directories made in the staging directory (never through a link). */
+  const parentsMade = (path: string): string[] => {
     const segments = checkedSegments(path);
     let dir = staging;
     for (const segment of segments.slice(0, -1)) {
@@ -146,6 +146,12 @@ export function stageReport(outDir: string, opts: { cwd: string; shown: string }
         dirs.add(dir);
       }
     }
+    return segments;
+  };
+
+  const write = (path: string, data: string | Uint8Array): WrittenFile => {
+    if (finished) throw new Error(`soc2 bug: ${path} written after the report was committed or discarded.`);
+    const segments = parentsMade(path);
     writeFileAtomic(join(staging, ...segments), data);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const file = { path: segments.join('/'), sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length };
@@ -155,15 +161,7 @@ export function stageReport(outDir: string, opts: { cwd: string; shown: string }
 
   const open = (path: string): StreamedFile => {
     if (finished) throw new Error(`soc2 bug: ${path} opened after the report was committed or discarded.`);
-    const segments = checkedSegments(path);
-    let dir = staging;
-    for (const segment of segments.slice(0, -1)) {
-      dir = join(dir, segment);
-      if (!dirs.has(dir)) {
-        mkdirNoFollow(dir);
-        dirs.add(dir);
-      }
-    }
+    const segments = parentsMade(path);
     const target = join(staging, ...segments);
     const file = openAtomic(target);
     const hash = createHash('sha256');
