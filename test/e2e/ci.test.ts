@@ -3,22 +3,11 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, cleanEnv, type CliResult } from '../helpers/cli.js';
 import { tempDir, tempTree } from '../helpers/tmp.js';
+import { policyControl } from '../helpers/policy-control.js';
 
 // The CI gate end to end, through bin/: `soc2 run --baseline`, `soc2 diff`, --quiet and --json, and
 // what a run leaves for GitHub Actions ($GITHUB_STEP_SUMMARY and workflow-command annotations).
 
-const policyControl = (id: string, severity = 'medium') => `id: ${id}
-title: A security policy tells people how to report vulnerabilities
-criteria: [CC2.3]
-severity: ${severity}
-description: The repository has a security policy with a contact address.
-rationale: Without one, people who find a vulnerability do not know whom to tell.
-collector: repo.security-policy
-assert:
-  all:
-    - { key: securityPolicyPresent, op: eq, value: true }
-remediation: Add SECURITY.md with a contact address for vulnerability reports.
-`;
 const config = 'controls: { paths: [controls] }\n';
 const NO_STACK = /\n\s+at .+:\d+:\d+/;
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));

@@ -4,19 +4,8 @@ import { join } from 'node:path';
 import { runCli, cleanEnv } from '../helpers/cli.js';
 import { tempTree } from '../helpers/tmp.js';
 import { resultsSchemaErrors } from '../helpers/results-schema.js';
+import { policyControl } from '../helpers/policy-control.js';
 
-const policyControl = (id: string, severity = 'medium') => `id: ${id}
-title: A security policy tells people how to report vulnerabilities
-criteria: [CC2.3]
-severity: ${severity}
-description: The repository has a security policy with a contact address.
-rationale: Without one, people who find a vulnerability do not know whom to tell.
-collector: repo.security-policy
-assert:
-  all:
-    - { key: securityPolicyPresent, op: eq, value: true }
-remediation: Add SECURITY.md with a contact address for vulnerability reports.
-`;
 const config = 'controls: { paths: [controls] }\n';
 const NO_STACK = /\n\s+at .+\(.+:\d+:\d+\)/;
 
