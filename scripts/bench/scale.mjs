@@ -197,7 +197,8 @@ export async function benchScale(argv = [], { log = console.log } = {}) {
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
       GITHUB_API_URL: githubServer.url,
       GITHUB_TOKEN: github.demoToken,
-      NODE_OPTIONS: `--import=${pathToFileURL(rssProbe(work)).href}`,
+      // SOC2_BENCH_NODE_OPTIONS reaches the measured CLI only (e.g. --max-old-space-size=256 to see what it needs live, --heapsnapshot-near-heap-limit=1).
+      NODE_OPTIONS: [`--import=${pathToFileURL(rssProbe(work)).href}`, process.env.SOC2_BENCH_NODE_OPTIONS ?? ''].join(' ').trim(),
       SOC2_BENCH_RSS_FILE: rssFile,
     };
     const out = join(work, 'soc2-report');

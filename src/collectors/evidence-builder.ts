@@ -6,11 +6,14 @@
  * incomplete, so no collector can return `complete: true` beside a gap.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ApiCall, CollectedResource, Evidence, Gap } from './types.js';
+import type { ApiCall, CollectedResource, CsvAttachment, Evidence, Gap } from './types.js';
+import { csvTable } from '../csv.js';
 
 /** Where the engine takes resources as they are added: the evidence file being written. */
 export interface ResourceSink {
   add(resource: CollectedResource<Record<string, unknown>>): void;
+  /** Start a CSV file beside the evidence that gets a row for every resource added from now on. */
+  attachCsv(attachment: CsvAttachment<Record<string, unknown>>): void;
 }
 
 const sinks = new AsyncLocalStorage<ResourceSink>();
@@ -44,6 +47,7 @@ export class EvidenceBuilder<R> {
   private readonly gapKeys = new Set<string>();
   private readonly calls = new Set<ApiCall>();
   private readonly attachments: Record<string, string> = {};
+  private readonly csvAttachments: Array<CsvAttachment<R>> = [];
   private resourceOrder: ((resource: CollectedResource<R>) => string) | undefined;
   /**
    * Set when the engine streams this collector's resources to disk (collectInto), taken when the
@@ -92,6 +96,18 @@ export class EvidenceBuilder<R> {
     return this;
   }
 
+  /**
+   * A CSV file with a row per resource: call it before the first add(). Streamed with the
+   * resources when the engine streams them (each row made from the redacted resource); made at
+   * build() from the kept resources otherwise.
+   */
+  attachCsv(attachment: CsvAttachment<R>): this {
+    if (this.added > 0) throw new Error(`soc2 bug: CSV attachment ${attachment.name} started after resources were added.`);
+    if (this.sink) this.sink.attachCsv(attachment as unknown as CsvAttachment<Record<string, unknown>>);
+    else this.csvAttachments.push(attachment);
+    return this;
+  }
+
   /** Takes the calls and gaps of a shared read; returns its value (undefined when it failed). */
   use<T>(shared: SharedRead<T>): T | undefined {
     this.addCalls(shared.calls);
@@ -122,6 +138,7 @@ export class EvidenceBuilder<R> {
     const calls = [...this.calls];
     if (this.options.sortCallsBy) sortByKey(calls, this.options.sortCallsBy);
     if (this.resourceOrder) sortByKey(this.resources, this.resourceOrder);
+    for (const a of this.csvAttachments) this.attachments[a.name] = csvTable(a.header, this.resources.map((r) => a.row(r.data)));
     const evidence: Evidence<R> = { resources: this.resources, complete: this.gaps.length === 0, gaps: this.gaps, calls };
     if (Object.keys(this.facts).length > 0) evidence.facts = this.facts;
     if (Object.keys(this.attachments).length > 0) evidence.attachments = this.attachments;

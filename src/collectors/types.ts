@@ -84,6 +84,19 @@ export interface Evidence<R> {
   attachments?: Record<string, string>;
 }
 
+/**
+ * A CSV file beside the evidence with one row per resource (a population to sample from in a
+ * spreadsheet), made from each resource as it is written: when the engine streams a collector's
+ * resources to disk, each row is written with its resource and from its redacted copy, so neither
+ * the population nor its CSV is held in memory.
+ */
+export interface CsvAttachment<R> {
+  /** The file's name beside the evidence, e.g. 'change-population.csv'. */
+  name: string;
+  header: readonly string[];
+  row(data: R): readonly string[];
+}
+
 /** Progress and diagnostics; goes to stderr only when it is a TTY. */
 export interface ProgressSink {
   (message: string): void;

@@ -116,7 +116,7 @@ async function collectOne(call: PlannedCall, opts: CollectOptions, shared: Share
         // Where evidence enters the engine, resource by resource: everything downstream (evaluation,
         // results.json, reports, the terminal, evidence/) sees only the redacted copy. A collector
         // still adding after its timeout adds to nothing.
-        ? collectInto({ add: (r) => open && file.add(redactDeep(r)) }, () => collector!.collect(ctx, call.params))
+        ? collectInto({ add: (r) => open && file.add(redactDeep(r)), attachCsv: (a) => open && file.attachCsv(a) }, () => collector!.collect(ctx, call.params))
         : collector.collect(ctx, call.params);
       const evidence = redactDeep(await Promise.race([collecting, timeout]));
       open = false;

@@ -11,9 +11,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { ApiCall, CollectedResource, Evidence, Gap } from '../collectors/types.js';
+import type { ApiCall, CollectedResource, CsvAttachment, Evidence, Gap } from '../collectors/types.js';
+import { csvRow } from '../csv.js';
 import type { EvidenceRef } from '../results.js';
-import type { ReportDir } from './out-dir.js';
+import type { ReportDir, StreamedFile } from './out-dir.js';
 import { InputFileError, readInputFile } from '../input-file.js';
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -63,8 +64,10 @@ export interface EvidenceFile {
   /** Where it is while the run is being written (for reading the resources back). */
   readonly stagedPath: string;
   readonly resourceCount: number;
-  /** Append one resource. */
+  /** Append one resource (and its row to each CSV attachment). */
   add(resource: CollectedResource<Record<string, unknown>>): void;
+  /** Start a CSV file beside this one that gets a row for every resource added from now on. */
+  attachCsv(attachment: CsvAttachment<Record<string, unknown>>): void;
   /** Close the file with the rest of the evidence (its resources are appended first); write its attachments. */
   finish(rest: Evidence<Record<string, unknown>>, finishedAt: Date): EvidenceRef;
   /** Remove the file: the call failed, so no evidence of it is kept. */
@@ -92,6 +95,8 @@ export function openEvidenceFile(input: EvidenceFileInput): EvidenceFile {
   };
   out.append(JSON.stringify(header) + '\n');
   let count = 0;
+  const attachmentFile = (name: string) => `${dir}/${stem}-${name.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  const csvFiles: Array<{ file: string; out: StreamedFile; row: CsvAttachment<Record<string, unknown>>['row'] }> = [];
   return {
     file,
     stagedPath: join(outDir.root, ...file.split('/')),
@@ -100,8 +105,16 @@ export function openEvidenceFile(input: EvidenceFileInput): EvidenceFile {
     },
     add(resource) {
       out.append(JSON.stringify(resource) + '\n');
+      for (const csv of csvFiles) csv.out.append(csvRow(csv.row(resource.data)) + '\r\n');
       count++;
       input.observe?.(resource);
+    },
+    attachCsv(attachment) {
+      const file = attachmentFile(attachment.name);
+      if (csvFiles.some((c) => c.file === file)) throw new Error(`soc2 bug: CSV attachment ${attachment.name} started twice.`);
+      const csv = { file, out: outDir.open(file), row: attachment.row };
+      csv.out.append(csvRow(attachment.header) + '\r\n');
+      csvFiles.push(csv);
     },
     finish(rest, finishedAt) {
       for (const r of rest.resources) this.add(r);
@@ -116,10 +129,9 @@ export function openEvidenceFile(input: EvidenceFileInput): EvidenceFile {
       };
       out.append(JSON.stringify(end) + '\n');
       const written = out.close();
-      const attachments: Array<{ file: string; sha256: string }> = [];
+      const attachments: Array<{ file: string; sha256: string }> = csvFiles.map((c) => ({ file: c.file, sha256: c.out.close().sha256 }));
       for (const [name, contents] of Object.entries(rest.attachments ?? {})) {
-        const safe = name.replace(/[^A-Za-z0-9._-]/g, '_');
-        const arel = `${dir}/${stem}-${safe}`;
+        const arel = attachmentFile(name);
         attachments.push({ file: arel, sha256: outDir.write(arel, contents).sha256 });
       }
       return {
@@ -138,6 +150,7 @@ export function openEvidenceFile(input: EvidenceFileInput): EvidenceFile {
     },
     discard() {
       out.discard();
+      for (const c of csvFiles) c.out.discard();
     },
   };
 }

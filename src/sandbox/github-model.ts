@@ -73,6 +73,30 @@ function parseBound(s: string, end: boolean): number {
 }
 
 /**
+ * Every merged pull request of an estate, newest first (ties by repository name, then number
+ * descending), with its merge time parsed: GitHub search answers each page of a query, and at the
+ * scale bench's 200,000 pull requests scanning and sorting the estate per page was nearly all of a
+ * run's time. Rebuilt when the estate's repositories or pull-request lists change, or when a
+ * pull request it answers with no longer has the merge time it was indexed under.
+ */
+interface MergedIndex {
+  shape: Array<[RepoSpec, PullSpec[], number]>;
+  hits: Array<{ repo: RepoSpec; pull: PullSpec; mergedAt: string; t: number }>;
+}
+const mergedIndexes = new WeakMap<GitHubEstate, MergedIndex>();
+
+function mergedIndex(estate: GitHubEstate): MergedIndex {
+  const cached = mergedIndexes.get(estate);
+  if (cached && cached.shape.length === estate.repos.length && cached.shape.every(([repo, pulls, n], i) => estate.repos[i] === repo && repo.pulls === pulls && pulls.length === n)) return cached;
+  const hits: MergedIndex['hits'] = [];
+  for (const repo of estate.repos) for (const pull of repo.pulls) if (pull.mergedAt) hits.push({ repo, pull, mergedAt: pull.mergedAt, t: Date.parse(pull.mergedAt) });
+  hits.sort((a, b) => b.t - a.t || a.repo.name.localeCompare(b.repo.name) || b.pull.number - a.pull.number);
+  const index = { shape: estate.repos.map((r): [RepoSpec, PullSpec[], number] => [r, r.pulls, r.pulls.length]), hits };
+  mergedIndexes.set(estate, index);
+  return index;
+}
+
+/**
  * The subset of GitHub's issue search the collectors use: `org:`, `repo:`, `is:pr`, `is:merged`,
  * `base:`, `merged:A..B` (dates or ISO timestamps). Results sorted newest first, as GitHub's
  * default for this kind of query effectively returns them.
@@ -99,21 +123,32 @@ export function searchPulls(estate: GitHubEstate, query: string, visible: (repo:
     }
   }
   if (!orgOk || !prOnly) return [];
-  const hits: SearchHit[] = [];
-  for (const repo of estate.repos) {
-    if (repoFilter && `${estate.org}/${repo.name}`.toLowerCase() !== repoFilter) continue;
-    if (!visible(repo)) continue;
-    for (const pull of repo.pulls) {
-      if (mergedOnly && !pull.mergedAt) continue;
-      if (base && pull.baseRef !== base) continue;
-      if (range) {
-        if (!pull.mergedAt) continue;
-        const t = Date.parse(pull.mergedAt);
-        if (t < range[0] || t > range[1]) continue;
-      }
-      hits.push({ repo, pull });
+  const wanted = (repo: RepoSpec, pull: PullSpec) => (!repoFilter || `${estate.org}/${repo.name}`.toLowerCase() === repoFilter) && (!base || pull.baseRef === base) && visible(repo);
+  if (mergedOnly || range) {
+    const [lo, hi] = range ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+    const index = mergedIndex(estate);
+    // Newest first: skip past everything merged after the range, then take until it is left.
+    let a = 0;
+    let b = index.hits.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (index.hits[mid]!.t > hi) a = mid + 1;
+      else b = mid;
     }
+    const hits: SearchHit[] = [];
+    for (let i = a; i < index.hits.length && index.hits[i]!.t >= lo; i++) {
+      const h = index.hits[i]!;
+      if (h.pull.mergedAt !== h.mergedAt) {
+        mergedIndexes.delete(estate);
+        return searchPulls(estate, query, visible);
+      }
+      if (wanted(h.repo, h.pull)) hits.push({ repo: h.repo, pull: h.pull });
+    }
+    return hits;
   }
-  hits.sort((a, b) => Date.parse(b.pull.mergedAt ?? b.pull.createdAt) - Date.parse(a.pull.mergedAt ?? a.pull.createdAt) || a.repo.name.localeCompare(b.repo.name) || b.pull.number - a.pull.number);
+  const hits: SearchHit[] = [];
+  for (const repo of estate.repos) for (const pull of repo.pulls) if (wanted(repo, pull)) hits.push({ repo, pull });
+  const when = (h: SearchHit) => Date.parse(h.pull.mergedAt ?? h.pull.createdAt);
+  hits.sort((a, b) => when(b) - when(a) || a.repo.name.localeCompare(b.repo.name) || b.pull.number - a.pull.number);
   return hits;
 }

@@ -8,13 +8,14 @@
  *
  * Completeness: the merged PRs come from GitHub search (org-wide, one population), whose count is
  * reconciled with its `issueCount`; a period holding more than the search API's 1,000 results is
- * split in halves until each part fits. The evidence file holds every row (one per line); the
- * population is also attached as CSV for sampling.
+ * split in halves until each part fits. The evidence file holds every row (one per line), pull
+ * requests in order of merge time, then direct pushes in order of commit time; the population is
+ * also attached as CSV for sampling. Rows are written as each part is read, never held whole.
  */
 import { z } from 'zod';
 import type { ApiCall, CollectContext, Collector, Gap } from '../types.js';
-import { EvidenceBuilder } from '../evidence-builder.js';
-import { directCommitRow, pullRequestRow, rowId, toCsv, type ChangeRow, type PullInput } from './change-rows.js';
+import { EvidenceBuilder, sortByKey } from '../evidence-builder.js';
+import { CHANGE_POPULATION_CSV, directCommitRow, pullRequestRow, rowId, type ChangeRow, type PullInput } from './change-rows.js';
 import { gapFromError, gapFromGraphQLError, graphql, type GraphQLErrorItem } from './http.js';
 import { HISTORY_PAGE_QUERY, historyQuery, MERGED_PULLS_QUERY } from './queries.js';
 import { repositoryInventory, scopeFacts, type RepoInfo } from './repos.js';
@@ -71,11 +72,15 @@ interface SearchPage {
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-/** Appends to `out` all merged PRs of the organisation in [from, to] (ms, inclusive), splitting past the search cap. */
-async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }, out: SearchPull[] = []): Promise<SearchPull[]> {
+/**
+ * All merged PRs of the organisation in [from, to] (ms, inclusive), in parts of at most the search
+ * cap, oldest part first: each part is handed to `onPart` once read (what was read of it when
+ * reading stopped), so no more than one part of the population is held at a time.
+ */
+async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gaps: Gap[], from: number, to: number, totals: { issueCount: number; fetched: number; slices: number }, onPart: (pulls: SearchPull[]) => Promise<void>): Promise<void> {
   const org = ctx.github.org;
   const q = `org:${org} is:pr is:merged merged:${iso(from)}..${iso(to)}`;
-  const start = out.length;
+  const part: SearchPull[] = [];
   let after: string | null = null;
   let issueCount = 0;
   // A cursor handed back twice would page for ever; stopping quietly would drop pull requests.
@@ -86,40 +91,45 @@ async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gap
       res = await graphql<SearchPage>(ctx, calls, 'MergedPulls', MERGED_PULLS_QUERY, { q, after });
     } catch (e) {
       gaps.push(gapFromError(e, { permission: 'github:pull_requests:read', what: `merged pull requests between ${iso(from)} and ${iso(to)}`, operation: 'POST /graphql MergedPulls' }));
-      return out;
+      return onPart(part);
     }
     if (!res.data?.search) {
       gaps.push(gapFromGraphQLError(res.errors[0] ?? { message: 'no data' }, { resource: org, permission: 'github:pull_requests:read', what: 'merged pull requests' }));
-      return out;
+      return onPart(part);
     }
     const s = res.data.search;
     issueCount = s.issueCount;
     if (page === 0 && issueCount > SEARCH_CAP && to - from > 1000) {
-      // Too many for one search: split the period and search each half.
+      // Too many for one search: split the period and search each half, the earlier first.
       const mid = from + Math.floor((to - from) / 2000) * 1000;
-      // Halves append to the one list: copying them up every level of the split would be O(n log n) copies.
-      await searchMerged(ctx, calls, gaps, from, mid, totals, out);
-      return searchMerged(ctx, calls, gaps, mid + 1000, to, totals, out);
+      await searchMerged(ctx, calls, gaps, from, mid, totals, onPart);
+      return searchMerged(ctx, calls, gaps, mid + 1000, to, totals, onPart);
     }
     // A null item is one GitHub could not resolve: it goes uncounted, and the reconciliation below says so.
-    for (const n of s.nodes ?? []) if (n?.__typename === 'PullRequest') out.push(n as SearchPull);
+    for (const n of s.nodes ?? []) if (n?.__typename === 'PullRequest') part.push(n as SearchPull);
     for (const e of res.errors as GraphQLErrorItem[]) gaps.push(gapFromGraphQLError(e, { resource: org, permission: 'github:pull_requests:read', what: 'part of a merged pull request' }));
     if (!s.pageInfo.hasNextPage || !s.pageInfo.endCursor) break;
     if (cursors.has(s.pageInfo.endCursor)) {
       gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search handed back a page cursor it had already given, after ${page + 1} pages of merged pull requests between ${iso(from)} and ${iso(to)}, so soc2 stopped reading; the change population is incomplete.` });
-      return out;
+      return onPart(part);
     }
     cursors.add(s.pageInfo.endCursor);
     after = s.pageInfo.endCursor;
   }
-  const fetched = out.length - start;
   totals.slices++;
   totals.issueCount += issueCount;
-  totals.fetched += fetched;
-  if (fetched !== issueCount) {
-    gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search counted ${issueCount} merged pull requests between ${iso(from)} and ${iso(to)} but returned ${fetched}; the change population is incomplete.` });
+  totals.fetched += part.length;
+  if (part.length !== issueCount) {
+    gaps.push({ resource: org, kind: 'other', message: `${org}: GitHub search counted ${issueCount} merged pull requests between ${iso(from)} and ${iso(to)} but returned ${part.length}; the change population is incomplete.` });
   }
-  return out;
+  return onPart(part);
+}
+
+/** Rows in population order: by time, then repository, then id (code-point order, the same on every machine). */
+function addInOrder(out: EvidenceBuilder<ChangeRow>, rows: ChangeRow[]): void {
+  const keyed = rows.map((r) => ({ r, id: rowId(r) }));
+  sortByKey(keyed, (k) => `${k.r.mergedAt}\u0000${k.r.repository}\u0000${k.id}`);
+  for (const { r, id } of keyed) out.add({ id, label: r.title ? `${id} “${r.title}”` : id, data: r });
 }
 
 interface HistoryNode {
@@ -244,68 +254,68 @@ assert:
     const until = `${ctx.period.end}T23:59:59Z`;
     const totals = { issueCount: 0, fetched: 0, slices: 0 };
     const byName = new Map(inv.repos.map((r) => [r.fullName.toLowerCase(), r]));
-
-    const [pulls, history] = await Promise.all([
-      searchMerged(ctx, calls, gaps, Date.parse(since), Date.parse(until), totals),
-      defaultBranchHistory(ctx, calls, gaps, inv.repos, since, until),
-    ]);
-
-    const rows: ChangeRow[] = [];
-    let outOfScope = 0;
-    let otherBase = 0;
-    const merged = new Set<string>();
+    // Rows go to the evidence file as each part of the search is read, with their CSV rows: the
+    // population is never held whole (at 200,000 pull requests holding it was most of a run's memory).
+    const out = new EvidenceBuilder<ChangeRow>().attachCsv(CHANGE_POPULATION_CSV);
+    const history = defaultBranchHistory(ctx, calls, gaps, inv.repos, since, until);
+    history.catch(() => {}); // awaited below; read beside the search meanwhile
+    const counts = { mergedPullRequests: 0, outOfScope: 0, otherBase: 0, directCommits: 0 };
     // GitHub may leave out checks the token may not read: then "no checks ran" cannot be told.
     const checksReadable = !CHECKS.some((p) => gh.capabilities.missing.includes(p));
-    for (let i = 0; i < pulls.length; i++) {
-      const p = pulls[i]!;
-      // Each search answer is let go once its row is made, so the raw answers and the rows are not
-      // both held whole: at 200,000 pull requests the two together were most of the run's memory.
-      pulls[i] = undefined as never;
-      const repo = byName.get(p.repository.nameWithOwner.toLowerCase());
-      if (!repo) {
-        outOfScope++;
-        continue;
-      }
-      const id = `${repo.fullName}#${p.number}`;
-      const base = repo.defaultBranch ?? history.get(repo.fullName)?.branch;
-      if (base === undefined) {
-        gaps.push({ resource: id, kind: 'other', message: `${id}: GitHub did not say which branch is the default of ${repo.fullName}, so whether this pull request changed it is unknown.` });
-        continue;
-      }
-      if (p.baseRefName !== base) {
-        otherBase++;
-        continue;
-      }
-      const reviews = p.reviews?.nodes;
-      if (!reviews || reviews.some((r) => r === null)) {
-        gaps.push({ resource: id, kind: 'other', message: `${id}: GitHub returned the pull request without (all of) its reviews, so its approvals are unknown.` });
-        continue;
-      }
-      if (p.reviews!.totalCount > reviews.length) gaps.push({ resource: id, kind: 'other', message: `${id}: ${p.reviews!.totalCount} reviews, more than soc2 reads (${reviews.length}).` });
-      merged.add(id);
-      const final = p.commits?.nodes?.[0]?.commit;
-      const input: PullInput = {
-        repository: repo.fullName,
-        number: p.number,
-        title: p.title,
-        url: p.url,
-        author: p.author?.login ?? null,
-        createdAt: p.createdAt,
-        mergedAt: p.mergedAt ?? '',
-        mergedBy: p.mergedBy?.login ?? null,
-        baseBranch: p.baseRefName,
-        headCommit: p.headRefOid,
-        mergeCommit: p.mergeCommit?.oid ?? null,
-        // A review whose commit GitHub returns null points at a commit that no longer exists, so not at the final one.
-        reviews: reviews.map((r) => ({ author: r!.author?.login ?? null, authorIsBot: r!.author?.__typename === 'Bot', state: r!.state, submittedAt: r!.submittedAt, commit: r!.commit?.oid ?? null })),
-        checksState: final?.statusCheckRollup?.state ?? null,
-        checksReadable: checksReadable && final !== undefined && final !== null,
-      };
-      rows.push(pullRequestRow(input));
-    }
 
-    let directCount = 0;
-    for (const [fullName, h] of history) {
+    const addPart = async (pulls: SearchPull[]) => {
+      const rows: ChangeRow[] = [];
+      for (const p of pulls) {
+        const repo = byName.get(p.repository.nameWithOwner.toLowerCase());
+        if (!repo) {
+          counts.outOfScope++;
+          continue;
+        }
+        const id = `${repo.fullName}#${p.number}`;
+        const base = repo.defaultBranch ?? (await history).get(repo.fullName)?.branch;
+        if (base === undefined) {
+          gaps.push({ resource: id, kind: 'other', message: `${id}: GitHub did not say which branch is the default of ${repo.fullName}, so whether this pull request changed it is unknown.` });
+          continue;
+        }
+        if (p.baseRefName !== base) {
+          counts.otherBase++;
+          continue;
+        }
+        const reviews = p.reviews?.nodes;
+        if (!reviews || reviews.some((r) => r === null)) {
+          gaps.push({ resource: id, kind: 'other', message: `${id}: GitHub returned the pull request without (all of) its reviews, so its approvals are unknown.` });
+          continue;
+        }
+        if (p.reviews!.totalCount > reviews.length) gaps.push({ resource: id, kind: 'other', message: `${id}: ${p.reviews!.totalCount} reviews, more than soc2 reads (${reviews.length}).` });
+        const final = p.commits?.nodes?.[0]?.commit;
+        const input: PullInput = {
+          repository: repo.fullName,
+          number: p.number,
+          title: p.title,
+          url: p.url,
+          author: p.author?.login ?? null,
+          createdAt: p.createdAt,
+          mergedAt: p.mergedAt ?? '',
+          mergedBy: p.mergedBy?.login ?? null,
+          baseBranch: p.baseRefName,
+          headCommit: p.headRefOid,
+          mergeCommit: p.mergeCommit?.oid ?? null,
+          // A review whose commit GitHub returns null points at a commit that no longer exists, so not at the final one.
+          reviews: reviews.map((r) => ({ author: r!.author?.login ?? null, authorIsBot: r!.author?.__typename === 'Bot', state: r!.state, submittedAt: r!.submittedAt, commit: r!.commit?.oid ?? null })),
+          checksState: final?.statusCheckRollup?.state ?? null,
+          checksReadable: checksReadable && final !== undefined && final !== null,
+        };
+        rows.push(pullRequestRow(input));
+      }
+      counts.mergedPullRequests += rows.length;
+      addInOrder(out, rows);
+    };
+    await searchMerged(ctx, calls, gaps, Date.parse(since), Date.parse(until), totals, addPart);
+
+    // Direct pushes after the pull requests: the history is read beside the search, so putting its
+    // rows among the pull requests' would make the file's order depend on which answered first.
+    const direct: ChangeRow[] = [];
+    for (const [fullName, h] of await history) {
       for (const { index: i, commit: c } of h.kept) {
         const prs = c?.associatedPullRequests?.nodes;
         if (!c || !prs || prs.some((pr) => pr === null)) {
@@ -313,8 +323,7 @@ assert:
           continue;
         }
         if (cameThroughPullRequest(c, h.branch)) continue;
-        directCount++;
-        rows.push(
+        direct.push(
           directCommitRow({
             repository: fullName,
             branch: h.branch,
@@ -329,31 +338,22 @@ assert:
         );
       }
     }
-    // Ids computed once per row, and one collator: localeCompare and rowId per comparison made sorting the slowest step.
-    const ids = new Map(rows.map((r) => [r, rowId(r)]));
-    const collator = new Intl.Collator();
-    rows.sort((a, b) => collator.compare(a.repository, b.repository) || collator.compare(a.mergedAt, b.mergedAt) || collator.compare(ids.get(a)!, ids.get(b)!));
+    counts.directCommits = direct.length;
+    addInOrder(out, direct);
 
-    const facts = {
+    out.addCalls(calls).addGaps(gaps).withFacts({
       ...scopeFacts(inv),
       period: { since, until },
       searchQuery: `org:${gh.org} is:pr is:merged merged:<period, split into ${totals.slices} part(s) of at most ${SEARCH_CAP}>`,
       searchTotalCount: totals.issueCount,
       searchFetched: totals.fetched,
       reconciled: totals.issueCount === totals.fetched,
-      mergedPullRequests: rows.length - directCount,
-      mergedOutsideScope: outOfScope,
-      mergedIntoOtherBranches: otherBase,
-      directCommits: directCount,
-      populationCount: rows.length,
-    };
-    const out = new EvidenceBuilder<ChangeRow>().addCalls(calls).addGaps(gaps).withFacts(facts);
-    // The CSV is for sampling in a spreadsheet; the evidence file holds every row as JSON, byte for byte.
-    out.attach('change-population.csv', toCsv(rows));
-    for (const r of rows) {
-      const id = ids.get(r)!;
-      out.add({ id, label: r.title ? `${id} “${r.title}”` : id, data: r });
-    }
+      mergedPullRequests: counts.mergedPullRequests,
+      mergedOutsideScope: counts.outOfScope,
+      mergedIntoOtherBranches: counts.otherBase,
+      directCommits: counts.directCommits,
+      populationCount: counts.mergedPullRequests + counts.directCommits,
+    });
     return out.build();
   },
 };

@@ -1,10 +1,11 @@
 /**
  * Pure pieces of the CC8.1 change population: reading one merged pull request's reviews (was an
  * approval by someone other than the author in force on the final commit?), the per-change row of
- * facts an auditor samples from, and the CSV export. Which facts make a deviation is the
+ * facts an auditor samples from, and its CSV form. Which facts make a deviation is the
  * controls' to say (GH-028, GH-029). No I/O and no clock here.
  */
 import { csvTable } from '../../csv.js';
+import type { CsvAttachment } from '../types.js';
 
 export interface ReviewInput {
   author: string | null;
@@ -147,7 +148,14 @@ const CSV_COLUMNS: Array<[string, (r: ChangeRow) => string]> = [
   ['checks_state', (r) => r.checksState],
 ];
 
-/** The change population as CSV for sampling in a spreadsheet; the evidence file keeps every value byte for byte. */
+/** The change population as CSV, a row per change, for sampling in a spreadsheet; the evidence file keeps every value byte for byte. */
+export const CHANGE_POPULATION_CSV: CsvAttachment<ChangeRow> = {
+  name: 'change-population.csv',
+  header: CSV_COLUMNS.map(([h]) => h),
+  row: (r) => CSV_COLUMNS.map(([, f]) => f(r)),
+};
+
+/** The whole CSV of some rows (what the streamed attachment holds for them). */
 export function toCsv(rows: ChangeRow[]): string {
-  return csvTable(CSV_COLUMNS.map(([h]) => h), rows.map((r) => CSV_COLUMNS.map(([, f]) => f(r))));
+  return csvTable(CHANGE_POPULATION_CSV.header, rows.map(CHANGE_POPULATION_CSV.row));
 }

@@ -125,4 +125,56 @@ describe('engine/collect: a collector\'s builder streams each resource, redacted
     expect(JSON.stringify(o.evidence.facts)).not.toContain(secret);
     staged.discard();
   });
+
+  const csvStub: AnyCollector = {
+    ...stub([]),
+    collect: async () => {
+      const out = new EvidenceBuilder<{ n: number; note: string }>().attachCsv({ name: 'rows.csv', header: ['n', 'note'], row: (d) => [String(d.n), d.note] });
+      for (let n = 0; n < 3; n++) out.add({ id: `r${n}`, data: { n, note: n === 1 ? `token ${secret}` : '=cmd' } });
+      return out.build();
+    },
+  } as AnyCollector;
+
+  it('writes a CSV attachment row by row beside the resources, from their redacted copies, with its SHA-256, the same bytes as when kept in memory', async () => {
+    const dir = tempDir();
+    const staged = stage(dir);
+    const outcomes = await collectAll(planCollection([control]), {
+      concurrency: 1, timeoutMs: 2 ** 31 - 1, now: () => at, load: async () => csvStub,
+      contextFor: async () => ({ ok: true, ctx: { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => at, progress: () => {} } }),
+      evidenceFile: (call, startedAt) => openEvidenceFile({ outDir: staged, collectorId: call.collectorId, params: call.params, key: call.key, startedAt, runId: 'run-1', sample: false }),
+    });
+    const o = [...outcomes.values()][0]!;
+    if (o.kind !== 'evidence' || !o.written) throw new Error(`expected written evidence, got ${o.kind}`);
+    expect(o.evidence.attachments).toBeUndefined();
+    const [attachment] = o.written.ref.attachments ?? [];
+    expect(attachment?.file).toMatch(/^evidence\/repo\/repo\.stub-[0-9a-f]{10}-rows\.csv$/);
+    const bytes = readFileSync(join(staged.root, attachment!.file));
+    expect(attachment!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    expect(bytes.toString('utf8')).toBe("n,note\r\n0,'=cmd\r\n1,token ghp_[REDACTED]\r\n2,'=cmd\r\n");
+    expect(staged.written().map((f) => f.path)).toContain(attachment!.file);
+
+    // Not streamed (no engine sink): the same CSV, made at build() from the kept resources.
+    const kept = await csvStub.collect({} as never, {});
+    expect(kept.attachments?.['rows.csv']).toBe(`n,note\r\n0,'=cmd\r\n1,token ${secret}\r\n2,'=cmd\r\n`);
+    staged.discard();
+  });
+
+  it('leaves no CSV attachment behind when the collector fails after starting it', async () => {
+    const dir = tempDir();
+    const staged = stage(dir);
+    const failing = { ...csvStub, collect: async () => {
+      const out = new EvidenceBuilder<{ n: number; note: string }>().attachCsv({ name: 'rows.csv', header: ['n'], row: (d) => [String(d.n)] });
+      out.add({ id: 'r0', data: { n: 0, note: '' } });
+      throw new Error('boom');
+    } } as AnyCollector;
+    const outcomes = await collectAll(planCollection([control]), {
+      concurrency: 1, timeoutMs: 2 ** 31 - 1, now: () => at, load: async () => failing,
+      contextFor: async () => ({ ok: true, ctx: { repoRoot: '.', period: { start: '2026-01-01', end: '2026-03-31' }, now: () => at, progress: () => {} } }),
+      evidenceFile: (call, startedAt) => openEvidenceFile({ outDir: staged, collectorId: call.collectorId, params: call.params, key: call.key, startedAt, runId: 'run-1', sample: false }),
+    });
+    expect([...outcomes.values()][0]!.kind).toBe('error');
+    expect(readdirSync(join(staged.root, 'evidence', 'repo'))).toEqual([]);
+    expect(staged.written().map((f) => f.path).filter((p) => p.startsWith('evidence/'))).toEqual([]);
+    staged.discard();
+  });
 });
