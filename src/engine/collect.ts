@@ -75,6 +75,8 @@ export async function collectAll(calls: readonly PlannedCall[], opts: CollectOpt
     });
   } catch (e) {
     if (!runSignal.aborted || (e instanceof Soc2Error && e.exitCode === 2)) throw e;
+  } finally {
+    shared.clear();
   }
   for (const call of calls) if (!results.has(call.key)) results.set(call.key, { kind: 'error', collector: undefined, reason: CANCELLED });
   return results;

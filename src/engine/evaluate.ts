@@ -10,11 +10,10 @@ import { resolvedFrequency, type Control } from '../controls/schema.js';
 import type { AnyCollector, CollectedResource, Evidence } from '../collectors/types.js';
 import type { ControlResult, EvidenceRef, Finding } from '../results.js';
 import type { ExceptionEntry } from './exceptions.js';
-import { evaluateAssertion, getPath } from './assert.js';
-import { findingMessage, formatValue, sourceName, unreportedMessage, type UnreportedField } from './messages.js';
+import { evaluateAssertion } from './assert.js';
+import { findingMessage, sourceName, unreportedMessage, type UnreportedField } from './messages.js';
 import { applyExceptions } from './exception-match.js';
 import { fieldAt } from '../schema-walk.js';
-import { assertionKeys } from '../controls/validate-assertion.js';
 import { occurrencesOf, resourceLocation } from './locations.js';
 
 /** What evaluation needs of the evidence: its resources, read one at a time (from the evidence file), and its gaps. */
@@ -98,27 +97,29 @@ export function evaluateControl(
     if (list) list.push(g.message);
     else gapsByResource.set(g.resource, [g.message]);
   }
-  // Asked once per control, not once per resource: a population can hold 100,000 of them.
-  const passKeys = [...new Set(assertionKeys(control.assert))];
   const findings: Finding[] = [];
+  // Passing resources are counted, not kept: results.json and every report show them as a count
+  // with the evidence file that lists them, and a population can hold 200,000 of them.
+  let passed = 0;
   let resources = 0;
   const seenWithGaps = new Set<string>();
+  const whereIs = (r: CollectedResource<Record<string, unknown>>) => {
+    const location = resourceLocation(collector, r.data);
+    return { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file, ...(location ? { location } : {}) };
+  };
   for (const r of evidence.resources) {
     resources++;
-    if (gapsByResource.has(r.id)) seenWithGaps.add(r.id);
-    const location = resourceLocation(collector, r.data);
-    const where = { resource: r.id, resourceType: r.type, region: r.region, account: r.account, evidence: ref.file, ...(location ? { location } : {}) };
-    const name = resourceName(r);
     const gaps = gapsByResource.get(r.id);
+    if (gaps) seenWithGaps.add(r.id);
     if (r.notApplicable) {
-      findings.push({ ...where, status: 'not_applicable', message: `${name}: not applicable — ${r.notApplicable}` });
+      findings.push({ ...whereIs(r), status: 'not_applicable', message: `${resourceName(r)}: not applicable — ${r.notApplicable}` });
     } else if (gaps) {
-      findings.push({ ...where, status: 'error', message: gaps.join(' ') });
+      findings.push({ ...whereIs(r), status: 'error', message: gaps.join(' ') });
     } else {
       const out = evaluateAssertion(control.assert, r.data, { mayBeUnreported, now });
-      if (out.verdict === 'pass') findings.push({ ...where, status: 'pass', message: passMessage(name, passKeys, r.data, label) });
-      else if (out.verdict === 'fail') findings.push({ ...where, status: 'fail', message: findingMessage(name, out.failures, label), ...occurrencesOf(out.failures, r.data, collector, label) });
-      else findings.push({ ...where, status: 'error', message: unreportedMessage(name, source, out.failures, unreported) });
+      if (out.verdict === 'pass') passed++;
+      else if (out.verdict === 'fail') findings.push({ ...whereIs(r), status: 'fail', message: findingMessage(resourceName(r), out.failures, label), ...occurrencesOf(out.failures, r.data, collector, label) });
+      else findings.push({ ...whereIs(r), status: 'error', message: unreportedMessage(resourceName(r), source, out.failures, unreported) });
     }
   }
   for (const [resource, messages] of gapsByResource) {
@@ -131,6 +132,7 @@ export function evaluateControl(
   for (const f of findings) {
     counts[f.status === 'not_applicable' ? 'notApplicable' : f.status]++;
   }
+  counts.pass += passed;
   counts.resources = resources;
 
   const verdict = decideVerdict({ counts, findings, globalProblems: globalGaps.map((g) => g.message), evidenceComplete: evidence.complete, whenEmpty: control.whenEmptyResolved });
@@ -211,11 +213,6 @@ export function resourceName(r: { id: string; label?: string; type?: string; reg
 const STATUS_RANK: Record<Finding['status'], number> = { fail: 0, error: 1, excepted: 2, pass: 3, not_applicable: 4 };
 /** The order localeCompare gives, without building a collator for every comparison. */
 const byResource = new Intl.Collator();
-
-function passMessage(resource: string, keys: readonly string[], data: unknown, label: (k: string) => string | undefined): string {
-  const facts = keys.slice(0, 4).map((k) => `${label(k) ?? k} is ${formatValue(getPath(data, k))}`);
-  return `${resource}: meets the requirement (${facts.join('; ')}${keys.length > 4 ? '; …' : ''}).`;
-}
 
 /** The permission that reveals a key an API may leave out: the entry for the key or for the object that holds it. */
 function revealedBy(collector: AnyCollector | undefined, key: string): string | undefined {

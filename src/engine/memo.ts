@@ -18,6 +18,12 @@ export type ContextBase = Omit<BaseContext, 'signal' | 'memo'>;
 export interface SharedReads {
   /** The context one caller collects with: its own signal, and a memo that shares work under the run's signal. */
   contextFor<B extends ContextBase>(base: B, callerSignal: AbortSignal): B & BaseContext;
+  /**
+   * Let go of every shared value once collection is over: they hold whole API answers (every
+   * evaluation result of a rule, every repository's facts) that evaluation and the reports never
+   * read, and a context kept by a client would otherwise keep them to the end of the run.
+   */
+  clear(): void;
 }
 
 export function createSharedReads(runSignal: AbortSignal): SharedReads {
@@ -38,7 +44,7 @@ export function createSharedReads(runSignal: AbortSignal): SharedReads {
       return untilAborted(p, callerSignal);
     },
   });
-  return { contextFor };
+  return { contextFor, clear: () => cache.clear() };
 }
 
 /** A fresh run's context with no cancellation: for tests, benchmarks and one-off collection. */

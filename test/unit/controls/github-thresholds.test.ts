@@ -32,11 +32,15 @@ async function judge(id: string, opts: { estate?: GitHubEstate; harness?: Harnes
   const collector = await loadCollector(control.collector as CollectorId);
   h = await startHarness(opts.estate ?? demoGitHubEstate(), opts.harness ?? {});
   const evidence = await collector.collect(h.ctx(await h.github(opts.rewrite ? { fetch: rewritingFetch(opts.rewrite) } : {})), control.resolvedParams);
+  collected = new Set(evidence.resources.map((r) => r.id));
   const now = new Date(opts.now ?? DEMO_NOW);
   return evaluateControl(control, { kind: 'evidence', evidence, ref }, collector, opts.exceptions ?? [], now.toISOString().slice(0, 10), now);
 }
 
 const finding = (r: ControlResult, resource: string) => r.findings.find((f) => f.resource === resource);
+/** The resources the last judge() collected: a passing one is counted and not listed among the findings. */
+let collected = new Set<string>();
+const passed = (r: ControlResult, resource: string) => collected.has(resource) && finding(r, resource) === undefined;
 
 /** GitHub's GraphQL alert without its severity (securityVulnerability null), for the numbered alerts of data-pipeline. */
 const withoutSeverity = (...numbers: number[]): Rewrite => (body, x) => {
@@ -56,7 +60,7 @@ describe('controls/GH-024 (remediation deadlines in the control)', () => {
       message: 'northwind-analytics/data-pipeline: critical alerts open longer than 7 days: 2 — Dependabot #3 critical apache-airflow (GHSA-1111-2222-3333) opened 2026-01-05, Dependabot #5 critical requests (GHSA-7777-8888-9999) opened 2026-02-01; required: none.',
     });
     expect(finding(r, 'northwind-analytics/billing-service')?.message).toBe('northwind-analytics/billing-service: high alerts open longer than 30 days: 1 — code scanning #7 high js/sql-injection opened 2026-01-10; required: none.');
-    expect(finding(r, 'northwind-analytics/api')?.status).toBe('pass'); // a medium alert 12 days old
+    expect(passed(r, 'northwind-analytics/api')).toBe(true); // a medium alert 12 days old
   });
 
   it('measures ages from the run\'s clock: a week after #5 was opened, only #3 is late', async () => {
@@ -93,7 +97,7 @@ describe('controls/GH-017 (rotation age in the control)', () => {
   it('names the key older than 365 days and passes the younger one', async () => {
     const r = await judge('GH-017');
     expect(finding(r, 'northwind-analytics/data-pipeline')).toMatchObject({ status: 'fail', message: 'northwind-analytics/data-pipeline: deploy keys older than 365 days: 1 — “airflow deploy (write)” added 2024-03-01; required: none.' });
-    expect(finding(r, 'northwind-analytics/api')?.status).toBe('pass'); // added 2025-06-01
+    expect(passed(r, 'northwind-analytics/api')).toBe(true); // added 2025-06-01
   });
 
   it('measures the age from the run\'s clock: a year and a day after it was added, the younger key is old too', async () => {

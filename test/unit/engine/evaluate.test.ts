@@ -44,7 +44,17 @@ describe('engine/evaluate', () => {
     const r = evaluateControl(control(), ev({ resources: [{ id: 'nw/api', data: { requiredApprovals: 2 } }] }), collector, [], today);
     expect(r.status).toBe('pass');
     expect(r.statusReason).toMatch(/No deviations detected by automated test/);
-    expect(r.findings[0]!.message).toBe('nw/api: meets the requirement (required approving reviews is 2).');
+    // Passing resources are counted, not kept one by one: the evidence file lists them.
+    expect(r.findings).toEqual([]);
+    expect(r.counts).toMatchObject({ resources: 1, pass: 1, fail: 0, error: 0 });
+  });
+
+  it('keeps no finding per passing resource, however many pass: memory does not grow with them', () => {
+    const resources = Array.from({ length: 20_000 }, (_, i) => ({ id: `nw/r${i}`, data: { requiredApprovals: i === 777 ? 0 : 2 } }));
+    const r = evaluateControl(control(), ev({ resources }), collector, [], today);
+    expect(r.status).toBe('fail');
+    expect(r.counts).toMatchObject({ resources: 20_000, pass: 19_999, fail: 1 });
+    expect(r.findings.map((f) => f.resource)).toEqual(['nw/r777']);
   });
 
   it('fails with a sentence naming the resource, what was found and what is required', () => {
