@@ -99,11 +99,20 @@ async function searchMerged(ctx: CollectContext<'github'>, calls: ApiCall[], gap
     }
     const s = res.data.search;
     issueCount = s.issueCount;
-    if (page === 0 && issueCount > SEARCH_CAP && to - from > 1000) {
-      // Too many for one search: split the period and search each half, the earlier first.
-      const mid = from + Math.floor((to - from) / 2000) * 1000;
-      await searchMerged(ctx, calls, gaps, from, mid, totals, onPart);
-      return searchMerged(ctx, calls, gaps, mid + 1000, to, totals, onPart);
+    if (page === 0 && issueCount > SEARCH_CAP && to - from >= 1000) {
+      // Too many for one search: split the period (in whole seconds) into enough parts for each to
+      // hold about 80% of the cap if merges were even, at most four, and search each, the earliest
+      // first; a part that still holds too many splits again. Each split costs a discarded first
+      // page: halving spent one on every level, while more parts at once spend a request on each
+      // part that turns out empty where merges bunch up.
+      const seconds = Math.floor((to - from) / 1000) + 1;
+      const parts = Math.min(seconds, Math.max(2, Math.min(4, Math.ceil(issueCount / (SEARCH_CAP * 0.8)))));
+      for (let i = 0; i < parts; i++) {
+        const start = from + Math.floor((seconds * i) / parts) * 1000;
+        const end = i === parts - 1 ? to : from + Math.floor((seconds * (i + 1)) / parts) * 1000 - 1000;
+        await searchMerged(ctx, calls, gaps, start, end, totals, onPart);
+      }
+      return;
     }
     // A null item is one GitHub could not resolve: it goes uncounted, and the reconciliation below says so.
     for (const n of s.nodes ?? []) if (n?.__typename === 'PullRequest') part.push(n as SearchPull);

@@ -102,6 +102,44 @@ describe('collectors/github/change-population', () => {
     expect(ev.resources.filter((r) => r.data.title.startsWith('bulk ')).length).toBe(1150);
   });
 
+  const bulkPull = (i: number, merged: string) => {
+    const head = fakeSha(`bulk${i}`);
+    return { number: 1000 + i, title: `bulk ${i}`, author: 'bob-nw', createdAt: merged, state: 'closed' as const, mergedAt: merged, mergedBy: 'bob-nw', baseRef: 'main', headRef: `b${i}`, headSha: head, mergeCommitSha: fakeSha(`bulkm${i}`), reviews: [{ id: i, user: 'alice-nw', state: 'APPROVED' as const, submittedAt: merged, commitId: head }], checks: 'SUCCESS' as const };
+  };
+
+  it('splits again where merges bunch up (2,400 in one week of the period), loses none, and lists pull requests by merge time, then direct pushes', async () => {
+    const estate: GitHubEstate = demoGitHubEstate();
+    const repo = estate.repos.find((r) => r.name === 'api')!;
+    for (let i = 0; i < 2400; i++) repo.pulls.push(bulkPull(i, new Date(Date.parse('2026-02-02T00:00:00Z') + i * 250_000).toISOString().replace('.000Z', 'Z')));
+    h = await startHarness(estate);
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    expect(ev.gaps).toEqual([]);
+    expect(ev.facts).toMatchObject({ searchTotalCount: 2410, searchFetched: 2410, reconciled: true });
+    const ids = ev.resources.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ev.resources.filter((r) => r.data.title.startsWith('bulk ')).length).toBe(2400);
+    const kinds = ev.resources.map((r) => r.data.kind);
+    const firstDirect = kinds.indexOf('direct_commit');
+    expect(firstDirect).toBeGreaterThan(0);
+    expect(kinds.slice(firstDirect).every((k) => k === 'direct_commit')).toBe(true);
+    const merged = ev.resources.slice(0, firstDirect).map((r) => r.data.mergedAt);
+    expect(merged).toEqual([...merged].sort());
+    // At least 49 pages of 50 results, and a discarded first page for each split.
+    const searches = ev.calls.filter((c) => c.operation.includes('MergedPulls')).length;
+    expect(searches).toBeLessThanOrEqual(60);
+  });
+
+  it('says the population is incomplete when more than 1,000 pull requests merged in one second (search cannot split a second)', async () => {
+    const estate: GitHubEstate = demoGitHubEstate();
+    const repo = estate.repos.find((r) => r.name === 'api')!;
+    for (let i = 0; i < 1001; i++) repo.pulls.push(bulkPull(i, '2026-02-02T10:00:00Z'));
+    h = await startHarness(estate);
+    const ev = await collector.collect(h.ctx(await h.github()), {});
+    expect(ev.complete).toBe(false);
+    expect(ev.facts).toMatchObject({ reconciled: false });
+    expect(ev.gaps.map((g) => g.message)).toContainEqual(expect.stringMatching(/counted 1001 merged pull requests between 2026-02-02T10:00:00Z and 2026-02-02T10:00:00Z but returned 1000/));
+  });
+
   it('is a gap, not an empty population, when the token cannot read pull requests', async () => {
     const estate = demoGitHubEstate();
     estate.tokens.find((t) => t.token === DEMO_TOKENS.member)!.permissions!.pull_requests = undefined;
