@@ -10,7 +10,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import type { ApiCall, CollectedResource, CsvAttachment, Evidence, Gap } from '../collectors/types.js';
 import { csvRow } from '../csv.js';
 import type { EvidenceRef } from '../results.js';
@@ -191,14 +190,21 @@ export function readEvidenceFile(path: string): { header: EvidenceHeader; resour
   return { header, resources, end };
 }
 
-const CHUNK = 1 << 20;
+/**
+ * Read in pieces small enough that no piece, and no line decoded from one, lands in V8's
+ * large-object space: decoding 1 MiB pieces into one string made every piece of every evidence
+ * file a large object, which only a full collection frees, and evaluating a 200,000-change
+ * population drove the heap of the whole run up with them.
+ */
+const CHUNK = 1 << 16;
+const NEWLINE = 0x0a;
 
 function* evidenceLines(path: string): Generator<{ line: number; value: unknown }> {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK);
-    const decoder = new StringDecoder('utf8');
-    let pending = '';
+    // The start of a line the previous pieces did not finish (copied: the read buffer is reused).
+    let carry: Buffer[] = [];
     let line = 0;
     const parse = (text: string) => {
       line++;
@@ -211,17 +217,23 @@ function* evidenceLines(path: string): Generator<{ line: number; value: unknown 
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK, null);
       if (n === 0) break;
-      pending += decoder.write(buf.subarray(0, n));
+      const piece = buf.subarray(0, n);
       let from = 0;
-      for (let nl = pending.indexOf('\n'); nl !== -1; nl = pending.indexOf('\n', from)) {
-        const text = pending.slice(from, nl);
+      // A newline byte is never part of a multi-byte UTF-8 sequence, so lines split on bytes decode whole.
+      for (let nl = piece.indexOf(NEWLINE, from); nl !== -1; nl = piece.indexOf(NEWLINE, from)) {
+        let text: string;
+        if (carry.length) {
+          carry.push(piece.subarray(from, nl));
+          text = Buffer.concat(carry).toString('utf8');
+          carry = [];
+        } else text = piece.toString('utf8', from, nl);
         from = nl + 1;
         if (text !== '') yield parse(text);
       }
-      pending = pending.slice(from);
+      if (from < n) carry.push(Buffer.from(piece.subarray(from)));
     }
-    pending += decoder.end();
-    if (pending !== '') yield parse(pending);
+    const rest = Buffer.concat(carry).toString('utf8');
+    if (rest !== '') yield parse(rest);
   } finally {
     closeSync(fd);
   }

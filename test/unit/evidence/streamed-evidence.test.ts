@@ -59,6 +59,21 @@ describe('evidence files: JSON Lines written while collecting', () => {
     staged.discard();
   });
 
+  it('reads back a resource whose line spans several read buffers, multi-byte characters on the boundaries', () => {
+    const dir = tempDir();
+    const staged = stage(dir);
+    const file = openEvidenceFile(fileInput(staged));
+    const long = 'ab€'.repeat(100_000); // 500,000 bytes: about eight read buffers
+    file.add({ id: 'short', data: { n: 1 } });
+    file.add({ id: 'long', data: { long } });
+    file.add({ id: 'after', data: { n: 2 } });
+    const ref = file.finish({ resources: [], complete: true, gaps: [], calls: [] }, at);
+    const read = [...readEvidenceResources(join(staged.root, ref.file))];
+    expect(read.map((r) => r.id)).toEqual(['short', 'long', 'after']);
+    expect(read[1]!.data['long']).toBe(long);
+    staged.discard();
+  });
+
   it('leaves nothing under the name until closed, nothing at all when discarded', () => {
     const dir = tempDir();
     const staged = stage(dir);
