@@ -15,12 +15,13 @@ import type { ApiCall } from '../types.js';
 import { probeCapabilities, probeIdentity } from './capabilities.js';
 import { cachingFetch } from './etag-cache.js';
 import { completeJsonFetch } from './complete-json.js';
+import { plainJsonAnswers } from './plain-json.js';
 import { endpointError, refuseForeignOrigin, resolveGitHubApiUrl } from './endpoint.js';
 import { errorStatus } from '../../util/error-status.js';
 import { serialGate } from './gate.js';
 import { appInstallationClient, type AppIdentity, type AppOctokitAuth } from './app-auth.js';
 
-const Soc2OctokitClass = Octokit.plugin(throttling, retry);
+const Soc2OctokitClass = Octokit.plugin(plainJsonAnswers, throttling, retry);
 export type Soc2Octokit = InstanceType<typeof Soc2OctokitClass>;
 
 export interface RateBudget {

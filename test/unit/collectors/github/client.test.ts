@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGitHubContext } from '../../../../src/collectors/github/client.js';
 import { restList } from '../../../../src/collectors/github/http.js';
+import { readAnswerBody } from '../../../../src/collectors/github/plain-json.js';
 import type { ApiCall } from '../../../../src/collectors/types.js';
 import { githubSettingsSchema } from '../../../../src/config/schema.js';
 import { CollectorError, UsageError } from '../../../../src/errors.js';
@@ -114,5 +115,35 @@ describe('collectors/github/client', () => {
       },
     });
     expect(seen[0]).toMatch(/^soc2\/9\.9\.9/);
+  });
+
+  it('reads answers with the platform JSON parser, as Octokit would otherwise (same values, text for text, bytes for bytes), REST pages and GraphQL alike', async () => {
+    h = await startHarness();
+    // json-with-bigint, Octokit's own reader, turns an integer past 2^53 into a BigInt: a number here shows the answer took the plain path.
+    const ctx = await h.github({
+      fetch: async (input, init) => {
+        const res = await fetch(input, init);
+        const path = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname;
+        if (path !== '/orgs/northwind-analytics/repos') return res;
+        const text = (await res.text()).replace(/"id":\s*\d+/g, '"id":12345678901234567890');
+        return new Response(text, { status: res.status, headers: res.headers });
+      },
+    });
+    const repos = await ctx.octokit.paginate('GET /orgs/{org}/repos', { org: 'northwind-analytics', per_page: 2 });
+    expect(repos.length).toBe(h.estate.repos.length);
+    expect(repos.map((r) => typeof (r as { id: unknown }).id)).toEqual(repos.map(() => 'number'));
+    const viewer = await ctx.octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+    expect(viewer.viewer.login).toBe(h.estate.tokens.find((t) => t.token === DEMO_TOKENS.owner)!.login);
+  });
+
+  it('reads a success body the way Octokit does for each content type', async () => {
+    const stream = (text: string) => new Response(text).body!;
+    await expect(readAnswerBody('application/json; charset=utf-8', stream('{"a":[1,2]}'))).resolves.toEqual({ a: [1, 2] });
+    await expect(readAnswerBody('application/json', stream('not json'))).resolves.toBe('not json');
+    await expect(readAnswerBody('text/plain; charset=utf-8', stream('# README'))).resolves.toBe('# README');
+    await expect(readAnswerBody(undefined, stream('plain'))).resolves.toBe('plain');
+    const bytes = await readAnswerBody('application/octet-stream', stream('\u0001\u0002'));
+    expect(bytes).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(bytes as ArrayBuffer)]).toEqual([1, 2]);
   });
 });
