@@ -19,6 +19,13 @@ function isAbort(e: unknown): boolean {
   return (e as { name?: unknown } | undefined)?.name === 'AbortError';
 }
 
+/**
+ * The value each whole answer parsed to, by the body stream handed on: the plain-JSON reader
+ * (plain-json.ts) takes it from here instead of decoding and parsing the text a second time. Held
+ * only as long as the stream is.
+ */
+export const parsedAnswers = new WeakMap<object, unknown>();
+
 export function completeJsonFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const res = await inner(input, init);
@@ -33,11 +40,14 @@ export function completeJsonFetch(inner: typeof fetch): typeof fetch {
       throw new IncompleteAnswerError(`GitHub's answer broke off before its end (${why})`, { cause: e });
     }
     if (text.trim() === '') throw new IncompleteAnswerError(`GitHub's answer was HTTP ${res.status} with an empty body`);
+    let parsed: unknown;
     try {
-      JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       throw new IncompleteAnswerError(`GitHub's answer was not complete JSON (${Buffer.byteLength(text)} bytes)`);
     }
-    return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    const whole = new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    if (whole.body) parsedAnswers.set(whole.body, parsed);
+    return whole;
   };
 }

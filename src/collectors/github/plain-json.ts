@@ -11,6 +11,7 @@
  * does not parse), text for text, bytes otherwise. Error answers keep Octokit's own reading.
  */
 import type { Octokit } from '@octokit/core';
+import { parsedAnswers } from './complete-json.js';
 
 /** The request options a hook sees, as far as this one reads them. */
 type RequestOptions = Record<string, unknown> & { request?: Record<string, unknown> & { parseSuccessResponseBody?: boolean } };
@@ -58,7 +59,9 @@ export function plainJsonAnswers(octokit: Pick<Octokit, 'hook'>): void {
     const response = (await request(options)) as Answer;
     if (isStream(response.data)) {
       const type = response.headers['content-type'];
-      response.data = await readAnswerBody(typeof type === 'string' ? type : undefined, response.data);
+      // Parsed already where it was checked whole (complete-json.ts), unless the ETag cache handed on a copy.
+      const known = typeof type === 'string' && JSON_TYPE.test(type) ? parsedAnswers.get(response.data) : undefined;
+      response.data = known !== undefined ? known : await readAnswerBody(typeof type === 'string' ? type : undefined, response.data);
     }
     return response;
   };

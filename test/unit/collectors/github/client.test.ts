@@ -124,16 +124,17 @@ describe('collectors/github/client', () => {
       fetch: async (input, init) => {
         const res = await fetch(input, init);
         const path = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname;
-        if (path !== '/orgs/northwind-analytics/repos') return res;
-        const text = (await res.text()).replace(/"id":\s*\d+/g, '"id":12345678901234567890');
+        if (path !== '/orgs/northwind-analytics/repos' && path !== '/graphql') return res;
+        const text = (await res.text()).replace(/"(id|cost)":\s*\d+/g, '"$1":12345678901234567890');
         return new Response(text, { status: res.status, headers: res.headers });
       },
     });
     const repos = await ctx.octokit.paginate('GET /orgs/{org}/repos', { org: 'northwind-analytics', per_page: 2 });
     expect(repos.length).toBe(h.estate.repos.length);
     expect(repos.map((r) => typeof (r as { id: unknown }).id)).toEqual(repos.map(() => 'number'));
-    const viewer = await ctx.octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+    const viewer = await ctx.octokit.graphql<{ viewer: { login: string }; rateLimit: { cost: unknown } }>('query { viewer { login } rateLimit { cost } }');
     expect(viewer.viewer.login).toBe(h.estate.tokens.find((t) => t.token === DEMO_TOKENS.owner)!.login);
+    expect(typeof viewer.rateLimit.cost).toBe('number');
   });
 
   it('reads a success body the way Octokit does for each content type', async () => {
