@@ -116,18 +116,23 @@ function render(results: Results): string {
   const evidenceFiles = [...evidenceByFile.keys()].sort(compareText);
   const evidenceResource = (file: string) => id(`resource/evidence/${file}`);
 
-  const relevantEvidence = (files: readonly string[]) =>
-    files
-      .filter((f) => evidenceByFile.has(f))
-      .map((f) => {
-        const e = evidenceByFile.get(f)!;
-        return {
-          href: href(f),
-          description: `Evidence file written by collector ${e.collector}: ${e.resourceCount} resource${e.resourceCount === 1 ? '' : 's'}, ${e.complete ? 'complete' : 'incomplete'}, collected from ${e.collectedAt} to ${e.finishedAt}.`,
-          props: props([['sha256', e.sha256]]),
-          links: [{ href: `#${evidenceResource(f)}`, rel: 'reference' }],
-        };
-      });
+  // One entry per evidence file, shared by every observation that cites it: thousands of findings cite the same few files.
+  const evidenceEntries = new Map<string, object>();
+  const evidenceEntry = (f: string) => {
+    let entry = evidenceEntries.get(f);
+    if (!entry) {
+      const e = evidenceByFile.get(f)!;
+      entry = {
+        href: href(f),
+        description: `Evidence file written by collector ${e.collector}: ${e.resourceCount} resource${e.resourceCount === 1 ? '' : 's'}, ${e.complete ? 'complete' : 'incomplete'}, collected from ${e.collectedAt} to ${e.finishedAt}.`,
+        props: props([['sha256', e.sha256]]),
+        links: [{ href: `#${evidenceResource(f)}`, rel: 'reference' }],
+      };
+      evidenceEntries.set(f, entry);
+    }
+    return entry;
+  };
+  const relevantEvidence = (files: readonly string[]) => files.filter((f) => evidenceByFile.has(f)).map(evidenceEntry);
   const collectedAt = (files: readonly string[]) => files.map((f) => evidenceByFile.get(f)?.collectedAt).filter((t): t is string => !!t).sort(compareText)[0] ?? run.startedAt;
 
   const observations: object[] = [];
