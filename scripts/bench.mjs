@@ -56,6 +56,6 @@ for (const [name, file, fn] of [['aws', 'scripts/bench/aws.mjs', 'benchAws'], ['
 }
 // The scale bench takes minutes at full size: it runs only when asked for, with its own flags.
 if (only === 'scale') {
-  const { benchScale } = await import(join(root, 'scripts/bench/scale.mjs'));
-  results.scale = await benchScale(process.argv.slice(3));
+  const { benchScale, exitOnUsageError } = await import(join(root, 'scripts/bench/scale.mjs'));
+  results.scale = await benchScale(process.argv.slice(3)).catch(exitOnUsageError);
 }

@@ -25,29 +25,32 @@ const ALL_FORMATS = 'json,markdown,html,junit,sarif,oscal,findings-csv';
  */
 const UNLIMITED = { core: 1e9, graphql: 1e9, search: 1e9 };
 
+/** A mistake in the bench's own options or environment: said in one line, exit 2. */
+export class BenchUsageError extends Error {}
+
 function parseArgs(argv) {
   const opts = { repos: 2000, prs: 200_000, resources: 50_000, root: here, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (v === undefined) throw new BenchUsageError(`${a} needs a value`);
       return v;
     };
     if (a === '--repos' || a === '--prs' || a === '--resources') {
       const n = Number(value());
-      if (!Number.isInteger(n) || n < 0) throw new Error(`${a} takes a whole number`);
+      if (!Number.isInteger(n) || n < 0) throw new BenchUsageError(`${a} takes a whole number, not ${JSON.stringify(argv[i])}`);
       opts[a.slice(2)] = n;
     } else if (a === '--root') opts.root = resolve(value());
     else if (a === '--keep') opts.keep = true;
-    else throw new Error(`unknown option ${a} (use --repos, --prs, --resources, --root, --keep)`);
+    else throw new BenchUsageError(`unknown option ${a} (use --repos, --prs, --resources, --root, --keep)`);
   }
-  if (opts.repos < 1) throw new Error('--repos must be at least 1');
+  if (opts.repos < 1) throw new BenchUsageError('--repos must be at least 1');
   return opts;
 }
 
 /** `prs` merged pull requests spread over the repositories, each reviewed, checked and on the default branch. */
-function addPulls(estate, prs, shiftDays, fakeSha) {
+function addPulls(estate, prs, { shiftDays, fakeSha, approvedMergedPull }) {
   const repos = estate.repos;
   for (const [index, repo] of repos.entries()) {
     const count = Math.floor(prs / repos.length) + (index < prs % repos.length ? 1 : 0);
@@ -58,21 +61,7 @@ function addPulls(estate, prs, shiftDays, fakeSha) {
       const mergedAt = shiftDays('2026-01-05T12:00:00Z', ((index + n * 7) % 80) + (n % 24) / 24 + n / 100_000);
       const head = fakeSha(`${repo.name}:head:${n}`);
       const merge = fakeSha(`${repo.name}:merge:${n}`);
-      repo.pulls.push({
-        number: n,
-        title: `Change ${n}`,
-        author: 'bob-nw',
-        createdAt: shiftDays(mergedAt, -1),
-        state: 'closed',
-        mergedAt,
-        mergedBy: 'bob-nw',
-        baseRef: repo.defaultBranch,
-        headRef: `feature/${n}`,
-        headSha: head,
-        mergeCommitSha: merge,
-        reviews: [{ id: index * 1_000_000 + n, user: 'alice-nw', state: 'APPROVED', submittedAt: shiftDays(mergedAt, -0.5), commitId: head }],
-        checks: 'SUCCESS',
-      });
+      repo.pulls.push(approvedMergedPull({ number: n, title: `Change ${n}`, mergedAt, baseRef: repo.defaultBranch, headRef: `feature/${n}`, headSha: head, mergeCommitSha: merge, reviewId: index * 1_000_000 + n }));
       repo.commits.push({ sha: merge, message: `Merge pull request #${n}`, author: 'bob-nw', committedDate: mergedAt, pr: n, checks: 'SUCCESS' });
     }
   }
@@ -154,7 +143,7 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 export async function benchScale(argv = [], { log = console.log } = {}) {
   const opts = parseArgs(argv);
-  const [{ startFakeGitHub }, { startFakeAwsConfig }, { benchGitHubEstate }, { shiftDays, fakeSha }, { benchAwsEstate }, { writeSampleRepo }, { RULE_CATALOG }, { parse: parseYaml }] = await Promise.all([
+  const [{ startFakeGitHub }, { startFakeAwsConfig }, { benchGitHubEstate, approvedMergedPull }, { shiftDays, fakeSha }, { benchAwsEstate }, { writeSampleRepo }, { RULE_CATALOG }, { parse: parseYaml }] = await Promise.all([
     dist('sandbox/github-server.js'),
     dist('sandbox/aws-config-server.js'),
     dist('sandbox/estate/github-bench.js'),
@@ -166,7 +155,7 @@ export async function benchScale(argv = [], { log = console.log } = {}) {
   ]);
   const work = mkdtempSync(join(tmpdir(), 'soc2-bench-scale-'));
   const t0 = performance.now();
-  const github = addPulls(benchGitHubEstate(opts.repos), opts.prs, shiftDays, fakeSha);
+  const github = addPulls(benchGitHubEstate(opts.repos), opts.prs, { shiftDays, fakeSha, approvedMergedPull });
   const wanted = rulesTheControlsRead(parseYaml);
   // The CLI runs on the machine's clock: the estate is dated from now, or AWS Config's evaluations would be stale gaps.
   const aws = spreadOverReadRules(benchAwsEstate({ rules: Object.keys(RULE_CATALOG).length, evaluatedResources: 0, now: new Date().toISOString() }), opts.resources, wanted, RULE_CATALOG);
@@ -205,6 +194,7 @@ export async function benchScale(argv = [], { log = console.log } = {}) {
     log(`Scale: ${opts.repos} repositories, ${opts.prs} merged pull requests, ${opts.resources} AWS evaluation results (${aws.regions.length} regions); fakes on 127.0.0.1, no added latency; estate generated in ${generatedSeconds.toFixed(1)} s`);
     log(`  measuring             ${opts.root}`);
     const run = await runChild(opts.root, ['run', '--out', out, '--format', ALL_FORMATS], { cwd: work, env });
+    if (run.code === 9 && process.env.SOC2_BENCH_NODE_OPTIONS) throw new BenchUsageError(`Node refused SOC2_BENCH_NODE_OPTIONS="${process.env.SOC2_BENCH_NODE_OPTIONS}": ${run.stderr.trim()}`);
     if (run.code !== 0 && run.code !== 1 && run.code !== 3) throw new Error(`soc2 run exited ${run.code}:\n${run.stderr}`);
     const usage = JSON.parse(readFileSync(rssFile, 'utf8'));
     const peakRssKb = usage.maxRSS;
@@ -233,5 +223,11 @@ export async function benchScale(argv = [], { log = console.log } = {}) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await benchScale(process.argv.slice(2));
+  await benchScale(process.argv.slice(2)).catch(exitOnUsageError);
+}
+
+export function exitOnUsageError(e) {
+  if (!(e instanceof BenchUsageError)) throw e;
+  console.error(`bench scale: ${e.message}`);
+  process.exit(2);
 }

@@ -85,12 +85,17 @@ interface MergedIndex {
 }
 const mergedIndexes = new WeakMap<GitHubEstate, MergedIndex>();
 
+/** The order search answers in: newest first (by `when`), then repository name, then number descending. */
+function newestFirst<H extends SearchHit>(when: (hit: H) => number): (a: H, b: H) => number {
+  return (a, b) => when(b) - when(a) || a.repo.name.localeCompare(b.repo.name) || b.pull.number - a.pull.number;
+}
+
 function mergedIndex(estate: GitHubEstate): MergedIndex {
   const cached = mergedIndexes.get(estate);
   if (cached && cached.shape.length === estate.repos.length && cached.shape.every(([repo, pulls, n], i) => estate.repos[i] === repo && repo.pulls === pulls && pulls.length === n)) return cached;
   const hits: MergedIndex['hits'] = [];
   for (const repo of estate.repos) for (const pull of repo.pulls) if (pull.mergedAt) hits.push({ repo, pull, mergedAt: pull.mergedAt, t: Date.parse(pull.mergedAt) });
-  hits.sort((a, b) => b.t - a.t || a.repo.name.localeCompare(b.repo.name) || b.pull.number - a.pull.number);
+  hits.sort(newestFirst((h) => h.t));
   const index = { shape: estate.repos.map((r): [RepoSpec, PullSpec[], number] => [r, r.pulls, r.pulls.length]), hits };
   mergedIndexes.set(estate, index);
   return index;
@@ -148,7 +153,6 @@ export function searchPulls(estate: GitHubEstate, query: string, visible: (repo:
   }
   const hits: SearchHit[] = [];
   for (const repo of estate.repos) for (const pull of repo.pulls) if (wanted(repo, pull)) hits.push({ repo, pull });
-  const when = (h: SearchHit) => Date.parse(h.pull.mergedAt ?? h.pull.createdAt);
-  hits.sort((a, b) => when(b) - when(a) || a.repo.name.localeCompare(b.repo.name) || b.pull.number - a.pull.number);
+  hits.sort(newestFirst((h) => Date.parse(h.pull.mergedAt ?? h.pull.createdAt)));
   return hits;
 }

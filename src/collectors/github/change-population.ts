@@ -8,7 +8,7 @@
  *
  * Completeness: the merged PRs come from GitHub search (org-wide, one population), whose count is
  * reconciled with its `issueCount`; a period holding more than the search API's 1,000 results is
- * split in halves until each part fits. The evidence file holds every row (one per line), pull
+ * split into parts until each fits. The evidence file holds every row (one per line), pull
  * requests in order of merge time, then direct pushes in order of commit time; the population is
  * also attached as CSV for sampling. Rows are written as each part is read, never held whole.
  */

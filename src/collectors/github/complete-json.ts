@@ -26,6 +26,13 @@ function isAbort(e: unknown): boolean {
  */
 export const parsedAnswers = new WeakMap<object, unknown>();
 
+/** `copy` carries the same body as `original` (a wrapper re-made the answer): it keeps the value parsed from it. */
+export function sameParsedAnswer(original: Response, copy: Response): Response {
+  const parsed = original.body ? parsedAnswers.get(original.body) : undefined;
+  if (parsed !== undefined && copy.body) parsedAnswers.set(copy.body, parsed);
+  return copy;
+}
+
 export function completeJsonFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const res = await inner(input, init);

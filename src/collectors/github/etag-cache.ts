@@ -22,6 +22,7 @@ import { createHmac, hkdfSync, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmod, lstat, mkdir, readdir, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { redactBody } from '../../evidence/redact.js';
+import { sameParsedAnswer } from './complete-json.js';
 
 /** Marks a response that involved the cache: 'revalidated' (304, cached body) or 'discarded' (entry failed verification). */
 export const CACHE_HEADER = 'x-soc2-cache';
@@ -304,7 +305,7 @@ export function cachingFetch(opts: EtagCacheOptions): { fetch: typeof fetch; sta
       } catch {
         // A read-only or full disk only costs the next run its 304s; the response is still good.
       }
-      return withHeaders(res, marks, body);
+      return sameParsedAnswer(res, withHeaders(res, marks, body));
     }
     return Object.keys(marks).length ? withHeaders(res, marks) : clean(res);
   };

@@ -4,7 +4,26 @@
  * restrictive Actions policy), with a sprinkling of archived repositories, forks, alerts, outside
  * collaborators and merged pull requests. Same input, same estate: no randomness, no clock.
  */
-import { DEMO_NOW, DEMO_PERIOD, DEMO_TOKENS, demoGitHubEstate, fakeSha, shiftDays, type GitHubEstate, type RepoSpec } from './github.js';
+import { DEMO_NOW, DEMO_PERIOD, DEMO_TOKENS, demoGitHubEstate, fakeSha, shiftDays, type GitHubEstate, type PullSpec, type RepoSpec } from './github.js';
+
+/** A well-run change: opened a day before it merged, approved by alice-nw on its final commit half a day before, checks green. */
+export function approvedMergedPull(p: { number: number; title: string; mergedAt: string; baseRef: string; headRef: string; headSha: string; mergeCommitSha: string; reviewId: number }): PullSpec {
+  return {
+    number: p.number,
+    title: p.title,
+    author: 'bob-nw',
+    createdAt: shiftDays(p.mergedAt, -1),
+    state: 'closed',
+    mergedAt: p.mergedAt,
+    mergedBy: 'bob-nw',
+    baseRef: p.baseRef,
+    headRef: p.headRef,
+    headSha: p.headSha,
+    mergeCommitSha: p.mergeCommitSha,
+    reviews: [{ id: p.reviewId, user: 'alice-nw', state: 'APPROVED', submittedAt: shiftDays(p.mergedAt, -0.5), commitId: p.headSha }],
+    checks: 'SUCCESS',
+  };
+}
 
 export function benchGitHubEstate(count = 1000): GitHubEstate {
   const base = demoGitHubEstate();
@@ -15,23 +34,7 @@ export function benchGitHubEstate(count = 1000): GitHubEstate {
     const head = fakeSha(`${name}:head`);
     const withPull = i % 4 !== 0;
     const pulls: RepoSpec['pulls'] = withPull
-      ? [
-          {
-            number: 1,
-            title: `Change ${i}`,
-            author: 'bob-nw',
-            createdAt: shiftDays(mergedAt, -1),
-            state: 'closed',
-            mergedAt,
-            mergedBy: 'bob-nw',
-            baseRef: 'main',
-            headRef: 'feature/1',
-            headSha: head,
-            mergeCommitSha: fakeSha(`${name}:merge`),
-            reviews: [{ id: i, user: 'alice-nw', state: 'APPROVED', submittedAt: shiftDays(mergedAt, -0.5), commitId: head }],
-            checks: 'SUCCESS',
-          },
-        ]
+      ? [approvedMergedPull({ number: 1, title: `Change ${i}`, mergedAt, baseRef: 'main', headRef: 'feature/1', headSha: head, mergeCommitSha: fakeSha(`${name}:merge`), reviewId: i })]
       : [];
     repos.push({
       id: 100_000 + i,
